@@ -1,0 +1,67 @@
+//===- Device.h - The device interface behind dlcrt_device ------*- C++ -*-===//
+//
+// A device kind plugs in with one DeviceImpl subclass and one DeviceBackend
+// entry in Device.cpp; the C API does not change when a kind is added.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_RUNTIME_LIB_DEVICE_H
+#define DLC_RUNTIME_LIB_DEVICE_H
+
+#include "Object.h"
+#include "Status.h"
+
+#include <memory>
+#include <string>
+
+namespace dlc::rt {
+
+enum class CopyDirection { HostToDevice, DeviceToHost, DeviceToDevice };
+
+/// One device: its memory and how to move data in and out of it.
+class DeviceImpl {
+public:
+  virtual ~DeviceImpl() = default;
+  virtual dlcrt_device_kind_t kind() const = 0;
+  virtual size_t ordinal() const = 0;
+  /// Whether host code can access device memory directly; models compiled
+  /// for the cpu target need that.
+  virtual bool isHostAccessible() const = 0;
+  /// Allocates `bytes` zero-initialised bytes aligned to `alignment` (a power
+  /// of two); returns a non-NULL pointer even for 0 bytes.
+  virtual dlcrt_status allocate(size_t bytes, size_t alignment, void **out) = 0;
+  virtual void deallocate(void *ptr) = 0;
+  virtual dlcrt_status copy(void *dst, const void *src, size_t bytes,
+                            CopyDirection direction) = 0;
+};
+
+/// All devices of one kind.
+struct DeviceBackend {
+  dlcrt_device_kind_t kind;
+  const char *name;
+  size_t (*count)();
+  dlcrt_status (*create)(size_t ordinal, std::unique_ptr<DeviceImpl> &out);
+};
+
+const DeviceBackend &cpuDeviceBackend();
+
+/// Returns "cpu", "cuda" or "kind N".
+std::string deviceKindName(dlcrt_device_kind_t kind);
+
+} // namespace dlc::rt
+
+struct dlcrt_device_s : dlc::rt::RefCounted<dlcrt_device_s> {
+  explicit dlcrt_device_s(std::unique_ptr<dlc::rt::DeviceImpl> impl)
+      : impl(std::move(impl)) {}
+  std::unique_ptr<dlc::rt::DeviceImpl> impl;
+
+  /// Returns e.g. "cpu:0" for messages.
+  std::string describe() const;
+  /// Whether both handles denote the same physical device.
+  bool sameDeviceAs(const dlcrt_device_s &other) const {
+    return impl->kind() == other.impl->kind() &&
+           impl->ordinal() == other.impl->ordinal();
+  }
+};
+
+#endif // DLC_RUNTIME_LIB_DEVICE_H

@@ -1,0 +1,41 @@
+//===- Metadata.h - Parsing the model metadata text -------------*- C++ -*-===//
+//
+// The metadata format is defined in ModelABI.h. It comes from a shared
+// library the runtime does not trust, so the parser checks everything and
+// reports the first problem with its line number.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_RUNTIME_LIB_METADATA_H
+#define DLC_RUNTIME_LIB_METADATA_H
+
+#include "Status.h"
+
+#include <string>
+#include <vector>
+
+namespace dlc::rt {
+
+struct TensorSpec {
+  std::string name; // decoded
+  dlcrt_dtype_t dtype = DLCRT_DTYPE_INVALID;
+  std::vector<int64_t> dims;
+  size_t byteSize = 0;
+};
+
+struct ModelSignature {
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+};
+
+/// Longest metadata text accepted; bounds the work a hostile model can cause.
+constexpr size_t kMaxMetadataBytes = 16 << 20;
+
+/// Parses `text` (`length` bytes, no NUL inside) into `out`, requiring the
+/// header to announce `abiVersion`. Returns an INVALID_MODEL status on error.
+dlcrt_status parseMetadata(const char *text, size_t length, int32_t abiVersion,
+                           ModelSignature &out);
+
+} // namespace dlc::rt
+
+#endif // DLC_RUNTIME_LIB_METADATA_H

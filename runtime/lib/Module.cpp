@@ -1,0 +1,221 @@
+//===- Module.cpp - Loading compiled models -------------------------------===//
+//
+// A model is a shared library following ModelABI.h. Loading it runs its code,
+// so the runtime can only trust what dlopen itself guarantees; everything the
+// model says about itself (version, metadata) is checked.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Module.h"
+
+#include <cerrno>
+#include <cstring>
+#include <dlfcn.h>
+#include <memory>
+#include <sys/stat.h>
+
+using namespace dlc::rt;
+
+dlcrt_module_s::~dlcrt_module_s() {
+  if (library)
+    dlclose(library);
+  dlcrt_device_release(device);
+}
+
+namespace {
+using ModulePtr = std::unique_ptr<dlcrt_module_s, void (*)(dlcrt_module)>;
+
+dlcrt_status modelError(dlcrt_status_code_t code, const std::string &path,
+                        const std::string &message) {
+  return makeError(code, "model '" + path + "': " + message);
+}
+
+/// Looks up `name` in the model; INVALID_MODEL if it is missing.
+dlcrt_status findSymbol(dlcrt_module_s &module, const char *name, void **out) {
+  dlerror();
+  *out = dlsym(module.library, name);
+  if (!*out)
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path,
+                      std::string("not a dlc model: it does not export '") +
+                          name + "'");
+  return nullptr;
+}
+
+dlcrt_status loadLibrary(dlcrt_module_s &module) {
+  struct stat info;
+  if (stat(module.path.c_str(), &info) != 0) {
+    int error = errno;
+    return modelError(error == ENOENT ? DLCRT_STATUS_NOT_FOUND
+                                      : DLCRT_STATUS_INVALID_MODEL,
+                      module.path, std::strerror(error));
+  }
+  if (!S_ISREG(info.st_mode))
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path,
+                      "not a regular file");
+  // A path without '/' would make dlopen search the library path instead.
+  std::string loadPath = module.path;
+  if (loadPath.find('/') == std::string::npos)
+    loadPath = "./" + loadPath;
+  dlerror();
+  module.library = dlopen(loadPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!module.library) {
+    const char *reason = dlerror();
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path,
+                      std::string("cannot load it: ") +
+                          (reason ? reason : "unknown dlopen error"));
+  }
+  return nullptr;
+}
+
+dlcrt_status loadModel(dlcrt_module_s &module) {
+  if (dlcrt_status status = loadLibrary(module))
+    return status;
+  void *versionSym, *metadataSym, *runSym;
+  if (dlcrt_status status =
+          findSymbol(module, DLC_MODEL_SYM_ABI_VERSION, &versionSym))
+    return status;
+  if (dlcrt_status status =
+          findSymbol(module, DLC_MODEL_SYM_METADATA, &metadataSym))
+    return status;
+  if (dlcrt_status status = findSymbol(module, DLC_MODEL_SYM_RUN, &runSym))
+    return status;
+  int32_t version = reinterpret_cast<dlc_model_abi_version_fn>(versionSym)();
+  if (version != DLC_MODEL_ABI_VERSION)
+    return modelError(DLCRT_STATUS_INCOMPATIBLE, module.path,
+                      "built for model ABI version " + std::to_string(version) +
+                          " but this runtime supports version " +
+                          std::to_string(DLC_MODEL_ABI_VERSION));
+  const char *text = reinterpret_cast<dlc_model_metadata_fn>(metadataSym)();
+  if (!text)
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path,
+                      "metadata is NULL");
+  size_t length = strnlen(text, kMaxMetadataBytes + 1);
+  if (length > kMaxMetadataBytes)
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path,
+                      "metadata is longer than " +
+                          std::to_string(kMaxMetadataBytes) + " bytes");
+  if (dlcrt_status status =
+          parseMetadata(text, length, version, module.signature)) {
+    std::string message = dlcrt_status_message(status);
+    dlcrt_status_free(status);
+    return modelError(DLCRT_STATUS_INVALID_MODEL, module.path, message);
+  }
+  module.run = reinterpret_cast<dlc_model_run_fn>(runSym);
+  return nullptr;
+}
+
+dlcrt_status describe(dlcrt_module module, size_t index, bool input,
+                      dlcrt_tensor_info_t *out_info) {
+  const char *fn =
+      input ? "dlcrt_module_input_info" : "dlcrt_module_output_info";
+  if (!module || !out_info)
+    return invalidArgument(std::string(fn) +
+                           ": module and out_info must not be NULL");
+  const auto &specs =
+      input ? module->signature.inputs : module->signature.outputs;
+  if (index >= specs.size())
+    return makeError(DLCRT_STATUS_OUT_OF_RANGE,
+                     std::string(input ? "input" : "output") + " index " +
+                         std::to_string(index) +
+                         " is out of range (model has " +
+                         std::to_string(specs.size()) + " " +
+                         (input ? "inputs" : "outputs") + ")");
+  const TensorSpec &spec = specs[index];
+  out_info->name = spec.name.c_str();
+  out_info->dtype = spec.dtype;
+  out_info->rank = spec.dims.size();
+  out_info->dims = spec.dims.data();
+  out_info->byte_size = spec.byteSize;
+  return nullptr;
+}
+
+dlcrt_status find(dlcrt_module module, const char *name, bool input,
+                  size_t *out_index) {
+  const char *fn =
+      input ? "dlcrt_module_find_input" : "dlcrt_module_find_output";
+  if (!module || !name || !out_index)
+    return invalidArgument(std::string(fn) +
+                           ": module, name and out_index must not be NULL");
+  const auto &specs =
+      input ? module->signature.inputs : module->signature.outputs;
+  std::string known;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].name == name) {
+      *out_index = i;
+      return nullptr;
+    }
+    known += (i ? ", '" : "'") + specs[i].name + "'";
+  }
+  return makeError(DLCRT_STATUS_NOT_FOUND,
+                   std::string("model has no ") + (input ? "input" : "output") +
+                       " named '" + name + "' (it has " +
+                       (known.empty() ? "none" : known) + ")");
+}
+} // namespace
+
+extern "C" {
+
+dlcrt_status dlcrt_module_open(dlcrt_device device, const char *path,
+                               dlcrt_module *out_module) {
+  return guard([&]() -> dlcrt_status {
+    if (!device || !path || !out_module)
+      return invalidArgument(
+          "dlcrt_module_open: device, path and out_module must not be NULL");
+    if (!device->impl->isHostAccessible())
+      return makeError(DLCRT_STATUS_UNAVAILABLE, "running models on " +
+                                                     device->describe() +
+                                                     " is not supported yet");
+    ModulePtr module(new dlcrt_module_s, dlcrt_module_release);
+    dlcrt_device_retain(device);
+    module->device = device;
+    module->path = path;
+    if (dlcrt_status status = loadModel(*module))
+      return status;
+    *out_module = module.release();
+    return nullptr;
+  });
+}
+
+void dlcrt_module_retain(dlcrt_module module) {
+  if (module)
+    module->retain();
+}
+
+void dlcrt_module_release(dlcrt_module module) {
+  if (module)
+    module->release();
+}
+
+dlcrt_device dlcrt_module_device(dlcrt_module module) {
+  return module ? module->device : nullptr;
+}
+
+size_t dlcrt_module_num_inputs(dlcrt_module module) {
+  return module ? module->signature.inputs.size() : 0;
+}
+
+size_t dlcrt_module_num_outputs(dlcrt_module module) {
+  return module ? module->signature.outputs.size() : 0;
+}
+
+dlcrt_status dlcrt_module_input_info(dlcrt_module module, size_t index,
+                                     dlcrt_tensor_info_t *out_info) {
+  return guard([&] { return describe(module, index, true, out_info); });
+}
+
+dlcrt_status dlcrt_module_output_info(dlcrt_module module, size_t index,
+                                      dlcrt_tensor_info_t *out_info) {
+  return guard([&] { return describe(module, index, false, out_info); });
+}
+
+dlcrt_status dlcrt_module_find_input(dlcrt_module module, const char *name,
+                                     size_t *out_index) {
+  return guard([&] { return find(module, name, true, out_index); });
+}
+
+dlcrt_status dlcrt_module_find_output(dlcrt_module module, const char *name,
+                                      size_t *out_index) {
+  return guard([&] { return find(module, name, false, out_index); });
+}
+
+} // extern "C"
