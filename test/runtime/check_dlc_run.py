@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Checks dlc-run end to end on the fake models: npz inputs (numpy.savez and
+savez_compressed), npz outputs, --bench, --seed, and clean errors (exit code 1,
+never a signal) for bad npz files."""
+
+import argparse
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+
+failures = []
+
+
+def run(args, expect_rc=0):
+    proc = subprocess.run([ARGS.dlc_run] + [str(a) for a in args],
+                          capture_output=True, text=True)
+    if proc.returncode != expect_rc:
+        failures.append(f"{args}: exit code {proc.returncode}, expected "
+                        f"{expect_rc}\nstdout: {proc.stdout}\n"
+                        f"stderr: {proc.stderr}")
+    return proc
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def path(name):
+    return os.path.join(ARGS.workdir, name)
+
+
+def expect_error(args, fragment):
+    proc = run(args, expect_rc=1)
+    check(proc.stderr.startswith("dlc-run: error: "),
+          f"{args}: stderr does not start with 'dlc-run: error: ': "
+          f"{proc.stderr!r}")
+    check(fragment in proc.stderr,
+          f"{args}: stderr lacks {fragment!r}: {proc.stderr!r}")
+
+
+def write_npy_entries(name, entries):
+    """Writes a zip of raw .npy byte strings, for malformed files."""
+    with zipfile.ZipFile(path(name), "w") as archive:
+        for key, data in entries.items():
+            archive.writestr(key + ".npy", data)
+    return path(name)
+
+
+def npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def main():
+    os.makedirs(ARGS.workdir, exist_ok=True)
+    sum_model, mixed_model = ARGS.sum_model, ARGS.mixed_model
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3)).astype(np.float32)
+    b = rng.standard_normal((2, 3)).astype(np.float32)
+
+    # Random inputs: printed summary, determinism per seed.
+    proc = run([sum_model])
+    check(re.search(r"^sum: f32 \[2,3\] = \[", proc.stdout, re.M),
+          f"no output summary: {proc.stdout!r}")
+    run([sum_model, "--seed", 3, "--output", path("s3a.npz")])
+    run([sum_model, "--seed=3", "--output", path("s3b.npz")])
+    run([sum_model, "--seed", 4, "--output", path("s4.npz")])
+    s3a, s3b, s4 = (np.load(path(n))["sum"] for n in
+                    ("s3a.npz", "s3b.npz", "s4.npz"))
+    check(np.array_equal(s3a, s3b), "same seed gave different outputs")
+    check(not np.array_equal(s3a, s4), "different seeds gave equal outputs")
+    check(np.all(np.abs(s3a) <= 2), f"random inputs out of [-1,1]: {s3a}")
+
+    # npz inputs, stored and compressed.
+    for save in (np.savez, np.savez_compressed):
+        inputs = path(f"in_{save.__name__}.npz")
+        save(inputs, a=a, b=b)
+        out = path(f"out_{save.__name__}.npz")
+        proc = run([sum_model, "--inputs", inputs, "--output", out])
+        check(proc.stdout == "", f"unexpected output: {proc.stdout!r}")
+        result = np.load(out)
+        check(list(result.keys()) == ["sum"], f"keys {list(result.keys())}")
+        check(result["sum"].dtype == np.float32 and
+              result["sum"].shape == (2, 3), f"bad output {result['sum']!r}")
+        check(np.array_equal(result["sum"], a + b),
+              f"{save.__name__}: wrong sum {result['sum']} vs {a + b}")
+
+    # --print with --output prints too; extra entries only warn.
+    np.savez(path("extra.npz"), a=a, b=b, c=a)
+    proc = run([sum_model, "--inputs", path("extra.npz"), "--output",
+                path("o.npz"), "--print"])
+    check("sum: f32 [2,3]" in proc.stdout, f"--print: {proc.stdout!r}")
+    check("warning" in proc.stderr and "'c'" in proc.stderr,
+          f"no warning for the extra entry: {proc.stderr!r}")
+
+    # --bench.
+    proc = run([sum_model, "--bench", 5])
+    for key in ("median", "min", "mean"):
+        check(re.search(rf"^{key}: \d+\.\d{{3}} ms$", proc.stdout, re.M),
+              f"--bench lacks a {key} line: {proc.stdout!r}")
+
+    # Integers, bools, scalars and percent-encoded names.
+    x = np.array([5, -6, 7, 8], dtype=np.int32)
+    flag = np.array([True, True, False, True])
+    np.savez(path("mixed.npz"), **{"x y": x, "flag": flag})
+    run([mixed_model, "--inputs", path("mixed.npz"), "--output",
+         path("mixed_out.npz")])
+    result = np.load(path("mixed_out.npz"))
+    check(result["out"].dtype == np.int64 and
+          np.array_equal(result["out"], np.where(flag, x, -x)),
+          f"mixed out {result['out']!r}")
+    check(result["count"].shape == () and result["count"].dtype == np.int32
+          and result["count"] == 3, f"mixed count {result['count']!r}")
+    proc = run([mixed_model, "--seed", 1])
+    check("count: i32 [] = [" in proc.stdout, f"mixed: {proc.stdout!r}")
+
+    # Clean errors.
+    np.savez(path("shape.npz"), a=a.T.copy(), b=b)
+    expect_error([sum_model, "--inputs", path("shape.npz")],
+                 "entry 'a' has shape [3,2] but model input 'a' expects [2,3]")
+    np.savez(path("dtype.npz"), a=a.astype(np.float64), b=b)
+    expect_error([sum_model, "--inputs", path("dtype.npz")],
+                 "has dtype f64 but model input 'a' expects f32")
+    np.savez(path("missing.npz"), a=a)
+    expect_error([sum_model, "--inputs", path("missing.npz")],
+                 "no entry for model input 'b' (entries: 'a')")
+    np.savez(path("fortran.npz"), a=np.asfortranarray(a), b=b)
+    expect_error([sum_model, "--inputs", path("fortran.npz")], "Fortran")
+    np.savez(path("big.npz"), a=a.astype(">f4"), b=b)
+    expect_error([sum_model, "--inputs", path("big.npz")], "big-endian")
+    np.savez(path("object.npz"), a=np.array([None, 1], dtype=object), b=b)
+    expect_error([sum_model, "--inputs", path("object.npz")],
+                 "unsupported numpy dtype '|O'")
+    good_b = npy_bytes(b)
+    expect_error([sum_model, "--inputs", write_npy_entries(
+        "short.npz", {"a": npy_bytes(a)[:-4], "b": good_b})], "shorter")
+    expect_error([sum_model, "--inputs", write_npy_entries(
+        "long.npz", {"a": npy_bytes(a) + b"xx", "b": good_b})], "longer")
+    expect_error([sum_model, "--inputs", write_npy_entries(
+        "magic.npz", {"a": b"garbage" * 10, "b": good_b})], "bad magic")
+    header = npy_bytes(a)
+    broken = header.replace(b"'shape'", b"'shope'")
+    expect_error([sum_model, "--inputs", write_npy_entries(
+        "header.npz", {"a": broken, "b": good_b})], "'shope'")
+    with open(path("not_a_zip.npz"), "w") as f:
+        f.write("hello")
+    expect_error([sum_model, "--inputs", path("not_a_zip.npz")],
+                 "cannot open as .npz")
+    expect_error([sum_model, "--inputs", path("nonexistent.npz")],
+                 "cannot open as .npz")
+    expect_error([path("nonexistent.so")], "No such file")
+    expect_error([sum_model, "--bogus"], "unknown option '--bogus'")
+    expect_error([sum_model, "--bench", "x"], "--bench expects")
+    expect_error([sum_model, "--inputs"], "--inputs needs a value")
+    expect_error([], "no model given")
+
+    if failures:
+        print("\n\n".join(failures))
+        print(f"\n{len(failures)} check(s) failed")
+        return 1
+    print("all dlc-run checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dlc-run", required=True)
+    parser.add_argument("--sum-model", required=True)
+    parser.add_argument("--mixed-model", required=True)
+    parser.add_argument("--workdir", required=True)
+    ARGS = parser.parse_args()
+    sys.exit(main())

@@ -1,0 +1,78 @@
+/*===- fake_model.c - Hand-written models implementing ModelABI.h ---------===*\
+|*                                                                            *|
+|* Stand-ins for dlc-compiled models, so that the runtime is tested without   *|
+|* the compiler. Built once per FAKE_* variant:                               *|
+|*   FAKE_SUM      a, b: f32[2,3] -> sum = a + b                              *|
+|*   FAKE_MIXED    "x y": i32[4], flag: bool[4] -> out: i64[4] =              *|
+|*                 flag ? x : -x, count: i32[] = number of set flags          *|
+|*   FAKE_BAD_ABI  like FAKE_SUM but reports ABI version 99                   *|
+|*   FAKE_NO_RUN   like FAKE_SUM but without dlc_model_run                    *|
+|*   FAKE_ENV      metadata from $DLC_FAKE_METADATA, a run that does nothing  *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#include "dlc/runtime/ModelABI.h"
+
+#include <stdlib.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+#ifdef FAKE_BAD_ABI
+#define FAKE_SUM
+EXPORT int32_t dlc_model_abi_version(void) { return 99; }
+#else
+EXPORT int32_t dlc_model_abi_version(void) { return DLC_MODEL_ABI_VERSION; }
+#endif
+
+#ifdef FAKE_NO_RUN
+#define FAKE_SUM
+#endif
+
+#if defined(FAKE_SUM)
+EXPORT const char *dlc_model_metadata(void) {
+  return "dlc-model 1\n"
+         "input a f32 2 2 3\n"
+         "input b f32 2 2 3\n"
+         "output sum f32 2 2 3\n";
+}
+
+#ifndef FAKE_NO_RUN
+EXPORT void dlc_model_run(void **buffers) {
+  const float *a = buffers[0], *b = buffers[1];
+  float *sum = buffers[2];
+  for (int i = 0; i < 6; ++i)
+    sum[i] = a[i] + b[i];
+}
+#endif
+
+#elif defined(FAKE_MIXED)
+EXPORT const char *dlc_model_metadata(void) {
+  return "dlc-model 1\n"
+         "input x%20y i32 1 4\n"
+         "input flag bool 1 4\n"
+         "output out i64 1 4\n"
+         "output count i32 0\n";
+}
+
+EXPORT void dlc_model_run(void **buffers) {
+  const int32_t *x = buffers[0];
+  const uint8_t *flag = buffers[1];
+  int64_t *out = buffers[2];
+  int32_t *count = buffers[3];
+  *count = 0;
+  for (int i = 0; i < 4; ++i) {
+    out[i] = flag[i] ? x[i] : -(int64_t)x[i];
+    *count += flag[i] != 0;
+  }
+}
+
+#elif defined(FAKE_ENV)
+EXPORT const char *dlc_model_metadata(void) {
+  return getenv("DLC_FAKE_METADATA");
+}
+
+EXPORT void dlc_model_run(void **buffers) { (void)buffers; }
+
+#else
+#error "define one FAKE_* variant"
+#endif
