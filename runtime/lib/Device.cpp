@@ -26,6 +26,8 @@ std::string dlc::rt::deviceKindName(dlcrt_device_kind_t kind) {
     return "cpu";
   case DLCRT_DEVICE_CUDA:
     return "cuda";
+  case DLCRT_DEVICE_KIND_MAX_ENUM:
+    break;
   }
   return "kind " + std::to_string(static_cast<int>(kind));
 }

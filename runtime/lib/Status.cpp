@@ -114,6 +114,8 @@ const char *dlcrt_status_code_name(dlcrt_status_code_t code) {
     return "INCOMPATIBLE";
   case DLCRT_STATUS_INTERNAL:
     return "INTERNAL";
+  case DLCRT_STATUS_CODE_MAX_ENUM:
+    break;
   }
   return "UNKNOWN";
 }

@@ -160,6 +160,22 @@ def main():
     expect_error([sum_model, "--bench", "x"], "--bench expects")
     expect_error([sum_model, "--inputs"], "--inputs needs a value")
     expect_error([], "no model given")
+    expect_error([sum_model, "--bench", "0"], "at least 1 run")
+
+    # Mutated .npy headers: any outcome but a crash.
+    mutator = np.random.default_rng(5)
+    good_a = npy_bytes(a)
+    for i in range(60):
+        data = bytearray(good_a)
+        for _ in range(1 + i % 3):
+            pos = int(mutator.integers(0, 128))
+            data[pos] = int(mutator.integers(0, 256))
+        name = write_npy_entries("mutated.npz", {"a": bytes(data), "b": good_b})
+        proc = subprocess.run([ARGS.dlc_run, sum_model, "--inputs", name],
+                              capture_output=True, text=True, errors="replace")
+        check(proc.returncode in (0, 1),
+              f"mutated header {bytes(data[:128])!r}: exit code "
+              f"{proc.returncode}\n{proc.stderr}")
 
     if failures:
         print("\n\n".join(failures))

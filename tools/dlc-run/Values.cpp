@@ -120,6 +120,7 @@ void dlc::run::fillRandom(dlcrt_dtype_t dtype, void *data, size_t count,
       store(data, i, static_cast<uint8_t>(rng() >> 63));
       break;
     case DLCRT_DTYPE_INVALID:
+    case DLCRT_DTYPE_MAX_ENUM:
       return;
     }
   }
@@ -155,6 +156,7 @@ std::string dlc::run::formatValue(dlcrt_dtype_t dtype, const void *data,
   case DLCRT_DTYPE_BOOL:
     return load<uint8_t>(data, index) ? "true" : "false";
   case DLCRT_DTYPE_INVALID:
+  case DLCRT_DTYPE_MAX_ENUM:
     break;
   }
   return "?";

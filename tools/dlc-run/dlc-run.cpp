@@ -108,10 +108,10 @@ Options parseArgs(int argc, char **argv) {
       options.inputs = value;
     else if (name == "output")
       options.output = value;
-    else if (name == "bench")
-      options.bench = parseCount(name, value);
-    else
+    else if (name == "seed")
       options.seed = parseCount(name, value);
+    else if ((options.bench = parseCount(name, value)) == 0)
+      fail("--bench expects at least 1 run");
   }
   if (options.model.empty())
     fail("no model given (see dlc-run --help)");

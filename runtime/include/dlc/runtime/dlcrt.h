@@ -47,6 +47,9 @@ typedef enum dlcrt_status_code_t {
   DLCRT_STATUS_INVALID_MODEL = 6,      /* not a loadable model, bad metadata */
   DLCRT_STATUS_INCOMPATIBLE = 7,       /* model built for another ABI version */
   DLCRT_STATUS_INTERNAL = 8,
+  /* Makes all of [0, 2^31) valid dlcrt_status_code_t values, so that C++ code
+   * may receive unknown values from C callers without undefined behaviour. */
+  DLCRT_STATUS_CODE_MAX_ENUM = 0x7fffffff,
 } dlcrt_status_code_t;
 
 /* An error; NULL is success. */
@@ -82,7 +85,8 @@ typedef enum dlcrt_dtype_t {
   DLCRT_DTYPE_U16,
   DLCRT_DTYPE_U32,
   DLCRT_DTYPE_U64,
-  DLCRT_DTYPE_BOOL, /* one byte, 0 or 1 */
+  DLCRT_DTYPE_BOOL,                  /* one byte, 0 or 1 */
+  DLCRT_DTYPE_MAX_ENUM = 0x7fffffff, /* see DLCRT_STATUS_CODE_MAX_ENUM */
 } dlcrt_dtype_t;
 
 /* Returns the metadata spelling of `dtype` ("f32", "bool", ...), or NULL for
@@ -106,6 +110,7 @@ DLCRT_API dlcrt_status dlcrt_dtype_parse(const char *name,
 typedef enum dlcrt_device_kind_t {
   DLCRT_DEVICE_CPU = 0,
   DLCRT_DEVICE_CUDA = 1,
+  DLCRT_DEVICE_KIND_MAX_ENUM = 0x7fffffff, /* see DLCRT_STATUS_CODE_MAX_ENUM */
 } dlcrt_device_kind_t;
 
 typedef struct dlcrt_device_s *dlcrt_device;
