@@ -16,9 +16,17 @@ import numpy as np
 failures = []
 
 
-def run(args, expect_rc=0):
+# dlc-run's dtypes and the numpy dtype holding each in an .npz; numpy has no
+# bfloat16, so bf16 travels as float32.
+DTYPES = {"f16": np.float16, "bf16": np.float32, "f32": np.float32,
+          "f64": np.float64, "i8": np.int8, "i16": np.int16, "i32": np.int32,
+          "i64": np.int64, "u8": np.uint8, "u16": np.uint16, "u32": np.uint32,
+          "u64": np.uint64, "bool": np.bool_}
+
+
+def run(args, expect_rc=0, env=None):
     proc = subprocess.run([ARGS.dlc_run] + [str(a) for a in args],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if proc.returncode != expect_rc:
         failures.append(f"{args}: exit code {proc.returncode}, expected "
                         f"{expect_rc}\nstdout: {proc.stdout}\n"
@@ -121,6 +129,39 @@ def main():
     proc = run([mixed_model, "--seed", 1])
     check("count: i32 [] = [" in proc.stdout, f"mixed: {proc.stdout!r}")
 
+    # .npy format versions 2.0 and 3.0 (numpy picks them for huge headers).
+    for version in ((2, 0), (3, 0)):
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, a, version=version)
+        name = write_npy_entries(f"v{version[0]}.npz",
+                                 {"a": buffer.getvalue(), "b": npy_bytes(b)})
+        run([sum_model, "--inputs", name, "--output", path("v.npz")])
+        check(np.array_equal(np.load(path("v.npz"))["sum"], a + b),
+              f".npy version {version}: wrong sum")
+
+    # Every dtype, through the model whose metadata comes from the
+    # environment (its run does nothing, so outputs stay zero).
+    env = dict(os.environ, DLC_FAKE_METADATA="dlc-model 1\n" + "".join(
+        f"input {t} {t} 1 3\n" for t in DTYPES) + "output h f16 1 2\n"
+        "output g bf16 2 1 2\noutput s u64 0\n")
+    env_model = ARGS.env_model
+    proc = run([env_model, "--seed", 9], env=env)
+    check("g: bf16 [1,2] = [0, 0]" in proc.stdout, f"env: {proc.stdout!r}")
+    run([env_model, "--output", path("env.npz")], env=env)
+    result = np.load(path("env.npz"))
+    check(result["h"].dtype == np.float16 and result["g"].dtype == np.float32
+          and result["g"].shape == (1, 2) and result["s"].dtype == np.uint64,
+          f"env outputs {dict(result)!r}")
+    inputs = {t: np.zeros(3, dtype=DTYPES[t]) for t in DTYPES}
+    np.savez(path("all.npz"), **inputs)
+    run([env_model, "--inputs", path("all.npz")], env=env)
+    inputs["bf16"] = np.zeros(3, dtype=np.float16)
+    np.savez(path("bf16.npz"), **inputs)
+    proc = run([env_model, "--inputs", path("bf16.npz")], env=env,
+               expect_rc=1)
+    check("model input 'bf16' expects f32" in proc.stderr,
+          f"bf16 from f16: {proc.stderr!r}")
+
     # Clean errors.
     np.savez(path("shape.npz"), a=a.T.copy(), b=b)
     expect_error([sum_model, "--inputs", path("shape.npz")],
@@ -190,6 +231,7 @@ if __name__ == "__main__":
     parser.add_argument("--dlc-run", required=True)
     parser.add_argument("--sum-model", required=True)
     parser.add_argument("--mixed-model", required=True)
+    parser.add_argument("--env-model", required=True)
     parser.add_argument("--workdir", required=True)
     ARGS = parser.parse_args()
     sys.exit(main())
