@@ -1,0 +1,27 @@
+//===- Passes.h - dlc codegen passes ----------------------------*- C++ -*-===//
+
+#ifndef DLC_CODEGEN_PASSES_H
+#define DLC_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace dlc {
+
+#define GEN_PASS_DECL
+#include "codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "codegen/Passes.h.inc"
+
+inline void registerCodegenPasses() { registerDlcCodegenPasses(); }
+
+} // namespace dlc
+
+#endif // DLC_CODEGEN_PASSES_H

@@ -1,0 +1,231 @@
+//===- ConvertContraction.cpp - matmul, gemm and conv -> linalg -----------===//
+//
+// Contractions become one linalg.generic each, with broadcasting, transposes
+// and convolution windows expressed in the indexing maps. The iteration order
+// puts a unit-stride output dimension innermost so the inner loop vectorizes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+/// acc += lhs * rhs over a generic with the given maps and iterators.
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
+                       ArrayRef<utils::IteratorType> iterators,
+                       ArrayRef<int64_t> outShape, Type elementType) {
+  Value acc =
+      filledTensor(b, loc, outShape, scalarConstant(b, loc, elementType, 0));
+  auto generic = linalg::GenericOp::create(
+      b, loc, acc.getType(), ValueRange{lhs, rhs}, acc,
+      ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value product = createMul(nested, nestedLoc, args[0], args[1]);
+        linalg::YieldOp::create(nested, nestedLoc,
+                                createAdd(nested, nestedLoc, args[2], product));
+      });
+  return generic.getResult(0);
+}
+
+/// numpy.matmul with the iteration order (batch..., m, k, n).
+struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = getContext();
+    Location loc = op.getLoc();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+    int64_t batchRank = outType.getRank() - (lhsVector ? 0 : 1) -
+                        (rhsVector ? 0 : 1);
+    // Loop dims: batch..., m, k, n (m and n always present; size 1 if vector).
+    int64_t mDim = batchRank, kDim = batchRank + 1, nDim = batchRank + 2;
+    int64_t numDims = batchRank + 3;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<int64_t> batchShape(outType.getShape().take_front(batchRank));
+
+    auto operandBatch = [&](RankedTensorType type, int64_t matrixRank) {
+      SmallVector<AffineExpr> exprs;
+      ArrayRef<int64_t> shape = type.getShape().drop_back(matrixRank);
+      int64_t offset = batchRank - shape.size();
+      for (auto [i, size] : llvm::enumerate(shape))
+        exprs.push_back(size == 1 && batchShape[offset + i] != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : dim(offset + i));
+      return exprs;
+    };
+    SmallVector<AffineExpr> lhsExprs = operandBatch(lhsType, lhsVector ? 1 : 2);
+    if (!lhsVector)
+      lhsExprs.push_back(dim(mDim));
+    lhsExprs.push_back(dim(kDim));
+    SmallVector<AffineExpr> rhsExprs = operandBatch(rhsType, rhsVector ? 1 : 2);
+    rhsExprs.push_back(dim(kDim));
+    if (!rhsVector)
+      rhsExprs.push_back(dim(nDim));
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < batchRank; ++d)
+      outExprs.push_back(dim(d));
+    if (!lhsVector)
+      outExprs.push_back(dim(mDim));
+    if (!rhsVector)
+      outExprs.push_back(dim(nDim));
+
+    SmallVector<utils::IteratorType> iterators(numDims,
+                                               utils::IteratorType::parallel);
+    iterators[kDim] = utils::IteratorType::reduction;
+    Value result = buildContraction(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
+        AffineMap::get(numDims, 0, lhsExprs, ctx),
+        AffineMap::get(numDims, 0, rhsExprs, ctx),
+        AffineMap::get(numDims, 0, outExprs, ctx), iterators,
+        outType.getShape(), outType.getElementType());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// alpha * op(A) op(B) + beta * C: a contraction plus an elementwise epilogue.
+struct GemmPattern : OpConversionPattern<dlg::GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = getContext();
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elementType = outType.getElementType();
+    AffineExpr m = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx),
+               n = getAffineDimExpr(2, ctx);
+    AffineMap aMap = AffineMap::get(3, 0,
+                                    op.getTransA() ? ArrayRef<AffineExpr>{k, m}
+                                                   : ArrayRef<AffineExpr>{m, k},
+                                    ctx);
+    AffineMap bMap = AffineMap::get(3, 0,
+                                    op.getTransB() ? ArrayRef<AffineExpr>{n, k}
+                                                   : ArrayRef<AffineExpr>{k, n},
+                                    ctx);
+    AffineMap outMap = AffineMap::get(3, 0, {m, n}, ctx);
+    SmallVector<utils::IteratorType> iterators = {
+        utils::IteratorType::parallel, utils::IteratorType::reduction,
+        utils::IteratorType::parallel};
+    Value result = buildContraction(rewriter, loc, adaptor.getA(),
+                                    adaptor.getB(), aMap, bMap, outMap,
+                                    iterators, outType.getShape(), elementType);
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value c = adaptor.getC();
+    if (alpha != 1.0 || (c && beta != 0.0)) {
+      SmallVector<Value> operands = {result};
+      if (c && beta != 0.0)
+        operands.push_back(c);
+      result = buildElementwise(
+          rewriter, loc, outType, operands,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value value = args[0];
+            if (alpha != 1.0)
+              value = arith::MulFOp::create(
+                  b, l, value, scalarConstant(b, l, elementType, alpha));
+            if (args.size() == 1)
+              return value;
+            Value addend = args[1];
+            if (beta != 1.0)
+              addend = arith::MulFOp::create(
+                  b, l, addend, scalarConstant(b, l, elementType, beta));
+            return Value(arith::AddFOp::create(b, l, value, addend));
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Grouped N-D convolution. Loop dims: n, g, f, out[0..s-1), c, k[0..s),
+/// out[s-1]; the last output spatial dim is innermost and unit-stride.
+struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = getContext();
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elementType = outType.getElementType();
+    int64_t spatial = inType.getRank() - 2, group = op.getGroup();
+    int64_t channels = inType.getDimSize(1) / group;
+    int64_t filters = wType.getDimSize(0) / group;
+
+    Value input = padSpatial(rewriter, loc, adaptor.getInput(), op.getPads(),
+                             scalarConstant(rewriter, loc, elementType, 0));
+    auto paddedType = cast<RankedTensorType>(input.getType());
+    // [N, C, ...] -> [N, G, C/G, ...]; [F, C/G, ...] -> [G, F/G, C/G, ...].
+    SmallVector<int64_t> inShape = {paddedType.getDimSize(0), group, channels};
+    llvm::append_range(inShape, paddedType.getShape().drop_front(2));
+    SmallVector<int64_t> wShape = {group, filters, channels};
+    llvm::append_range(wShape, wType.getShape().drop_front(2));
+    SmallVector<int64_t> groupedOut = {outType.getDimSize(0), group, filters};
+    llvm::append_range(groupedOut, outType.getShape().drop_front(2));
+    input = reshapeTensor(rewriter, loc, input, inShape);
+    Value weight = reshapeTensor(rewriter, loc, adaptor.getWeight(), wShape);
+
+    // Dim numbering of the iteration space.
+    int64_t nDim = 0, gDim = 1, fDim = 2;
+    auto outDim = [&](int64_t i) { return i < spatial - 1 ? 3 + i : 3 + 2 * spatial; };
+    int64_t cDim = 2 + spatial;
+    auto kDim = [&](int64_t i) { return 3 + spatial + i; };
+    int64_t numDims = 4 + 2 * spatial;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+
+    SmallVector<AffineExpr> inExprs = {dim(nDim), dim(gDim), dim(cDim)};
+    SmallVector<AffineExpr> wExprs = {dim(gDim), dim(fDim), dim(cDim)};
+    SmallVector<AffineExpr> outExprs = {dim(nDim), dim(gDim), dim(fDim)};
+    SmallVector<utils::IteratorType> iterators(numDims,
+                                               utils::IteratorType::parallel);
+    iterators[cDim] = utils::IteratorType::reduction;
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(dim(outDim(i)) * op.getStrides()[i] +
+                        dim(kDim(i)) * op.getDilations()[i]);
+      wExprs.push_back(dim(kDim(i)));
+      outExprs.push_back(dim(outDim(i)));
+      iterators[kDim(i)] = utils::IteratorType::reduction;
+    }
+    Value result = buildContraction(
+        rewriter, loc, input, weight, AffineMap::get(numDims, 0, inExprs, ctx),
+        AffineMap::get(numDims, 0, wExprs, ctx),
+        AffineMap::get(numDims, 0, outExprs, ctx), iterators, groupedOut,
+        elementType);
+    result = reshapeTensor(rewriter, loc, result, outType.getShape());
+    if (Value bias = adaptor.getBias()) {
+      // Bias [F] broadcasts along dim 1: view it as [F, 1, ..., 1].
+      SmallVector<int64_t> biasShape(spatial + 1, 1);
+      biasShape[0] = outType.getDimSize(1);
+      Value shaped = reshapeTensor(rewriter, loc, bias, biasShape);
+      result = buildElementwise(rewriter, loc, outType, {result, shaped},
+                                [](OpBuilder &b, Location l, ValueRange args) {
+                                  return createAdd(b, l, args[0], args[1]);
+                                });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateContractionLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulPattern, GemmPattern, ConvPattern>(patterns.getContext());
+}
+
+} // namespace dlc

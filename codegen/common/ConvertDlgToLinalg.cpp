@@ -1,0 +1,38 @@
+//===- ConvertDlgToLinalg.cpp - The dlg -> linalg conversion pass ---------===//
+
+#include "codegen/Passes.h"
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_CONVERTDLGTOLINALG
+#include "codegen/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+struct ConvertDlgToLinalgPass
+    : impl::ConvertDlgToLinalgBase<ConvertDlgToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    populateElementwiseLoweringPatterns(patterns);
+    populateContractionLoweringPatterns(patterns);
+    populateNormalizationLoweringPatterns(patterns);
+    populateShapeLoweringPatterns(patterns);
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<dlg::DlgDialect>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace dlc

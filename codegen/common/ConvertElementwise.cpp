@@ -1,0 +1,259 @@
+//===- ConvertElementwise.cpp - dlg elementwise ops -> linalg.generic -----===//
+
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+/// Lowers an elementwise op by giving the scalar body for its operands.
+template <typename OpTy>
+struct ElementwisePattern : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpTy::Adaptor;
+
+  virtual Value scalar(OpTy op, OpBuilder &b, Location loc,
+                       ValueRange args) const = 0;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return scalar(op, b, loc, args);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Binary ops with one float and one (signed) integer arith op.
+template <typename OpTy, typename FloatOp, typename IntOp>
+struct ArithBinaryPattern : ElementwisePattern<OpTy> {
+  using ElementwisePattern<OpTy>::ElementwisePattern;
+  Value scalar(OpTy, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return FloatOp::create(b, loc, args[0], args[1]);
+    return IntOp::create(b, loc, args[0], args[1]);
+  }
+};
+
+/// Integer division by zero yields 0 instead of trapping the process.
+struct DivPattern : ElementwisePattern<dlg::DivOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::DivOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return arith::DivFOp::create(b, loc, args[0], args[1]);
+    Type type = args[0].getType();
+    Value zero = scalarConstant(b, loc, type, 0);
+    Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         args[1], zero);
+    Value divisor = arith::SelectOp::create(
+        b, loc, isZero, scalarConstant(b, loc, type, 1), args[1]);
+    Value quotient = arith::DivSIOp::create(b, loc, args[0], divisor);
+    return arith::SelectOp::create(b, loc, isZero, zero, quotient);
+  }
+};
+
+struct PowPattern : ElementwisePattern<dlg::PowOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::PowOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return math::PowFOp::create(b, loc, args[0], args[1]);
+    return math::IPowIOp::create(b, loc, args[0], args[1]);
+  }
+};
+
+/// Float-only unary ops that map to one math op.
+template <typename OpTy, typename MathOp>
+struct MathUnaryPattern : ElementwisePattern<OpTy> {
+  using ElementwisePattern<OpTy>::ElementwisePattern;
+  Value scalar(OpTy, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    return MathOp::create(b, loc, args[0]);
+  }
+};
+
+struct ReluPattern : ElementwisePattern<dlg::ReluOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::ReluOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    return createMax(b, loc, args[0],
+                     scalarConstant(b, loc, args[0].getType(), 0));
+  }
+};
+
+struct NegPattern : ElementwisePattern<dlg::NegOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::NegOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return arith::NegFOp::create(b, loc, args[0]);
+    return arith::SubIOp::create(
+        b, loc, scalarConstant(b, loc, args[0].getType(), 0), args[0]);
+  }
+};
+
+struct AbsPattern : ElementwisePattern<dlg::AbsOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::AbsOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return math::AbsFOp::create(b, loc, args[0]);
+    return math::AbsIOp::create(b, loc, args[0]);
+  }
+};
+
+struct SigmoidPattern : ElementwisePattern<dlg::SigmoidOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::SigmoidOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    Type type = args[0].getType();
+    Value negated = arith::NegFOp::create(b, loc, args[0]);
+    Value denominator = arith::AddFOp::create(
+        b, loc, scalarConstant(b, loc, type, 1),
+        math::ExpOp::create(b, loc, negated));
+    return arith::DivFOp::create(b, loc, scalarConstant(b, loc, type, 1),
+                                 denominator);
+  }
+};
+
+struct LeakyReluPattern : ElementwisePattern<dlg::LeakyReluOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::LeakyReluOp op, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    Type type = args[0].getType();
+    Value scaled = arith::MulFOp::create(
+        b, loc, args[0],
+        scalarConstant(b, loc, type, op.getAlpha().convertToDouble()));
+    Value negative =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, args[0],
+                              scalarConstant(b, loc, type, 0));
+    return arith::SelectOp::create(b, loc, negative, scaled, args[0]);
+  }
+};
+
+struct GeluPattern : ElementwisePattern<dlg::GeluOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::GeluOp op, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    Value x = args[0];
+    Type type = x.getType();
+    auto cst = [&](double v) { return scalarConstant(b, loc, type, v); };
+    Value inner;
+    if (op.getApproximate()) {
+      // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
+      Value cube = arith::MulFOp::create(
+          b, loc, x, arith::MulFOp::create(b, loc, x, x));
+      Value sum = arith::AddFOp::create(
+          b, loc, x, arith::MulFOp::create(b, loc, cube, cst(0.044715)));
+      inner = math::TanhOp::create(
+          b, loc,
+          arith::MulFOp::create(b, loc, sum, cst(0.7978845608028654)));
+    } else {
+      inner = math::ErfOp::create(
+          b, loc, arith::MulFOp::create(b, loc, x, cst(0.7071067811865476)));
+    }
+    Value onePlus = arith::AddFOp::create(b, loc, cst(1), inner);
+    return arith::MulFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, x, cst(0.5)), onePlus);
+  }
+};
+
+struct ClipPattern : ElementwisePattern<dlg::ClipOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::ClipOp op, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    Value x = args[0];
+    Type type = x.getType();
+    bool isF = isFloat(x);
+    if (auto min = op.getMin()) {
+      Value bound = scalarConstant(b, loc, type, min->convertToDouble());
+      x = isF ? Value(arith::MaximumFOp::create(b, loc, x, bound))
+              : Value(arith::MaxSIOp::create(b, loc, x, bound));
+    }
+    if (auto max = op.getMax()) {
+      Value bound = scalarConstant(b, loc, type, max->convertToDouble());
+      x = isF ? Value(arith::MinimumFOp::create(b, loc, x, bound))
+              : Value(arith::MinSIOp::create(b, loc, x, bound));
+    }
+    return x;
+  }
+};
+
+struct WherePattern : ElementwisePattern<dlg::WhereOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::WhereOp, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+  }
+};
+
+struct CastPattern : ElementwisePattern<dlg::CastOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(dlg::CastOp op, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    Value x = args[0];
+    Type from = x.getType(), to = op.getTo();
+    if (from == to)
+      return x;
+    auto fromFloat = dyn_cast<FloatType>(from);
+    auto toFloat = dyn_cast<FloatType>(to);
+    if (to.isInteger(1)) {
+      Value zero = scalarConstant(b, loc, from, 0);
+      if (fromFloat)
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                     zero);
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+    }
+    if (fromFloat && toFloat)
+      return fromFloat.getWidth() < toFloat.getWidth()
+                 ? Value(arith::ExtFOp::create(b, loc, to, x))
+                 : Value(arith::TruncFOp::create(b, loc, to, x));
+    if (fromFloat)
+      return arith::FPToSIOp::create(b, loc, to, x);
+    if (toFloat)
+      return from.isInteger(1) ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                               : Value(arith::SIToFPOp::create(b, loc, to, x));
+    unsigned fromWidth = from.getIntOrFloatBitWidth();
+    unsigned toWidth = to.getIntOrFloatBitWidth();
+    if (fromWidth < toWidth)
+      return from.isInteger(1) ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                               : Value(arith::ExtSIOp::create(b, loc, to, x));
+    return arith::TruncIOp::create(b, loc, to, x);
+  }
+};
+
+} // namespace
+
+void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<
+      ArithBinaryPattern<dlg::AddOp, arith::AddFOp, arith::AddIOp>,
+      ArithBinaryPattern<dlg::SubOp, arith::SubFOp, arith::SubIOp>,
+      ArithBinaryPattern<dlg::MulOp, arith::MulFOp, arith::MulIOp>,
+      DivPattern,
+      ArithBinaryPattern<dlg::MaxOp, arith::MaximumFOp, arith::MaxSIOp>,
+      ArithBinaryPattern<dlg::MinOp, arith::MinimumFOp, arith::MinSIOp>,
+      PowPattern, MathUnaryPattern<dlg::TanhOp, math::TanhOp>,
+      MathUnaryPattern<dlg::ErfOp, math::ErfOp>,
+      MathUnaryPattern<dlg::ExpOp, math::ExpOp>,
+      MathUnaryPattern<dlg::LogOp, math::LogOp>,
+      MathUnaryPattern<dlg::SqrtOp, math::SqrtOp>, ReluPattern, NegPattern,
+      AbsPattern, SigmoidPattern, LeakyReluPattern, GeluPattern, ClipPattern,
+      WherePattern, CastPattern>(ctx);
+}
+
+} // namespace dlc

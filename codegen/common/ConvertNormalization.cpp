@@ -1,0 +1,353 @@
+//===- ConvertNormalization.cpp - pooling, norms, softmax, reductions -----===//
+
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+ScalarBuilder addCombiner() {
+  return [](OpBuilder &b, Location loc, ValueRange args) {
+    return createAdd(b, loc, args[1], args[0]);
+  };
+}
+
+ScalarBuilder maxCombiner() {
+  return [](OpBuilder &b, Location loc, ValueRange args) {
+    return createMax(b, loc, args[1], args[0]);
+  };
+}
+
+/// Sliding-window reduction over the spatial dims of NC... data, padded with
+/// `padValue`. Loop dims: n, c, out..., window...
+Value buildPooling(OpBuilder &b, Location loc, Value input,
+                   RankedTensorType outType, ArrayRef<int64_t> kernel,
+                   ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                   ArrayRef<int64_t> dilations, Value padValue, Value init,
+                   ScalarBuilder combine) {
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t spatial = inType.getRank() - 2;
+  // With ceil_mode the last windows may reach past the end padding: pad more.
+  SmallVector<int64_t> allPads(pads);
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t needed = (outType.getDimSize(i + 2) - 1) * strides[i] +
+                     dilations[i] * (kernel[i] - 1) + 1;
+    int64_t have = inType.getDimSize(i + 2) + pads[i] + pads[i + spatial];
+    allPads[i + spatial] += std::max<int64_t>(0, needed - have);
+  }
+  Value padded = padSpatial(b, loc, input, allPads, padValue);
+  int64_t numDims = 2 + 2 * spatial;
+  auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+  SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs,
+                          outExprs = {dim(0), dim(1)};
+  SmallVector<utils::IteratorType> iterators(numDims,
+                                             utils::IteratorType::parallel);
+  for (int64_t i = 0; i < spatial; ++i) {
+    inExprs.push_back(dim(2 + i) * strides[i] +
+                      dim(2 + spatial + i) * dilations[i]);
+    windowExprs.push_back(dim(2 + spatial + i));
+    outExprs.push_back(dim(2 + i));
+    iterators[2 + spatial + i] = utils::IteratorType::reduction;
+  }
+  // The window operand only carries the window's extent, as in linalg.pooling.
+  Value window = emptyTensor(b, loc, kernel, outType.getElementType());
+  Value acc = filledTensor(b, loc, outType.getShape(), init);
+  auto generic = linalg::GenericOp::create(
+      b, loc, outType, ValueRange{padded, window}, acc,
+      ArrayRef<AffineMap>{AffineMap::get(numDims, 0, inExprs, ctx),
+                          AffineMap::get(numDims, 0, windowExprs, ctx),
+                          AffineMap::get(numDims, 0, outExprs, ctx)},
+      iterators, [&](OpBuilder &nested, Location l, ValueRange args) {
+        linalg::YieldOp::create(nested, l,
+                                combine(nested, l, {args[0], args[2]}));
+      });
+  return generic.getResult(0);
+}
+
+struct MaxPoolPattern : OpConversionPattern<dlg::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value lowest = lowestValue(rewriter, op.getLoc(), type.getElementType());
+    rewriter.replaceOp(
+        op, buildPooling(rewriter, op.getLoc(), adaptor.getInput(), type,
+                         op.getKernelShape(), op.getStrides(), op.getPads(),
+                         op.getDilations(), lowest, lowest, maxCombiner()));
+    return success();
+  }
+};
+
+struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::AvgPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elementType = type.getElementType();
+    Value zero = scalarConstant(rewriter, loc, elementType, 0);
+    Value sum = buildPooling(rewriter, loc, adaptor.getInput(), type,
+                             op.getKernelShape(), op.getStrides(),
+                             op.getPads(), op.getDilations(), zero, zero,
+                             addCombiner());
+    Value divisor;
+    if (op.getCountIncludePad()) {
+      int64_t count = ShapedType::getNumElements(op.getKernelShape());
+      divisor = filledTensor(rewriter, loc, {1},
+                             scalarConstant(rewriter, loc, elementType, count));
+    } else {
+      // Count the real elements per window by pooling a tensor of ones.
+      auto inType = cast<RankedTensorType>(op.getInput().getType());
+      SmallVector<int64_t> onesShape(inType.getShape());
+      onesShape[0] = onesShape[1] = 1;
+      SmallVector<int64_t> countShape(type.getShape());
+      countShape[0] = countShape[1] = 1;
+      Value ones = filledTensor(rewriter, loc, onesShape,
+                                scalarConstant(rewriter, loc, elementType, 1));
+      divisor = buildPooling(
+          rewriter, loc, ones, RankedTensorType::get(countShape, elementType),
+          op.getKernelShape(), op.getStrides(), op.getPads(), op.getDilations(),
+          zero, zero, addCombiner());
+    }
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, loc, type, {sum, divisor},
+                             [](OpBuilder &b, Location l, ValueRange args) {
+                               return arith::DivFOp::create(b, l, args[0],
+                                                            args[1]);
+                             }));
+    return success();
+  }
+};
+
+/// Sum over `reduced` dims divided by their element count, keeping dims.
+Value buildMean(OpBuilder &b, Location loc, Value input,
+                ArrayRef<bool> reduced, bool keepDims) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elementType = type.getElementType();
+  int64_t count = 1;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (reduced[d])
+      count *= type.getDimSize(d);
+  Value sum = buildReduction(b, loc, input, reduced, keepDims,
+                             scalarConstant(b, loc, elementType, 0),
+                             addCombiner());
+  auto sumType = cast<RankedTensorType>(sum.getType());
+  Value divisor = scalarConstant(b, loc, elementType, count);
+  return buildElementwise(b, loc, sumType, {sum},
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            if (isa<FloatType>(elementType))
+                              return Value(arith::DivFOp::create(nb, l, args[0],
+                                                                 divisor));
+                            return Value(arith::DivSIOp::create(nb, l, args[0],
+                                                                divisor));
+                          });
+}
+
+struct GlobalAvgPoolPattern : OpConversionPattern<dlg::GlobalAvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::GlobalAvgPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    SmallVector<bool> reduced(type.getRank(), true);
+    reduced[0] = reduced[1] = false;
+    rewriter.replaceOp(op, buildMean(rewriter, op.getLoc(), adaptor.getInput(),
+                                     reduced, /*keepDims=*/true));
+    return success();
+  }
+};
+
+template <typename OpTy>
+SmallVector<bool> reducedDims(OpTy op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  SmallVector<bool> reduced(type.getRank(), false);
+  for (int64_t axis : op.getAxes())
+    reduced[*dlg::normalizeAxis(axis, type.getRank())] = true;
+  return reduced;
+}
+
+struct ReduceSumPattern : OpConversionPattern<dlg::ReduceSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::ReduceSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type elementType = getElementTypeOrSelf(op.getType());
+    rewriter.replaceOp(
+        op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
+                           reducedDims(op), op.getKeepdims(),
+                           scalarConstant(rewriter, op.getLoc(), elementType, 0),
+                           addCombiner()));
+    return success();
+  }
+};
+
+struct ReduceMaxPattern : OpConversionPattern<dlg::ReduceMaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::ReduceMaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type elementType = getElementTypeOrSelf(op.getType());
+    rewriter.replaceOp(
+        op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
+                           reducedDims(op), op.getKeepdims(),
+                           lowestValue(rewriter, op.getLoc(), elementType),
+                           maxCombiner()));
+    return success();
+  }
+};
+
+struct ReduceMeanPattern : OpConversionPattern<dlg::ReduceMeanOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::ReduceMeanOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildMean(rewriter, op.getLoc(), adaptor.getInput(),
+                                     reducedDims(op), op.getKeepdims()));
+    return success();
+  }
+};
+
+struct SoftmaxPattern : OpConversionPattern<dlg::SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<bool> reduced(type.getRank(), false);
+    reduced[*dlg::normalizeAxis(op.getAxis(), type.getRank())] = true;
+    Value input = adaptor.getInput();
+    Value max = buildReduction(
+        rewriter, loc, input, reduced, /*keepDims=*/true,
+        lowestValue(rewriter, loc, type.getElementType()), maxCombiner());
+    Value exp = buildElementwise(
+        rewriter, loc, type, {input, max},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          return math::ExpOp::create(
+              b, l, arith::SubFOp::create(b, l, args[0], args[1]));
+        });
+    Value sum = buildReduction(
+        rewriter, loc, exp, reduced, /*keepDims=*/true,
+        scalarConstant(rewriter, loc, type.getElementType(), 0), addCombiner());
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, loc, type, {exp, sum},
+                             [](OpBuilder &b, Location l, ValueRange args) {
+                               return arith::DivFOp::create(b, l, args[0],
+                                                            args[1]);
+                             }));
+    return success();
+  }
+};
+
+/// y = scale * (x - mean) / sqrt(var + eps) + bias, folded into one
+/// multiply-add per element with per-channel coefficients.
+struct BatchNormPattern : OpConversionPattern<dlg::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::BatchNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elementType = type.getElementType();
+    auto paramType = cast<RankedTensorType>(op.getScale().getType());
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value coefficient = buildElementwise(
+        rewriter, loc, paramType, {adaptor.getScale(), adaptor.getVariance()},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value stddev = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, args[1],
+                                    scalarConstant(b, l, elementType, epsilon)));
+          return arith::DivFOp::create(b, l, args[0], stddev);
+        });
+    Value offset = buildElementwise(
+        rewriter, loc, paramType,
+        {adaptor.getBias(), adaptor.getMean(), coefficient},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          return arith::SubFOp::create(
+              b, l, args[0], arith::MulFOp::create(b, l, args[1], args[2]));
+        });
+    SmallVector<int64_t> channelShape(type.getRank() - 1, 1);
+    channelShape[0] = type.getDimSize(1);
+    coefficient = reshapeTensor(rewriter, loc, coefficient, channelShape);
+    offset = reshapeTensor(rewriter, loc, offset, channelShape);
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type, {adaptor.getInput(), coefficient, offset},
+                [](OpBuilder &b, Location l, ValueRange args) {
+                  return arith::AddFOp::create(
+                      b, l, arith::MulFOp::create(b, l, args[0], args[1]),
+                      args[2]);
+                }));
+    return success();
+  }
+};
+
+struct LayerNormPattern : OpConversionPattern<dlg::LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elementType = type.getElementType();
+    int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
+    SmallVector<bool> reduced(type.getRank(), false);
+    for (int64_t d = axis; d < type.getRank(); ++d)
+      reduced[d] = true;
+    Value input = adaptor.getInput();
+    Value mean = buildMean(rewriter, loc, input, reduced, /*keepDims=*/true);
+    Value centered = buildElementwise(
+        rewriter, loc, type, {input, mean},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          return arith::SubFOp::create(b, l, args[0], args[1]);
+        });
+    Value squared = buildElementwise(
+        rewriter, loc, type, {centered},
+        [](OpBuilder &b, Location l, ValueRange args) {
+          return arith::MulFOp::create(b, l, args[0], args[0]);
+        });
+    Value variance =
+        buildMean(rewriter, loc, squared, reduced, /*keepDims=*/true);
+    double epsilon = op.getEpsilon().convertToDouble();
+    SmallVector<Value> operands = {centered, variance, adaptor.getScale()};
+    if (adaptor.getBias())
+      operands.push_back(adaptor.getBias());
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, type, operands,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value invStd = math::RsqrtOp::create(
+                      b, l,
+                      arith::AddFOp::create(
+                          b, l, args[1],
+                          scalarConstant(b, l, elementType, epsilon)));
+                  Value value = arith::MulFOp::create(
+                      b, l, arith::MulFOp::create(b, l, args[0], invStd),
+                      args[2]);
+                  if (args.size() == 4)
+                    value = arith::AddFOp::create(b, l, value, args[3]);
+                  return value;
+                }));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateNormalizationLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPoolPattern, AvgPoolPattern, GlobalAvgPoolPattern,
+               ReduceSumPattern, ReduceMaxPattern, ReduceMeanPattern,
+               SoftmaxPattern, BatchNormPattern, LayerNormPattern>(
+      patterns.getContext());
+}
+
+} // namespace dlc

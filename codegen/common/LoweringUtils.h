@@ -1,0 +1,75 @@
+//===- LoweringUtils.h - Helpers for dlg -> linalg lowering -----*- C++ -*-===//
+
+#ifndef DLC_CODEGEN_COMMON_LOWERINGUTILS_H
+#define DLC_CODEGEN_COMMON_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace dlc {
+
+/// Builds the scalar computation of an elementwise op from its block arguments.
+using ScalarBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// Creates tensor.empty of the given shape.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
+
+/// Creates tensor.empty of `shape` filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<int64_t> shape, mlir::Value value);
+
+/// A scalar constant of `type` (float or integer) holding `value`.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
+/// The lowest (or highest) finite-or-infinite value of `type`: -inf / +inf
+/// for floats, the signed extremes for integers.
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+
+/// Indexing map that reads an operand of `shape` broadcast (numpy rules) to an
+/// iteration space of `outRank` dimensions.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> shape,
+                             llvm::ArrayRef<int64_t> outShape);
+
+/// Elementwise linalg.generic over `resultType` reading `operands` with
+/// numpy broadcasting.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange operands, ScalarBuilder body);
+
+/// Reduces `input` over `reduced` dims (kept as size 1 when keepDims) with a
+/// combiner starting from `init`.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<bool> reduced,
+                           bool keepDims, mlir::Value init,
+                           ScalarBuilder combine);
+
+/// Reinterprets a static-shaped tensor in `shape` through a rank-1 collapse.
+mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value input, llvm::ArrayRef<int64_t> shape);
+
+/// Pads spatial dims (from dim 2 on) with `padValue`; pads = begins then ends.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, llvm::ArrayRef<int64_t> pads,
+                       mlir::Value padValue);
+
+/// Arithmetic that dispatches on float or integer element type.
+mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                      mlir::Value rhs);
+mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                      mlir::Value rhs);
+mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                      mlir::Value rhs);
+
+void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateContractionLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace dlc
+
+#endif // DLC_CODEGEN_COMMON_LOWERINGUTILS_H

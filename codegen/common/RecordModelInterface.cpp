@@ -1,0 +1,113 @@
+//===- RecordModelInterface.cpp - Model I/O metadata as text --------------===//
+
+#include "codegen/Passes.h"
+
+#include "dlc/runtime/ModelABI.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_RECORDMODELINTERFACE
+#include "codegen/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+/// The ABI spelling of an element type, or "" when the ABI has none.
+StringRef dtypeName(Type type) {
+  if (type.isF16())
+    return "f16";
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF32())
+    return "f32";
+  if (type.isF64())
+    return "f64";
+  if (type.isInteger(1))
+    return "bool";
+  if (auto intType = dyn_cast<IntegerType>(type)) {
+    bool isUnsigned = intType.isUnsigned();
+    switch (intType.getWidth()) {
+    case 8:
+      return isUnsigned ? "u8" : "i8";
+    case 16:
+      return isUnsigned ? "u16" : "i16";
+    case 32:
+      return isUnsigned ? "u32" : "i32";
+    case 64:
+      return isUnsigned ? "u64" : "i64";
+    }
+  }
+  return "";
+}
+
+void appendEncodedName(std::string &out, StringRef name) {
+  for (unsigned char c : name) {
+    if (llvm::isAlnum(c) || StringRef("_.:/-").contains(c)) {
+      out += c;
+    } else {
+      out += '%';
+      out += llvm::hexdigit(c >> 4, /*LowerCase=*/false);
+      out += llvm::hexdigit(c & 15, /*LowerCase=*/false);
+    }
+  }
+}
+
+struct RecordModelInterfacePass
+    : impl::RecordModelInterfaceBase<RecordModelInterfacePass> {
+  using Base::Base;
+
+  LogicalResult appendRecord(std::string &text, Operation *func, StringRef kind,
+                             unsigned index, Type type, DictionaryAttr attrs) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return func->emitError() << kind << " " << index
+                               << " must be a statically shaped tensor but is "
+                               << type;
+    StringRef dtype = dtypeName(tensor.getElementType());
+    if (dtype.empty())
+      return func->emitError() << kind << " " << index << " has element type "
+                               << tensor.getElementType()
+                               << " which the runtime ABI cannot carry";
+    std::string name = (kind + std::to_string(index)).str();
+    if (attrs)
+      if (auto named = attrs.getAs<StringAttr>("dlc.name"))
+        name = named.str();
+    text += kind;
+    text += ' ';
+    appendEncodedName(text, name);
+    text += (" " + dtype + " " + Twine(tensor.getRank())).str();
+    for (int64_t dim : tensor.getShape())
+      text += " " + std::to_string(dim);
+    text += '\n';
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto func = module.lookupSymbol<FunctionOpInterface>(entryName);
+    if (!func) {
+      module.emitError() << "no entry function '" << entryName << "'";
+      return signalPassFailure();
+    }
+    std::string text = "dlc-model " + std::to_string(DLC_MODEL_ABI_VERSION) +
+                       "\n";
+    for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+      if (failed(appendRecord(text, func, "input", i, type,
+                              func.getArgAttrDict(i))))
+        return signalPassFailure();
+    for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+      if (failed(appendRecord(text, func, "output", i, type,
+                              func.getResultAttrDict(i))))
+        return signalPassFailure();
+    module->setAttr("dlc.model_metadata",
+                    StringAttr::get(module.getContext(), text));
+  }
+};
+
+} // namespace
+} // namespace dlc

@@ -1,0 +1,112 @@
+//===- EmitModelEntry.cpp - The dlc_model_* ABI symbols -------------------===//
+//
+// Emits, in the LLVM dialect, the three symbols of ModelABI.h around the
+// model function, which was lowered with the bare-pointer convention and
+// takes one pointer per input followed by one per output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "dlc/runtime/ModelABI.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_CPUEMITMODELENTRY
+#include "codegen/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+struct CpuEmitModelEntryPass
+    : impl::CpuEmitModelEntryBase<CpuEmitModelEntryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    auto impl = module.lookupSymbol<LLVM::LLVMFuncOp>(entryName);
+    if (!impl) {
+      module.emitError() << "no LLVM function '" << entryName
+                         << "' to wrap; lower the model to LLVM first";
+      return signalPassFailure();
+    }
+    auto metadata = module->getAttrOfType<StringAttr>("dlc.model_metadata");
+    if (!metadata) {
+      module.emitError("missing 'dlc.model_metadata'; run "
+                       "dlc-codegen-record-model-interface first");
+      return signalPassFailure();
+    }
+    auto ptrType = LLVM::LLVMPointerType::get(ctx);
+    LLVM::LLVMFunctionType implType = impl.getFunctionType();
+    for (Type param : implType.getParams())
+      if (param != ptrType) {
+        impl.emitError() << "expects only pointer parameters (bare-pointer "
+                            "memrefs) but got "
+                         << param;
+        return signalPassFailure();
+      }
+    impl.setLinkage(LLVM::Linkage::Internal);
+
+    Location loc = impl.getLoc();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto i32Type = IntegerType::get(ctx, 32);
+
+    // void dlc_model_run(void **buffers)
+    auto run = LLVM::LLVMFuncOp::create(
+        b, loc, DLC_MODEL_SYM_RUN,
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType}));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *body = run.addEntryBlock(b);
+      b.setInsertionPointToStart(body);
+      SmallVector<Value> args;
+      for (unsigned i = 0, e = implType.getNumParams(); i < e; ++i) {
+        Value slot = LLVM::GEPOp::create(
+            b, loc, ptrType, ptrType, body->getArgument(0),
+            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+        args.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
+      }
+      LLVM::CallOp::create(b, loc, impl, args);
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+    }
+
+    // const char *dlc_model_metadata(void)
+    std::string text = metadata.str();
+    text.push_back('\0');
+    auto textType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
+                                             text.size());
+    auto global = LLVM::GlobalOp::create(
+        b, loc, textType, /*isConstant=*/true, LLVM::Linkage::Internal,
+        "dlc_model_metadata_text", b.getStringAttr(text));
+    auto metadataFn = LLVM::LLVMFuncOp::create(
+        b, loc, DLC_MODEL_SYM_METADATA, LLVM::LLVMFunctionType::get(ptrType, {}));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(metadataFn.addEntryBlock(b));
+      Value address = LLVM::AddressOfOp::create(b, loc, global);
+      LLVM::ReturnOp::create(b, loc, address);
+    }
+
+    // int32_t dlc_model_abi_version(void)
+    auto versionFn = LLVM::LLVMFuncOp::create(
+        b, loc, DLC_MODEL_SYM_ABI_VERSION,
+        LLVM::LLVMFunctionType::get(i32Type, {}));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(versionFn.addEntryBlock(b));
+      Value version = LLVM::ConstantOp::create(
+          b, loc, i32Type, b.getI32IntegerAttr(DLC_MODEL_ABI_VERSION));
+      LLVM::ReturnOp::create(b, loc, version);
+    }
+    module->removeAttr("dlc.model_metadata");
+  }
+};
+
+} // namespace
+} // namespace dlc

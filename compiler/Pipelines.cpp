@@ -1,0 +1,137 @@
+//===- Pipelines.cpp - Compilation phases and pipelines -------------------===//
+
+#include "compiler/Pipelines.h"
+
+#include "codegen/Passes.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+static constexpr std::pair<Phase, llvm::StringLiteral> kPhaseNames[] = {
+    {Phase::Import, "import"},     {Phase::Graph, "graph"},
+    {Phase::Optimize, "optimize"}, {Phase::Lower, "lower"},
+    {Phase::Codegen, "codegen"},   {Phase::Link, "link"}};
+
+std::optional<Phase> parsePhase(StringRef name) {
+  for (auto [phase, phaseName] : kPhaseNames)
+    if (phaseName == name)
+      return phase;
+  return std::nullopt;
+}
+
+StringRef phaseName(Phase phase) {
+  for (auto [p, name] : kPhaseNames)
+    if (p == phase)
+      return name;
+  return "unknown";
+}
+
+std::string phaseNames() {
+  std::string names;
+  for (auto [phase, name] : kPhaseNames)
+    names += (names.empty() ? "" : ", ") + name.str();
+  return names;
+}
+
+void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createSimplifyReshapes());
+  pm.addPass(createCSEPass());
+}
+
+void buildOptimizePipeline(OpPassManager &pm, const PipelineOptions &) {
+  // Fusion regions, mixed precision and quantization land here; linalg
+  // elementwise fusion after lowering already merges elementwise chains.
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createRecordModelInterface(
+      RecordModelInterfaceOptions{options.entry}));
+  pm.addPass(createConvertDlgToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildCpuCodegenPipeline(OpPassManager &pm,
+                             const PipelineOptions &options) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createCpuSerializeNestedParallel());
+  if (options.parallel)
+    pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCpuEmitModelEntry(CpuEmitModelEntryOptions{options.entry}));
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildPhasePipeline(OpPassManager &pm, Phase phase,
+                        const PipelineOptions &options) {
+  switch (phase) {
+  case Phase::Graph:
+    return buildGraphPipeline(pm, options);
+  case Phase::Optimize:
+    return buildOptimizePipeline(pm, options);
+  case Phase::Lower:
+    return buildLowerPipeline(pm, options);
+  case Phase::Codegen:
+    return buildCpuCodegenPipeline(pm, options);
+  case Phase::Import:
+  case Phase::Link:
+    return;
+  }
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<PipelineOptions>(
+      "dlc-graph-pipeline", "Graph phase: canonicalize and simplify dlg",
+      buildGraphPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "dlc-optimize-pipeline", "Optimize phase on dlg", buildOptimizePipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "dlc-lower-pipeline", "Lower phase: dlg to linalg on tensors",
+      buildLowerPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "dlc-cpu-codegen-pipeline",
+      "Codegen phase for the CPU: bufferize, parallelize, lower to LLVM",
+      buildCpuCodegenPipeline);
+}
+
+} // namespace dlc

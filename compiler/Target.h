@@ -1,0 +1,60 @@
+//===- Target.h - Code generation targets -----------------------*- C++ -*-===//
+//
+// A target turns lowered linalg IR into an artifact. Targets register
+// themselves by name; adding one never edits the others or the driver.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_COMPILER_TARGET_H
+#define DLC_COMPILER_TARGET_H
+
+#include "compiler/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+
+namespace dlc {
+
+struct TargetOptions {
+  /// Target CPU for host code: "native" (the compiling machine) or an LLVM
+  /// CPU name such as "x86-64-v3" or "sapphirerapids".
+  std::string cpu = "native";
+  /// LLVM optimization level 0-3.
+  unsigned optLevel = 3;
+};
+
+class Target {
+public:
+  virtual ~Target() = default;
+  virtual llvm::StringRef name() const = 0;
+  /// Adds the passes that take lowered IR to the LLVM dialect.
+  virtual void buildCodegenPipeline(mlir::OpPassManager &pm,
+                                    const PipelineOptions &options) const = 0;
+  /// Writes optimized LLVM IR of `module` (already in the LLVM dialect).
+  virtual mlir::LogicalResult emitLLVMIR(mlir::ModuleOp module,
+                                         const TargetOptions &options,
+                                         llvm::raw_ostream &os) const = 0;
+  /// Writes a relocatable object of `module`.
+  virtual mlir::LogicalResult emitObject(mlir::ModuleOp module,
+                                         const TargetOptions &options,
+                                         llvm::raw_pwrite_stream &os) const = 0;
+  /// Links objects into the shared library at `outputPath`.
+  virtual mlir::LogicalResult linkSharedLibrary(mlir::Location loc,
+                                                llvm::StringRef objectPath,
+                                                llvm::StringRef outputPath) const = 0;
+};
+
+void registerTarget(std::unique_ptr<Target> target);
+/// The target called `name`, or null.
+const Target *lookupTarget(llvm::StringRef name);
+/// Comma-separated names of the registered targets.
+std::string targetNames();
+
+/// Registers the built-in targets (once).
+void registerAllTargets();
+
+} // namespace dlc
+
+#endif // DLC_COMPILER_TARGET_H

@@ -1,0 +1,153 @@
+//===- ImportContext.cpp - Node context, attributes and op registry -------===//
+
+#include "frontends/onnx/ImportContext.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace dlc::onnx {
+
+LogicalResult NodeContext::requireInputs(size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    if (!input(i))
+      return emitError() << "expects input " << i << " but it is missing";
+  return success();
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::constantInts(size_t i) const {
+  Value value = input(i);
+  if (!value)
+    return std::nullopt;
+  auto it = knownInts.find(value);
+  if (it == knownInts.end())
+    return std::nullopt;
+  return it->second;
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeContext::requireConstantInts(size_t i, StringRef what) {
+  if (std::optional<SmallVector<int64_t>> values = constantInts(i))
+    return *values;
+  emitError() << "expects '" << what << "' (input " << i
+              << ") to be a constant known at compile time";
+  return failure();
+}
+
+const ::onnx::AttributeProto *NodeContext::attribute(StringRef name) const {
+  for (const ::onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeContext::intAttr(StringRef name, int64_t fallback) const {
+  const ::onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->i() : fallback;
+}
+
+float NodeContext::floatAttr(StringRef name, float fallback) const {
+  const ::onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->f() : fallback;
+}
+
+std::string NodeContext::stringAttr(StringRef name, StringRef fallback) const {
+  const ::onnx::AttributeProto *attr = attribute(name);
+  return attr ? attr->s() : fallback.str();
+}
+
+SmallVector<int64_t> NodeContext::intsAttr(StringRef name) const {
+  const ::onnx::AttributeProto *attr = attribute(name);
+  if (!attr)
+    return {};
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+InFlightDiagnostic NodeContext::emitError() const {
+  InFlightDiagnostic diag = mlir::emitError(loc);
+  diag << "node '" << node.name() << "' (" << node.op_type() << ", domain '"
+       << domain << "', opset " << opset << "): ";
+  return diag;
+}
+
+static std::string registryKey(StringRef domain, StringRef opType) {
+  StringRef normalized = domain == "ai.onnx" ? "" : domain;
+  return (normalized + "::" + opType).str();
+}
+
+void OpRegistry::add(StringRef domain, StringRef opType,
+                     std::initializer_list<int64_t> sinceVersions,
+                     Handler handler) {
+  auto &versions = handlers[registryKey(domain, opType)];
+  for (int64_t version : sinceVersions)
+    versions[version] = handler;
+}
+
+const Handler *OpRegistry::lookup(StringRef domain, StringRef opType,
+                                  int64_t opset, int64_t &sinceVersion) const {
+  auto it = handlers.find(registryKey(domain, opType));
+  if (it == handlers.end())
+    return nullptr;
+  auto version = it->second.upper_bound(opset);
+  if (version == it->second.begin())
+    return nullptr;
+  --version;
+  sinceVersion = version->first;
+  return &version->second;
+}
+
+SmallVector<int64_t> OpRegistry::versions(StringRef domain,
+                                          StringRef opType) const {
+  SmallVector<int64_t> result;
+  auto it = handlers.find(registryKey(domain, opType));
+  if (it != handlers.end())
+    for (const auto &entry : it->second)
+      result.push_back(entry.first);
+  return result;
+}
+
+const OpRegistry &OpRegistry::get() {
+  static const OpRegistry registry = [] {
+    OpRegistry r;
+    registerElementwiseHandlers(r);
+    registerNeuralNetHandlers(r);
+    registerShapeHandlers(r);
+    return r;
+  }();
+  return registry;
+}
+
+Type convertElementType(MLIRContext *ctx, int32_t dataType) {
+  Builder b(ctx);
+  switch (dataType) {
+  case ::onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case ::onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case ::onnx::TensorProto::FLOAT16:
+    return b.getF16Type();
+  case ::onnx::TensorProto::BFLOAT16:
+    return b.getBF16Type();
+  case ::onnx::TensorProto::INT8:
+    return b.getIntegerType(8);
+  case ::onnx::TensorProto::INT16:
+    return b.getIntegerType(16);
+  case ::onnx::TensorProto::INT32:
+    return b.getIntegerType(32);
+  case ::onnx::TensorProto::INT64:
+    return b.getIntegerType(64);
+  case ::onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return nullptr;
+  }
+}
+
+StringRef dataTypeName(int32_t dataType) {
+  if (::onnx::TensorProto::DataType_IsValid(dataType))
+    return ::onnx::TensorProto::DataType_Name(
+        static_cast<::onnx::TensorProto::DataType>(dataType));
+  return "unknown";
+}
+
+} // namespace dlc::onnx

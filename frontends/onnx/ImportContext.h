@@ -1,0 +1,132 @@
+//===- ImportContext.h - Per-node import state and op registry --*- C++ -*-===//
+//
+// Handlers convert one ONNX node into dlg ops. They are registered per
+// (domain, op type, since-version), so supporting a new opset version of an
+// op is a new table entry, not a branch inside a handler.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_FRONTENDS_ONNX_IMPORTCONTEXT_H
+#define DLC_FRONTENDS_ONNX_IMPORTCONTEXT_H
+
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <functional>
+#include <map>
+
+namespace onnx {
+class NodeProto;
+class AttributeProto;
+class TensorProto;
+} // namespace onnx
+
+namespace dlc::onnx {
+
+/// Constant integer contents of values that are known at import time (shape
+/// arguments such as Reshape's `shape` or Slice's `starts`).
+using KnownInts = llvm::DenseMap<mlir::Value, llvm::SmallVector<int64_t>>;
+
+/// What a handler sees of the node it converts.
+class NodeContext {
+public:
+  NodeContext(mlir::OpBuilder &builder, mlir::Location loc,
+              const ::onnx::NodeProto &node, llvm::StringRef domain,
+              int64_t opset, llvm::ArrayRef<mlir::Value> operands,
+              KnownInts &knownInts)
+      : builder(builder), loc(loc), node(node), domain(domain), opset(opset),
+        operands(operands), knownInts(knownInts) {}
+
+  mlir::OpBuilder &builder;
+  mlir::Location loc;
+  const ::onnx::NodeProto &node;
+  llvm::StringRef domain;
+  int64_t opset;
+
+  /// Number of inputs, counting empty optional ones.
+  size_t numInputs() const { return operands.size(); }
+  /// Input `i`, or null when absent or empty (an omitted optional input).
+  mlir::Value input(size_t i) const {
+    return i < operands.size() ? operands[i] : mlir::Value();
+  }
+  /// Fails with a diagnostic unless inputs [0, count) are present.
+  mlir::LogicalResult requireInputs(size_t count);
+  /// The integer values of input `i` when known at import time.
+  std::optional<llvm::SmallVector<int64_t>> constantInts(size_t i) const;
+  /// The integer values of input `i`, or a diagnostic that it must be constant.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  requireConstantInts(size_t i, llvm::StringRef what);
+
+  /// Records that `value` holds the integers `values` (for shape arguments).
+  void recordInts(mlir::Value value, llvm::ArrayRef<int64_t> values) {
+    knownInts[value] = llvm::SmallVector<int64_t>(values);
+  }
+
+  const ::onnx::AttributeProto *attribute(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t fallback) const;
+  float floatAttr(llvm::StringRef name, float fallback) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
+  llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+
+  /// An error diagnostic prefixed with the node, op, domain and opset.
+  mlir::InFlightDiagnostic emitError() const;
+
+  /// Creates a dlg op with inferred result type; fails with a diagnostic.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
+    auto op = dlg::tryCreate<OpTy>(builder, loc, operands, attributes);
+    if (mlir::failed(op))
+      return mlir::failure();
+    return (*op)->getResult(0);
+  }
+
+  mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+
+private:
+  llvm::ArrayRef<mlir::Value> operands;
+  KnownInts &knownInts;
+};
+
+/// Converts a node; pushes one value per node output (null for outputs it
+/// does not produce, which must then be unused).
+using Handler = std::function<mlir::LogicalResult(
+    NodeContext &, llvm::SmallVectorImpl<mlir::Value> &)>;
+
+class OpRegistry {
+public:
+  /// Registers `handler` for `opType` in `domain` for each version in
+  /// `sinceVersions` (the ONNX versions in which the op changed).
+  void add(llvm::StringRef domain, llvm::StringRef opType,
+           std::initializer_list<int64_t> sinceVersions, Handler handler);
+  /// The handler for the op as defined at `opset`, or null; `sinceVersion`
+  /// receives the version it implements.
+  const Handler *lookup(llvm::StringRef domain, llvm::StringRef opType,
+                        int64_t opset, int64_t &sinceVersion) const;
+  /// The versions registered for an op (for diagnostics and docs).
+  llvm::SmallVector<int64_t> versions(llvm::StringRef domain,
+                                      llvm::StringRef opType) const;
+
+  static const OpRegistry &get();
+
+private:
+  std::map<std::string, std::map<int64_t, Handler>> handlers;
+};
+
+void registerElementwiseHandlers(OpRegistry &registry);
+void registerNeuralNetHandlers(OpRegistry &registry);
+void registerShapeHandlers(OpRegistry &registry);
+
+/// Element type for an ONNX TensorProto data type, or null if unsupported.
+mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);
+/// Human-readable ONNX data type name.
+llvm::StringRef dataTypeName(int32_t dataType);
+
+} // namespace dlc::onnx
+
+#endif // DLC_FRONTENDS_ONNX_IMPORTCONTEXT_H

@@ -1,0 +1,303 @@
+//===- OnnxImporter.cpp - ONNX model -> dlg dialect -----------------------===//
+
+#include "frontends/onnx/OnnxImporter.h"
+#include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/TensorImport.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+
+using namespace mlir;
+
+namespace dlc::onnx {
+namespace {
+
+/// The newest default-domain opset whose ops dlc knows.
+constexpr int64_t kMaxDefaultOpset = 28;
+constexpr int64_t kMinDefaultOpset = 7;
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef baseDir, StringRef source)
+      : ctx(ctx), builder(ctx), baseDir(baseDir), source(source) {}
+
+  OwningOpRef<ModuleOp> import(::onnx::ModelProto &model,
+                               const ImportOptions &options);
+
+private:
+  Location nodeLoc(StringRef name) {
+    return NameLoc::get(StringAttr::get(ctx, name),
+                        FileLineColLoc::get(ctx, source, 0, 0));
+  }
+  LogicalResult readOpsets(const ::onnx::ModelProto &model);
+  FailureOr<RankedTensorType> inputType(const ::onnx::ValueInfoProto &info,
+                                        const ImportOptions &options);
+  LogicalResult importInitializer(::onnx::TensorProto &tensor);
+  LogicalResult importNode(const ::onnx::NodeProto &node, size_t index);
+  LogicalResult define(const std::string &name, Value value, Location loc);
+
+  MLIRContext *ctx;
+  OpBuilder builder;
+  StringRef baseDir;
+  std::string source;
+  std::map<std::string, int64_t> opsets;
+  llvm::StringMap<Value> values;
+  KnownInts knownInts;
+};
+
+LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
+  for (const auto &opset : model.opset_import()) {
+    std::string domain = opset.domain() == "ai.onnx" ? "" : opset.domain();
+    opsets[domain] = opset.version();
+  }
+  auto it = opsets.find("");
+  if (it == opsets.end()) {
+    // IR version < 3 models carry no opset_import: they predate opset 7.
+    return emitError(nodeLoc("model"))
+           << "model imports no default-domain opset; opsets "
+           << kMinDefaultOpset << " to " << kMaxDefaultOpset
+           << " are supported";
+  }
+  if (it->second < kMinDefaultOpset || it->second > kMaxDefaultOpset)
+    return emitError(nodeLoc("model"))
+           << "default-domain opset " << it->second
+           << " is not supported; opsets " << kMinDefaultOpset << " to "
+           << kMaxDefaultOpset << " are";
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
+                         const ImportOptions &options) {
+  Location loc = nodeLoc(info.name());
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' is not a tensor",
+           failure();
+  const auto &tensorType = info.type().tensor_type();
+  Type elementType = convertElementType(ctx, tensorType.elem_type());
+  if (!elementType)
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has unsupported data type "
+                          << dataTypeName(tensorType.elem_type()),
+           failure();
+  if (!tensorType.has_shape())
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has no shape; dlc needs ranked inputs",
+           failure();
+  auto pinned = options.inputShapes.find(info.name());
+  if (pinned != options.inputShapes.end()) {
+    if (pinned->second.size() !=
+        static_cast<size_t>(tensorType.shape().dim_size()))
+      return emitError(loc) << "--input-shape for '" << info.name()
+                            << "' has rank " << pinned->second.size()
+                            << " but the model's input has rank "
+                            << tensorType.shape().dim_size(),
+             failure();
+    return RankedTensorType::get(pinned->second, elementType);
+  }
+  SmallVector<int64_t> shape;
+  for (const auto &dim : tensorType.shape().dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() < 0)
+      return emitError(loc) << "graph input '" << info.name()
+                            << "' has a symbolic dimension '"
+                            << dim.dim_param()
+                            << "'; set it with --input-shape",
+             failure();
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+LogicalResult GraphImporter::define(const std::string &name, Value value,
+                                    Location loc) {
+  if (name.empty())
+    return success();
+  if (!values.insert({name, value}).second)
+    return emitError(loc) << "value '" << name << "' is defined twice";
+  return success();
+}
+
+LogicalResult GraphImporter::importInitializer(::onnx::TensorProto &tensor) {
+  Location loc = nodeLoc(tensor.name());
+  SmallVector<int64_t> ints;
+  FailureOr<ElementsAttr> attr =
+      importTensor(ctx, loc, tensor, baseDir, &ints);
+  if (failed(attr))
+    return failure();
+  Value value = dlg::ConstantOp::create(builder, loc, *attr);
+  if (!ints.empty() || attr->getNumElements() == 0)
+    knownInts[value] = ints;
+  return define(tensor.name(), value, loc);
+}
+
+LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
+                                        size_t index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  Location loc = nodeLoc(name);
+  std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  auto opset = opsets.find(domain);
+  auto fail = [&]() {
+    return emitError(loc) << "node '" << name << "' (" << node.op_type()
+                          << ", domain '" << domain << "', opset "
+                          << (opset == opsets.end() ? -1 : opset->second)
+                          << "): ";
+  };
+  if (opset == opsets.end())
+    return fail() << "the model imports no opset for domain '" << domain << "'";
+  int64_t sinceVersion = 0;
+  const Handler *handler = OpRegistry::get().lookup(domain, node.op_type(),
+                                                    opset->second, sinceVersion);
+  if (!handler) {
+    SmallVector<int64_t> versions =
+        OpRegistry::get().versions(domain, node.op_type());
+    if (versions.empty())
+      return fail() << "unsupported op";
+    InFlightDiagnostic diag = fail();
+    diag << "this opset version is not supported; supported since-versions: ";
+    llvm::interleaveComma(versions, diag);
+    return diag;
+  }
+  SmallVector<Value> operands;
+  for (const std::string &input : node.input()) {
+    if (input.empty()) {
+      operands.push_back(nullptr);
+      continue;
+    }
+    auto it = values.find(input);
+    if (it == values.end())
+      return fail() << "input '" << input
+                    << "' is not a graph input, initializer or output of an "
+                       "earlier node";
+    if (!it->second)
+      return fail() << "input '" << input
+                    << "' is an optional output that dlc does not produce";
+    operands.push_back(it->second);
+  }
+  NodeContext context(builder, loc, node, domain, opset->second, operands,
+                      knownInts);
+  SmallVector<Value> results;
+  if (failed((*handler)(context, results)))
+    return failure();
+  for (auto [i, output] : llvm::enumerate(node.output())) {
+    Value result = i < results.size() ? results[i] : Value();
+    if (failed(define(output, result, loc)))
+      return failure();
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
+                                            const ImportOptions &options) {
+  if (failed(readOpsets(model)))
+    return nullptr;
+  ::onnx::GraphProto &graph = *model.mutable_graph();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(nodeLoc(source));
+  builder.setInsertionPointToEnd(module->getBody());
+
+  llvm::StringSet<> initializerNames;
+  for (const auto &tensor : graph.initializer())
+    initializerNames.insert(tensor.name());
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue; // IR < 4 lists initializers as inputs too.
+    FailureOr<RankedTensorType> type = inputType(input, options);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+
+  auto func = func::FuncOp::create(builder, nodeLoc(graph.name()),
+                                   options.entryName,
+                                   builder.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "dlc.name", builder.getStringAttr(name));
+    if (failed(define(name, body->getArgument(i), nodeLoc(name))))
+      return nullptr;
+  }
+  for (auto &tensor : *graph.mutable_initializer())
+    if (failed(importInitializer(tensor)))
+      return nullptr;
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, i)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end() || !it->second) {
+      emitError(nodeLoc(output.name()))
+          << "graph output '" << output.name() << "' is never produced";
+      return nullptr;
+    }
+    results.push_back(it->second);
+    resultTypes.push_back(it->second.getType());
+  }
+  if (results.empty()) {
+    emitError(nodeLoc(graph.name())) << "graph has no outputs";
+    return nullptr;
+  }
+  func::ReturnOp::create(builder, nodeLoc("return"), results);
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "dlc.name", builder.getStringAttr(output.name()));
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importModelBytes(MLIRContext *ctx, StringRef bytes,
+                                       StringRef baseDir, StringRef sourceName,
+                                       const ImportOptions &options) {
+  ctx->loadDialect<dlg::DlgDialect, func::FuncDialect>();
+  ::onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetRecursionLimit(64);
+  if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+      !model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "not a valid ONNX model: the protobuf cannot be parsed";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "not a valid ONNX model: it has no graph";
+    return nullptr;
+  }
+  GraphImporter importer(ctx, baseDir, sourceName);
+  return importer.import(model, options);
+}
+
+OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
+                                      const ImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(ctx, path, 0, 0))
+        << "cannot read '" << path << "': " << buffer.getError().message();
+    return nullptr;
+  }
+  SmallString<256> baseDir = path;
+  llvm::sys::path::remove_filename(baseDir);
+  if (baseDir.empty())
+    baseDir = ".";
+  return importModelBytes(ctx, (*buffer)->getBuffer(), baseDir,
+                          llvm::sys::path::filename(path), options);
+}
+
+} // namespace dlc::onnx

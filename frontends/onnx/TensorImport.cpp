@@ -1,0 +1,200 @@
+//===- TensorImport.cpp - ONNX TensorProto -> constant attribute ----------===//
+
+#include "frontends/onnx/TensorImport.h"
+#include "frontends/onnx/ImportContext.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace dlc::onnx {
+namespace {
+
+/// Tensors up to this many bytes become dense attributes, which fold; larger
+/// ones stay opaque blobs that are never copied element by element.
+constexpr size_t kInlineLimitBytes = 256;
+
+size_t byteWidth(Type type) {
+  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+}
+
+/// Reads an external-data segment; the path must stay inside `baseDir`.
+FailureOr<std::string> readExternal(Location loc,
+                                    const ::onnx::TensorProto &tensor,
+                                    StringRef baseDir) {
+  std::string location;
+  uint64_t offset = 0, length = 0;
+  bool hasLength = false;
+  for (const auto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset" || entry.key() == "length") {
+      uint64_t value;
+      if (StringRef(entry.value()).getAsInteger(10, value))
+        return emitError(loc) << "tensor '" << tensor.name() << "': bad "
+                              << entry.key() << " '" << entry.value() << "'",
+               failure();
+      (entry.key() == "offset" ? offset : length) = value;
+      hasLength |= entry.key() == "length";
+    }
+  }
+  auto fail = [&](const Twine &why) {
+    emitError(loc) << "tensor '" << tensor.name() << "': external data '"
+                   << location << "' " << why;
+    return failure();
+  };
+  if (baseDir.empty())
+    return fail("cannot be resolved: the model was not loaded from a file");
+  bool climbsOut = llvm::any_of(
+      llvm::make_range(llvm::sys::path::begin(location),
+                       llvm::sys::path::end(location)),
+      [](StringRef component) { return component == ".."; });
+  if (location.empty() || llvm::sys::path::is_absolute(location) || climbsOut)
+    return fail("must be a relative path inside the model's directory");
+  SmallString<256> path(baseDir);
+  llvm::sys::path::append(path, location);
+  SmallString<256> realDir, realPath;
+  if (llvm::sys::fs::real_path(baseDir, realDir) ||
+      llvm::sys::fs::real_path(path, realPath))
+    return fail("does not exist");
+  if (!StringRef(realPath).starts_with((realDir + "/").str()))
+    return fail("resolves outside the model's directory");
+  auto buffer = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail("cannot be read: " + buffer.getError().message());
+  uint64_t size = (*buffer)->getBufferSize();
+  if (offset > size || (hasLength && length > size - offset))
+    return fail("has offset " + Twine(offset) + " and length " + Twine(length) +
+                " beyond the file's " + Twine(size) + " bytes");
+  if (!hasLength)
+    length = size - offset;
+  return std::string((*buffer)->getBufferStart() + offset, length);
+}
+
+/// Gathers the typed-field contents of `tensor` as little-endian bytes.
+std::string typedFieldBytes(const ::onnx::TensorProto &tensor, Type type) {
+  std::string bytes;
+  auto append = [&](const auto &field, size_t width) {
+    for (auto value : field) {
+      char raw[sizeof(value)];
+      std::memcpy(raw, &value, sizeof(value));
+      bytes.append(raw, width); // little-endian host: low bytes first
+    }
+  };
+  switch (tensor.data_type()) {
+  case ::onnx::TensorProto::FLOAT:
+    append(tensor.float_data(), 4);
+    break;
+  case ::onnx::TensorProto::DOUBLE:
+    append(tensor.double_data(), 8);
+    break;
+  case ::onnx::TensorProto::INT64:
+    append(tensor.int64_data(), 8);
+    break;
+  default: // int32_data holds INT32 and every narrower type, and f16 bits.
+    append(tensor.int32_data(), byteWidth(type));
+    break;
+  }
+  return bytes;
+}
+
+std::string sanitizeBlobName(StringRef name) {
+  std::string result;
+  for (char c : name)
+    result += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
+  return result.empty() ? "tensor" : result;
+}
+
+} // namespace
+
+FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
+                                     ::onnx::TensorProto &tensor,
+                                     StringRef baseDir,
+                                     SmallVectorImpl<int64_t> *ints) {
+  Type elementType = convertElementType(ctx, tensor.data_type());
+  if (!elementType)
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has unsupported data type "
+                          << dataTypeName(tensor.data_type()),
+           failure();
+  SmallVector<int64_t> shape;
+  uint64_t count = 1;
+  for (int64_t dim : tensor.dims()) {
+    if (dim < 0 || (dim && count > (uint64_t(1) << 40) / uint64_t(dim)))
+      return emitError(loc) << "tensor '" << tensor.name()
+                            << "' has invalid dimension " << dim,
+             failure();
+    count *= dim;
+    shape.push_back(dim);
+  }
+  size_t width = byteWidth(elementType);
+  uint64_t expectedBytes = count * width;
+
+  std::string bytes;
+  if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL) {
+    FailureOr<std::string> external = readExternal(loc, tensor, baseDir);
+    if (failed(external))
+      return failure();
+    bytes = std::move(*external);
+  } else if (tensor.has_raw_data()) {
+    bytes = std::move(*tensor.mutable_raw_data());
+  } else {
+    bytes = typedFieldBytes(tensor, elementType);
+  }
+  if (bytes.size() != expectedBytes)
+    return emitError(loc) << "tensor '" << tensor.name() << "' has "
+                          << bytes.size() << " bytes of data but its shape and "
+                          << dataTypeName(tensor.data_type()) << " type need "
+                          << expectedBytes,
+           failure();
+
+  auto type = RankedTensorType::get(shape, elementType);
+  if (ints && elementType.isInteger(64))
+    for (uint64_t i = 0; i < count && count <= 4096; ++i) {
+      int64_t value;
+      std::memcpy(&value, bytes.data() + i * 8, 8);
+      ints->push_back(value);
+    }
+  else if (ints && elementType.isInteger(32))
+    for (uint64_t i = 0; i < count && count <= 4096; ++i) {
+      int32_t value;
+      std::memcpy(&value, bytes.data() + i * 4, 4);
+      ints->push_back(value);
+    }
+
+  if (elementType.isInteger(1)) {
+    SmallVector<bool> values;
+    for (char c : bytes)
+      values.push_back(c != 0);
+    return ElementsAttr(DenseElementsAttr::get(type, values));
+  }
+  if (bytes.size() <= kInlineLimitBytes) {
+    bool isSplat = false;
+    if (!DenseElementsAttr::isValidRawBuffer(type, ArrayRef<char>(bytes.data(), bytes.size()), isSplat))
+      return emitError(loc) << "tensor '" << tensor.name()
+                            << "' has malformed data",
+             failure();
+    return ElementsAttr(DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(bytes.data(), bytes.size())));
+  }
+  // The blob takes ownership of the bytes: no element-wise copy.
+  auto *owned = new std::string(std::move(bytes));
+  AsmResourceBlob blob(
+      ArrayRef<char>(owned->data(), owned->size()), width,
+      [owned](void *, size_t, size_t) { delete owned; },
+      /*dataIsMutable=*/false);
+  return ElementsAttr(DenseResourceElementsAttr::get(
+      type, sanitizeBlobName(tensor.name()), std::move(blob)));
+}
+
+} // namespace dlc::onnx

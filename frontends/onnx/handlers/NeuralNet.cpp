@@ -1,0 +1,278 @@
+//===- NeuralNet.cpp - ONNX matmul, conv, pooling, norms -> dlg -----------===//
+
+#include "frontends/onnx/ImportContext.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace dlc::onnx {
+namespace {
+
+LogicalResult push(FailureOr<Value> value, SmallVectorImpl<Value> &results) {
+  if (failed(value))
+    return failure();
+  results.push_back(*value);
+  return success();
+}
+
+LogicalResult matmul(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  return push(ctx.create<dlg::MatMulOp>({ctx.input(0), ctx.input(1)}),
+              results);
+}
+
+LogicalResult gemm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
+  if (ctx.input(2))
+    operands.push_back(ctx.input(2));
+  OpBuilder &b = ctx.builder;
+  return push(
+      ctx.create<dlg::GemmOp>(
+          operands,
+          {ctx.named("alpha", b.getF32FloatAttr(ctx.floatAttr("alpha", 1))),
+           ctx.named("beta", b.getF32FloatAttr(ctx.floatAttr("beta", 1))),
+           ctx.named("trans_a", b.getBoolAttr(ctx.intAttr("transA", 0))),
+           ctx.named("trans_b", b.getBoolAttr(ctx.intAttr("transB", 0)))}),
+      results);
+}
+
+/// Window attributes shared by Conv and the pooling ops, with auto_pad
+/// resolved into explicit pads.
+struct Window {
+  SmallVector<int64_t> kernel, strides, pads, dilations;
+};
+
+FailureOr<Window> readWindow(NodeContext &ctx, ArrayRef<int64_t> kernel) {
+  auto inputType = dyn_cast<RankedTensorType>(ctx.input(0).getType());
+  if (!inputType || inputType.getRank() < 3)
+    return ctx.emitError() << "expects an input of rank >= 3", failure();
+  size_t spatial = inputType.getRank() - 2;
+  Window window;
+  window.kernel.assign(kernel.begin(), kernel.end());
+  window.strides = ctx.intsAttr("strides");
+  window.dilations = ctx.intsAttr("dilations");
+  window.pads = ctx.intsAttr("pads");
+  if (window.strides.empty())
+    window.strides.assign(spatial, 1);
+  if (window.dilations.empty())
+    window.dilations.assign(spatial, 1);
+  if (window.pads.empty())
+    window.pads.assign(2 * spatial, 0);
+  if (window.kernel.size() != spatial || window.strides.size() != spatial ||
+      window.dilations.size() != spatial || window.pads.size() != 2 * spatial)
+    return ctx.emitError() << "kernel_shape, strides, dilations and pads must "
+                              "have one value per spatial dimension ("
+                           << spatial << "; pads twice that)",
+           failure();
+  for (size_t i = 0; i < spatial; ++i)
+    if (window.strides[i] < 1 || window.dilations[i] < 1 ||
+        window.kernel[i] < 1)
+      return ctx.emitError() << "expects positive kernel_shape, strides and "
+                                "dilations",
+             failure();
+  std::string autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    window.pads.assign(2 * spatial, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < spatial; ++i) {
+      int64_t in = inputType.getDimSize(i + 2), s = window.strides[i];
+      int64_t out = (in + s - 1) / s;
+      int64_t span = (window.kernel[i] - 1) * window.dilations[i] + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in);
+      int64_t small = total / 2, large = total - small;
+      window.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      window.pads[i + spatial] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return ctx.emitError() << "unsupported auto_pad '" << autoPad << "'",
+           failure();
+  }
+  return window;
+}
+
+LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  auto weightType = cast<RankedTensorType>(ctx.input(1).getType());
+  SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
+  if (kernel.empty())
+    kernel.assign(weightType.getShape().begin() + std::min<int64_t>(2, weightType.getRank()),
+                  weightType.getShape().end());
+  FailureOr<Window> window = readWindow(ctx, kernel);
+  if (failed(window))
+    return failure();
+  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
+  if (ctx.input(2))
+    operands.push_back(ctx.input(2));
+  OpBuilder &b = ctx.builder;
+  return push(
+      ctx.create<dlg::ConvOp>(
+          operands,
+          {ctx.named("strides", b.getDenseI64ArrayAttr(window->strides)),
+           ctx.named("pads", b.getDenseI64ArrayAttr(window->pads)),
+           ctx.named("dilations", b.getDenseI64ArrayAttr(window->dilations)),
+           ctx.named("group", b.getI64IntegerAttr(ctx.intAttr("group", 1)))}),
+      results);
+}
+
+template <typename OpTy>
+Handler pool(bool isAverage) {
+  return [isAverage](NodeContext &ctx, SmallVectorImpl<Value> &results) {
+    if (failed(ctx.requireInputs(1)))
+      return failure();
+    SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
+    if (kernel.empty())
+      return ctx.emitError() << "expects a kernel_shape attribute", failure();
+    FailureOr<Window> window = readWindow(ctx, kernel);
+    if (failed(window))
+      return failure();
+    if (ctx.intAttr("storage_order", 0) != 0)
+      return ctx.emitError() << "storage_order = 1 is not supported",
+             failure();
+    OpBuilder &b = ctx.builder;
+    SmallVector<NamedAttribute> attrs = {
+        ctx.named("kernel_shape", b.getDenseI64ArrayAttr(window->kernel)),
+        ctx.named("strides", b.getDenseI64ArrayAttr(window->strides)),
+        ctx.named("pads", b.getDenseI64ArrayAttr(window->pads)),
+        ctx.named("dilations", b.getDenseI64ArrayAttr(window->dilations)),
+        ctx.named("ceil_mode", b.getBoolAttr(ctx.intAttr("ceil_mode", 0)))};
+    if (isAverage)
+      attrs.push_back(ctx.named(
+          "count_include_pad",
+          b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
+    return push(ctx.create<OpTy>({ctx.input(0)}, attrs), results);
+  };
+}
+
+LogicalResult globalAveragePool(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  return push(ctx.create<dlg::GlobalAvgPoolOp>({ctx.input(0)}), results);
+}
+
+LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(5)))
+    return failure();
+  if (ctx.intAttr("training_mode", 0) != 0)
+    return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  return push(ctx.create<dlg::BatchNormOp>(
+                  {ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3),
+                   ctx.input(4)},
+                  {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
+                                            ctx.floatAttr("epsilon", 1e-5f)))}),
+              results);
+}
+
+LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
+  if (ctx.input(2))
+    operands.push_back(ctx.input(2));
+  OpBuilder &b = ctx.builder;
+  return push(
+      ctx.create<dlg::LayerNormOp>(
+          operands,
+          {ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", -1))),
+           ctx.named("epsilon",
+                     b.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f)))}),
+      results);
+}
+
+/// Softmax-13 normalizes one axis (default -1). Earlier versions flatten the
+/// input to 2-D at `axis` (default 1) and normalize the second dimension.
+LogicalResult softmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  OpBuilder &b = ctx.builder;
+  Value input = ctx.input(0);
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  bool flattens = ctx.opset < 13;
+  int64_t axis = ctx.intAttr("axis", flattens ? 1 : -1);
+  std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
+  if (!normalized)
+    return ctx.emitError() << "axis " << axis << " is out of range [" << -rank
+                           << ", " << rank - 1 << "]",
+           failure();
+  if (!flattens || *normalized == rank - 1)
+    return push(ctx.create<dlg::SoftmaxOp>(
+                    {input}, {ctx.named("axis", b.getI64IntegerAttr(*normalized))}),
+                results);
+  FailureOr<Value> flat = ctx.create<dlg::FlattenOp>(
+      {input}, {ctx.named("axis", b.getI64IntegerAttr(*normalized))});
+  if (failed(flat))
+    return failure();
+  FailureOr<Value> soft = ctx.create<dlg::SoftmaxOp>(
+      {*flat}, {ctx.named("axis", b.getI64IntegerAttr(1))});
+  if (failed(soft))
+    return failure();
+  return push(ctx.create<dlg::ReshapeOp>(
+                  {*soft},
+                  {ctx.named("shape", b.getDenseI64ArrayAttr(type.getShape()))}),
+              results);
+}
+
+/// Reductions take `axes` as an attribute before `axesInputSince` and as an
+/// optional input from then on.
+template <typename OpTy>
+Handler reduce(int64_t axesInputSince) {
+  return [axesInputSince](NodeContext &ctx, SmallVectorImpl<Value> &results) {
+    if (failed(ctx.requireInputs(1)))
+      return failure();
+    SmallVector<int64_t> axes;
+    if (ctx.opset < axesInputSince) {
+      axes = ctx.intsAttr("axes");
+    } else if (ctx.input(1)) {
+      FailureOr<SmallVector<int64_t>> values =
+          ctx.requireConstantInts(1, "axes");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+    auto type = cast<RankedTensorType>(ctx.input(0).getType());
+    if (axes.empty()) {
+      if (ctx.intAttr("noop_with_empty_axes", 0)) {
+        results.push_back(ctx.input(0));
+        return success();
+      }
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        axes.push_back(d);
+    }
+    OpBuilder &b = ctx.builder;
+    return push(
+        ctx.create<OpTy>(
+            {ctx.input(0)},
+            {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
+             ctx.named("keepdims", b.getBoolAttr(ctx.intAttr("keepdims", 1)))}),
+        results);
+  };
+}
+
+} // namespace
+
+void registerNeuralNetHandlers(OpRegistry &registry) {
+  registry.add("", "MatMul", {1, 9, 13}, matmul);
+  registry.add("", "Gemm", {7, 9, 11, 13}, gemm);
+  registry.add("", "Conv", {1, 11, 22}, conv);
+  registry.add("", "MaxPool", {8, 10, 11, 12, 22},
+               pool<dlg::MaxPoolOp>(/*isAverage=*/false));
+  registry.add("", "AveragePool", {7, 10, 11, 19, 22},
+               pool<dlg::AvgPoolOp>(/*isAverage=*/true));
+  registry.add("", "GlobalAveragePool", {1, 22}, globalAveragePool);
+  registry.add("", "BatchNormalization", {9, 14, 15}, batchNorm);
+  registry.add("", "LayerNormalization", {17}, layerNorm);
+  registry.add("", "Softmax", {1, 11, 13}, softmax);
+  registry.add("", "ReduceSum", {1, 11, 13}, reduce<dlg::ReduceSumOp>(13));
+  registry.add("", "ReduceMean", {1, 11, 13, 18},
+               reduce<dlg::ReduceMeanOp>(18));
+  registry.add("", "ReduceMax", {1, 11, 12, 13, 18, 20},
+               reduce<dlg::ReduceMaxOp>(18));
+}
+
+} // namespace dlc::onnx

@@ -1,0 +1,93 @@
+//===- dlc.cpp - The dlc ahead-of-time compiler -----------------------------===//
+//
+//   dlc model.onnx -o model.so [--target=cpu] [--emit=dlg|linalg|llvm|obj|so]
+//                              [--compile-to=PHASE] [--input-shape=x:1,3,8,8]
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Compiler.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
+                                      cl::Required);
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+                                   cl::init("cpu"));
+static cl::opt<std::string> emit("emit",
+                                 cl::desc("Output: dlg, linalg, llvm, obj, so"),
+                                 cl::init("so"));
+static cl::opt<std::string>
+    compileTo("compile-to",
+              cl::desc("Stop after this phase and print its IR: import, "
+                       "graph, optimize, lower, codegen, link"));
+static cl::opt<std::string> cpu("cpu", cl::desc("Target CPU (native or LLVM name)"),
+                                cl::init("native"));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix);
+static cl::opt<bool> noParallel("no-parallel",
+                                cl::desc("Run every loop on one thread"));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::registerPassManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "dlc: ONNX model compiler\n");
+
+  dlc::CompileOptions options;
+  options.target = target;
+  options.targetOptions.cpu = cpu;
+  options.targetOptions.optLevel = optLevel;
+  options.parallel = !noParallel;
+  std::optional<dlc::EmitKind> kind = dlc::parseEmitKind(emit);
+  if (!kind) {
+    llvm::errs() << "dlc: error: unknown --emit=" << emit
+                 << " (expects dlg, linalg, llvm, obj or so)\n";
+    return 1;
+  }
+  options.emit = *kind;
+  if (!compileTo.empty()) {
+    options.compileTo = dlc::parsePhase(compileTo);
+    if (!options.compileTo) {
+      llvm::errs() << "dlc: error: unknown --compile-to=" << compileTo
+                   << " (expects " << dlc::phaseNames() << ")\n";
+      return 1;
+    }
+  }
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = llvm::StringRef(spec).rsplit(':');
+    llvm::SmallVector<int64_t> shape;
+    llvm::SmallVector<llvm::StringRef> parts;
+    dims.split(parts, ',', -1, /*KeepEmpty=*/false);
+    bool ok = !name.empty() && !dims.empty();
+    for (llvm::StringRef part : parts) {
+      int64_t dim;
+      ok &= !part.getAsInteger(10, dim) && dim >= 0;
+      shape.push_back(dim);
+    }
+    if (!ok) {
+      llvm::errs() << "dlc: error: bad --input-shape '" << spec
+                   << "' (expects NAME:D0,D1,...)\n";
+      return 1;
+    }
+    options.inputShapes[name] = shape;
+  }
+
+  mlir::MLIRContext context;
+  dlc::prepareContext(context);
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  if (mlir::failed(
+          dlc::compileOnnxFile(context, inputPath, outputPath, options)))
+    return 1;
+  return 0;
+}
