@@ -96,19 +96,21 @@ LogicalResult dlc::dlg::inferBroadcastType(std::optional<Location> loc,
                                            ValueRange operands,
                                            Type elementType,
                                            SmallVectorImpl<Type> &types) {
+  // Without an explicit result element type, all operands must share one
+  // (dlg.where passes its own: its i1 condition differs from x and y).
+  Type firstType = rankedType(operands.front()).getElementType();
+  bool sameElementType = !elementType;
+  if (!elementType)
+    elementType = firstType;
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value operand : operands) {
     RankedTensorType type = rankedType(operand);
-    if (!elementType)
-      elementType = type.getElementType();
+    if (sameElementType && type.getElementType() != firstType)
+      return emitOptionalError(
+          loc, "expects operands of one element type but got ", firstType,
+          " and ", type.getElementType());
     shapes.push_back(type.getShape());
   }
-  if (rankedType(operands.front()).getElementType() !=
-      rankedType(operands.back()).getElementType())
-    return emitOptionalError(
-        loc, "expects operands of one element type but got ",
-        rankedType(operands.front()).getElementType(), " and ",
-        rankedType(operands.back()).getElementType());
   std::optional<SmallVector<int64_t>> shape = broadcastShapes(shapes);
   if (!shape) {
     std::string list;
