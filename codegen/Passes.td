@@ -43,6 +43,17 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
 // CPU
 //===----------------------------------------------------------------------===//
 
+def CpuExpandMemrefCopies : Pass<"dlc-cpu-expand-memref-copies",
+                                  "mlir::func::FuncOp"> {
+  let summary = "Turns memref.copy into linalg.copy";
+  let description = [{
+    Bufferization emits `memref.copy`, whose LLVM lowering calls a C runtime
+    helper for strided copies. As linalg.copy the copy becomes a parallel,
+    vectorizable loop nest instead, and the model needs no MLIR runtime.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def CpuSerializeNestedParallel : Pass<"dlc-cpu-serialize-nested-parallel",
                                       "mlir::func::FuncOp"> {
   let summary = "Keeps only outermost scf.parallel loops parallel";

@@ -80,6 +80,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
 
+  pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createCpuSerializeNestedParallel());
   if (options.parallel)

@@ -49,9 +49,12 @@ struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
     bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
     int64_t batchRank = outType.getRank() - (lhsVector ? 0 : 1) -
                         (rhsVector ? 0 : 1);
-    // Loop dims: batch..., m, k, n (m and n always present; size 1 if vector).
-    int64_t mDim = batchRank, kDim = batchRank + 1, nDim = batchRank + 2;
-    int64_t numDims = batchRank + 3;
+    // Loop dims: batch..., m, k, n. A vector operand has no m (lhs) or n
+    // (rhs) dimension: every loop dim must index some operand.
+    int64_t numDims = batchRank;
+    int64_t mDim = lhsVector ? -1 : numDims++;
+    int64_t kDim = numDims++;
+    int64_t nDim = rhsVector ? -1 : numDims++;
     auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
     SmallVector<int64_t> batchShape(outType.getShape().take_front(batchRank));
 
