@@ -20,6 +20,25 @@ struct ConvertDlgToLinalgPass
     : impl::ConvertDlgToLinalgBase<ConvertDlgToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // The patterns build static shapes only: report dynamic ones here rather
+    // than emit invalid tensor.empty / reshape ops.
+    bool dynamic = false;
+    getOperation()->walk([&](Operation *op) {
+      if (!isa<dlg::DlgDialect>(op->getDialect()))
+        return;
+      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
+                                          op->getResultTypes())) {
+        auto shaped = dyn_cast<ShapedType>(type);
+        if (shaped && !shaped.hasStaticShape()) {
+          op->emitOpError("cannot be lowered to linalg: dynamic shape ")
+              << type;
+          dynamic = true;
+          return;
+        }
+      }
+    });
+    if (dynamic)
+      return signalPassFailure();
     RewritePatternSet patterns(ctx);
     populateElementwiseLoweringPatterns(patterns);
     populateContractionLoweringPatterns(patterns);
