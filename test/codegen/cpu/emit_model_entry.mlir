@@ -1,0 +1,77 @@
+// RUN: dlc-opt %s --dlc-cpu-emit-model-entry --split-input-file --verify-diagnostics | FileCheck %s
+
+// Tests that dlc_model_run unpacks one buffer per parameter and calls the model,
+// which becomes internal, and that the metadata and ABI version are emitted.
+// CHECK-LABEL: module
+// CHECK-NOT: dlc.model_metadata
+// CHECK: llvm.func internal @main_graph(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
+// CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr) {
+// CHECK-NEXT: %[[S0:.+]] = llvm.getelementptr %[[BUFFERS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[B0:.+]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[S1:.+]] = llvm.getelementptr %[[BUFFERS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[B1:.+]] = llvm.load %[[S1]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[S2:.+]] = llvm.getelementptr %[[BUFFERS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[B2:.+]] = llvm.load %[[S2]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.call @main_graph(%[[B0]], %[[B1]], %[[B2]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return
+// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 1\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A\00")
+// CHECK: llvm.func @dlc_model_metadata() -> !llvm.ptr {
+// CHECK-NEXT: %[[TEXT:.+]] = llvm.mlir.addressof @dlc_model_metadata_text : !llvm.ptr
+// CHECK-NEXT: llvm.return %[[TEXT]] : !llvm.ptr
+// CHECK: llvm.func @dlc_model_abi_version() -> i32 {
+// CHECK-NEXT: %[[VERSION:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.return %[[VERSION]] : i32
+module attributes {dlc.model_metadata = "dlc-model 1\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A"} {
+  llvm.func @main_graph(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// Tests that other functions are kept and a model without buffers is called as is.
+// CHECK-LABEL: module
+// CHECK: llvm.func @helper()
+// CHECK: llvm.func internal @main_graph()
+// CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr) {
+// CHECK-NEXT: llvm.call @main_graph() : () -> ()
+// CHECK-NEXT: llvm.return
+module attributes {dlc.model_metadata = "dlc-model 1\0A"} {
+  llvm.func @helper() {
+    llvm.return
+  }
+  llvm.func @main_graph() {
+    llvm.call @helper() : () -> ()
+    llvm.return
+  }
+}
+
+// -----
+
+// Tests that a module without the model function is rejected.
+// expected-error @+1 {{no LLVM function 'main_graph' to wrap; lower the model to LLVM first}}
+module attributes {dlc.model_metadata = "dlc-model 1\0A"} {
+  func.func @main_graph() {
+    return
+  }
+}
+
+// -----
+
+// Tests that a module without recorded metadata is rejected.
+// expected-error @+1 {{missing 'dlc.model_metadata'; run dlc-codegen-record-model-interface first}}
+module {
+  llvm.func @main_graph(%a: !llvm.ptr) {
+    llvm.return
+  }
+}
+
+// -----
+
+// Tests that a model function not lowered with bare pointers is rejected.
+module attributes {dlc.model_metadata = "dlc-model 1\0A"} {
+  // expected-error @+1 {{expects only pointer parameters (bare-pointer memrefs) but got 'i64'}}
+  llvm.func @main_graph(%a: !llvm.ptr, %n: i64) {
+    llvm.return
+  }
+}
