@@ -20,6 +20,9 @@ namespace dlc {
 #define GEN_PASS_REGISTRATION
 #include "codegen/Passes.h.inc"
 
+/// Marks an scf.for whose iterations are independent (a parallel dimension).
+inline constexpr llvm::StringLiteral kParallelLoopAttr = "dlc.parallel";
+
 inline void registerCodegenPasses() { registerDlcCodegenPasses(); }
 
 } // namespace dlc

@@ -23,6 +23,17 @@ def ConvertDlgToLinalg : Pass<"dlc-codegen-convert-dlg-to-linalg"> {
   ];
 }
 
+def FuseElementwise : Pass<"dlc-codegen-fuse-elementwise"> {
+  let summary = "Fuses elementwise linalg.generic producers into their consumers";
+  let description = [{
+    Like upstream linalg-fuse-elementwise-ops, but only into consumers whose
+    iterators are all parallel: fusing an elementwise producer into a
+    contraction would recompute it once per reduction step (GELU before a
+    matmul would evaluate erf K times per element).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
                                  "mlir::ModuleOp"> {
   let summary = "Records the model's inputs and outputs as metadata text";
@@ -60,10 +71,24 @@ def CpuSerializeNestedParallel : Pass<"dlc-cpu-serialize-nested-parallel",
   let description = [{
     Rewrites every scf.parallel nested inside another scf.parallel into
     scf.for loops, so that OpenMP forks threads once per loop nest instead of
-    once per inner iteration. Inner loops stay plain loops that LLVM
-    vectorizes.
+    once per inner iteration. The new loops are marked `dlc.parallel`, so
+    that dlc-cpu-annotate-parallel-loops can tell LLVM they vectorize.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect"];
+}
+
+def CpuAnnotateParallelLoops : Pass<"dlc-cpu-annotate-parallel-loops"> {
+  let summary = "Tells LLVM that serialized parallel loops have independent iterations";
+  let description = [{
+    Every scf.for marked `dlc.parallel` (a loop over a parallel dimension that
+    dlc-cpu-serialize-nested-parallel made sequential) gets a distinct LLVM
+    access group on the llvm.load/llvm.store ops in its body and a
+    `parallelAccesses` loop annotation. LLVM's loop vectorizer then needs no
+    alias checks, which it cannot build inside OpenMP-outlined functions.
+    Runs after memref-to-LLVM and before scf-to-cf, which carries the
+    annotation to the latch branch.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {

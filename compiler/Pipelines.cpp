@@ -61,7 +61,7 @@ void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
       RecordModelInterfaceOptions{options.entry}));
   pm.addPass(createConvertDlgToLinalg());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createFuseElementwise());
   pm.addPass(createCSEPass());
 }
 
@@ -89,6 +89,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createCpuAnnotateParallelLoops());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -28,10 +28,14 @@ struct CpuSerializeNestedParallelPass
     // loop never invalidates a pending inner one.
     for (scf::ParallelOp op : nested) {
       rewriter.setInsertionPoint(op);
-      if (failed(scf::parallelForToNestedFors(rewriter, op))) {
+      FailureOr<scf::LoopNest> loops =
+          scf::parallelForToNestedFors(rewriter, op);
+      if (failed(loops)) {
         op.emitError("cannot serialize nested parallel loop");
         return signalPassFailure();
       }
+      for (scf::ForOp loop : loops->loops)
+        loop->setAttr(kParallelLoopAttr, rewriter.getUnitAttr());
     }
   }
 };
