@@ -70,6 +70,24 @@ InFlightDiagnostic NodeContext::emitError() const {
   return diag;
 }
 
+LogicalResult
+NodeContext::withNodeDiagnostics(function_ref<LogicalResult()> fn) {
+  SmallVector<std::string> messages;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler capture(loc.getContext(), [&](Diagnostic &diag) {
+      messages.push_back(diag.str());
+      return success();
+    });
+    result = fn();
+  }
+  for (const std::string &message : messages)
+    emitError() << message;
+  if (failed(result) && messages.empty())
+    emitError() << "invalid operands or attributes";
+  return result;
+}
+
 static std::string registryKey(StringRef domain, StringRef opType) {
   StringRef normalized = domain == "ai.onnx" ? "" : domain;
   return (normalized + "::" + opType).str();

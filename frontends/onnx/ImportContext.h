@@ -78,11 +78,21 @@ public:
   mlir::FailureOr<mlir::Value>
   create(mlir::ValueRange operands,
          llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
-    auto op = dlg::tryCreate<OpTy>(builder, loc, operands, attributes);
-    if (mlir::failed(op))
+    mlir::Operation *op = nullptr;
+    if (mlir::failed(withNodeDiagnostics([&]() -> mlir::LogicalResult {
+          auto created = dlg::tryCreate<OpTy>(builder, loc, operands, attributes);
+          if (mlir::failed(created))
+            return mlir::failure();
+          op = *created;
+          return mlir::success();
+        })))
       return mlir::failure();
-    return (*op)->getResult(0);
+    return op->getResult(0);
   }
+
+  /// Runs `fn`; diagnostics it emits are re-emitted prefixed with the node.
+  mlir::LogicalResult
+  withNodeDiagnostics(llvm::function_ref<mlir::LogicalResult()> fn);
 
   mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
     return builder.getNamedAttr(name, value);

@@ -59,12 +59,16 @@ tryCreate(mlir::OpBuilder &builder, mlir::Location loc,
   state.addOperands(operands);
   state.addAttributes(attributes);
   mlir::MLIRContext *ctx = builder.getContext();
-  mlir::OpaqueProperties properties =
-      &state.getOrAddProperties<typename OpTy::Properties>();
-  if (llvm::failed(state.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
-          state.name, properties, state.attributes.getDictionary(ctx),
-          [&]() { return mlir::emitError(loc); })))
-    return llvm::failure();
+  mlir::OpaqueProperties properties(nullptr);
+  if constexpr (!std::is_same_v<typename OpTy::Properties,
+                                mlir::EmptyProperties>) {
+    properties = &state.getOrAddProperties<typename OpTy::Properties>();
+    if (llvm::failed(
+            state.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
+                state.name, properties, state.attributes.getDictionary(ctx),
+                [&]() { return mlir::emitError(loc); })))
+      return llvm::failure();
+  }
   llvm::SmallVector<mlir::Type, 1> types;
   if (llvm::failed(OpTy::inferReturnTypes(
           ctx, loc, operands, state.attributes.getDictionary(ctx), properties,
