@@ -86,11 +86,17 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
       options.emit == EmitKind::Linalg)
     return writeText(loc, outputPath,
                      [&](llvm::raw_ostream &os) { module->print(os); });
-  if (options.emit == EmitKind::LLVM)
-    return writeText(loc, outputPath, [&](llvm::raw_ostream &os) {
-      (void)target->emitLLVMIR(*module, options.targetOptions, os);
-    });
+  if (options.emit == EmitKind::LLVM) {
+    LogicalResult emitted = success();
+    LogicalResult written =
+        writeText(loc, outputPath, [&](llvm::raw_ostream &os) {
+          emitted = target->emitLLVMIR(*module, options.targetOptions, os);
+        });
+    return success(succeeded(emitted) && succeeded(written));
+  }
 
+  if (outputPath == "-")
+    return emitError(loc) << "binary output needs a file: pass -o PATH";
   // Object, and for a shared library a temporary object that is linked.
   std::string objectPath = outputPath.str();
   llvm::SmallString<128> tempObject;

@@ -11,14 +11,19 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 namespace cl = llvm::cl;
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required);
-static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
-                                       cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string>
+    outputPath("o",
+               cl::desc("Output file (default: MODEL.so / MODEL.o for binary "
+                        "output, stdout for IR)"),
+               cl::value_desc("path"));
 static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
                                    cl::init("cpu"));
 static cl::opt<std::string> emit("emit",
@@ -82,12 +87,22 @@ int main(int argc, char **argv) {
     options.inputShapes[name] = shape;
   }
 
+  std::string output = outputPath;
+  if (output.empty()) {
+    bool binary = !options.compileTo && (options.emit == dlc::EmitKind::Shared ||
+                                         options.emit == dlc::EmitKind::Object);
+    llvm::SmallString<128> path(llvm::sys::path::filename(inputPath));
+    llvm::sys::path::replace_extension(
+        path, options.emit == dlc::EmitKind::Object ? "o" : "so");
+    output = binary ? std::string(path) : "-";
+  }
+
   mlir::MLIRContext context;
   dlc::prepareContext(context);
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   if (mlir::failed(
-          dlc::compileOnnxFile(context, inputPath, outputPath, options)))
+          dlc::compileOnnxFile(context, inputPath, output, options)))
     return 1;
   return 0;
 }
