@@ -43,3 +43,8 @@ tools = [
     ToolSubst("dlc", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Tests that generate ONNX models use the project's Python environment.
+dlc_python = os.path.join(os.path.dirname(config.test_source_root), ".venv",
+                          "bin", "python")
+config.substitutions.append(("%python", dlc_python))
