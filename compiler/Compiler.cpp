@@ -31,8 +31,9 @@ void prepareContext(MLIRContext &context) {
   context.loadAllAvailableDialects();
 }
 
-static LogicalResult writeText(Location loc, StringRef path,
-                               llvm::function_ref<void(llvm::raw_ostream &)> write) {
+static LogicalResult
+writeText(Location loc, StringRef path,
+          llvm::function_ref<void(llvm::raw_ostream &)> write) {
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
   if (!file)
@@ -101,10 +102,10 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   std::string objectPath = outputPath.str();
   llvm::SmallString<128> tempObject;
   if (options.emit == EmitKind::Shared) {
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "dlc-model", "o", tempObject))
-      return emitError(loc) << "cannot create a temporary file: "
-                            << ec.message();
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("dlc-model", "o", tempObject))
+      return emitError(loc)
+             << "cannot create a temporary file: " << ec.message();
     objectPath = tempObject.str().str();
   }
   {
@@ -119,8 +120,7 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   }
   if (options.emit == EmitKind::Object)
     return success();
-  LogicalResult linked =
-      target->linkSharedLibrary(loc, objectPath, outputPath);
+  LogicalResult linked = target->linkSharedLibrary(loc, objectPath, outputPath);
   llvm::sys::fs::remove(objectPath);
   return linked;
 }

@@ -57,8 +57,8 @@ void buildOptimizePipeline(OpPassManager &pm, const PipelineOptions &) {
 }
 
 void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
-  pm.addPass(createRecordModelInterface(
-      RecordModelInterfaceOptions{options.entry}));
+  pm.addPass(
+      createRecordModelInterface(RecordModelInterfaceOptions{options.entry}));
   pm.addPass(createConvertDlgToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFuseElementwise());

@@ -38,10 +38,12 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                         llvm::cl::init(true)};
 };
 
-void buildGraphPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+void buildGraphPipeline(mlir::OpPassManager &pm,
+                        const PipelineOptions &options);
 void buildOptimizePipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options);
-void buildLowerPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+void buildLowerPipeline(mlir::OpPassManager &pm,
+                        const PipelineOptions &options);
 void buildCpuCodegenPipeline(mlir::OpPassManager &pm,
                              const PipelineOptions &options);
 

@@ -41,9 +41,9 @@ public:
                                          const TargetOptions &options,
                                          llvm::raw_pwrite_stream &os) const = 0;
   /// Links objects into the shared library at `outputPath`.
-  virtual mlir::LogicalResult linkSharedLibrary(mlir::Location loc,
-                                                llvm::StringRef objectPath,
-                                                llvm::StringRef outputPath) const = 0;
+  virtual mlir::LogicalResult
+  linkSharedLibrary(mlir::Location loc, llvm::StringRef objectPath,
+                    llvm::StringRef outputPath) const = 0;
 };
 
 void registerTarget(std::unique_ptr<Target> target);

@@ -14,8 +14,7 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-template <typename OpTy>
-struct ToReshape : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ToReshape : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -28,8 +27,7 @@ struct ToReshape : OpRewritePattern<OpTy> {
   }
 };
 
-struct SimplifyReshapesPass
-    : impl::SimplifyReshapesBase<SimplifyReshapesPass> {
+struct SimplifyReshapesPass : impl::SimplifyReshapesBase<SimplifyReshapesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<ToReshape<dlg::FlattenOp>, ToReshape<dlg::SqueezeOp>,

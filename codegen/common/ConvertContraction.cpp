@@ -47,8 +47,8 @@ struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
     auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
     auto outType = cast<RankedTensorType>(op.getType());
     bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
-    int64_t batchRank = outType.getRank() - (lhsVector ? 0 : 1) -
-                        (rhsVector ? 0 : 1);
+    int64_t batchRank =
+        outType.getRank() - (lhsVector ? 0 : 1) - (rhsVector ? 0 : 1);
     // Loop dims: batch..., m, k, n. A vector operand has no m (lhs) or n
     // (rhs) dimension: every loop dim must index some operand.
     int64_t numDims = batchRank;
@@ -87,12 +87,12 @@ struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
     SmallVector<utils::IteratorType> iterators(numDims,
                                                utils::IteratorType::parallel);
     iterators[kDim] = utils::IteratorType::reduction;
-    Value result = buildContraction(
-        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
-        AffineMap::get(numDims, 0, lhsExprs, ctx),
-        AffineMap::get(numDims, 0, rhsExprs, ctx),
-        AffineMap::get(numDims, 0, outExprs, ctx), iterators,
-        outType.getShape(), outType.getElementType());
+    Value result =
+        buildContraction(rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
+                         AffineMap::get(numDims, 0, lhsExprs, ctx),
+                         AffineMap::get(numDims, 0, rhsExprs, ctx),
+                         AffineMap::get(numDims, 0, outExprs, ctx), iterators,
+                         outType.getShape(), outType.getElementType());
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -185,7 +185,9 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
 
     // Dim numbering of the iteration space.
     int64_t nDim = 0, gDim = 1, fDim = 2;
-    auto outDim = [&](int64_t i) { return i < spatial - 1 ? 3 + i : 3 + 2 * spatial; };
+    auto outDim = [&](int64_t i) {
+      return i < spatial - 1 ? 3 + i : 3 + 2 * spatial;
+    };
     int64_t cDim = 2 + spatial;
     auto kDim = [&](int64_t i) { return 3 + spatial + i; };
     int64_t numDims = 4 + 2 * spatial;
@@ -204,11 +206,11 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
       outExprs.push_back(dim(outDim(i)));
       iterators[kDim(i)] = utils::IteratorType::reduction;
     }
-    Value result = buildContraction(
-        rewriter, loc, input, weight, AffineMap::get(numDims, 0, inExprs, ctx),
-        AffineMap::get(numDims, 0, wExprs, ctx),
-        AffineMap::get(numDims, 0, outExprs, ctx), iterators, groupedOut,
-        elementType);
+    Value result = buildContraction(rewriter, loc, input, weight,
+                                    AffineMap::get(numDims, 0, inExprs, ctx),
+                                    AffineMap::get(numDims, 0, wExprs, ctx),
+                                    AffineMap::get(numDims, 0, outExprs, ctx),
+                                    iterators, groupedOut, elementType);
     result = reshapeTensor(rewriter, loc, result, outType.getShape());
     if (Value bias = adaptor.getBias()) {
       // Bias [F] broadcasts along dim 1: view it as [F, 1, ..., 1].

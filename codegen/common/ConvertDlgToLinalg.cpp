@@ -26,8 +26,8 @@ struct ConvertDlgToLinalgPass
     getOperation()->walk([&](Operation *op) {
       if (!isa<dlg::DlgDialect>(op->getDialect()))
         return;
-      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                          op->getResultTypes())) {
+      for (Type type :
+           llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
         auto shaped = dyn_cast<ShapedType>(type);
         if (shaped && !shaped.hasStaticShape()) {
           op->emitOpError("cannot be lowered to linalg: dynamic shape ")

@@ -14,8 +14,7 @@ namespace {
 bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 
 /// Lowers an elementwise op by giving the scalar body for its operands.
-template <typename OpTy>
-struct ElementwisePattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ElementwisePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpTy::Adaptor;
 
@@ -26,11 +25,11 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, op.getLoc(), type, adaptor.getOperands(),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return scalar(op, b, loc, args);
-        });
+    Value result =
+        buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
+                         [&](OpBuilder &b, Location loc, ValueRange args) {
+                           return scalar(op, b, loc, args);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -57,8 +56,8 @@ struct DivPattern : ElementwisePattern<dlg::DivOp> {
       return arith::DivFOp::create(b, loc, args[0], args[1]);
     Type type = args[0].getType();
     Value zero = scalarConstant(b, loc, type, 0);
-    Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                         args[1], zero);
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, args[1], zero);
     Value divisor = arith::SelectOp::create(
         b, loc, isZero, scalarConstant(b, loc, type, 1), args[1]);
     Value quotient = arith::DivSIOp::create(b, loc, args[0], divisor);
@@ -122,9 +121,9 @@ struct SigmoidPattern : ElementwisePattern<dlg::SigmoidOp> {
                ValueRange args) const override {
     Type type = args[0].getType();
     Value negated = arith::NegFOp::create(b, loc, args[0]);
-    Value denominator = arith::AddFOp::create(
-        b, loc, scalarConstant(b, loc, type, 1),
-        math::ExpOp::create(b, loc, negated));
+    Value denominator =
+        arith::AddFOp::create(b, loc, scalarConstant(b, loc, type, 1),
+                              math::ExpOp::create(b, loc, negated));
     return arith::DivFOp::create(b, loc, scalarConstant(b, loc, type, 1),
                                  denominator);
   }
@@ -155,13 +154,12 @@ struct GeluPattern : ElementwisePattern<dlg::GeluOp> {
     Value inner;
     if (op.getApproximate()) {
       // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
-      Value cube = arith::MulFOp::create(
-          b, loc, x, arith::MulFOp::create(b, loc, x, x));
+      Value cube =
+          arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
       Value sum = arith::AddFOp::create(
           b, loc, x, arith::MulFOp::create(b, loc, cube, cst(0.044715)));
       inner = math::TanhOp::create(
-          b, loc,
-          arith::MulFOp::create(b, loc, sum, cst(0.7978845608028654)));
+          b, loc, arith::MulFOp::create(b, loc, sum, cst(0.7978845608028654)));
     } else {
       inner = math::ErfOp::create(
           b, loc, arith::MulFOp::create(b, loc, x, cst(0.7071067811865476)));
@@ -243,8 +241,7 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<
       ArithBinaryPattern<dlg::AddOp, arith::AddFOp, arith::AddIOp>,
       ArithBinaryPattern<dlg::SubOp, arith::SubFOp, arith::SubIOp>,
-      ArithBinaryPattern<dlg::MulOp, arith::MulFOp, arith::MulIOp>,
-      DivPattern,
+      ArithBinaryPattern<dlg::MulOp, arith::MulFOp, arith::MulIOp>, DivPattern,
       ArithBinaryPattern<dlg::MaxOp, arith::MaximumFOp, arith::MaxSIOp>,
       ArithBinaryPattern<dlg::MinOp, arith::MinimumFOp, arith::MinSIOp>,
       PowPattern, MathUnaryPattern<dlg::TanhOp, math::TanhOp>,

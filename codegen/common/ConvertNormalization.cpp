@@ -95,9 +95,8 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
     Type elementType = type.getElementType();
     Value zero = scalarConstant(rewriter, loc, elementType, 0);
     Value sum = buildPooling(rewriter, loc, adaptor.getInput(), type,
-                             op.getKernelShape(), op.getStrides(),
-                             op.getPads(), op.getDilations(), zero, zero,
-                             addCombiner());
+                             op.getKernelShape(), op.getStrides(), op.getPads(),
+                             op.getDilations(), zero, zero, addCombiner());
     Value divisor;
     if (op.getCountIncludePad()) {
       int64_t count = ShapedType::getNumElements(op.getKernelShape());
@@ -112,10 +111,10 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
       countShape[0] = countShape[1] = 1;
       Value ones = filledTensor(rewriter, loc, onesShape,
                                 scalarConstant(rewriter, loc, elementType, 1));
-      divisor = buildPooling(
-          rewriter, loc, ones, RankedTensorType::get(countShape, elementType),
-          op.getKernelShape(), op.getStrides(), op.getPads(), op.getDilations(),
-          zero, zero, addCombiner());
+      divisor = buildPooling(rewriter, loc, ones,
+                             RankedTensorType::get(countShape, elementType),
+                             op.getKernelShape(), op.getStrides(), op.getPads(),
+                             op.getDilations(), zero, zero, addCombiner());
     }
     rewriter.replaceOp(
         op, buildElementwise(rewriter, loc, type, {sum, divisor},
@@ -128,27 +127,25 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
 };
 
 /// Sum over `reduced` dims divided by their element count, keeping dims.
-Value buildMean(OpBuilder &b, Location loc, Value input,
-                ArrayRef<bool> reduced, bool keepDims) {
+Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
+                bool keepDims) {
   auto type = cast<RankedTensorType>(input.getType());
   Type elementType = type.getElementType();
   int64_t count = 1;
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (reduced[d])
       count *= type.getDimSize(d);
-  Value sum = buildReduction(b, loc, input, reduced, keepDims,
-                             scalarConstant(b, loc, elementType, 0),
-                             addCombiner());
+  Value sum =
+      buildReduction(b, loc, input, reduced, keepDims,
+                     scalarConstant(b, loc, elementType, 0), addCombiner());
   auto sumType = cast<RankedTensorType>(sum.getType());
   Value divisor = scalarConstant(b, loc, elementType, count);
-  return buildElementwise(b, loc, sumType, {sum},
-                          [&](OpBuilder &nb, Location l, ValueRange args) {
-                            if (isa<FloatType>(elementType))
-                              return Value(arith::DivFOp::create(nb, l, args[0],
-                                                                 divisor));
-                            return Value(arith::DivSIOp::create(nb, l, args[0],
-                                                                divisor));
-                          });
+  return buildElementwise(
+      b, loc, sumType, {sum}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        if (isa<FloatType>(elementType))
+          return Value(arith::DivFOp::create(nb, l, args[0], divisor));
+        return Value(arith::DivSIOp::create(nb, l, args[0], divisor));
+      });
 }
 
 struct GlobalAvgPoolPattern : OpConversionPattern<dlg::GlobalAvgPoolOp> {
@@ -165,8 +162,7 @@ struct GlobalAvgPoolPattern : OpConversionPattern<dlg::GlobalAvgPoolOp> {
   }
 };
 
-template <typename OpTy>
-SmallVector<bool> reducedDims(OpTy op) {
+template <typename OpTy> SmallVector<bool> reducedDims(OpTy op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   SmallVector<bool> reduced(type.getRank(), false);
   for (int64_t axis : op.getAxes())
@@ -181,10 +177,11 @@ struct ReduceSumPattern : OpConversionPattern<dlg::ReduceSumOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Type elementType = getElementTypeOrSelf(op.getType());
     rewriter.replaceOp(
-        op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
-                           reducedDims(op), op.getKeepdims(),
-                           scalarConstant(rewriter, op.getLoc(), elementType, 0),
-                           addCombiner()));
+        op,
+        buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
+                       reducedDims(op), op.getKeepdims(),
+                       scalarConstant(rewriter, op.getLoc(), elementType, 0),
+                       addCombiner()));
     return success();
   }
 };
@@ -264,8 +261,8 @@ struct BatchNormPattern : OpConversionPattern<dlg::BatchNormOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value stddev = math::SqrtOp::create(
               b, l,
-              arith::AddFOp::create(b, l, args[1],
-                                    scalarConstant(b, l, elementType, epsilon)));
+              arith::AddFOp::create(
+                  b, l, args[1], scalarConstant(b, l, elementType, epsilon)));
           return arith::DivFOp::create(b, l, args[0], stddev);
         });
     Value offset = buildElementwise(
@@ -305,16 +302,16 @@ struct LayerNormPattern : OpConversionPattern<dlg::LayerNormOp> {
       reduced[d] = true;
     Value input = adaptor.getInput();
     Value mean = buildMean(rewriter, loc, input, reduced, /*keepDims=*/true);
-    Value centered = buildElementwise(
-        rewriter, loc, type, {input, mean},
-        [](OpBuilder &b, Location l, ValueRange args) {
-          return arith::SubFOp::create(b, l, args[0], args[1]);
-        });
-    Value squared = buildElementwise(
-        rewriter, loc, type, {centered},
-        [](OpBuilder &b, Location l, ValueRange args) {
-          return arith::MulFOp::create(b, l, args[0], args[0]);
-        });
+    Value centered =
+        buildElementwise(rewriter, loc, type, {input, mean},
+                         [](OpBuilder &b, Location l, ValueRange args) {
+                           return arith::SubFOp::create(b, l, args[0], args[1]);
+                         });
+    Value squared =
+        buildElementwise(rewriter, loc, type, {centered},
+                         [](OpBuilder &b, Location l, ValueRange args) {
+                           return arith::MulFOp::create(b, l, args[0], args[0]);
+                         });
     Value variance =
         buildMean(rewriter, loc, squared, reduced, /*keepDims=*/true);
     double epsilon = op.getEpsilon().convertToDouble();

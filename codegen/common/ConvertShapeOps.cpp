@@ -23,8 +23,7 @@ struct ConstantPattern : OpConversionPattern<dlg::ConstantOp> {
 };
 
 /// Every op that only reinterprets the shape lowers to collapse + expand.
-template <typename OpTy>
-struct ReshapeLikePattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReshapeLikePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -60,15 +59,14 @@ struct ConcatPattern : OpConversionPattern<dlg::ConcatOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
-    Value result = emptyTensor(rewriter, loc, type.getShape(),
-                               type.getElementType());
+    Value result =
+        emptyTensor(rewriter, loc, type.getShape(), type.getElementType());
     SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
-      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
-                                             ValueRange{}, ValueRange{},
-                                             ValueRange{}, offsets,
-                                             inputType.getShape(), strides);
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result, ValueRange{}, ValueRange{},
+          ValueRange{}, offsets, inputType.getShape(), strides);
       offsets[axis] += inputType.getDimSize(axis);
     }
     rewriter.replaceOp(op, result);
@@ -108,8 +106,8 @@ struct SlicePattern : OpConversionPattern<dlg::SliceOp> {
         ValueRange{}, offsets, type.getShape(), strides);
     if (needsReverse) {
       AffineMap readMap = AffineMap::get(type.getRank(), 0, reverse, ctx);
-      Value init = emptyTensor(rewriter, loc, type.getShape(),
-                               type.getElementType());
+      Value init =
+          emptyTensor(rewriter, loc, type.getShape(), type.getElementType());
       SmallVector<utils::IteratorType> iterators(type.getRank(),
                                                  utils::IteratorType::parallel);
       result = linalg::GenericOp::create(
@@ -147,15 +145,14 @@ struct GatherPattern : OpConversionPattern<dlg::GatherOp> {
     for (int64_t d = 0; d < indexRank; ++d)
       indexExprs.push_back(getAffineDimExpr(axis + d, ctx));
     Value data = adaptor.getData();
-    Value init = emptyTensor(rewriter, loc, type.getShape(),
-                             type.getElementType());
+    Value init =
+        emptyTensor(rewriter, loc, type.getShape(), type.getElementType());
     SmallVector<utils::IteratorType> iterators(type.getRank(),
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, type, adaptor.getIndices(), init,
-        ArrayRef<AffineMap>{
-            AffineMap::get(type.getRank(), 0, indexExprs, ctx),
-            rewriter.getMultiDimIdentityMap(type.getRank())},
+        ArrayRef<AffineMap>{AffineMap::get(type.getRank(), 0, indexExprs, ctx),
+                            rewriter.getMultiDimIdentityMap(type.getRank())},
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index =
               arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
@@ -168,16 +165,16 @@ struct GatherPattern : OpConversionPattern<dlg::GatherOp> {
           index = arith::MaxSIOp::create(b, l, index, zero);
           index = arith::MinSIOp::create(
               b, l, index,
-              arith::ConstantIndexOp::create(b, l, std::max<int64_t>(0, axisSize - 1)));
+              arith::ConstantIndexOp::create(
+                  b, l, std::max<int64_t>(0, axisSize - 1)));
           SmallVector<Value> coords;
           for (int64_t d = 0; d < axis; ++d)
             coords.push_back(linalg::IndexOp::create(b, l, d));
           coords.push_back(index);
           for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
             coords.push_back(linalg::IndexOp::create(b, l, d + indexRank - 1));
-          linalg::YieldOp::create(b, l,
-                                  tensor::ExtractOp::create(b, l, data, coords)
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();

@@ -19,8 +19,7 @@ namespace {
 /// computed exactly once.
 bool fusesWithoutRecomputation(OpOperand *fusedOperand) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
-  return consumer &&
-         consumer.getNumParallelLoops() == consumer.getNumLoops();
+  return consumer && consumer.getNumParallelLoops() == consumer.getNumLoops();
 }
 
 struct FuseElementwisePass : impl::FuseElementwiseBase<FuseElementwisePass> {

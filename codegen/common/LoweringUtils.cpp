@@ -57,9 +57,9 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value operand : operands)
-    maps.push_back(broadcastMap(
-        ctx, cast<RankedTensorType>(operand.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(operand.getType()).getShape(),
+                     resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   Value init =
       emptyTensor(b, loc, resultType.getShape(), resultType.getElementType());
@@ -138,8 +138,8 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value input,
                                        allInOne(shape.size()));
 }
 
-Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pads,
-                 Value padValue) {
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> pads, Value padValue) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return input;
   auto type = cast<RankedTensorType>(input.getType());

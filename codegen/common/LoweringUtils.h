@@ -27,7 +27,8 @@ mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
 
 /// The lowest (or highest) finite-or-infinite value of `type`: -inf / +inf
 /// for floats, the signed extremes for integers.
-mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Type type);
 
 /// Indexing map that reads an operand of `shape` broadcast (numpy rules) to an
 /// iteration space of `outRank` dimensions.

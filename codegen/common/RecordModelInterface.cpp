@@ -65,9 +65,9 @@ struct RecordModelInterfacePass
                              unsigned index, Type type, DictionaryAttr attrs) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor || !tensor.hasStaticShape())
-      return func->emitError() << kind << " " << index
-                               << " must be a statically shaped tensor but is "
-                               << type;
+      return func->emitError()
+             << kind << " " << index
+             << " must be a statically shaped tensor but is " << type;
     StringRef dtype = dtypeName(tensor.getElementType());
     if (dtype.empty())
       return func->emitError() << kind << " " << index << " has element type "
@@ -94,8 +94,8 @@ struct RecordModelInterfacePass
       module.emitError() << "no entry function '" << entryName << "'";
       return signalPassFailure();
     }
-    std::string text = "dlc-model " + std::to_string(DLC_MODEL_ABI_VERSION) +
-                       "\n";
+    std::string text =
+        "dlc-model " + std::to_string(DLC_MODEL_ABI_VERSION) + "\n";
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
       if (failed(appendRecord(text, func, "input", i, type,
                               func.getArgAttrDict(i))))

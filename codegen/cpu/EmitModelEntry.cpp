@@ -79,13 +79,14 @@ struct CpuEmitModelEntryPass
     // const char *dlc_model_metadata(void)
     std::string text = metadata.str();
     text.push_back('\0');
-    auto textType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
-                                             text.size());
+    auto textType =
+        LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), text.size());
     auto global = LLVM::GlobalOp::create(
         b, loc, textType, /*isConstant=*/true, LLVM::Linkage::Internal,
         "dlc_model_metadata_text", b.getStringAttr(text));
-    auto metadataFn = LLVM::LLVMFuncOp::create(
-        b, loc, DLC_MODEL_SYM_METADATA, LLVM::LLVMFunctionType::get(ptrType, {}));
+    auto metadataFn =
+        LLVM::LLVMFuncOp::create(b, loc, DLC_MODEL_SYM_METADATA,
+                                 LLVM::LLVMFunctionType::get(ptrType, {}));
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(metadataFn.addEntryBlock(b));
@@ -94,9 +95,9 @@ struct CpuEmitModelEntryPass
     }
 
     // int32_t dlc_model_abi_version(void)
-    auto versionFn = LLVM::LLVMFuncOp::create(
-        b, loc, DLC_MODEL_SYM_ABI_VERSION,
-        LLVM::LLVMFunctionType::get(i32Type, {}));
+    auto versionFn =
+        LLVM::LLVMFuncOp::create(b, loc, DLC_MODEL_SYM_ABI_VERSION,
+                                 LLVM::LLVMFunctionType::get(i32Type, {}));
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(versionFn.addEntryBlock(b));

@@ -80,7 +80,8 @@ public:
          llvm::ArrayRef<mlir::NamedAttribute> attributes = {}) {
     mlir::Operation *op = nullptr;
     if (mlir::failed(withNodeDiagnostics([&]() -> mlir::LogicalResult {
-          auto created = dlg::tryCreate<OpTy>(builder, loc, operands, attributes);
+          auto created =
+              dlg::tryCreate<OpTy>(builder, loc, operands, attributes);
           if (mlir::failed(created))
             return mlir::failure();
           op = *created;
@@ -107,6 +108,16 @@ private:
 /// does not produce, which must then be unused).
 using Handler = std::function<mlir::LogicalResult(
     NodeContext &, llvm::SmallVectorImpl<mlir::Value> &)>;
+
+/// Appends a handler's result, or fails when creating it failed.
+inline mlir::LogicalResult
+pushResult(mlir::FailureOr<mlir::Value> value,
+           llvm::SmallVectorImpl<mlir::Value> &results) {
+  if (mlir::failed(value))
+    return mlir::failure();
+  results.push_back(*value);
+  return mlir::success();
+}
 
 class OpRegistry {
 public:

@@ -95,10 +95,10 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
   if (pinned != options.inputShapes.end()) {
     if (pinned->second.size() !=
         static_cast<size_t>(tensorType.shape().dim_size()))
-      return emitError(loc) << "--input-shape for '" << info.name()
-                            << "' has rank " << pinned->second.size()
-                            << " but the model's input has rank "
-                            << tensorType.shape().dim_size(),
+      return emitError(loc)
+                 << "--input-shape for '" << info.name() << "' has rank "
+                 << pinned->second.size() << " but the model's input has rank "
+                 << tensorType.shape().dim_size(),
              failure();
     return RankedTensorType::get(pinned->second, elementType);
   }
@@ -106,8 +106,7 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
   for (const auto &dim : tensorType.shape().dim()) {
     if (!dim.has_dim_value() || dim.dim_value() < 0)
       return emitError(loc) << "graph input '" << info.name()
-                            << "' has a symbolic dimension '"
-                            << dim.dim_param()
+                            << "' has a symbolic dimension '" << dim.dim_param()
                             << "'; set it with --input-shape",
              failure();
     shape.push_back(dim.dim_value());
@@ -127,8 +126,7 @@ LogicalResult GraphImporter::define(const std::string &name, Value value,
 LogicalResult GraphImporter::importInitializer(::onnx::TensorProto &tensor) {
   Location loc = nodeLoc(tensor.name());
   SmallVector<int64_t> ints;
-  FailureOr<ElementsAttr> attr =
-      importTensor(ctx, loc, tensor, baseDir, &ints);
+  FailureOr<ElementsAttr> attr = importTensor(ctx, loc, tensor, baseDir, &ints);
   if (failed(attr))
     return failure();
   Value value = dlg::ConstantOp::create(builder, loc, *attr);
@@ -154,8 +152,8 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   if (opset == opsets.end())
     return fail() << "the model imports no opset for domain '" << domain << "'";
   int64_t sinceVersion = 0;
-  const Handler *handler = OpRegistry::get().lookup(domain, node.op_type(),
-                                                    opset->second, sinceVersion);
+  const Handler *handler = OpRegistry::get().lookup(
+      domain, node.op_type(), opset->second, sinceVersion);
   if (!handler) {
     SmallVector<int64_t> versions =
         OpRegistry::get().versions(domain, node.op_type());
@@ -218,9 +216,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     argNames.push_back(input.name());
   }
 
-  auto func = func::FuncOp::create(builder, nodeLoc(graph.name()),
-                                   options.entryName,
-                                   builder.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(builder, nodeLoc(graph.name()), options.entryName,
+                           builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
   for (auto [i, name] : llvm::enumerate(argNames)) {

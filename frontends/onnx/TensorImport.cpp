@@ -5,9 +5,9 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/BuiltinDialect.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -54,10 +54,10 @@ FailureOr<std::string> readExternal(Location loc,
   };
   if (baseDir.empty())
     return fail("cannot be resolved: the model was not loaded from a file");
-  bool climbsOut = llvm::any_of(
-      llvm::make_range(llvm::sys::path::begin(location),
-                       llvm::sys::path::end(location)),
-      [](StringRef component) { return component == ".."; });
+  bool climbsOut =
+      llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
+                                    llvm::sys::path::end(location)),
+                   [](StringRef component) { return component == ".."; });
   if (location.empty() || llvm::sys::path::is_absolute(location) || climbsOut)
     return fail("must be a relative path inside the model's directory");
   SmallString<256> path(baseDir);
@@ -180,9 +180,10 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
   }
   if (bytes.size() <= kInlineLimitBytes) {
     bool isSplat = false;
-    if (!DenseElementsAttr::isValidRawBuffer(type, ArrayRef<char>(bytes.data(), bytes.size()), isSplat))
-      return emitError(loc) << "tensor '" << tensor.name()
-                            << "' has malformed data",
+    if (!DenseElementsAttr::isValidRawBuffer(
+            type, ArrayRef<char>(bytes.data(), bytes.size()), isSplat))
+      return emitError(loc)
+                 << "tensor '" << tensor.name() << "' has malformed data",
              failure();
     return ElementsAttr(DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(bytes.data(), bytes.size())));

@@ -1,4 +1,5 @@
-//===- dlc-opt.cpp - dlc's mlir-opt -----------------------------------------===//
+//===- dlc-opt.cpp - dlc's mlir-opt
+//-----------------------------------------===//
 //
 // Runs any dlc or upstream pass or pipeline on textual IR, for lit tests and
 // pass development.

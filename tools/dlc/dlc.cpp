@@ -1,4 +1,5 @@
-//===- dlc.cpp - The dlc ahead-of-time compiler -----------------------------===//
+//===- dlc.cpp - The dlc ahead-of-time compiler
+//-----------------------------===//
 //
 //   dlc model.onnx -o model.so [--target=cpu] [--emit=dlg|linalg|llvm|obj|so]
 //                              [--compile-to=PHASE] [--input-shape=x:1,3,8,8]
@@ -11,9 +12,9 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -35,7 +36,8 @@ static cl::opt<std::string>
     compileTo("compile-to",
               cl::desc("Stop after this phase and print its IR: import, "
                        "graph, optimize, lower, codegen, link"));
-static cl::opt<std::string> cpu("cpu", cl::desc("Target CPU (native or LLVM name)"),
+static cl::opt<std::string> cpu("cpu",
+                                cl::desc("Target CPU (native or LLVM name)"),
                                 cl::init("native"));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix);
@@ -93,8 +95,9 @@ int main(int argc, char **argv) {
 
   std::string output = outputPath;
   if (output.empty()) {
-    bool binary = !options.compileTo && (options.emit == dlc::EmitKind::Shared ||
-                                         options.emit == dlc::EmitKind::Object);
+    bool binary =
+        !options.compileTo && (options.emit == dlc::EmitKind::Shared ||
+                               options.emit == dlc::EmitKind::Object);
     llvm::SmallString<128> path(llvm::sys::path::filename(inputPath));
     llvm::sys::path::replace_extension(
         path, options.emit == dlc::EmitKind::Object ? "o" : "so");
@@ -105,8 +108,7 @@ int main(int argc, char **argv) {
   dlc::prepareContext(context);
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  if (mlir::failed(
-          dlc::compileOnnxFile(context, inputPath, output, options)))
+  if (mlir::failed(dlc::compileOnnxFile(context, inputPath, output, options)))
     return 1;
   return 0;
 }

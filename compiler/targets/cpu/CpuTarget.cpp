@@ -79,16 +79,24 @@ public:
     }
     std::string rpath = std::string("-Wl,-rpath,") + DLC_OPENMP_LIBRARY_DIR;
     std::string libDir = std::string("-L") + DLC_OPENMP_LIBRARY_DIR;
-    llvm::SmallVector<llvm::StringRef> args = {
-        linker, "-shared", "-o", outputPath, objectPath, libDir, rpath,
-        "-lomp", "-lm", "-Wl,--no-undefined", "-Wl,-z,noexecstack"};
+    llvm::SmallVector<llvm::StringRef> args = {linker,
+                                               "-shared",
+                                               "-o",
+                                               outputPath,
+                                               objectPath,
+                                               libDir,
+                                               rpath,
+                                               "-lomp",
+                                               "-lm",
+                                               "-Wl,--no-undefined",
+                                               "-Wl,-z,noexecstack"};
     std::string message;
-    int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0,
-                                           0, &message);
+    int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
+                                           &message);
     if (status != 0)
       return emitError(loc, "linking ")
-             << outputPath << " failed (" << linker << " exited with "
-             << status << (message.empty() ? "" : ": ") << message << ")";
+             << outputPath << " failed (" << linker << " exited with " << status
+             << (message.empty() ? "" : ": ") << message << ")";
     return success();
   }
 
@@ -130,8 +138,8 @@ private:
     }
     llvm::TargetOptions targetOptions;
     machine.reset(target->createTargetMachine(
-        triple, cpu, features, targetOptions, llvm::Reloc::PIC_,
-        std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+        triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
+        llvm::CodeGenOptLevel::Aggressive));
     if (!machine) {
       emitError(module.getLoc(), "cannot create a target machine for ")
           << triple.str() << " cpu " << cpu;

@@ -35,10 +35,11 @@ Operation *DlgDialect::materializeConstant(OpBuilder &builder, Attribute value,
 // ConstantOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, ValueRange,
-    DictionaryAttr attributes, OpaqueProperties properties, RegionRange,
-    SmallVectorImpl<Type> &types) {
+LogicalResult
+ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                             ValueRange, DictionaryAttr attributes,
+                             OpaqueProperties properties, RegionRange,
+                             SmallVectorImpl<Type> &types) {
   auto *props = properties.as<Properties *>();
   auto value = props ? props->value : nullptr;
   if (!value && attributes)
@@ -84,7 +85,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() && getMin()->convertToDouble() > getMax()->convertToDouble())
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
     return emitOpError("expects min <= max but got min = ")
            << getMin()->convertToDouble()
            << " and max = " << getMax()->convertToDouble();
@@ -94,9 +96,8 @@ LogicalResult ClipOp::verify() {
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank();
   if (!normalizeAxis(getAxis(), rank))
-    return emitOpError("axis ")
-           << getAxis() << " is out of range [" << -rank << ", " << rank - 1
-           << "]";
+    return emitOpError("axis ") << getAxis() << " is out of range [" << -rank
+                                << ", " << rank - 1 << "]";
   return success();
 }
 

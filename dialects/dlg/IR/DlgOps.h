@@ -70,9 +70,9 @@ tryCreate(mlir::OpBuilder &builder, mlir::Location loc,
       return llvm::failure();
   }
   llvm::SmallVector<mlir::Type, 1> types;
-  if (llvm::failed(OpTy::inferReturnTypes(
-          ctx, loc, operands, state.attributes.getDictionary(ctx), properties,
-          state.regions, types)))
+  if (llvm::failed(OpTy::inferReturnTypes(ctx, loc, operands,
+                                          state.attributes.getDictionary(ctx),
+                                          properties, state.regions, types)))
     return llvm::failure();
   state.addTypes(types);
   auto op = llvm::cast<OpTy>(builder.create(state));

@@ -43,6 +43,13 @@ LogicalResult checkLength(std::optional<Location> loc, StringRef name,
                            " values but got ", values.size());
 }
 
+/// The diagnostic for an axis outside [-rank, rank - 1].
+LogicalResult axisOutOfRange(std::optional<Location> loc, int64_t axis,
+                             int64_t rank) {
+  return emitOptionalError(loc, "axis ", axis, " is out of range [", -rank,
+                           ", ", rank - 1, "]");
+}
+
 /// Output extent of a sliding window; std::nullopt if the window never fits.
 std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         int64_t stride, int64_t padBegin,
@@ -106,9 +113,9 @@ LogicalResult dlc::dlg::inferBroadcastType(std::optional<Location> loc,
   for (Value operand : operands) {
     RankedTensorType type = rankedType(operand);
     if (sameElementType && type.getElementType() != firstType)
-      return emitOptionalError(
-          loc, "expects operands of one element type but got ", firstType,
-          " and ", type.getElementType());
+      return emitOptionalError(loc,
+                               "expects operands of one element type but got ",
+                               firstType, " and ", type.getElementType());
     shapes.push_back(type.getShape());
   }
   std::optional<SmallVector<int64_t>> shape = broadcastShapes(shapes);
@@ -131,8 +138,7 @@ LogicalResult dlc::dlg::inferReduceType(std::optional<Location> loc,
   for (int64_t axis : axes) {
     std::optional<int64_t> dim = normalizeAxis(axis, rank);
     if (!dim)
-      return emitOptionalError(loc, "axis ", axis, " is out of range [",
-                               -rank, ", ", rank - 1, "]");
+      return axisOutOfRange(loc, axis, rank);
     if (reduced[*dim])
       return emitOptionalError(loc, "axis ", axis, " is reduced twice");
     reduced[*dim] = true;
@@ -147,10 +153,11 @@ LogicalResult dlc::dlg::inferReduceType(std::optional<Location> loc,
   return push(types, shape, type.getElementType());
 }
 
-LogicalResult dlc::dlg::inferPoolType(
-    std::optional<Location> loc, Value input, ArrayRef<int64_t> kernel,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-    ArrayRef<int64_t> dilations, bool ceilMode, SmallVectorImpl<Type> &types) {
+LogicalResult
+dlc::dlg::inferPoolType(std::optional<Location> loc, Value input,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                        bool ceilMode, SmallVectorImpl<Type> &types) {
   RankedTensorType type = rankedType(input);
   if (type.getRank() < 3)
     return emitOptionalError(loc, "expects an input of rank >= 3 but got ",
@@ -166,15 +173,16 @@ LogicalResult dlc::dlg::inferPoolType(
     if (kernel[i] < 1 || strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 ||
         pads[i + spatial] < 0)
       return emitOptionalError(
-          loc, "expects positive kernel, stride and dilation and non-negative "
-               "pads in spatial dimension ",
+          loc,
+          "expects positive kernel, stride and dilation and non-negative "
+          "pads in spatial dimension ",
           i);
     std::optional<int64_t> size =
         windowOutputSize(type.getDimSize(i + 2), kernel[i], strides[i], pads[i],
                          pads[i + spatial], dilations[i], ceilMode);
     if (!size)
-      return emitOptionalError(loc, "window of size ", kernel[i],
-                               " (dilation ", dilations[i],
+      return emitOptionalError(loc, "window of size ", kernel[i], " (dilation ",
+                               dilations[i],
                                ") does not fit spatial dimension ", i,
                                " of size ", type.getDimSize(i + 2));
     shape.push_back(*size);
@@ -186,8 +194,8 @@ LogicalResult dlc::dlg::inferPoolType(
 // Per-op inference
 //===----------------------------------------------------------------------===//
 
-LogicalResult CastOp::inferReturnTypes(MLIRContext *,
-                                       std::optional<Location>, Adaptor adaptor,
+LogicalResult CastOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                       Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   return push(types, rankedType(adaptor.getInput()).getShape(),
               adaptor.getTo());
@@ -213,9 +221,9 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
   RankedTensorType lhs = rankedType(adaptor.getLhs());
   RankedTensorType rhs = rankedType(adaptor.getRhs());
   if (lhs.getElementType() != rhs.getElementType())
-    return emitOptionalError(loc, "expects operands of one element type but got ",
-                             lhs.getElementType(), " and ",
-                             rhs.getElementType());
+    return emitOptionalError(
+        loc, "expects operands of one element type but got ",
+        lhs.getElementType(), " and ", rhs.getElementType());
   if (lhs.getRank() == 0 || rhs.getRank() == 0)
     return emitOptionalError(loc, "expects operands of rank >= 1");
   SmallVector<int64_t> lhsShape(lhs.getShape()), rhsShape(rhs.getShape());
@@ -285,7 +293,6 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
   if (weight.getRank() != rank)
     return emitOptionalError(loc, "expects a weight of rank ", rank,
                              " but got ", weight.getRank());
-  size_t spatial = rank - 2;
   int64_t group = adaptor.getGroup();
   int64_t channels = input.getDimSize(1), filters = weight.getDimSize(0);
   if (group < 1 || channels % group || filters % group)
@@ -350,11 +357,10 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
   RankedTensorType type = rankedType(adaptor.getInput());
-  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), type.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis(adaptor.getAxis(), type.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
-                             " is out of range [", -type.getRank(), ", ",
-                             type.getRank() - 1, "]");
+    return axisOutOfRange(loc, adaptor.getAxis(), type.getRank());
   ArrayRef<int64_t> normalized = type.getShape().drop_front(*axis);
   for (Value param : {adaptor.getScale(), adaptor.getBias()}) {
     if (!param)
@@ -362,10 +368,9 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
     std::optional<SmallVector<int64_t>> shape =
         broadcastShapes({rankedType(param).getShape(), normalized});
     if (!shape || ArrayRef<int64_t>(*shape) != normalized)
-      return emitOptionalError(loc, "parameter of shape ",
-                               formatShape(rankedType(param).getShape()),
-                               " does not broadcast to ",
-                               formatShape(normalized));
+      return emitOptionalError(
+          loc, "parameter of shape ", formatShape(rankedType(param).getShape()),
+          " does not broadcast to ", formatShape(normalized));
   }
   types.push_back(type);
   return success();
@@ -378,13 +383,14 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
   RankedTensorType type = rankedType(adaptor.getInput());
   ArrayRef<int64_t> shape = adaptor.getShape();
   if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
-    return emitOptionalError(loc, "expects a non-negative static shape but got ",
+    return emitOptionalError(loc,
+                             "expects a non-negative static shape but got ",
                              formatShape(shape));
   if (type.hasStaticShape() &&
       type.getNumElements() != ShapedType::getNumElements(shape))
     return emitOptionalError(loc, "cannot reshape ", type.getNumElements(),
-                             " elements ", formatShape(type.getShape()),
-                             " to ", formatShape(shape));
+                             " elements ", formatShape(type.getShape()), " to ",
+                             formatShape(shape));
   return push(types, shape, type.getElementType());
 }
 
@@ -417,8 +423,7 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *,
   for (int64_t axis : adaptor.getAxes()) {
     std::optional<int64_t> dim = normalizeAxis(axis, rank);
     if (!dim)
-      return emitOptionalError(loc, "axis ", axis, " is out of range [",
-                               -rank, ", ", rank - 1, "]");
+      return axisOutOfRange(loc, axis, rank);
     if (type.getDimSize(*dim) != 1)
       return emitOptionalError(loc, "cannot squeeze dimension ", *dim,
                                " of size ", type.getDimSize(*dim));
@@ -441,8 +446,7 @@ LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *,
   for (int64_t axis : adaptor.getAxes()) {
     std::optional<int64_t> dim = normalizeAxis(axis, rank);
     if (!dim)
-      return emitOptionalError(loc, "axis ", axis, " is out of range [",
-                               -rank, ", ", rank - 1, "]");
+      return axisOutOfRange(loc, axis, rank);
     if (inserted[*dim])
       return emitOptionalError(loc, "axis ", axis, " is listed twice");
     inserted[*dim] = true;
@@ -473,8 +477,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   for (int64_t p : perm) {
     if (p < 0 || p >= type.getRank() || seen[p])
       return emitOptionalError(loc, "perm ", formatShape(perm),
-                               " is not a permutation of [0, ",
-                               type.getRank(), ")");
+                               " is not a permutation of [0, ", type.getRank(),
+                               ")");
     seen[p] = true;
     shape.push_back(type.getDimSize(p));
   }
@@ -488,11 +492,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   if (adaptor.getInputs().empty())
     return emitOptionalError(loc, "expects at least one input");
   RankedTensorType first = rankedType(adaptor.getInputs().front());
-  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), first.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis(adaptor.getAxis(), first.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
-                             " is out of range [", -first.getRank(), ", ",
-                             first.getRank() - 1, "]");
+    return axisOutOfRange(loc, adaptor.getAxis(), first.getRank());
   SmallVector<int64_t> shape(first.getShape());
   shape[*axis] = 0;
   for (auto [index, input] : llvm::enumerate(adaptor.getInputs())) {
@@ -526,8 +529,9 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   for (size_t d = 0; d < rank; ++d) {
     int64_t dim = type.getDimSize(d);
     if (steps[d] == 0 || sizes[d] < 0)
-      return emitOptionalError(loc, "expects a non-zero step and a "
-                                    "non-negative size in dimension ",
+      return emitOptionalError(loc,
+                               "expects a non-zero step and a "
+                               "non-negative size in dimension ",
                                d);
     if (sizes[d] == 0)
       continue;
@@ -546,11 +550,10 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
                                          SmallVectorImpl<Type> &types) {
   RankedTensorType data = rankedType(adaptor.getData());
   RankedTensorType indices = rankedType(adaptor.getIndices());
-  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), data.getRank());
+  std::optional<int64_t> axis =
+      normalizeAxis(adaptor.getAxis(), data.getRank());
   if (!axis)
-    return emitOptionalError(loc, "axis ", adaptor.getAxis(),
-                             " is out of range [", -data.getRank(), ", ",
-                             data.getRank() - 1, "]");
+    return axisOutOfRange(loc, adaptor.getAxis(), data.getRank());
   SmallVector<int64_t> shape(data.getShape().take_front(*axis));
   llvm::append_range(shape, indices.getShape());
   llvm::append_range(shape, data.getShape().drop_front(*axis + 1));

@@ -9,22 +9,16 @@ using namespace mlir;
 namespace dlc::onnx {
 namespace {
 
-template <typename OpTy>
-Handler binary() {
+template <typename OpTy> Handler binary() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(2)))
       return failure();
-    FailureOr<Value> result = ctx.create<OpTy>({ctx.input(0), ctx.input(1)});
-    if (failed(result))
-      return failure();
-    results.push_back(*result);
-    return success();
+    return pushResult(ctx.create<OpTy>({ctx.input(0), ctx.input(1)}), results);
   };
 }
 
 /// Max and Min take any number of inputs and fold them pairwise.
-template <typename OpTy>
-Handler variadic() {
+template <typename OpTy> Handler variadic() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (ctx.numInputs() == 0 || failed(ctx.requireInputs(ctx.numInputs())))
       return ctx.emitError() << "expects at least one input", failure();
@@ -40,16 +34,11 @@ Handler variadic() {
   };
 }
 
-template <typename OpTy>
-Handler unary() {
+template <typename OpTy> Handler unary() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
-    FailureOr<Value> result = ctx.create<OpTy>({ctx.input(0)});
-    if (failed(result))
-      return failure();
-    results.push_back(*result);
-    return success();
+    return pushResult(ctx.create<OpTy>({ctx.input(0)}), results);
   };
 }
 
@@ -67,8 +56,7 @@ LogicalResult dropout(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return failure();
   if (std::optional<SmallVector<int64_t>> training = ctx.constantInts(2))
     if (!training->empty() && (*training)[0] != 0)
-      return ctx.emitError() << "training_mode = 1 is not supported",
-             failure();
+      return ctx.emitError() << "training_mode = 1 is not supported", failure();
   results.push_back(ctx.input(0));
   return success();
 }
@@ -76,14 +64,12 @@ LogicalResult dropout(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult leakyRelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  FailureOr<Value> result = ctx.create<dlg::LeakyReluOp>(
-      {ctx.input(0)},
-      {ctx.named("alpha", ctx.builder.getF32FloatAttr(
-                              ctx.floatAttr("alpha", 0.01f)))});
-  if (failed(result))
-    return failure();
-  results.push_back(*result);
-  return success();
+  return pushResult(
+      ctx.create<dlg::LeakyReluOp>(
+          {ctx.input(0)},
+          {ctx.named("alpha", ctx.builder.getF32FloatAttr(
+                                  ctx.floatAttr("alpha", 0.01f)))}),
+      results);
 }
 
 LogicalResult gelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -94,13 +80,11 @@ LogicalResult gelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "unsupported approximate = '" << approximate
                            << "' (expects 'none' or 'tanh')",
            failure();
-  FailureOr<Value> result = ctx.create<dlg::GeluOp>(
-      {ctx.input(0)}, {ctx.named("approximate", ctx.builder.getBoolAttr(
-                                                    approximate == "tanh"))});
-  if (failed(result))
-    return failure();
-  results.push_back(*result);
-  return success();
+  return pushResult(ctx.create<dlg::GeluOp>(
+                        {ctx.input(0)},
+                        {ctx.named("approximate", ctx.builder.getBoolAttr(
+                                                      approximate == "tanh"))}),
+                    results);
 }
 
 /// Clip-6 carries its bounds as attributes, Clip-11+ as optional inputs.
@@ -121,24 +105,21 @@ LogicalResult clip(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
                           : DenseElementsAttr();
     if (!dense || dense.getNumElements() != 1)
-      return ctx.emitError() << "expects '" << name
-                             << "' to be a constant scalar",
+      return ctx.emitError()
+                 << "expects '" << name << "' to be a constant scalar",
              failure();
     Type elementType = dense.getElementType();
-    double value = isa<FloatType>(elementType)
-                       ? (*dense.getValues<APFloat>().begin()).convertToDouble()
-                       : static_cast<double>(
-                             (*dense.getValues<APInt>().begin()).getSExtValue());
+    double value =
+        isa<FloatType>(elementType)
+            ? (*dense.getValues<APFloat>().begin()).convertToDouble()
+            : static_cast<double>(
+                  (*dense.getValues<APInt>().begin()).getSExtValue());
     attrs.push_back(ctx.named(name, ctx.builder.getF64FloatAttr(value)));
     return success();
   };
   if (failed(bound("min", 1)) || failed(bound("max", 2)))
     return failure();
-  FailureOr<Value> result = ctx.create<dlg::ClipOp>({ctx.input(0)}, attrs);
-  if (failed(result))
-    return failure();
-  results.push_back(*result);
-  return success();
+  return pushResult(ctx.create<dlg::ClipOp>({ctx.input(0)}, attrs), results);
 }
 
 LogicalResult cast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -150,23 +131,17 @@ LogicalResult cast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "cast to unsupported data type "
                            << dataTypeName(to),
            failure();
-  FailureOr<Value> result = ctx.create<dlg::CastOp>(
-      {ctx.input(0)}, {ctx.named("to", TypeAttr::get(type))});
-  if (failed(result))
-    return failure();
-  results.push_back(*result);
-  return success();
+  return pushResult(ctx.create<dlg::CastOp>(
+                        {ctx.input(0)}, {ctx.named("to", TypeAttr::get(type))}),
+                    results);
 }
 
 LogicalResult where(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(3)))
     return failure();
-  FailureOr<Value> result = ctx.create<dlg::WhereOp>(
-      {ctx.input(0), ctx.input(1), ctx.input(2)});
-  if (failed(result))
-    return failure();
-  results.push_back(*result);
-  return success();
+  return pushResult(
+      ctx.create<dlg::WhereOp>({ctx.input(0), ctx.input(1), ctx.input(2)}),
+      results);
 }
 
 } // namespace

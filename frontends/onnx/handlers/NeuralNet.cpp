@@ -9,18 +9,11 @@ using namespace mlir;
 namespace dlc::onnx {
 namespace {
 
-LogicalResult push(FailureOr<Value> value, SmallVectorImpl<Value> &results) {
-  if (failed(value))
-    return failure();
-  results.push_back(*value);
-  return success();
-}
-
 LogicalResult matmul(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  return push(ctx.create<dlg::MatMulOp>({ctx.input(0), ctx.input(1)}),
-              results);
+  return pushResult(ctx.create<dlg::MatMulOp>({ctx.input(0), ctx.input(1)}),
+                    results);
 }
 
 LogicalResult gemm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -30,7 +23,7 @@ LogicalResult gemm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.input(2))
     operands.push_back(ctx.input(2));
   OpBuilder &b = ctx.builder;
-  return push(
+  return pushResult(
       ctx.create<dlg::GemmOp>(
           operands,
           {ctx.named("alpha", b.getF32FloatAttr(ctx.floatAttr("alpha", 1))),
@@ -100,7 +93,8 @@ LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   auto weightType = cast<RankedTensorType>(ctx.input(1).getType());
   SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
   if (kernel.empty())
-    kernel.assign(weightType.getShape().begin() + std::min<int64_t>(2, weightType.getRank()),
+    kernel.assign(weightType.getShape().begin() +
+                      std::min<int64_t>(2, weightType.getRank()),
                   weightType.getShape().end());
   FailureOr<Window> window = readWindow(ctx, kernel);
   if (failed(window))
@@ -109,7 +103,7 @@ LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.input(2))
     operands.push_back(ctx.input(2));
   OpBuilder &b = ctx.builder;
-  return push(
+  return pushResult(
       ctx.create<dlg::ConvOp>(
           operands,
           {ctx.named("strides", b.getDenseI64ArrayAttr(window->strides)),
@@ -119,8 +113,7 @@ LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       results);
 }
 
-template <typename OpTy>
-Handler pool(bool isAverage) {
+template <typename OpTy> Handler pool(bool isAverage) {
   return [isAverage](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
@@ -131,8 +124,7 @@ Handler pool(bool isAverage) {
     if (failed(window))
       return failure();
     if (ctx.intAttr("storage_order", 0) != 0)
-      return ctx.emitError() << "storage_order = 1 is not supported",
-             failure();
+      return ctx.emitError() << "storage_order = 1 is not supported", failure();
     OpBuilder &b = ctx.builder;
     SmallVector<NamedAttribute> attrs = {
         ctx.named("kernel_shape", b.getDenseI64ArrayAttr(window->kernel)),
@@ -141,10 +133,10 @@ Handler pool(bool isAverage) {
         ctx.named("dilations", b.getDenseI64ArrayAttr(window->dilations)),
         ctx.named("ceil_mode", b.getBoolAttr(ctx.intAttr("ceil_mode", 0)))};
     if (isAverage)
-      attrs.push_back(ctx.named(
-          "count_include_pad",
-          b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
-    return push(ctx.create<OpTy>({ctx.input(0)}, attrs), results);
+      attrs.push_back(
+          ctx.named("count_include_pad",
+                    b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
+    return pushResult(ctx.create<OpTy>({ctx.input(0)}, attrs), results);
   };
 }
 
@@ -152,7 +144,7 @@ LogicalResult globalAveragePool(NodeContext &ctx,
                                 SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  return push(ctx.create<dlg::GlobalAvgPoolOp>({ctx.input(0)}), results);
+  return pushResult(ctx.create<dlg::GlobalAvgPoolOp>({ctx.input(0)}), results);
 }
 
 LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -160,12 +152,13 @@ LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return failure();
   if (ctx.intAttr("training_mode", 0) != 0)
     return ctx.emitError() << "training_mode = 1 is not supported", failure();
-  return push(ctx.create<dlg::BatchNormOp>(
-                  {ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3),
-                   ctx.input(4)},
-                  {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
-                                            ctx.floatAttr("epsilon", 1e-5f)))}),
-              results);
+  return pushResult(
+      ctx.create<dlg::BatchNormOp>(
+          {ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3),
+           ctx.input(4)},
+          {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
+                                    ctx.floatAttr("epsilon", 1e-5f)))}),
+      results);
 }
 
 LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -175,7 +168,7 @@ LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.input(2))
     operands.push_back(ctx.input(2));
   OpBuilder &b = ctx.builder;
-  return push(
+  return pushResult(
       ctx.create<dlg::LayerNormOp>(
           operands,
           {ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", -1))),
@@ -201,9 +194,10 @@ LogicalResult softmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                            << ", " << rank - 1 << "]",
            failure();
   if (!flattens || *normalized == rank - 1)
-    return push(ctx.create<dlg::SoftmaxOp>(
-                    {input}, {ctx.named("axis", b.getI64IntegerAttr(*normalized))}),
-                results);
+    return pushResult(
+        ctx.create<dlg::SoftmaxOp>(
+            {input}, {ctx.named("axis", b.getI64IntegerAttr(*normalized))}),
+        results);
   FailureOr<Value> flat = ctx.create<dlg::FlattenOp>(
       {input}, {ctx.named("axis", b.getI64IntegerAttr(*normalized))});
   if (failed(flat))
@@ -212,16 +206,16 @@ LogicalResult softmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       {*flat}, {ctx.named("axis", b.getI64IntegerAttr(1))});
   if (failed(soft))
     return failure();
-  return push(ctx.create<dlg::ReshapeOp>(
-                  {*soft},
-                  {ctx.named("shape", b.getDenseI64ArrayAttr(type.getShape()))}),
-              results);
+  return pushResult(
+      ctx.create<dlg::ReshapeOp>(
+          {*soft},
+          {ctx.named("shape", b.getDenseI64ArrayAttr(type.getShape()))}),
+      results);
 }
 
 /// Reductions take `axes` as an attribute before `axesInputSince` and as an
 /// optional input from then on.
-template <typename OpTy>
-Handler reduce(int64_t axesInputSince) {
+template <typename OpTy> Handler reduce(int64_t axesInputSince) {
   return [axesInputSince](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
@@ -245,7 +239,7 @@ Handler reduce(int64_t axesInputSince) {
         axes.push_back(d);
     }
     OpBuilder &b = ctx.builder;
-    return push(
+    return pushResult(
         ctx.create<OpTy>(
             {ctx.input(0)},
             {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),

@@ -16,13 +16,6 @@ using namespace mlir;
 namespace dlc::onnx {
 namespace {
 
-LogicalResult push(FailureOr<Value> value, SmallVectorImpl<Value> &results) {
-  if (failed(value))
-    return failure();
-  results.push_back(*value);
-  return success();
-}
-
 RankedTensorType typeOf(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
@@ -108,9 +101,9 @@ LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   for (auto [i, dim] : llvm::enumerate(*requested)) {
     if (dim == 0 && !allowZero) {
       if (i >= inShape.size())
-        return ctx.emitError() << "shape entry " << i
-                               << " is 0 (copy) but the input has rank "
-                               << inShape.size(),
+        return ctx.emitError()
+                   << "shape entry " << i
+                   << " is 0 (copy) but the input has rank " << inShape.size(),
                failure();
       dim = inShape[i];
     }
@@ -119,8 +112,7 @@ LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         return ctx.emitError() << "shape has more than one -1", failure();
       inferred = i;
     } else if (dim < 0) {
-      return ctx.emitError() << "shape entry " << i << " is " << dim,
-             failure();
+      return ctx.emitError() << "shape entry " << i << " is " << dim, failure();
     } else {
       known *= dim;
     }
@@ -140,23 +132,22 @@ LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (succeeded(result))
     if (std::optional<SmallVector<int64_t>> values = ctx.constantInts(0))
       ctx.recordInts(*result, *values);
-  return push(result, results);
+  return pushResult(result, results);
 }
 
 LogicalResult flatten(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  return push(ctx.create<dlg::FlattenOp>(
-                  {ctx.input(0)},
-                  {ctx.named("axis", ctx.builder.getI64IntegerAttr(
-                                         ctx.intAttr("axis", 1)))}),
-              results);
+  return pushResult(
+      ctx.create<dlg::FlattenOp>(
+          {ctx.input(0)}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(
+                                                 ctx.intAttr("axis", 1)))}),
+      results);
 }
 
 /// Squeeze and Unsqueeze: `axes` is an attribute before opset 13, an input
 /// from 13 on.
-template <typename OpTy>
-Handler squeezeLike() {
+template <typename OpTy> Handler squeezeLike() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
@@ -176,7 +167,7 @@ Handler squeezeLike() {
     if (succeeded(result))
       if (std::optional<SmallVector<int64_t>> values = ctx.constantInts(0))
         ctx.recordInts(*result, *values);
-    return push(result, results);
+    return pushResult(result, results);
   };
 }
 
@@ -187,10 +178,11 @@ LogicalResult transpose(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (!ctx.attribute("perm"))
     for (int64_t d = typeOf(ctx.input(0)).getRank() - 1; d >= 0; --d)
       perm.push_back(d);
-  return push(ctx.create<dlg::TransposeOp>(
-                  {ctx.input(0)},
-                  {ctx.named("perm", ctx.builder.getDenseI64ArrayAttr(perm))}),
-              results);
+  return pushResult(
+      ctx.create<dlg::TransposeOp>(
+          {ctx.input(0)},
+          {ctx.named("perm", ctx.builder.getDenseI64ArrayAttr(perm))}),
+      results);
 }
 
 LogicalResult concat(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -213,7 +205,7 @@ LogicalResult concat(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                                      ctx.intAttr("axis", 0)))});
   if (succeeded(result) && allKnown && typeOf(*result).getRank() == 1)
     ctx.recordInts(*result, known);
-  return push(result, results);
+  return pushResult(result, results);
 }
 
 /// Normalizes ONNX slice parameters (negative indices, clamping) into a
@@ -259,9 +251,9 @@ LogicalResult slice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   for (size_t i = 0; i < axes.size(); ++i) {
     std::optional<int64_t> axis = dlg::normalizeAxis(axes[i], rank);
     if (!axis || seen[*axis])
-      return ctx.emitError() << "axis " << axes[i]
-                             << " is out of range or repeated for rank "
-                             << rank,
+      return ctx.emitError()
+                 << "axis " << axes[i]
+                 << " is out of range or repeated for rank " << rank,
              failure();
     seen[*axis] = true;
     int64_t dim = shape[*axis], step = steps[i];
@@ -298,7 +290,7 @@ LogicalResult slice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         sliced.push_back((*values)[outStarts[0] + i * outSteps[0]]);
       ctx.recordInts(*result, sliced);
     }
-  return push(result, results);
+  return pushResult(result, results);
 }
 
 LogicalResult gather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -316,14 +308,14 @@ LogicalResult gather(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     int64_t size = data->size();
     for (int64_t index : *indices) {
       if (index < -size || index >= size)
-        return ctx.emitError() << "index " << index
-                               << " is out of range for size " << size,
+        return ctx.emitError()
+                   << "index " << index << " is out of range for size " << size,
                failure();
       gathered.push_back((*data)[index < 0 ? index + size : index]);
     }
     ctx.recordInts(*result, gathered);
   }
-  return push(result, results);
+  return pushResult(result, results);
 }
 
 } // namespace

@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-/* Bumped whenever the layout of the exported symbols or the metadata changes. */
+/* Bumped whenever the layout of the exported symbols or the metadata changes.
+ */
 #define DLC_MODEL_ABI_VERSION 1
 
 /* int32_t dlc_model_abi_version(void);
