@@ -11,16 +11,14 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-ScalarBuilder addCombiner() {
-  return [](OpBuilder &b, Location loc, ValueRange args) {
-    return createAdd(b, loc, args[1], args[0]);
-  };
+/// Reduction combiners: args are (element, accumulator). Plain functions, so
+/// the non-owning ScalarBuilder references never dangle.
+Value addCombiner(OpBuilder &b, Location loc, ValueRange args) {
+  return createAdd(b, loc, args[1], args[0]);
 }
 
-ScalarBuilder maxCombiner() {
-  return [](OpBuilder &b, Location loc, ValueRange args) {
-    return createMax(b, loc, args[1], args[0]);
-  };
+Value maxCombiner(OpBuilder &b, Location loc, ValueRange args) {
+  return createMax(b, loc, args[1], args[0]);
 }
 
 /// Sliding-window reduction over the spatial dims of NC... data, padded with
@@ -80,7 +78,7 @@ struct MaxPoolPattern : OpConversionPattern<dlg::MaxPoolOp> {
     rewriter.replaceOp(
         op, buildPooling(rewriter, op.getLoc(), adaptor.getInput(), type,
                          op.getKernelShape(), op.getStrides(), op.getPads(),
-                         op.getDilations(), lowest, lowest, maxCombiner()));
+                         op.getDilations(), lowest, lowest, maxCombiner));
     return success();
   }
 };
@@ -96,7 +94,7 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
     Value zero = scalarConstant(rewriter, loc, elementType, 0);
     Value sum = buildPooling(rewriter, loc, adaptor.getInput(), type,
                              op.getKernelShape(), op.getStrides(), op.getPads(),
-                             op.getDilations(), zero, zero, addCombiner());
+                             op.getDilations(), zero, zero, addCombiner);
     Value divisor;
     if (op.getCountIncludePad()) {
       int64_t count = ShapedType::getNumElements(op.getKernelShape());
@@ -114,7 +112,7 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
       divisor = buildPooling(rewriter, loc, ones,
                              RankedTensorType::get(countShape, elementType),
                              op.getKernelShape(), op.getStrides(), op.getPads(),
-                             op.getDilations(), zero, zero, addCombiner());
+                             op.getDilations(), zero, zero, addCombiner);
     }
     rewriter.replaceOp(
         op, buildElementwise(rewriter, loc, type, {sum, divisor},
@@ -137,7 +135,7 @@ Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
       count *= type.getDimSize(d);
   Value sum =
       buildReduction(b, loc, input, reduced, keepDims,
-                     scalarConstant(b, loc, elementType, 0), addCombiner());
+                     scalarConstant(b, loc, elementType, 0), addCombiner);
   auto sumType = cast<RankedTensorType>(sum.getType());
   Value divisor = scalarConstant(b, loc, elementType, count);
   return buildElementwise(
@@ -181,7 +179,7 @@ struct ReduceSumPattern : OpConversionPattern<dlg::ReduceSumOp> {
         buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
                        reducedDims(op), op.getKeepdims(),
                        scalarConstant(rewriter, op.getLoc(), elementType, 0),
-                       addCombiner()));
+                       addCombiner));
     return success();
   }
 };
@@ -196,7 +194,7 @@ struct ReduceMaxPattern : OpConversionPattern<dlg::ReduceMaxOp> {
         op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
                            reducedDims(op), op.getKeepdims(),
                            lowestValue(rewriter, op.getLoc(), elementType),
-                           maxCombiner()));
+                           maxCombiner));
     return success();
   }
 };
@@ -224,7 +222,7 @@ struct SoftmaxPattern : OpConversionPattern<dlg::SoftmaxOp> {
     Value input = adaptor.getInput();
     Value max = buildReduction(
         rewriter, loc, input, reduced, /*keepDims=*/true,
-        lowestValue(rewriter, loc, type.getElementType()), maxCombiner());
+        lowestValue(rewriter, loc, type.getElementType()), maxCombiner);
     Value exp = buildElementwise(
         rewriter, loc, type, {input, max},
         [](OpBuilder &b, Location l, ValueRange args) {
@@ -233,7 +231,7 @@ struct SoftmaxPattern : OpConversionPattern<dlg::SoftmaxOp> {
         });
     Value sum = buildReduction(
         rewriter, loc, exp, reduced, /*keepDims=*/true,
-        scalarConstant(rewriter, loc, type.getElementType(), 0), addCombiner());
+        scalarConstant(rewriter, loc, type.getElementType(), 0), addCombiner);
     rewriter.replaceOp(
         op, buildElementwise(rewriter, loc, type, {exp, sum},
                              [](OpBuilder &b, Location l, ValueRange args) {
