@@ -65,6 +65,21 @@ def CpuExpandMemrefCopies : Pass<"dlc-cpu-expand-memref-copies",
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
+                                "mlir::ModuleOp"> {
+  let summary = "Moves every top-level parallel loop nest into its own function";
+  let description = [{
+    Each scf.parallel at the top level of a function body becomes a call to
+    a new private function `<function>_nest<N>`. Constants and view-like ops
+    (subview, expand/collapse_shape, get_global) that the nest uses are
+    cloned into it, so the new function takes only identity-layout buffers
+    and scalars and keeps the bare-pointer calling convention. LLVM's
+    OpenMP outliner and optimizer then work on small functions: on one
+    function holding every nest they take time quadratic in the model size.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def CpuSerializeNestedParallel : Pass<"dlc-cpu-serialize-nested-parallel",
                                       "mlir::func::FuncOp"> {
   let summary = "Keeps only outermost scf.parallel loops parallel";
@@ -94,7 +109,7 @@ def CpuAnnotateParallelLoops : Pass<"dlc-cpu-annotate-parallel-loops"> {
 def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let summary = "Adds the dlc_model_* ABI functions around the model function";
   let description = [{
-    Renames the model's function to a private implementation and emits
+    Gives every defined function internal linkage and emits
     `dlc_model_run(void **buffers)`, which unpacks the input and output
     buffers, plus `dlc_model_metadata` and `dlc_model_abi_version`, as
     documented in runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM

@@ -51,7 +51,10 @@ struct CpuEmitModelEntryPass
                          << param;
         return signalPassFailure();
       }
-    impl.setLinkage(LLVM::Linkage::Internal);
+    // The model exports only the ABI symbols added below.
+    for (auto function : module.getOps<LLVM::LLVMFuncOp>())
+      if (!function.isExternal())
+        function.setLinkage(LLVM::Linkage::Internal);
 
     Location loc = impl.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());

@@ -8,20 +8,21 @@
 // dlc_model_* ABI symbols; parallel=false emits plain loops.
 // CHECK-LABEL: module
 // CHECK: llvm.func internal @main_graph(%[[X:[^:]+]]: !llvm.ptr {dlc.name = "x"}, %[[W:[^:]+]]: !llvm.ptr {dlc.name = "w"}, %[[Y:[^:]+]]: !llvm.ptr {dlc.name = "y"})
+// Every loop nest is outlined into its own internal function.
+// CHECK-DAG: llvm.call @main_graph_nest{{[0-9]+}}(%{{.+}}, %[[W]], %[[X]])
+// CHECK-DAG: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]], %{{.+}})
+// CHECK: llvm.return
+// The matmul reads both inputs inside a parallel loop.
+// CHECK: llvm.func internal @main_graph_nest{{[0-9]+}}(%[[ACC:[^:]+]]: !llvm.ptr, %[[W2:[^:]+]]: !llvm.ptr, %[[X2:[^:]+]]: !llvm.ptr)
 // CHECK: omp.parallel {
 // CHECK-NEXT: omp.wsloop {
 // CHECK-NEXT: omp.loop_nest
-// The matmul reads both inputs inside a parallel loop.
-// CHECK: omp.loop_nest
-// CHECK-DAG: llvm.getelementptr inbounds|nuw %[[X]][
-// CHECK-DAG: llvm.getelementptr inbounds|nuw %[[W]][
+// CHECK-DAG: llvm.getelementptr inbounds|nuw %[[X2]][
+// CHECK-DAG: llvm.getelementptr inbounds|nuw %[[W2]][
 // CHECK: llvm.fmul
 // CHECK: llvm.fadd
 // CHECK: omp.yield
 // CHECK: llvm.intr.maximum
-// The result lands in the caller's output buffer.
-// CHECK: llvm.getelementptr inbounds|nuw %[[Y]][
-// CHECK: llvm.return
 // CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr)
 // CHECK: llvm.call @main_graph(%{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 1\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
@@ -30,6 +31,7 @@
 
 // SEQ-LABEL: module
 // SEQ: llvm.func internal @main_graph
+// SEQ: llvm.func internal @main_graph_nest
 // SEQ: llvm.cond_br
 // SEQ: llvm.fmul
 // SEQ: llvm.func @dlc_model_run
