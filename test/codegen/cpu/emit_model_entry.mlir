@@ -29,9 +29,10 @@ module attributes {dlc.model_metadata = "dlc-model 1\0Ainput a f32 1 4\0Ainput b
 
 // -----
 
-// Tests that other functions are kept and a model without buffers is called as is.
+// Tests that other functions are kept, made internal, and that a model
+// without buffers is called as is.
 // CHECK-LABEL: module
-// CHECK: llvm.func @helper()
+// CHECK: llvm.func internal @helper()
 // CHECK: llvm.func internal @main_graph()
 // CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr) {
 // CHECK-NEXT: llvm.call @main_graph() : () -> ()
