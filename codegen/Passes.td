@@ -86,9 +86,18 @@ def CpuSerializeNestedParallel : Pass<"dlc-cpu-serialize-nested-parallel",
   let description = [{
     Rewrites every scf.parallel nested inside another scf.parallel into
     scf.for loops, so that OpenMP forks threads once per loop nest instead of
-    once per inner iteration. The new loops are marked `dlc.parallel`, so
-    that dlc-cpu-annotate-parallel-loops can tell LLVM they vectorize.
+    once per inner iteration. An outermost loop nest that runs fewer than
+    `min-parallel-work` innermost iterations becomes sequential as well:
+    waking threads costs more than such a nest, and on a loaded machine a
+    descheduled worker stalls the barrier for milliseconds. The new loops are
+    marked `dlc.parallel`, so that dlc-cpu-annotate-parallel-loops can tell
+    LLVM they vectorize.
   }];
+  let options = [
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"16384",
+           "Innermost iterations below which a loop nest runs on one thread">,
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect"];
 }
 

@@ -82,7 +82,8 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
 
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createCpuSerializeNestedParallel());
+  pm.addNestedPass<func::FuncOp>(createCpuSerializeNestedParallel(
+      CpuSerializeNestedParallelOptions{options.minParallelWork}));
   pm.addPass(createCpuOutlineLoopNests());
   if (options.parallel)
     pm.addPass(createConvertSCFToOpenMPPass());

@@ -36,6 +36,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
   Option<bool> parallel{*this, "parallel",
                         llvm::cl::desc("Run outer loops on all cores (OpenMP)"),
                         llvm::cl::init(true)};
+  Option<int64_t> minParallelWork{
+      *this, "min-parallel-work",
+      llvm::cl::desc("Innermost iterations below which a loop nest runs on "
+                     "one thread"),
+      llvm::cl::init(16384)};
 };
 
 void buildGraphPipeline(mlir::OpPassManager &pm,

@@ -1,4 +1,4 @@
-// RUN: dlc-opt %s --dlc-lower-pipeline --dlc-cpu-codegen-pipeline --split-input-file \
+// RUN: dlc-opt %s --dlc-lower-pipeline --dlc-cpu-codegen-pipeline=min-parallel-work=0 --split-input-file \
 // RUN:   | FileCheck %s --implicit-check-not="{{(dlg|linalg|tensor|memref|bufferization|scf|affine|arith|math|func)\.}}"
 // RUN: dlc-opt %s --dlc-lower-pipeline --dlc-cpu-codegen-pipeline=parallel=false --split-input-file \
 // RUN:   | FileCheck %s --check-prefix=SEQ --implicit-check-not="omp."
@@ -8,10 +8,12 @@
 // dlc_model_* ABI symbols; parallel=false emits plain loops.
 // CHECK-LABEL: module
 // CHECK: llvm.func internal @main_graph(%[[X:[^:]+]]: !llvm.ptr {dlc.name = "x"}, %[[W:[^:]+]]: !llvm.ptr {dlc.name = "w"}, %[[Y:[^:]+]]: !llvm.ptr {dlc.name = "y"})
-// Every loop nest is outlined into its own internal function.
-// CHECK-DAG: llvm.call @main_graph_nest{{[0-9]+}}(%{{.+}}, %[[W]], %[[X]])
-// CHECK-DAG: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]], %{{.+}})
-// CHECK: llvm.return
+// Every loop nest is outlined into its own internal function, and the
+// matmul and relu write straight into the caller's output buffer.
+// CHECK: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]], %[[W]], %[[X]])
+// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT: llvm.return
 // The matmul reads both inputs inside a parallel loop.
 // CHECK: llvm.func internal @main_graph_nest{{[0-9]+}}(%[[ACC:[^:]+]]: !llvm.ptr, %[[W2:[^:]+]]: !llvm.ptr, %[[X2:[^:]+]]: !llvm.ptr)
 // CHECK: omp.parallel {
@@ -31,7 +33,6 @@
 
 // SEQ-LABEL: module
 // SEQ: llvm.func internal @main_graph
-// SEQ: llvm.func internal @main_graph_nest
 // SEQ: llvm.cond_br
 // SEQ: llvm.fmul
 // SEQ: llvm.func @dlc_model_run

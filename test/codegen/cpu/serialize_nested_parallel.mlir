@@ -1,4 +1,5 @@
-// RUN: dlc-opt %s --dlc-cpu-serialize-nested-parallel --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: dlc-opt %s --dlc-cpu-serialize-nested-parallel=min-parallel-work=0 --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: dlc-opt %s --dlc-cpu-serialize-nested-parallel --split-input-file --verify-diagnostics | FileCheck %s --check-prefix=SMALL
 
 // Tests that a 2-D parallel loop nested in a parallel loop becomes two scf.for.
 // CHECK-LABEL: func.func @nested
@@ -106,6 +107,31 @@ func.func @nested_reduction(%m: memref<4x8xf32>, %out: memref<4xf32>) {
       }
     }
     memref.store %s, %out[%i] : memref<4xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Tests that a nest with fewer innermost iterations than min-parallel-work
+// (4 x 8 = 32 < 16384) runs sequentially, its loops marked dlc.parallel.
+// SMALL-LABEL: func.func @small
+// SMALL-NOT: scf.parallel
+// SMALL: scf.for
+// SMALL: scf.for
+// SMALL: } {dlc.parallel}
+// SMALL: } {dlc.parallel}
+func.func @small(%m: memref<4x8xf32>, %v: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    scf.parallel (%j) = (%c0) to (%c8) step (%c1) {
+      memref.store %v, %m[%i, %j] : memref<4x8xf32>
+      scf.reduce
+    }
     scf.reduce
   }
   return
