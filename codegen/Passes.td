@@ -115,6 +115,19 @@ def CpuAnnotateParallelLoops : Pass<"dlc-cpu-annotate-parallel-loops"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def CpuUniqueResultBuffers : Pass<"dlc-cpu-unique-result-buffers",
+                                   "mlir::func::FuncOp"> {
+  let summary = "Gives every returned buffer its own allocation";
+  let description = [{
+    A model may return one tensor as several outputs (`Y = Relu(X)` listed
+    twice, or merged by CSE). After bufferization that is one buffer
+    returned twice; buffer-results-to-out-params would turn its allocation
+    into the first out-parameter and leave the second unwritten. Every
+    repeated return operand gets a fresh allocation and a copy instead.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let summary = "Adds the dlc_model_* ABI functions around the model function";
   let description = [{

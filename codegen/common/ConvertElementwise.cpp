@@ -47,20 +47,27 @@ struct ArithBinaryPattern : ElementwisePattern<OpTy> {
   }
 };
 
-/// Integer division by zero yields 0 instead of trapping the process.
+/// Integer division never traps: x / 0 is 0 and INT_MIN / -1 wraps.
 struct DivPattern : ElementwisePattern<dlg::DivOp> {
   using ElementwisePattern::ElementwisePattern;
   Value scalar(dlg::DivOp, OpBuilder &b, Location loc,
                ValueRange args) const override {
     if (isFloat(args[0]))
       return arith::DivFOp::create(b, loc, args[0], args[1]);
+    // x / 0 gives 0 and x / -1 negates (INT_MIN wraps): idiv traps on both.
     Type type = args[0].getType();
     Value zero = scalarConstant(b, loc, type, 0);
     Value isZero =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, args[1], zero);
+    Value isMinusOne =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, args[1],
+                              scalarConstant(b, loc, type, -1));
+    Value special = arith::OrIOp::create(b, loc, isZero, isMinusOne);
     Value divisor = arith::SelectOp::create(
-        b, loc, isZero, scalarConstant(b, loc, type, 1), args[1]);
+        b, loc, special, scalarConstant(b, loc, type, 1), args[1]);
     Value quotient = arith::DivSIOp::create(b, loc, args[0], divisor);
+    Value negated = arith::SubIOp::create(b, loc, zero, args[0]);
+    quotient = arith::SelectOp::create(b, loc, isMinusOne, negated, quotient);
     return arith::SelectOp::create(b, loc, isZero, zero, quotient);
   }
 };
@@ -215,6 +222,11 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
         return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
                                      zero);
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+    }
+    if (fromFloat && toFloat && fromFloat.getWidth() == toFloat.getWidth()) {
+      // f16 <-> bf16: no direct conversion; f32 holds both exactly.
+      Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      return arith::TruncFOp::create(b, loc, to, wide);
     }
     if (fromFloat && toFloat)
       return fromFloat.getWidth() < toFloat.getWidth()

@@ -95,25 +95,27 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
     Value sum = buildPooling(rewriter, loc, adaptor.getInput(), type,
                              op.getKernelShape(), op.getStrides(), op.getPads(),
                              op.getDilations(), zero, zero, addCombiner);
-    Value divisor;
+    // The divisor counts, per window, the elements that are not padding
+    // (or, with count_include_pad, not the extra padding of ceil_mode):
+    // pooling a tensor of ones where those elements are 1 counts them.
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t spatial = inType.getRank() - 2;
+    SmallVector<int64_t> onesShape(inType.getShape());
+    onesShape[0] = onesShape[1] = 1;
+    SmallVector<int64_t> pads(op.getPads());
     if (op.getCountIncludePad()) {
-      int64_t count = ShapedType::getNumElements(op.getKernelShape());
-      divisor = filledTensor(rewriter, loc, {1},
-                             scalarConstant(rewriter, loc, elementType, count));
-    } else {
-      // Count the real elements per window by pooling a tensor of ones.
-      auto inType = cast<RankedTensorType>(op.getInput().getType());
-      SmallVector<int64_t> onesShape(inType.getShape());
-      onesShape[0] = onesShape[1] = 1;
-      SmallVector<int64_t> countShape(type.getShape());
-      countShape[0] = countShape[1] = 1;
-      Value ones = filledTensor(rewriter, loc, onesShape,
-                                scalarConstant(rewriter, loc, elementType, 1));
-      divisor = buildPooling(rewriter, loc, ones,
-                             RankedTensorType::get(countShape, elementType),
-                             op.getKernelShape(), op.getStrides(), op.getPads(),
-                             op.getDilations(), zero, zero, addCombiner);
+      for (int64_t i = 0; i < spatial; ++i)
+        onesShape[i + 2] += pads[i] + pads[i + spatial];
+      std::fill(pads.begin(), pads.end(), 0);
     }
+    SmallVector<int64_t> countShape(type.getShape());
+    countShape[0] = countShape[1] = 1;
+    Value ones = filledTensor(rewriter, loc, onesShape,
+                              scalarConstant(rewriter, loc, elementType, 1));
+    Value divisor = buildPooling(
+        rewriter, loc, ones, RankedTensorType::get(countShape, elementType),
+        op.getKernelShape(), op.getStrides(), pads, op.getDilations(), zero,
+        zero, addCombiner);
     rewriter.replaceOp(
         op, buildElementwise(rewriter, loc, type, {sum, divisor},
                              [](OpBuilder &b, Location l, ValueRange args) {
@@ -133,6 +135,9 @@ Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (reduced[d])
       count *= type.getDimSize(d);
+  // An empty integer mean is 0 rather than a division by zero.
+  if (count == 0 && !isa<FloatType>(elementType))
+    count = 1;
   Value sum =
       buildReduction(b, loc, input, reduced, keepDims,
                      scalarConstant(b, loc, elementType, 0), addCombiner);
@@ -292,13 +297,19 @@ struct LayerNormPattern : OpConversionPattern<dlg::LayerNormOp> {
   matchAndRewrite(dlg::LayerNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    Type elementType = type.getElementType();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    // ONNX computes the statistics in f32 (stash_type = 1) for narrower
+    // floats: f16 sums of squares overflow, bf16 ones lose all precision.
+    Type elementType = resultType.getElementType();
+    if (elementType.getIntOrFloatBitWidth() < 32)
+      elementType = rewriter.getF32Type();
+    auto type = RankedTensorType::get(resultType.getShape(), elementType);
     int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
     SmallVector<bool> reduced(type.getRank(), false);
     for (int64_t d = axis; d < type.getRank(); ++d)
       reduced[d] = true;
-    Value input = adaptor.getInput();
+    Value input = convertElementType(rewriter, loc, adaptor.getInput(),
+                                     elementType);
     Value mean = buildMean(rewriter, loc, input, reduced, /*keepDims=*/true);
     Value centered =
         buildElementwise(rewriter, loc, type, {input, mean},
@@ -313,25 +324,27 @@ struct LayerNormPattern : OpConversionPattern<dlg::LayerNormOp> {
     Value variance =
         buildMean(rewriter, loc, squared, reduced, /*keepDims=*/true);
     double epsilon = op.getEpsilon().convertToDouble();
-    SmallVector<Value> operands = {centered, variance, adaptor.getScale()};
+    SmallVector<Value> operands = {
+        centered, variance,
+        convertElementType(rewriter, loc, adaptor.getScale(), elementType)};
     if (adaptor.getBias())
-      operands.push_back(adaptor.getBias());
-    rewriter.replaceOp(
-        op, buildElementwise(
-                rewriter, loc, type, operands,
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  Value invStd = math::RsqrtOp::create(
-                      b, l,
-                      arith::AddFOp::create(
-                          b, l, args[1],
-                          scalarConstant(b, l, elementType, epsilon)));
-                  Value value = arith::MulFOp::create(
-                      b, l, arith::MulFOp::create(b, l, args[0], invStd),
-                      args[2]);
-                  if (args.size() == 4)
-                    value = arith::AddFOp::create(b, l, value, args[3]);
-                  return value;
-                }));
+      operands.push_back(
+          convertElementType(rewriter, loc, adaptor.getBias(), elementType));
+    Value result = buildElementwise(
+        rewriter, loc, type, operands,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value invStd = math::RsqrtOp::create(
+              b, l,
+              arith::AddFOp::create(
+                  b, l, args[1], scalarConstant(b, l, elementType, epsilon)));
+          Value value = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, args[0], invStd), args[2]);
+          if (args.size() == 4)
+            value = arith::AddFOp::create(b, l, value, args[3]);
+          return value;
+        });
+    rewriter.replaceOp(op, convertElementType(rewriter, loc, result,
+                                              resultType.getElementType()));
     return success();
   }
 };

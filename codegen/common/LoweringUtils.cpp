@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dlc {
@@ -24,8 +26,17 @@ Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  // Saturate: a bound such as 2^63 or 1e30 must not overflow the cast.
+  unsigned width = type.getIntOrFloatBitWidth();
+  bool isUnsigned = width == 1;
+  APSInt integer(width, isUnsigned);
+  bool isExact = false;
+  APFloat::opStatus status =
+      APFloat(value).convertToInteger(integer, APFloat::rmTowardZero, &isExact);
+  if ((status & APFloat::opInvalidOp) && !std::isnan(value))
+    integer = value < 0 ? APSInt::getMinValue(width, isUnsigned)
+                        : APSInt::getMaxValue(width, isUnsigned);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, integer));
 }
 
 Value lowestValue(OpBuilder &b, Location loc, Type type) {
@@ -155,6 +166,21 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   return tensor::PadOp::create(b, loc, resultType, input, low, high, padValue);
 }
 
+Value convertElementType(OpBuilder &b, Location loc, Value input,
+                         Type elementType) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getElementType() == elementType)
+    return input;
+  auto resultType = RankedTensorType::get(type.getShape(), elementType);
+  unsigned from = type.getElementType().getIntOrFloatBitWidth();
+  unsigned to = elementType.getIntOrFloatBitWidth();
+  return buildElementwise(
+      b, loc, resultType, {input}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        return from < to ? Value(arith::ExtFOp::create(nb, l, elementType, args[0]))
+                         : Value(arith::TruncFOp::create(nb, l, elementType, args[0]));
+      });
+}
+
 Value createAdd(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType()))
     return arith::AddFOp::create(b, loc, lhs, rhs);
@@ -170,6 +196,8 @@ Value createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
 Value createMax(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<FloatType>(lhs.getType()))
     return arith::MaximumFOp::create(b, loc, lhs, rhs);
+  if (lhs.getType().isInteger(1)) // true is -1 as a signed i1
+    return arith::OrIOp::create(b, loc, lhs, rhs);
   return arith::MaxSIOp::create(b, loc, lhs, rhs);
 }
 

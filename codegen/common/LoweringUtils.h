@@ -58,6 +58,11 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, llvm::ArrayRef<int64_t> pads,
                        mlir::Value padValue);
 
+/// `input` with its float elements converted to `elementType` (extf/truncf);
+/// `input` itself when the type already matches.
+mlir::Value convertElementType(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value input, mlir::Type elementType);
+
 /// Arithmetic that dispatches on float or integer element type.
 mlir::Value createAdd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
                       mlir::Value rhs);

@@ -12,6 +12,7 @@
 #include "dialects/dlg/IR/DlgOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <functional>
@@ -94,6 +95,15 @@ public:
   /// Runs `fn`; diagnostics it emits are re-emitted prefixed with the node.
   mlir::LogicalResult
   withNodeDiagnostics(llvm::function_ref<mlir::LogicalResult()> fn);
+
+  /// `value` converted to `elementType` with dlg.cast (itself if it is).
+  mlir::FailureOr<mlir::Value> castTo(mlir::Value value,
+                                      mlir::Type elementType) {
+    if (mlir::getElementTypeOrSelf(value.getType()) == elementType)
+      return value;
+    return create<dlg::CastOp>({value},
+                               {named("to", mlir::TypeAttr::get(elementType))});
+  }
 
   mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
     return builder.getNamedAttr(name, value);

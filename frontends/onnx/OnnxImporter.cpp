@@ -100,6 +100,11 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
                  << pinned->second.size() << " but the model's input has rank "
                  << tensorType.shape().dim_size(),
              failure();
+    if (!dlg::checkedNumElements(pinned->second))
+      return emitError(loc) << "--input-shape for '" << info.name()
+                            << "' has more than " << dlg::kMaxNumElements
+                            << " elements",
+             failure();
     return RankedTensorType::get(pinned->second, elementType);
   }
   SmallVector<int64_t> shape;
@@ -111,6 +116,10 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
              failure();
     shape.push_back(dim.dim_value());
   }
+  if (!dlg::checkedNumElements(shape))
+    return emitError(loc) << "graph input '" << info.name() << "' has more than "
+                          << dlg::kMaxNumElements << " elements",
+           failure();
   return RankedTensorType::get(shape, elementType);
 }
 

@@ -165,6 +165,9 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
       std::memcpy(&value, bytes.data() + i * 8, 8);
       ints->push_back(value);
     }
+  else if (ints && elementType.isInteger(1))
+    for (uint64_t i = 0; i < count && count <= 4096; ++i)
+      ints->push_back(bytes[i] != 0);
   else if (ints && elementType.isInteger(32))
     for (uint64_t i = 0; i < count && count <= 4096; ++i) {
       int32_t value;

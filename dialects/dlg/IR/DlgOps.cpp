@@ -84,15 +84,6 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
 // Verifiers
 //===----------------------------------------------------------------------===//
 
-LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() &&
-      getMin()->convertToDouble() > getMax()->convertToDouble())
-    return emitOpError("expects min <= max but got min = ")
-           << getMin()->convertToDouble()
-           << " and max = " << getMax()->convertToDouble();
-  return success();
-}
-
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank();
   if (!normalizeAxis(getAxis(), rank))

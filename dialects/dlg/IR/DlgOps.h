@@ -30,6 +30,14 @@ inferPoolType(std::optional<mlir::Location> loc, mlir::Value input,
               llvm::ArrayRef<int64_t> pads, llvm::ArrayRef<int64_t> dilations,
               bool ceilMode, llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// The most elements a dlg tensor may have (2^40): shapes from untrusted
+/// models are checked against it, so no size computation can overflow.
+inline constexpr int64_t kMaxNumElements = int64_t(1) << 40;
+
+/// The element count of `shape`, or std::nullopt if a dimension is negative
+/// or the count exceeds kMaxNumElements.
+std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape);
+
 /// Returns `axis` in [0, rank) or std::nullopt when outside [-rank, rank).
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
@@ -74,6 +82,12 @@ tryCreate(mlir::OpBuilder &builder, mlir::Location loc,
                                           state.attributes.getDictionary(ctx),
                                           properties, state.regions, types)))
     return llvm::failure();
+  for (mlir::Type type : types)
+    if (auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type))
+      if (tensor.hasStaticShape() && !checkedNumElements(tensor.getShape()))
+        return mlir::emitError(loc)
+               << "result type " << type << " has more than "
+               << kMaxNumElements << " elements";
   state.addTypes(types);
   auto op = llvm::cast<OpTy>(builder.create(state));
   if (llvm::failed(mlir::verify(op))) {

@@ -133,8 +133,8 @@ def Dlg_GeluOp : Dlg_UnaryOp<"gelu", Dlg_FloatTensor> {
 def Dlg_ClipOp : Dlg_UnaryOp<"clip", Dlg_Tensor> {
   let summary = "Elementwise clamp to [min, max]";
   let description = [{
-    Either bound may be absent. Bounds are stored as f64 and converted to the
-    element type.
+    Either bound may be absent. Bounds are stored as f64 and converted
+    (saturating) to the element type. As in ONNX, min > max yields max.
 
     ```mlir
     %r = dlg.clip %x {min = 0.0, max = 6.0} : tensor<2x3xf32>
@@ -142,7 +142,6 @@ def Dlg_ClipOp : Dlg_UnaryOp<"clip", Dlg_Tensor> {
   }];
   let arguments = (ins Dlg_Tensor:$input, OptionalAttr<F64Attr>:$min,
                        OptionalAttr<F64Attr>:$max);
-  let hasVerifier = 1;
 }
 
 def Dlg_CastOp : Dlg_Op<"cast", [InferTypeOpAdaptor]> {

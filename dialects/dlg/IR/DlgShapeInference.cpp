@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace dlc::dlg;
@@ -43,6 +44,19 @@ LogicalResult checkLength(std::optional<Location> loc, StringRef name,
                            " values but got ", values.size());
 }
 
+/// Fails unless every present operand has the first one's element type.
+LogicalResult checkSameElementType(std::optional<Location> loc,
+                                   ArrayRef<Value> operands) {
+  Type expected = rankedType(operands.front()).getElementType();
+  for (Value operand : operands)
+    if (operand && rankedType(operand).getElementType() != expected)
+      return emitOptionalError(loc,
+                               "expects operands of one element type but got ",
+                               expected, " and ",
+                               rankedType(operand).getElementType());
+  return success();
+}
+
 /// The diagnostic for an axis outside [-rank, rank - 1].
 LogicalResult axisOutOfRange(std::optional<Location> loc, int64_t axis,
                              int64_t rank) {
@@ -57,18 +71,36 @@ std::optional<int64_t> windowOutputSize(int64_t input, int64_t kernel,
                                         bool ceilMode) {
   if (ShapedType::isDynamic(input))
     return ShapedType::kDynamic;
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t room = input + padBegin + padEnd - span;
+  int64_t span, room;
+  if (llvm::MulOverflow(dilation, kernel - 1, span) ||
+      llvm::AddOverflow(span, int64_t(1), span) ||
+      llvm::AddOverflow(input, padBegin, room) ||
+      llvm::AddOverflow(room, padEnd, room) ||
+      llvm::SubOverflow(room, span, room))
+    return std::nullopt;
   if (room < 0)
     return std::nullopt;
-  int64_t size = (ceilMode ? (room + stride - 1) / stride : room / stride) + 1;
-  // ONNX: with ceil_mode the last window must start inside the padded input.
-  if (ceilMode && (size - 1) * stride >= input + padBegin)
+  int64_t size = room / stride + (ceilMode && room % stride ? 1 : 0) + 1;
+  // ONNX: with ceil_mode the last window must start inside the input or the
+  // begin padding.
+  int64_t lastStart;
+  if (ceilMode && (llvm::MulOverflow(size - 1, stride, lastStart) ||
+                   lastStart >= input + padBegin))
     --size;
   return size;
 }
 
 } // namespace
+
+std::optional<int64_t> dlc::dlg::checkedNumElements(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0 || llvm::MulOverflow(count, dim, count) ||
+        count > kMaxNumElements)
+      return std::nullopt;
+  }
+  return count;
+}
 
 std::optional<int64_t> dlc::dlg::normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -258,6 +290,9 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
                                        SmallVectorImpl<Type> &types) {
   RankedTensorType a = rankedType(adaptor.getA());
   RankedTensorType b = rankedType(adaptor.getB());
+  if (failed(checkSameElementType(
+          loc, {adaptor.getA(), adaptor.getB(), adaptor.getC()})))
+    return failure();
   if (a.getRank() != 2 || b.getRank() != 2)
     return emitOptionalError(loc, "expects rank-2 A and B but got ranks ",
                              a.getRank(), " and ", b.getRank());
@@ -286,6 +321,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
                                        SmallVectorImpl<Type> &types) {
   RankedTensorType input = rankedType(adaptor.getInput());
   RankedTensorType weight = rankedType(adaptor.getWeight());
+  if (failed(checkSameElementType(
+          loc, {adaptor.getInput(), adaptor.getWeight(), adaptor.getBias()})))
+    return failure();
   int64_t rank = input.getRank();
   if (rank < 3 || rank > 5)
     return emitOptionalError(loc, "expects an input of rank 3, 4 or 5 but got ",
@@ -337,6 +375,10 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
+  if (failed(checkSameElementType(
+          loc, {adaptor.getInput(), adaptor.getScale(), adaptor.getBias(),
+                adaptor.getMean(), adaptor.getVariance()})))
+    return failure();
   RankedTensorType type = rankedType(adaptor.getInput());
   if (type.getRank() < 2)
     return emitOptionalError(loc, "expects an input of rank >= 2 but got ",
@@ -356,6 +398,9 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
+  if (failed(checkSameElementType(
+          loc, {adaptor.getInput(), adaptor.getScale(), adaptor.getBias()})))
+    return failure();
   RankedTensorType type = rankedType(adaptor.getInput());
   std::optional<int64_t> axis =
       normalizeAxis(adaptor.getAxis(), type.getRank());
@@ -386,8 +431,11 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(loc,
                              "expects a non-negative static shape but got ",
                              formatShape(shape));
-  if (type.hasStaticShape() &&
-      type.getNumElements() != ShapedType::getNumElements(shape))
+  std::optional<int64_t> count = checkedNumElements(shape);
+  if (!count)
+    return emitOptionalError(loc, "shape ", formatShape(shape),
+                             " has more than ", kMaxNumElements, " elements");
+  if (type.hasStaticShape() && type.getNumElements() != *count)
     return emitOptionalError(loc, "cannot reshape ", type.getNumElements(),
                              " elements ", formatShape(type.getShape()), " to ",
                              formatShape(shape));
@@ -554,6 +602,10 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
       normalizeAxis(adaptor.getAxis(), data.getRank());
   if (!axis)
     return axisOutOfRange(loc, adaptor.getAxis(), data.getRank());
+  if (data.getDimSize(*axis) == 0 && indices.hasStaticShape() &&
+      indices.getNumElements() > 0)
+    return emitOptionalError(loc, "cannot gather ", indices.getNumElements(),
+                             " indices from the empty axis ", *axis);
   SmallVector<int64_t> shape(data.getShape().take_front(*axis));
   llvm::append_range(shape, indices.getShape());
   llvm::append_range(shape, data.getShape().drop_front(*axis + 1));

@@ -42,6 +42,18 @@ template <typename OpTy> Handler unary() {
   };
 }
 
+/// Pow-12+ lets the exponent have its own type; dlg.pow wants the base's.
+LogicalResult pow(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  FailureOr<Value> exponent = ctx.castTo(
+      ctx.input(1), getElementTypeOrSelf(ctx.input(0).getType()));
+  if (failed(exponent))
+    return failure();
+  return pushResult(ctx.create<dlg::PowOp>({ctx.input(0), *exponent}),
+                    results);
+}
+
 LogicalResult identity(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
@@ -153,7 +165,7 @@ void registerElementwiseHandlers(OpRegistry &registry) {
   registry.add("", "Sub", {7, 13, 14}, binary<dlg::SubOp>());
   registry.add("", "Mul", {7, 13, 14}, binary<dlg::MulOp>());
   registry.add("", "Div", {7, 13, 14}, binary<dlg::DivOp>());
-  registry.add("", "Pow", {7, 12, 13, 15}, binary<dlg::PowOp>());
+  registry.add("", "Pow", {7, 12, 13, 15}, pow);
   registry.add("", "Max", {8, 12, 13}, variadic<dlg::MaxOp>());
   registry.add("", "Min", {8, 12, 13}, variadic<dlg::MinOp>());
   registry.add("", "Relu", {6, 13, 14}, unary<dlg::ReluOp>());

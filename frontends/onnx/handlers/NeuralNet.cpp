@@ -152,10 +152,19 @@ LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return failure();
   if (ctx.intAttr("training_mode", 0) != 0)
     return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  // BatchNormalization-15 lets scale, bias, mean and variance have their own
+  // float type; dlg wants the input's.
+  SmallVector<Value> operands = {ctx.input(0)};
+  Type elementType = getElementTypeOrSelf(ctx.input(0).getType());
+  for (size_t i = 1; i < 5; ++i) {
+    FailureOr<Value> param = ctx.castTo(ctx.input(i), elementType);
+    if (failed(param))
+      return failure();
+    operands.push_back(*param);
+  }
   return pushResult(
       ctx.create<dlg::BatchNormOp>(
-          {ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3),
-           ctx.input(4)},
+          operands,
           {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
                                     ctx.floatAttr("epsilon", 1e-5f)))}),
       results);

@@ -11,6 +11,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 
 namespace dlc::onnx {
@@ -40,7 +42,7 @@ LogicalResult constant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(value))
       return failure();
     Value result = dlg::ConstantOp::create(b, ctx.loc, *value);
-    if (!ints.empty())
+    if (!ints.empty() || value->getNumElements() == 0)
       ctx.recordInts(result, ints);
     results.push_back(result);
     return success();
@@ -114,7 +116,10 @@ LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     } else if (dim < 0) {
       return ctx.emitError() << "shape entry " << i << " is " << dim, failure();
     } else {
-      known *= dim;
+      if (llvm::MulOverflow(known, dim, known) || known > dlg::kMaxNumElements)
+        return ctx.emitError() << "shape has more than "
+                               << dlg::kMaxNumElements << " elements",
+               failure();
     }
     shape.push_back(dim);
   }
@@ -259,20 +264,28 @@ LogicalResult slice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     int64_t dim = shape[*axis], step = steps[i];
     if (step == 0)
       return ctx.emitError() << "step 0 on axis " << axes[i], failure();
+    // ONNX: negative indices count from the end; starts clamp to [0, dim]
+    // ([0, dim - 1] for negative steps) and ends to [0, dim] ([-1, dim - 1]).
+    // A step beyond the dimension takes at most one element either way, so
+    // clamping it keeps the size arithmetic from overflowing.
+    step = std::clamp<int64_t>(step, -std::max<int64_t>(dim, 1),
+                               std::max<int64_t>(dim, 1));
     int64_t start = starts[i], end = ends[i];
     if (start < 0)
-      start = start < -dim ? -1 : start + dim;
+      start = std::max<int64_t>(start, -dim - 1) + dim;
     if (end < 0)
-      end = end < -dim ? -1 : end + dim;
+      end = std::max<int64_t>(end, -dim - 1) + dim;
     int64_t size;
-    if (step > 0) {
+    if (dim == 0) {
+      size = 0;
+    } else if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
+      size = end > start ? (end - start - 1) / step + 1 : 0;
     } else {
-      start = std::clamp<int64_t>(start, -1, dim - 1);
+      start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end - step - 1) / -step : 0;
+      size = start > end ? (start - end - 1) / -step + 1 : 0;
     }
     outStarts[*axis] = size ? start : 0;
     sizes[*axis] = size;

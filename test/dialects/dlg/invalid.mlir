@@ -59,15 +59,6 @@ func.func @f5(%x: tensor<4xi32>) {
 
 // -----
 
-// Tests that clip rejects min > max.
-func.func @f6(%x: tensor<4xf32>) {
-  // expected-error @+1 {{'dlg.clip' op expects min <= max but got min = 6.000000e+00 and max = 0.000000e+00}}
-  %0 = dlg.clip %x {min = 6.0, max = 0.0} : tensor<4xf32>
-  return
-}
-
-// -----
-
 // Tests that matmul rejects different contracting dimensions.
 func.func @f7(%a: tensor<4x8xf32>, %b: tensor<7x16xf32>) {
   // expected-error @+2 {{contracting dimensions differ: 8 vs 7 (shapes [4,8] and [7,16])}}
@@ -561,5 +552,35 @@ func.func @f55(%e: tensor<100x32xf32>, %i: tensor<4xi64>) {
 func.func @f56(%e: tensor<100x32xf32>, %i: tensor<4xf32>) {
   // expected-error @+1 {{'dlg.gather' op operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values, but got 'tensor<4xf32>'}}
   %0 = dlg.gather %e, %i {axis = 0 : i64} : tensor<100x32xf32>, tensor<4xf32> -> tensor<4x32xf32>
+  return
+}
+
+// -----
+
+// Tests that gather rejects indices into an empty axis.
+func.func @gather_empty_axis(%x: tensor<0x3xf32>, %i: tensor<2xi64>) {
+  // expected-error @+2 {{cannot gather 2 indices from the empty axis 0}}
+  // expected-error @+1 {{'dlg.gather' op failed to infer returned types}}
+  %0 = dlg.gather %x, %i {axis = 0 : i64} : tensor<0x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+// Tests that conv rejects operands of different element types.
+func.func @conv_mixed_types(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf16>) {
+  // expected-error @+2 {{expects operands of one element type but got 'f32' and 'f16'}}
+  // expected-error @+1 {{'dlg.conv' op failed to infer returned types}}
+  %0 = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf16> -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
+// Tests that a reshape whose element count overflows is rejected.
+func.func @reshape_overflow(%x: tensor<6xf32>) {
+  // expected-error @+2 {{has more than 1099511627776 elements}}
+  // expected-error @+1 {{'dlg.reshape' op failed to infer returned types}}
+  %0 = dlg.reshape %x {shape = array<i64: 3, 6148914691236517206, 3>} : tensor<6xf32> -> tensor<3x6148914691236517206x3xf32>
   return
 }
