@@ -52,6 +52,15 @@ public:
   mlir::Value input(size_t i) const {
     return i < operands.size() ? operands[i] : mlir::Value();
   }
+  /// The present inputs among the first `count`, in order (optional trailing
+  /// operands such as a bias are simply left out).
+  llvm::SmallVector<mlir::Value> presentInputs(size_t count) const {
+    llvm::SmallVector<mlir::Value> present;
+    for (size_t i = 0; i < count; ++i)
+      if (mlir::Value value = input(i))
+        present.push_back(value);
+    return present;
+  }
   /// Fails with a diagnostic unless inputs [0, count) are present.
   mlir::LogicalResult requireInputs(size_t count);
   /// The integer values of input `i` when known at import time.

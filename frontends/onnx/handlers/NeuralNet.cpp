@@ -19,9 +19,7 @@ LogicalResult matmul(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult gemm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
-  if (ctx.input(2))
-    operands.push_back(ctx.input(2));
+  SmallVector<Value> operands = ctx.presentInputs(3);
   OpBuilder &b = ctx.builder;
   return pushResult(
       ctx.create<dlg::GemmOp>(
@@ -99,9 +97,7 @@ LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   FailureOr<Window> window = readWindow(ctx, kernel);
   if (failed(window))
     return failure();
-  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
-  if (ctx.input(2))
-    operands.push_back(ctx.input(2));
+  SmallVector<Value> operands = ctx.presentInputs(3);
   OpBuilder &b = ctx.builder;
   return pushResult(
       ctx.create<dlg::ConvOp>(
@@ -173,9 +169,7 @@ LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  SmallVector<Value> operands = {ctx.input(0), ctx.input(1)};
-  if (ctx.input(2))
-    operands.push_back(ctx.input(2));
+  SmallVector<Value> operands = ctx.presentInputs(3);
   OpBuilder &b = ctx.builder;
   return pushResult(
       ctx.create<dlg::LayerNormOp>(
