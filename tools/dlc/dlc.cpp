@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Compiler.h"
+#include "compiler/Diagnostics.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -16,7 +17,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 
 namespace cl = llvm::cl;
 
@@ -106,8 +106,7 @@ int main(int argc, char **argv) {
 
   mlir::MLIRContext context;
   dlc::prepareContext(context);
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  dlc::NodeDiagnosticHandler handler(&context, llvm::errs());
   if (mlir::failed(dlc::compileOnnxFile(context, inputPath, output, options)))
     return 1;
   return 0;
