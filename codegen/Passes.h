@@ -23,6 +23,10 @@ namespace dlc {
 /// Marks an scf.for whose iterations are independent (a parallel dimension).
 inline constexpr llvm::StringLiteral kParallelLoopAttr = "dlc.parallel";
 
+/// Marks a function LLVM must not inline (outlined loop nests); the
+/// entry-emitting pass turns it into llvm.func's `no_inline`.
+inline constexpr llvm::StringLiteral kNoInlineAttr = "dlc.no_inline";
+
 inline void registerCodegenPasses() { registerDlcCodegenPasses(); }
 
 } // namespace dlc

@@ -67,15 +67,16 @@ def CpuExpandMemrefCopies : Pass<"dlc-cpu-expand-memref-copies",
 
 def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
                                 "mlir::ModuleOp"> {
-  let summary = "Moves every top-level parallel loop nest into its own function";
+  let summary = "Moves every top-level loop nest into its own function";
   let description = [{
-    Each scf.parallel at the top level of a function body becomes a call to
-    a new private function `<function>_nest<N>`. Constants and view-like ops
+    Each scf.parallel or result-less scf.for at the top level of a function
+    body becomes a call to a new private function `<function>_nest<N>`. Constants and view-like ops
     (subview, expand/collapse_shape, get_global) that the nest uses are
     cloned into it, so the new function takes only identity-layout buffers
     and scalars and keeps the bare-pointer calling convention. LLVM's
-    OpenMP outliner and optimizer then work on small functions: on one
-    function holding every nest they take time quadratic in the model size.
+    OpenMP outliner and its loop analyses (dominator and SCEV queries walk
+    the enclosing function) then work on small functions: on one function
+    holding every nest they take time quadratic in the model size.
   }];
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
@@ -131,7 +132,8 @@ def CpuUniqueResultBuffers : Pass<"dlc-cpu-unique-result-buffers",
 def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let summary = "Adds the dlc_model_* ABI functions around the model function";
   let description = [{
-    Gives every defined function internal linkage and emits
+    Gives every defined function internal linkage (and `no_inline` where
+    dlc-cpu-outline-loop-nests asked for it) and emits
     `dlc_model_run(void **buffers)`, which unpacks the input and output
     buffers, plus `dlc_model_metadata` and `dlc_model_abi_version`, as
     documented in runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM

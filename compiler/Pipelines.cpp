@@ -71,6 +71,10 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // The default bottom-up analysis is quadratic in the ops of a function
+  // (400 layers: 7 s); top-down takes 0.6 s and decides the same in-place
+  // writes on destination-passing linalg IR.
+  bufferize.analysisHeuristic = "top-down";
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
   bufferization::BufferResultsToOutParamsPassOptions outParams;

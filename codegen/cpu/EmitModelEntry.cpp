@@ -52,9 +52,13 @@ struct CpuEmitModelEntryPass
         return signalPassFailure();
       }
     // The model exports only the ABI symbols added below.
-    for (auto function : module.getOps<LLVM::LLVMFuncOp>())
-      if (!function.isExternal())
-        function.setLinkage(LLVM::Linkage::Internal);
+    for (auto function : module.getOps<LLVM::LLVMFuncOp>()) {
+      if (function.isExternal())
+        continue;
+      function.setLinkage(LLVM::Linkage::Internal);
+      if (function->removeAttr(kNoInlineAttr))
+        function.setNoInline(true);
+    }
 
     Location loc = impl.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());

@@ -26,7 +26,7 @@ bool isClonedIntoNest(Operation *op) {
 }
 
 /// Moves `loop` into a new function placed after `previous`; returns it.
-func::FuncOp outline(scf::ParallelOp loop, func::FuncOp parent,
+func::FuncOp outline(Operation *loop, func::FuncOp parent,
                      Operation *previous, unsigned index) {
   // Values the nest reads from outside, split into clones and arguments.
   SetVector<Value> used(loop->getOperands().begin(),
@@ -56,9 +56,12 @@ func::FuncOp outline(scf::ParallelOp loop, func::FuncOp parent,
   for (Value value : arguments)
     types.push_back(value.getType());
   std::string name = (parent.getName() + "_nest" + Twine(index)).str();
-  auto nest = func::FuncOp::create(builder, loop.getLoc(), name,
+  auto nest = func::FuncOp::create(builder, loop->getLoc(), name,
                                    builder.getFunctionType(types, {}));
   nest.setPrivate();
+  // Inlining the nests back would rebuild the one huge function whose loop
+  // analyses are quadratic; a call per nest costs nothing next to the nest.
+  nest->setAttr(kNoInlineAttr, builder.getUnitAttr());
   Block *body = nest.addEntryBlock();
   IRMapping mapping;
   mapping.map(arguments.getArrayRef(), body->getArguments());
@@ -66,12 +69,12 @@ func::FuncOp outline(scf::ParallelOp loop, func::FuncOp parent,
   for (Operation *op : ordered)
     builder.clone(*op, mapping);
   builder.clone(*loop, mapping);
-  func::ReturnOp::create(builder, loop.getLoc());
+  func::ReturnOp::create(builder, loop->getLoc());
 
   builder.setInsertionPoint(loop);
-  func::CallOp::create(builder, loop.getLoc(), nest,
+  func::CallOp::create(builder, loop->getLoc(), nest,
                        arguments.getArrayRef());
-  loop.erase();
+  loop->erase();
   return nest;
 }
 
@@ -88,8 +91,8 @@ struct CpuOutlineLoopNestsPass
       // Only the entry block's nests: deeper ones sit inside control flow.
       for (Operation &op :
            llvm::make_early_inc_range(function.getBody().front()))
-        if (auto loop = dyn_cast<scf::ParallelOp>(op))
-          previous = outline(loop, function, previous, index++);
+        if (isa<scf::ParallelOp, scf::ForOp>(op) && op.getNumResults() == 0)
+          previous = outline(&op, function, previous, index++);
     }
   }
 };

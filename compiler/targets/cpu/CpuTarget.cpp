@@ -162,6 +162,7 @@ private:
     llvm::PipelineTuningOptions tuning;
     tuning.LoopVectorization = true;
     tuning.SLPVectorization = true;
+    tuning.LoopUnrolling = false;
     llvm::PassBuilder passBuilder(machine.get(), tuning);
     passBuilder.registerModuleAnalyses(mam);
     passBuilder.registerCGSCCAnalyses(cgam);

@@ -76,3 +76,19 @@ module attributes {dlc.model_metadata = "dlc-model 1\0A"} {
     llvm.return
   }
 }
+
+// -----
+
+// Tests that a function marked dlc.no_inline (an outlined loop nest) gets
+// llvm.func's no_inline.
+// CHECK-LABEL: module
+// CHECK: llvm.func internal @main_graph_nest0() attributes {no_inline}
+module attributes {dlc.model_metadata = "dlc-model 1\0A"} {
+  llvm.func @main_graph_nest0() attributes {dlc.no_inline} {
+    llvm.return
+  }
+  llvm.func @main_graph() {
+    llvm.call @main_graph_nest0() : () -> ()
+    llvm.return
+  }
+}

@@ -37,17 +37,26 @@ func.func @model(%in: memref<4x8xf32>, %out: memref<8xf32>) {
 
 // -----
 
-// Tests that loops inside other control flow and sequential loops stay put.
+// Tests that a top-level sequential loop is outlined too, while a loop that
+// yields results stays put.
 // CHECK-LABEL: func.func @sequential
+// CHECK-SAME: (%[[M:[^:]+]]: memref<8xf32>, %[[V:[^:]+]]: f32)
+// CHECK: call @sequential_nest0(%[[M]], %[[V]])
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: func.func private @sequential_nest0
 // CHECK: scf.for
-// CHECK-NOT: call
-// CHECK-NOT: func.func private
-func.func @sequential(%m: memref<8xf32>, %v: f32) {
+// CHECK: memref.store
+func.func @sequential(%m: memref<8xf32>, %v: f32) -> f32 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c8 = arith.constant 8 : index
   scf.for %i = %c0 to %c8 step %c1 {
     memref.store %v, %m[%i] : memref<8xf32>
   }
-  return
+  %sum = scf.for %i = %c0 to %c8 step %c1 iter_args(%acc = %v) -> f32 {
+    %x = memref.load %m[%i] : memref<8xf32>
+    %next = arith.addf %acc, %x : f32
+    scf.yield %next : f32
+  }
+  return %sum : f32
 }
