@@ -20,38 +20,41 @@
 
 namespace cl = llvm::cl;
 
+static cl::OptionCategory dlcCategory("dlc options");
+
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(dlcCategory));
 static cl::opt<std::string>
     outputPath("o",
                cl::desc("Output file (default: MODEL.so / MODEL.o for binary "
                         "output, stdout for IR)"),
-               cl::value_desc("path"));
+               cl::value_desc("path"), cl::cat(dlcCategory));
 static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
-                                   cl::init("cpu"));
+                                   cl::init("cpu"), cl::cat(dlcCategory));
 static cl::opt<std::string> emit("emit",
                                  cl::desc("Output: dlg, linalg, llvm, obj, so"),
-                                 cl::init("so"));
+                                 cl::init("so"), cl::cat(dlcCategory));
 static cl::opt<std::string>
     compileTo("compile-to",
               cl::desc("Stop after this phase and print its IR: import, "
-                       "graph, optimize, lower, codegen, link"));
+                       "graph, optimize, lower, codegen, link"), cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("cpu",
                                 cl::desc("Target CPU (native or LLVM name)"),
-                                cl::init("native"));
+                                cl::init("native"), cl::cat(dlcCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
-                                  cl::init(3), cl::Prefix);
+                                  cl::init(3), cl::Prefix, cl::cat(dlcCategory));
 static cl::opt<bool> noParallel("no-parallel",
-                                cl::desc("Run every loop on one thread"));
+                                cl::desc("Run every loop on one thread"), cl::cat(dlcCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
-                cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"));
+                cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"), cl::cat(dlcCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions(dlcCategory);
   cl::ParseCommandLineOptions(argc, argv, "dlc: ONNX model compiler\n");
 
   dlc::CompileOptions options;
