@@ -124,6 +124,17 @@ SmallVector<int64_t> OpRegistry::versions(StringRef domain,
   return result;
 }
 
+void OpRegistry::forEachOp(
+    function_ref<void(StringRef, StringRef, ArrayRef<int64_t>)> fn) const {
+  for (const auto &[key, versions] : handlers) {
+    auto [domain, opType] = StringRef(key).split("::");
+    SmallVector<int64_t> sinceVersions;
+    for (const auto &entry : versions)
+      sinceVersions.push_back(entry.first);
+    fn(domain, opType, sinceVersions);
+  }
+}
+
 const OpRegistry &OpRegistry::get() {
   static const OpRegistry registry = [] {
     OpRegistry r;

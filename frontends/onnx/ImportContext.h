@@ -151,6 +151,11 @@ public:
   /// The versions registered for an op (for diagnostics and docs).
   llvm::SmallVector<int64_t> versions(llvm::StringRef domain,
                                       llvm::StringRef opType) const;
+  /// Calls `fn(domain, opType, sinceVersions)` for every op, sorted by domain
+  /// and op type.
+  void forEachOp(llvm::function_ref<void(llvm::StringRef, llvm::StringRef,
+                                         llvm::ArrayRef<int64_t>)>
+                     fn) const;
 
   static const OpRegistry &get();
 

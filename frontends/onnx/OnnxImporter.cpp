@@ -20,7 +20,7 @@ namespace {
 
 /// The newest default-domain opset whose ops dlc knows.
 constexpr int64_t kMaxDefaultOpset = 28;
-constexpr int64_t kMinDefaultOpset = 7;
+constexpr int64_t kMinDefaultOpset = 1;
 
 class GraphImporter {
 public:
@@ -305,6 +305,16 @@ OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
     baseDir = ".";
   return importModelBytes(ctx, (*buffer)->getBuffer(), baseDir,
                           llvm::sys::path::filename(path), options);
+}
+
+void printSupportedOps(llvm::raw_ostream &os) {
+  os << "opsets " << kMinDefaultOpset << " " << kMaxDefaultOpset << "\n";
+  OpRegistry::get().forEachOp(
+      [&](StringRef domain, StringRef opType, ArrayRef<int64_t> versions) {
+        os << (domain.empty() ? "ai.onnx" : domain) << " " << opType << " ";
+        llvm::interleave(versions, os, ",");
+        os << "\n";
+      });
 }
 
 } // namespace dlc::onnx

@@ -31,6 +31,11 @@ importModelBytes(mlir::MLIRContext *ctx, llvm::StringRef bytes,
                  llvm::StringRef baseDir, llvm::StringRef sourceName,
                  const ImportOptions &options);
 
+/// Prints one line per supported op: `<domain or ai.onnx> <op> <since-versions
+/// separated by commas>`, sorted; the default-domain opset range comes first
+/// as `opsets <min> <max>`.
+void printSupportedOps(llvm::raw_ostream &os);
+
 } // namespace dlc::onnx
 
 #endif // DLC_FRONTENDS_ONNX_ONNXIMPORTER_H

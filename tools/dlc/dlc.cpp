@@ -8,6 +8,7 @@
 
 #include "compiler/Compiler.h"
 #include "compiler/Diagnostics.h"
+#include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -23,7 +24,11 @@ namespace cl = llvm::cl;
 static cl::OptionCategory dlcCategory("dlc options");
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required, cl::cat(dlcCategory));
+                                      cl::cat(dlcCategory));
+static cl::opt<bool>
+    listOps("list-ops",
+            cl::desc("Print the supported ONNX ops and their since-versions"),
+            cl::cat(dlcCategory));
 static cl::opt<std::string>
     outputPath("o",
                cl::desc("Output file (default: MODEL.so / MODEL.o for binary "
@@ -56,6 +61,16 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(dlcCategory);
   cl::ParseCommandLineOptions(argc, argv, "dlc: ONNX model compiler\n");
+
+  if (listOps) {
+    dlc::onnx::printSupportedOps(llvm::outs());
+    return 0;
+  }
+  if (inputPath.empty()) {
+    llvm::errs() << "dlc: error: no model given (usage: dlc model.onnx -o "
+                    "model.so)\n";
+    return 1;
+  }
 
   dlc::CompileOptions options;
   options.target = target;
