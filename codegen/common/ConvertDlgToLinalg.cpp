@@ -44,6 +44,10 @@ struct ConvertDlgToLinalgPass
     populateContractionLoweringPatterns(patterns);
     populateNormalizationLoweringPatterns(patterns);
     populateShapeLoweringPatterns(patterns);
+    populateMathLoweringPatterns(patterns);
+    populateReductionLoweringPatterns(patterns);
+    populateIndexingLoweringPatterns(patterns);
+    populateSequenceLoweringPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<dlg::DlgDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -75,6 +75,10 @@ void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateContractionLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateIndexingLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateSequenceLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace dlc
 

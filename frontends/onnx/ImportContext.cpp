@@ -141,6 +141,10 @@ const OpRegistry &OpRegistry::get() {
     registerElementwiseHandlers(r);
     registerNeuralNetHandlers(r);
     registerShapeHandlers(r);
+    registerMathHandlers(r);
+    registerReductionHandlers(r);
+    registerIndexingHandlers(r);
+    registerSequenceHandlers(r);
     return r;
   }();
   return registry;

@@ -166,6 +166,10 @@ private:
 void registerElementwiseHandlers(OpRegistry &registry);
 void registerNeuralNetHandlers(OpRegistry &registry);
 void registerShapeHandlers(OpRegistry &registry);
+void registerMathHandlers(OpRegistry &registry);
+void registerReductionHandlers(OpRegistry &registry);
+void registerIndexingHandlers(OpRegistry &registry);
+void registerSequenceHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);

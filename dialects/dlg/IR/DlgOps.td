@@ -511,4 +511,9 @@ def Dlg_GatherOp : Dlg_Op<"gather", [InferTypeOpAdaptor]> {
                        "type($indices) `->` type($output)";
 }
 
+include "dialects/dlg/IR/DlgMathOps.td"
+include "dialects/dlg/IR/DlgReductionOps.td"
+include "dialects/dlg/IR/DlgIndexingOps.td"
+include "dialects/dlg/IR/DlgSequenceOps.td"
+
 #endif // DLC_DIALECTS_DLG_IR_DLGOPS_TD

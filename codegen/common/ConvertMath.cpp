@@ -1,0 +1,14 @@
+//===- ConvertMath.cpp - dlg math ops -> linalg -------------------------===//
+
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+void populateMathLoweringPatterns(RewritePatternSet &patterns) {}
+
+} // namespace dlc

@@ -1,0 +1,14 @@
+//===- ConvertReductions.cpp - dlg reductions ops -> linalg -------------===//
+
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+void populateReductionLoweringPatterns(RewritePatternSet &patterns) {}
+
+} // namespace dlc
