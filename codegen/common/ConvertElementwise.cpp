@@ -5,6 +5,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/APSInt.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -12,6 +15,19 @@ namespace dlc {
 namespace {
 
 bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+/// `value` as an unsigned integer constant of `type`, saturated to its range.
+Value unsignedConstant(OpBuilder &b, Location loc, Type type, double value) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  APSInt integer(width, /*isUnsigned=*/true);
+  bool isExact = false;
+  APFloat::opStatus status =
+      APFloat(value).convertToInteger(integer, APFloat::rmTowardZero, &isExact);
+  if ((status & APFloat::opInvalidOp) && !std::isnan(value))
+    integer = value < 0 ? APSInt::getMinValue(width, true)
+                        : APSInt::getMaxValue(width, true);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, integer));
+}
 
 /// Lowers an elementwise op by giving the scalar body for its operands.
 template <typename OpTy> struct ElementwisePattern : OpConversionPattern<OpTy> {
@@ -47,16 +63,39 @@ struct ArithBinaryPattern : ElementwisePattern<OpTy> {
   }
 };
 
+/// Binary ops with a float, a signed and an unsigned integer arith op.
+template <typename OpTy, typename FloatOp, typename SIntOp, typename UIntOp>
+struct SignedBinaryPattern : ElementwisePattern<OpTy> {
+  using ElementwisePattern<OpTy>::ElementwisePattern;
+  Value scalar(OpTy op, OpBuilder &b, Location loc,
+               ValueRange args) const override {
+    if (isFloat(args[0]))
+      return FloatOp::create(b, loc, args[0], args[1]);
+    if (op.getIsUnsigned())
+      return UIntOp::create(b, loc, args[0], args[1]);
+    return SIntOp::create(b, loc, args[0], args[1]);
+  }
+};
+
 /// Integer division never traps: x / 0 is 0 and INT_MIN / -1 wraps.
 struct DivPattern : ElementwisePattern<dlg::DivOp> {
   using ElementwisePattern::ElementwisePattern;
-  Value scalar(dlg::DivOp, OpBuilder &b, Location loc,
+  Value scalar(dlg::DivOp op, OpBuilder &b, Location loc,
                ValueRange args) const override {
     if (isFloat(args[0]))
       return arith::DivFOp::create(b, loc, args[0], args[1]);
-    // x / 0 gives 0 and x / -1 negates (INT_MIN wraps): idiv traps on both.
     Type type = args[0].getType();
     Value zero = scalarConstant(b, loc, type, 0);
+    if (op.getIsUnsigned()) {
+      // x / 0 gives 0: divui traps on it.
+      Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                           args[1], zero);
+      Value divisor = arith::SelectOp::create(
+          b, loc, isZero, scalarConstant(b, loc, type, 1), args[1]);
+      Value quotient = arith::DivUIOp::create(b, loc, args[0], divisor);
+      return arith::SelectOp::create(b, loc, isZero, zero, quotient);
+    }
+    // x / 0 gives 0 and x / -1 negates (INT_MIN wraps): idiv traps on both.
     Value isZero =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, args[1], zero);
     Value isMinusOne =
@@ -184,15 +223,22 @@ struct ClipPattern : ElementwisePattern<dlg::ClipOp> {
     Value x = args[0];
     Type type = x.getType();
     bool isF = isFloat(x);
+    bool isU = !isF && op.getIsUnsigned();
+    auto bound = [&](APFloat value) {
+      return isU ? unsignedConstant(b, loc, type, value.convertToDouble())
+                 : scalarConstant(b, loc, type, value.convertToDouble());
+    };
     if (auto min = op.getMin()) {
-      Value bound = scalarConstant(b, loc, type, min->convertToDouble());
-      x = isF ? Value(arith::MaximumFOp::create(b, loc, x, bound))
-              : Value(arith::MaxSIOp::create(b, loc, x, bound));
+      Value lo = bound(*min);
+      x = isF   ? Value(arith::MaximumFOp::create(b, loc, x, lo))
+          : isU ? Value(arith::MaxUIOp::create(b, loc, x, lo))
+                : Value(arith::MaxSIOp::create(b, loc, x, lo));
     }
     if (auto max = op.getMax()) {
-      Value bound = scalarConstant(b, loc, type, max->convertToDouble());
-      x = isF ? Value(arith::MinimumFOp::create(b, loc, x, bound))
-              : Value(arith::MinSIOp::create(b, loc, x, bound));
+      Value hi = bound(*max);
+      x = isF   ? Value(arith::MinimumFOp::create(b, loc, x, hi))
+          : isU ? Value(arith::MinUIOp::create(b, loc, x, hi))
+                : Value(arith::MinSIOp::create(b, loc, x, hi));
     }
     return x;
   }
@@ -206,16 +252,229 @@ struct WherePattern : ElementwisePattern<dlg::WhereOp> {
   }
 };
 
+/// A float8 or float4 format. LLVM has no such types, so conversions are
+/// done here on the bits (round to nearest even, as ml_dtypes and ONNX do).
+struct SmallFloat {
+  enum Kind { IEEE, FN, FNUZ, Finite } kind;
+  unsigned exp, man;
+  int bias;
+
+  unsigned width() const { return 1 + exp + man; }
+  int64_t maxBits() const {
+    switch (kind) {
+    case IEEE: // all-ones exponent is inf/NaN
+      return (((1 << exp) - 2) << man) | ((1 << man) - 1);
+    case FN: // only S.1111.111 is NaN
+      return (1 << (exp + man)) - 2;
+    default:
+      return (1 << (exp + man)) - 1;
+    }
+  }
+  int64_t nanBits() const {
+    switch (kind) {
+    case IEEE:
+      return (((1 << exp) - 1) << man) | (1 << (man - 1));
+    case FN:
+      return (1 << (exp + man)) - 1;
+    default: // FNUZ: negative zero; float4 (no NaN): -0 as ml_dtypes does
+      return 1 << (exp + man);
+    }
+  }
+};
+
+std::optional<SmallFloat> smallFloat(Type type) {
+  if (isa<Float8E4M3FNType>(type))
+    return SmallFloat{SmallFloat::FN, 4, 3, 7};
+  if (isa<Float8E4M3FNUZType>(type))
+    return SmallFloat{SmallFloat::FNUZ, 4, 3, 8};
+  if (isa<Float8E5M2Type>(type))
+    return SmallFloat{SmallFloat::IEEE, 5, 2, 15};
+  if (isa<Float8E5M2FNUZType>(type))
+    return SmallFloat{SmallFloat::FNUZ, 5, 2, 16};
+  if (isa<Float4E2M1FNType>(type))
+    return SmallFloat{SmallFloat::Finite, 2, 1, 1};
+  return std::nullopt;
+}
+
+/// Encodes an f32 as `format` (bits in an i32). Out-of-range values
+/// saturate to the largest finite value when `saturate` (always for float4),
+/// else become inf (IEEE-like formats) or NaN.
+Value encodeSmallFloat(OpBuilder &b, Location loc, Value x,
+                       const SmallFloat &format, bool saturate) {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  auto fcst = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value sign = arith::ShRUIOp::create(b, loc, bits, cst(31));
+  Value abs = arith::AndIOp::create(b, loc, bits, cst(0x7FFFFFFF));
+  Value absF = arith::BitcastOp::create(b, loc, f32, abs);
+  // Normal results: round the mantissa in place; a carry bumps the exponent.
+  int64_t shift = 23 - format.man;
+  Value odd = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, abs, cst(shift)), cst(1));
+  Value roundBias =
+      arith::AddIOp::create(b, loc, cst((int64_t(1) << (shift - 1)) - 1), odd);
+  Value normal = arith::SubIOp::create(
+      b, loc,
+      arith::ShRUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, abs, roundBias), cst(shift)),
+      cst(int64_t(127 - format.bias) << format.man));
+  // Subnormal results: |x| in units of the smallest subnormal, rounded to
+  // even by adding and subtracting 1.5 * 2^23.
+  Value scaled = arith::MulFOp::create(
+      b, loc, absF, fcst(std::ldexp(1.0, format.man + format.bias - 1)));
+  Value magic = fcst(1.5 * std::ldexp(1.0, 23));
+  Value rounded = arith::SubFOp::create(
+      b, loc, arith::AddFOp::create(b, loc, scaled, magic), magic);
+  Value subnormal = arith::FPToSIOp::create(b, loc, i32, rounded);
+  Value isSubnormal =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, absF,
+                            fcst(std::ldexp(1.0, 1 - format.bias)));
+  Value magnitude =
+      arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
+  int64_t overflowBits = format.maxBits();
+  if (!saturate && format.kind != SmallFloat::Finite)
+    overflowBits = format.kind == SmallFloat::IEEE
+                       ? ((int64_t(1) << format.exp) - 1) << format.man
+                       : format.nanBits();
+  Value overflow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                         magnitude, cst(format.maxBits()));
+  magnitude =
+      arith::SelectOp::create(b, loc, overflow, cst(overflowBits), magnitude);
+  Value signBit =
+      arith::ShLIOp::create(b, loc, sign, cst(format.exp + format.man));
+  Value result = arith::OrIOp::create(b, loc, magnitude, signBit);
+  if (format.kind == SmallFloat::FNUZ) {
+    // No negative zero; NaN (from overflow) keeps its 0x80 encoding.
+    Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         magnitude, cst(0));
+    result = arith::SelectOp::create(b, loc, isZero, cst(0), result);
+    Value isNanBits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            magnitude, cst(format.nanBits()));
+    result = arith::SelectOp::create(b, loc, isNanBits, cst(format.nanBits()),
+                                     result);
+  }
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  return arith::SelectOp::create(b, loc, isNan, cst(format.nanBits()), result);
+}
+
+/// Decodes `format` bits (in an i32) to an f32, exactly.
+Value decodeSmallFloat(OpBuilder &b, Location loc, Value bits,
+                       const SmallFloat &format) {
+  Type f32 = b.getF32Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  auto fcst = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  unsigned e = format.exp, m = format.man;
+  Value sign = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(e + m)), cst(1));
+  Value expo = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(m)), cst((1 << e) - 1));
+  Value man = arith::AndIOp::create(b, loc, bits, cst((1 << m) - 1));
+  Value normalBits = arith::OrIOp::create(
+      b, loc,
+      arith::OrIOp::create(
+          b, loc, arith::ShLIOp::create(b, loc, sign, cst(31)),
+          arith::ShLIOp::create(
+              b, loc,
+              arith::AddIOp::create(b, loc, expo, cst(127 - format.bias)),
+              cst(23))),
+      arith::ShLIOp::create(b, loc, man, cst(23 - m)));
+  Value normal = arith::BitcastOp::create(b, loc, f32, normalBits);
+  Value isNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, cst(0));
+  Value subMagnitude =
+      arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, man),
+                            fcst(std::ldexp(1.0, 1 - format.bias - int(m))));
+  Value subnormal = arith::SelectOp::create(
+      b, loc, isNegative, arith::NegFOp::create(b, loc, subMagnitude),
+      subMagnitude);
+  Value isSubnormal =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, expo, cst(0));
+  Value result =
+      arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
+  Value nan = fcst(std::nan(""));
+  switch (format.kind) {
+  case SmallFloat::IEEE: {
+    Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            expo, cst((1 << e) - 1));
+    Value isInf =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, man, cst(0));
+    Value inf = arith::SelectOp::create(b, loc, isNegative, fcst(-INFINITY),
+                                        fcst(INFINITY));
+    Value special = arith::SelectOp::create(b, loc, isInf, inf, nan);
+    return arith::SelectOp::create(b, loc, isSpecial, special, result);
+  }
+  case SmallFloat::FN: {
+    Value low = arith::AndIOp::create(b, loc, bits, cst((1 << (e + m)) - 1));
+    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low,
+                                        cst(format.nanBits()));
+    return arith::SelectOp::create(b, loc, isNan, nan, result);
+  }
+  case SmallFloat::FNUZ: {
+    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits,
+                                        cst(format.nanBits()));
+    return arith::SelectOp::create(b, loc, isNan, nan, result);
+  }
+  case SmallFloat::Finite:
+    return result;
+  }
+  return result;
+}
+
 struct CastPattern : ElementwisePattern<dlg::CastOp> {
   using ElementwisePattern::ElementwisePattern;
   Value scalar(dlg::CastOp op, OpBuilder &b, Location loc,
                ValueRange args) const override {
     Value x = args[0];
     Type from = x.getType(), to = op.getTo();
+    // Same bits: int8 <-> uint8 reinterprets (ONNX wraps modulo 2^N).
     if (from == to)
       return x;
+    bool fromU = op.getFromUnsigned() || from.isInteger(1);
+    bool toU = op.getToUnsigned();
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    // float8/float4 go through f32, which holds all of them exactly.
+    if (std::optional<SmallFloat> format = smallFloat(from)) {
+      Value bits = arith::BitcastOp::create(
+          b, loc, b.getIntegerType(format->width()), x);
+      Value wide = decodeSmallFloat(
+          b, loc, arith::ExtUIOp::create(b, loc, i32, bits), *format);
+      return scalar(op, b, loc, wide, f32, to, fromU, toU);
+    }
+    if (std::optional<SmallFloat> format = smallFloat(to)) {
+      Value wide = scalar(op, b, loc, x, from, f32, fromU, false);
+      Value bits = encodeSmallFloat(b, loc, wide, *format, op.getSaturate());
+      Value narrow = arith::TruncIOp::create(
+          b, loc, b.getIntegerType(format->width()), bits);
+      return arith::BitcastOp::create(b, loc, to, narrow);
+    }
+    return scalar(op, b, loc, x, from, to, fromU, toU);
+  }
+
+  /// Conversions between types LLVM knows.
+  Value scalar(dlg::CastOp op, OpBuilder &b, Location loc, Value x, Type from,
+               Type to, bool fromU, bool toU) const {
+    if (from == to)
+      return x;
+    Type i32 = b.getI32Type();
     auto fromFloat = dyn_cast<FloatType>(from);
     auto toFloat = dyn_cast<FloatType>(to);
+    // Float to a narrow integer (int8, uint16, int4...) goes through i64 so
+    // that it wraps modulo 2^N like numpy instead of being poison.
+    if (fromFloat && !toFloat && !to.isInteger(1) &&
+        to.getIntOrFloatBitWidth() < 32) {
+      Value wide = arith::FPToSIOp::create(b, loc, b.getI64Type(), x);
+      return arith::TruncIOp::create(b, loc, to, wide);
+    }
+    if (toFloat && !fromFloat && from.getIntOrFloatBitWidth() < 8) {
+      x = fromU ? Value(arith::ExtUIOp::create(b, loc, i32, x))
+                : Value(arith::ExtSIOp::create(b, loc, i32, x));
+      from = i32;
+    }
     if (to.isInteger(1)) {
       Value zero = scalarConstant(b, loc, from, 0);
       if (fromFloat)
@@ -233,15 +492,16 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
                  ? Value(arith::ExtFOp::create(b, loc, to, x))
                  : Value(arith::TruncFOp::create(b, loc, to, x));
     if (fromFloat)
-      return arith::FPToSIOp::create(b, loc, to, x);
+      return toU ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                 : Value(arith::FPToSIOp::create(b, loc, to, x));
     if (toFloat)
-      return from.isInteger(1) ? Value(arith::UIToFPOp::create(b, loc, to, x))
-                               : Value(arith::SIToFPOp::create(b, loc, to, x));
+      return fromU ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                   : Value(arith::SIToFPOp::create(b, loc, to, x));
     unsigned fromWidth = from.getIntOrFloatBitWidth();
     unsigned toWidth = to.getIntOrFloatBitWidth();
     if (fromWidth < toWidth)
-      return from.isInteger(1) ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                               : Value(arith::ExtSIOp::create(b, loc, to, x));
+      return fromU ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                   : Value(arith::ExtSIOp::create(b, loc, to, x));
     return arith::TruncIOp::create(b, loc, to, x);
   }
 };
@@ -250,19 +510,21 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
 
 void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<
-      ArithBinaryPattern<dlg::AddOp, arith::AddFOp, arith::AddIOp>,
-      ArithBinaryPattern<dlg::SubOp, arith::SubFOp, arith::SubIOp>,
-      ArithBinaryPattern<dlg::MulOp, arith::MulFOp, arith::MulIOp>, DivPattern,
-      ArithBinaryPattern<dlg::MaxOp, arith::MaximumFOp, arith::MaxSIOp>,
-      ArithBinaryPattern<dlg::MinOp, arith::MinimumFOp, arith::MinSIOp>,
-      PowPattern, MathUnaryPattern<dlg::TanhOp, math::TanhOp>,
-      MathUnaryPattern<dlg::ErfOp, math::ErfOp>,
-      MathUnaryPattern<dlg::ExpOp, math::ExpOp>,
-      MathUnaryPattern<dlg::LogOp, math::LogOp>,
-      MathUnaryPattern<dlg::SqrtOp, math::SqrtOp>, ReluPattern, NegPattern,
-      AbsPattern, SigmoidPattern, LeakyReluPattern, GeluPattern, ClipPattern,
-      WherePattern, CastPattern>(ctx);
+  patterns.add<ArithBinaryPattern<dlg::AddOp, arith::AddFOp, arith::AddIOp>,
+               ArithBinaryPattern<dlg::SubOp, arith::SubFOp, arith::SubIOp>,
+               ArithBinaryPattern<dlg::MulOp, arith::MulFOp, arith::MulIOp>,
+               DivPattern,
+               SignedBinaryPattern<dlg::MaxOp, arith::MaximumFOp,
+                                   arith::MaxSIOp, arith::MaxUIOp>,
+               SignedBinaryPattern<dlg::MinOp, arith::MinimumFOp,
+                                   arith::MinSIOp, arith::MinUIOp>,
+               PowPattern, MathUnaryPattern<dlg::TanhOp, math::TanhOp>,
+               MathUnaryPattern<dlg::ErfOp, math::ErfOp>,
+               MathUnaryPattern<dlg::ExpOp, math::ExpOp>,
+               MathUnaryPattern<dlg::LogOp, math::LogOp>,
+               MathUnaryPattern<dlg::SqrtOp, math::SqrtOp>, ReluPattern,
+               NegPattern, AbsPattern, SigmoidPattern, LeakyReluPattern,
+               GeluPattern, ClipPattern, WherePattern, CastPattern>(ctx);
 }
 
 } // namespace dlc

@@ -74,7 +74,19 @@ struct MaxPoolPattern : OpConversionPattern<dlg::MaxPoolOp> {
   matchAndRewrite(dlg::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    Value lowest = lowestValue(rewriter, op.getLoc(), type.getElementType());
+    Type elementType = type.getElementType();
+    if (op.getIsUnsigned() && isa<IntegerType>(elementType)) {
+      Value zero = scalarConstant(rewriter, op.getLoc(), elementType, 0);
+      auto maxU = [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        return arith::MaxUIOp::create(b, loc, args[1], args[0]);
+      };
+      rewriter.replaceOp(
+          op, buildPooling(rewriter, op.getLoc(), adaptor.getInput(), type,
+                           op.getKernelShape(), op.getStrides(), op.getPads(),
+                           op.getDilations(), zero, zero, maxU));
+      return success();
+    }
+    Value lowest = lowestValue(rewriter, op.getLoc(), elementType);
     rewriter.replaceOp(
         op, buildPooling(rewriter, op.getLoc(), adaptor.getInput(), type,
                          op.getKernelShape(), op.getStrides(), op.getPads(),

@@ -18,7 +18,9 @@ namespace dlc {
 namespace {
 
 /// The ABI spelling of an element type, or "" when the ABI has none.
-StringRef dtypeName(Type type) {
+/// Signless integers are unsigned when the frontend marked the argument or
+/// result `dlc.unsigned`.
+StringRef dtypeName(Type type, bool markedUnsigned) {
   if (type.isF16())
     return "f16";
   if (type.isBF16())
@@ -30,7 +32,7 @@ StringRef dtypeName(Type type) {
   if (type.isInteger(1))
     return "bool";
   if (auto intType = dyn_cast<IntegerType>(type)) {
-    bool isUnsigned = intType.isUnsigned();
+    bool isUnsigned = intType.isUnsigned() || markedUnsigned;
     switch (intType.getWidth()) {
     case 8:
       return isUnsigned ? "u8" : "i8";
@@ -68,7 +70,8 @@ struct RecordModelInterfacePass
       return func->emitError()
              << kind << " " << index
              << " must be a statically shaped tensor but is " << type;
-    StringRef dtype = dtypeName(tensor.getElementType());
+    bool markedUnsigned = attrs && attrs.get("dlc.unsigned");
+    StringRef dtype = dtypeName(tensor.getElementType(), markedUnsigned);
     if (dtype.empty())
       return func->emitError() << kind << " " << index << " has element type "
                                << tensor.getElementType()

@@ -145,6 +145,7 @@ const OpRegistry &OpRegistry::get() {
     registerReductionHandlers(r);
     registerIndexingHandlers(r);
     registerSequenceHandlers(r);
+    registerQuantizationHandlers(r);
     return r;
   }();
   return registry;
@@ -171,12 +172,67 @@ Type convertElementType(MLIRContext *ctx, int32_t dataType) {
     return b.getIntegerType(64);
   case ::onnx::TensorProto::BOOL:
     return b.getI1Type();
+  case kFloat8E4M3FN:
+    return b.getType<Float8E4M3FNType>();
+  case kFloat8E4M3FNUZ:
+    return b.getType<Float8E4M3FNUZType>();
+  case kFloat8E5M2:
+    return b.getType<Float8E5M2Type>();
+  case kFloat8E5M2FNUZ:
+    return b.getType<Float8E5M2FNUZType>();
+  case kFloat4E2M1:
+    return b.getType<Float4E2M1FNType>();
+  case kInt4:
+  case kUint4:
+    return b.getIntegerType(4);
+  case kInt2:
+  case kUint2:
+    return b.getIntegerType(2);
+  // Unsigned integers are signless too; the importer tracks the sign.
+  case ::onnx::TensorProto::UINT8:
+    return b.getIntegerType(8);
+  case ::onnx::TensorProto::UINT16:
+    return b.getIntegerType(16);
+  case ::onnx::TensorProto::UINT32:
+    return b.getIntegerType(32);
+  case ::onnx::TensorProto::UINT64:
+    return b.getIntegerType(64);
   default:
     return nullptr;
   }
 }
 
+Type abiElementType(Type type) {
+  if (isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+          Float8E5M2FNUZType, Float4E2M1FNType>(type))
+    return Float32Type::get(type.getContext());
+  if (auto intType = dyn_cast<IntegerType>(type))
+    if (intType.getWidth() > 1 && intType.getWidth() < 8)
+      return IntegerType::get(type.getContext(), 8);
+  return type;
+}
+
+bool isUnsignedDataType(int32_t dataType) {
+  switch (dataType) {
+  case ::onnx::TensorProto::UINT8:
+  case ::onnx::TensorProto::UINT16:
+  case ::onnx::TensorProto::UINT32:
+  case ::onnx::TensorProto::UINT64:
+  case kUint4:
+  case kUint2:
+    return true;
+  default:
+    return false;
+  }
+}
+
 StringRef dataTypeName(int32_t dataType) {
+  // Types newer than the onnx.proto dlc is built against.
+  static const char *const newer[] = {
+      "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",
+      "INT4",         "FLOAT4E2M1",     "FLOAT8E8M0", "UINT2",          "INT2"};
+  if (dataType >= kFloat8E4M3FN && dataType <= kInt2)
+    return newer[dataType - kFloat8E4M3FN];
   if (::onnx::TensorProto::DataType_IsValid(dataType))
     return ::onnx::TensorProto::DataType_Name(
         static_cast<::onnx::TensorProto::DataType>(dataType));

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <functional>
@@ -110,6 +111,8 @@ public:
                                       mlir::Type elementType) {
     if (mlir::getElementTypeOrSelf(value.getType()) == elementType)
       return value;
+    if (isUnsigned(value))
+      return castTo(value, elementType, /*toUnsigned=*/false);
     return create<dlg::CastOp>({value},
                                {named("to", mlir::TypeAttr::get(elementType))});
   }
@@ -118,9 +121,68 @@ public:
     return builder.getNamedAttr(name, value);
   }
 
+  // Signedness. dlg tensors are signless (like arith); the importer tracks
+  // which values hold ONNX unsigned integers. A result inherits it from input
+  // 0 when their element types match, unless the handler says otherwise.
+
+  /// Whether `value` holds an ONNX unsigned integer type.
+  bool isUnsigned(mlir::Value value) const {
+    return value && unsignedValues && unsignedValues->contains(value);
+  }
+  /// Whether input `i` holds an ONNX unsigned integer type.
+  bool inputIsUnsigned(size_t i) const { return isUnsigned(input(i)); }
+  /// Records the signedness of an intermediate value a handler creates.
+  void setUnsigned(mlir::Value value, bool isUnsigned) {
+    if (!unsignedValues || !value)
+      return;
+    if (isUnsigned)
+      unsignedValues->insert(value);
+    else
+      unsignedValues->erase(value);
+  }
+  /// Overrides the inherited signedness of result `i`.
+  void setResultUnsigned(size_t i, bool isUnsigned) {
+    resultSignedness[i] = isUnsigned;
+  }
+  /// The signedness a handler chose for result `i`, if any.
+  std::optional<bool> resultUnsigned(size_t i) const {
+    auto it = resultSignedness.find(i);
+    return it == resultSignedness.end() ? std::nullopt
+                                        : std::optional<bool>(it->second);
+  }
+  /// `attrs` plus `is_unsigned` when `value` is unsigned (for dlg ops whose
+  /// integer semantics depend on the sign).
+  llvm::SmallVector<mlir::NamedAttribute>
+  withSign(mlir::Value value, llvm::ArrayRef<mlir::NamedAttribute> attrs = {}) {
+    llvm::SmallVector<mlir::NamedAttribute> result(attrs);
+    if (isUnsigned(value))
+      result.push_back(named("is_unsigned", builder.getUnitAttr()));
+    return result;
+  }
+  /// `value` converted to `elementType` with the given result signedness.
+  mlir::FailureOr<mlir::Value> castTo(mlir::Value value, mlir::Type elementType,
+                                      bool toUnsigned) {
+    if (mlir::getElementTypeOrSelf(value.getType()) == elementType &&
+        isUnsigned(value) == toUnsigned)
+      return value;
+    llvm::SmallVector<mlir::NamedAttribute> attrs = {
+        named("to", mlir::TypeAttr::get(elementType))};
+    if (isUnsigned(value))
+      attrs.push_back(named("from_unsigned", builder.getUnitAttr()));
+    if (toUnsigned)
+      attrs.push_back(named("to_unsigned", builder.getUnitAttr()));
+    mlir::FailureOr<mlir::Value> result = create<dlg::CastOp>({value}, attrs);
+    if (mlir::succeeded(result))
+      setUnsigned(*result, toUnsigned);
+    return result;
+  }
+
+  llvm::DenseSet<mlir::Value> *unsignedValues = nullptr;
+
 private:
   llvm::ArrayRef<mlir::Value> operands;
   KnownInts &knownInts;
+  llvm::DenseMap<size_t, bool> resultSignedness;
 };
 
 /// Converts a node; pushes one value per node output (null for outputs it
@@ -170,9 +232,29 @@ void registerMathHandlers(OpRegistry &registry);
 void registerReductionHandlers(OpRegistry &registry);
 void registerIndexingHandlers(OpRegistry &registry);
 void registerSequenceHandlers(OpRegistry &registry);
+void registerQuantizationHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);
+/// ONNX data types newer than the onnx.proto dlc builds against.
+enum NewerDataType : int32_t {
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUint4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
+  kFloat8E8M0 = 24,
+  kUint2 = 25,
+  kInt2 = 26,
+};
+/// The element type that carries `type` across the runtime ABI, which has
+/// no float8/float4 (carried as f32) nor sub-byte integers (as 8-bit): both
+/// hold every value exactly. `type` itself for the other types.
+mlir::Type abiElementType(mlir::Type type);
+/// Whether an ONNX data type is an unsigned integer (UINT2..UINT64).
+bool isUnsignedDataType(int32_t dataType);
 /// Human-readable ONNX data type name.
 llvm::StringRef dataTypeName(int32_t dataType);
 

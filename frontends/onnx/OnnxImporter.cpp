@@ -41,6 +41,23 @@ private:
   LogicalResult importInitializer(::onnx::TensorProto &tensor);
   LogicalResult importNode(const ::onnx::NodeProto &node, size_t index);
   LogicalResult define(const std::string &name, Value value, Location loc);
+  /// Casts a graph input from or output to its ABI element type.
+  FailureOr<Value> castAbi(Value value, Type elementType, bool fromUnsigned,
+                           bool toUnsigned) {
+    SmallVector<NamedAttribute> attrs = {
+        builder.getNamedAttr("to", TypeAttr::get(elementType))};
+    if (fromUnsigned)
+      attrs.push_back(
+          builder.getNamedAttr("from_unsigned", builder.getUnitAttr()));
+    if (toUnsigned)
+      attrs.push_back(
+          builder.getNamedAttr("to_unsigned", builder.getUnitAttr()));
+    FailureOr<dlg::CastOp> cast =
+        dlg::tryCreate<dlg::CastOp>(builder, value.getLoc(), {value}, attrs);
+    if (failed(cast))
+      return failure();
+    return cast->getResult();
+  }
 
   MLIRContext *ctx;
   OpBuilder builder;
@@ -49,6 +66,8 @@ private:
   std::map<std::string, int64_t> opsets;
   llvm::StringMap<Value> values;
   KnownInts knownInts;
+  /// Values of ONNX unsigned integer type (dlg types are signless).
+  llvm::DenseSet<Value> unsignedValues;
 };
 
 LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
@@ -101,9 +120,9 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
                  << tensorType.shape().dim_size(),
              failure();
     if (!dlg::checkedNumElements(pinned->second))
-      return emitError(loc) << "--input-shape for '" << info.name()
-                            << "' has more than " << dlg::kMaxNumElements
-                            << " elements",
+      return emitError(loc)
+                 << "--input-shape for '" << info.name() << "' has more than "
+                 << dlg::kMaxNumElements << " elements",
              failure();
     return RankedTensorType::get(pinned->second, elementType);
   }
@@ -117,8 +136,9 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
     shape.push_back(dim.dim_value());
   }
   if (!dlg::checkedNumElements(shape))
-    return emitError(loc) << "graph input '" << info.name() << "' has more than "
-                          << dlg::kMaxNumElements << " elements",
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has more than " << dlg::kMaxNumElements
+                          << " elements",
            failure();
   return RankedTensorType::get(shape, elementType);
 }
@@ -139,6 +159,8 @@ LogicalResult GraphImporter::importInitializer(::onnx::TensorProto &tensor) {
   if (failed(attr))
     return failure();
   Value value = dlg::ConstantOp::create(builder, loc, *attr);
+  if (isUnsignedDataType(tensor.data_type()))
+    unsignedValues.insert(value);
   if (!ints.empty() || attr->getNumElements() == 0)
     knownInts[value] = ints;
   return define(tensor.name(), value, loc);
@@ -191,11 +213,25 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   }
   NodeContext context(builder, loc, node, domain, opset->second, operands,
                       knownInts);
+  context.unsignedValues = &unsignedValues;
   SmallVector<Value> results;
   if (failed((*handler)(context, results)))
     return failure();
   for (auto [i, output] : llvm::enumerate(node.output())) {
     Value result = i < results.size() ? results[i] : Value();
+    // A forwarded operand (Identity) keeps its own signedness.
+    if (result && !llvm::is_contained(operands, result)) {
+      // Results inherit unsignedness from input 0 when the element types
+      // match (Add, Reshape, Max...), unless the handler decided (Cast).
+      std::optional<bool> isUnsigned = context.resultUnsigned(i);
+      if (!isUnsigned && operands.empty())
+        isUnsigned = false;
+      if (!isUnsigned)
+        isUnsigned = context.inputIsUnsigned(0) &&
+                     getElementTypeOrSelf(result.getType()) ==
+                         getElementTypeOrSelf(operands[0].getType());
+      context.setUnsigned(result, *isUnsigned);
+    }
     if (failed(define(output, result, loc)))
       return failure();
   }
@@ -215,14 +251,19 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     initializerNames.insert(tensor.name());
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<bool> argUnsigned;
+  SmallVector<RankedTensorType> realTypes;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue; // IR < 4 lists initializers as inputs too.
     FailureOr<RankedTensorType> type = inputType(input, options);
     if (failed(type))
       return nullptr;
-    argTypes.push_back(*type);
+    argTypes.push_back(type->clone(abiElementType(type->getElementType())));
+    realTypes.push_back(*type);
     argNames.push_back(input.name());
+    argUnsigned.push_back(
+        isUnsignedDataType(input.type().tensor_type().elem_type()));
   }
 
   auto func =
@@ -232,7 +273,21 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   builder.setInsertionPointToStart(body);
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "dlc.name", builder.getStringAttr(name));
-    if (failed(define(name, body->getArgument(i), nodeLoc(name))))
+    Value arg = body->getArgument(i);
+    if (argTypes[i] != realTypes[i]) {
+      // float8/float4 and sub-byte inputs arrive widened (exactly).
+      FailureOr<Value> narrowed =
+          castAbi(arg, realTypes[i].getElementType(), argUnsigned[i], false);
+      if (failed(narrowed))
+        return nullptr;
+      arg = *narrowed;
+    }
+    // The runtime ABI distinguishes u8 from i8; dlg types do not.
+    if (argUnsigned[i]) {
+      func.setArgAttr(i, "dlc.unsigned", builder.getUnitAttr());
+      unsignedValues.insert(arg);
+    }
+    if (failed(define(name, arg, nodeLoc(name))))
       return nullptr;
   }
   for (auto &tensor : *graph.mutable_initializer())
@@ -251,8 +306,20 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
           << "graph output '" << output.name() << "' is never produced";
       return nullptr;
     }
-    results.push_back(it->second);
-    resultTypes.push_back(it->second.getType());
+    Value result = it->second;
+    Type elementType = getElementTypeOrSelf(result.getType());
+    if (abiElementType(elementType) != elementType) {
+      bool isUnsigned = unsignedValues.contains(result);
+      FailureOr<Value> widened =
+          castAbi(result, abiElementType(elementType), isUnsigned, isUnsigned);
+      if (failed(widened))
+        return nullptr;
+      if (isUnsigned)
+        unsignedValues.insert(*widened);
+      result = *widened;
+    }
+    results.push_back(result);
+    resultTypes.push_back(result.getType());
   }
   if (results.empty()) {
     emitError(nodeLoc(graph.name())) << "graph has no outputs";
@@ -260,8 +327,16 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   }
   func::ReturnOp::create(builder, nodeLoc("return"), results);
   func.setType(builder.getFunctionType(argTypes, resultTypes));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "dlc.name", builder.getStringAttr(output.name()));
+    // The declared output type wins over the tracked signedness.
+    bool isUnsigned = unsignedValues.contains(results[i]);
+    if (output.type().has_tensor_type() &&
+        output.type().tensor_type().elem_type() != 0)
+      isUnsigned = isUnsignedDataType(output.type().tensor_type().elem_type());
+    if (isUnsigned)
+      func.setResultAttr(i, "dlc.unsigned", builder.getUnitAttr());
+  }
   return module;
 }
 

@@ -24,7 +24,33 @@ namespace {
 constexpr size_t kInlineLimitBytes = 256;
 
 size_t byteWidth(Type type) {
-  return type.isInteger(1) ? 1 : type.getIntOrFloatBitWidth() / 8;
+  return type.isInteger(1) ? 1 : std::max(type.getIntOrFloatBitWidth() / 8, 1u);
+}
+
+/// Whether elements are packed several to a byte (int4, float4, int2).
+bool isSubByte(Type type) {
+  return !type.isInteger(1) && type.getIntOrFloatBitWidth() < 8;
+}
+
+/// Unpacks sub-byte elements (low bits first) into a dense attribute.
+ElementsAttr unpackSubByte(RankedTensorType type, StringRef bytes,
+                           uint64_t count) {
+  Type elementType = type.getElementType();
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  unsigned perByte = 8 / bits;
+  SmallVector<APInt> values;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint8_t byte = bytes[i / perByte];
+    values.push_back(
+        APInt(bits, (byte >> ((i % perByte) * bits)) & ((1u << bits) - 1)));
+  }
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    SmallVector<APFloat> floats;
+    for (const APInt &value : values)
+      floats.push_back(APFloat(floatType.getFloatSemantics(), value));
+    return DenseElementsAttr::get(type, floats);
+  }
+  return DenseElementsAttr::get(type, values);
 }
 
 /// Reads an external-data segment; the path must stay inside `baseDir`.
@@ -101,6 +127,12 @@ std::string typedFieldBytes(const ::onnx::TensorProto &tensor, Type type) {
   case ::onnx::TensorProto::INT64:
     append(tensor.int64_data(), 8);
     break;
+  case ::onnx::TensorProto::UINT32:
+    append(tensor.uint64_data(), 4);
+    break;
+  case ::onnx::TensorProto::UINT64:
+    append(tensor.uint64_data(), 8);
+    break;
   default: // int32_data holds INT32 and every narrower type, and f16 bits.
     append(tensor.int32_data(), byteWidth(type));
     break;
@@ -138,7 +170,10 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
     shape.push_back(dim);
   }
   size_t width = byteWidth(elementType);
-  uint64_t expectedBytes = count * width;
+  uint64_t expectedBytes =
+      isSubByte(elementType)
+          ? (count * elementType.getIntOrFloatBitWidth() + 7) / 8
+          : count * width;
 
   std::string bytes;
   if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL) {
@@ -159,6 +194,8 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
            failure();
 
   auto type = RankedTensorType::get(shape, elementType);
+  if (isSubByte(elementType))
+    return unpackSubByte(type, bytes, count);
   if (ints && elementType.isInteger(64))
     for (uint64_t i = 0; i < count && count <= 4096; ++i) {
       int64_t value;

@@ -90,8 +90,29 @@ def graph_inputs(model):
     return [v for v in model.graph.input if v.name not in inits]
 
 
+# dlc's ABI carries float8/float4 as float32 and 4-/2-bit integers as 8-bit
+# ones (all exactly); see abiElementType in frontends/onnx.
+NARROW_DTYPES = {
+    "float8_e4m3fn": np.float32, "float8_e4m3fnuz": np.float32,
+    "float8_e5m2": np.float32, "float8_e5m2fnuz": np.float32,
+    "float4_e2m1fn": np.float32, "int4": np.int8, "int2": np.int8,
+    "uint4": np.uint8, "uint2": np.uint8,
+}
+
+
+def to_abi(array):
+    """`array` widened as dlc's ABI carries it (bf16 and float8 as f32)."""
+    if array.dtype.name == "bfloat16":
+        return array.astype(np.float32)
+    if array.dtype.name in NARROW_DTYPES:
+        return array.astype(NARROW_DTYPES[array.dtype.name])
+    return array
+
+
 def compare(ref, out, rtol, atol):
     """None when `out` matches `ref`, else what differs."""
+    if ref.dtype.name in NARROW_DTYPES:
+        ref = to_abi(ref)
     if ref.dtype.name == "bfloat16":
         # dlc-run stores bf16 as float32 (numpy has no bfloat16).
         ref = ref.astype(np.float32)
@@ -174,9 +195,7 @@ def run_case(case, args):
             feeds[info.name] = tensor_from_pb(path)
         in_path = os.path.join(work, f"inputs_{k}.npz")
         out_path = os.path.join(work, f"outputs_{k}.npz")
-        np.savez(in_path, **{n: (v.astype(np.float32)
-                                 if v.dtype.name == "bfloat16" else v)
-                             for n, v in feeds.items()})
+        np.savez(in_path, **{n: to_abi(v) for n, v in feeds.items()})
         try:
             result = subprocess.run(
                 [args.dlc_run, os.path.join(work, "model.so"), "--inputs",

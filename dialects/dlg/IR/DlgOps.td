@@ -77,10 +77,27 @@ class Dlg_BinaryOp<string mnemonic, list<Trait> traits = []>
 def Dlg_AddOp : Dlg_BinaryOp<"add", [Commutative]>;
 def Dlg_SubOp : Dlg_BinaryOp<"sub">;
 def Dlg_MulOp : Dlg_BinaryOp<"mul", [Commutative]>;
-def Dlg_DivOp : Dlg_BinaryOp<"div">;
 def Dlg_PowOp : Dlg_BinaryOp<"pow">;
-def Dlg_MaxOp : Dlg_BinaryOp<"max", [Commutative]>;
-def Dlg_MinOp : Dlg_BinaryOp<"min", [Commutative]>;
+
+// Tensors are signless like arith: ops whose integer semantics depend on the
+// sign carry `is_unsigned` (ignored for floats).
+class Dlg_SignedBinaryOp<string mnemonic, list<Trait> traits = []>
+    : Dlg_BinaryOp<mnemonic, traits> {
+  let description = [{
+    Applies `}] # mnemonic # [{` to each pair of elements after broadcasting
+    both operands to a common shape (numpy rules). Integers are signed unless
+    `is_unsigned` is set.
+
+    ```mlir
+    %r = dlg.}] # mnemonic # [{ %a, %b {is_unsigned} : tensor<4xi8>, tensor<4xi8> -> tensor<4xi8>
+    ```
+  }];
+  let arguments = (ins Dlg_Tensor:$lhs, Dlg_Tensor:$rhs, UnitAttr:$is_unsigned);
+}
+
+def Dlg_DivOp : Dlg_SignedBinaryOp<"div">;
+def Dlg_MaxOp : Dlg_SignedBinaryOp<"max", [Commutative]>;
+def Dlg_MinOp : Dlg_SignedBinaryOp<"min", [Commutative]>;
 
 class Dlg_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
     : Dlg_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType])> {
@@ -141,20 +158,28 @@ def Dlg_ClipOp : Dlg_UnaryOp<"clip", Dlg_Tensor> {
     ```
   }];
   let arguments = (ins Dlg_Tensor:$input, OptionalAttr<F64Attr>:$min,
-                       OptionalAttr<F64Attr>:$max);
+                       OptionalAttr<F64Attr>:$max, UnitAttr:$is_unsigned);
 }
 
 def Dlg_CastOp : Dlg_Op<"cast", [InferTypeOpAdaptor]> {
   let summary = "Elementwise conversion to another element type";
   let description = [{
     Converts every element to `to`. Float to integer truncates toward zero;
-    integers are signed; conversion to i1 tests for non-zero.
+    conversion to i1 tests for non-zero. Integers are signed unless
+    `from_unsigned` (source) or `to_unsigned` (result) says otherwise; they
+    are zero-extended or converted with uitofp / fptoui accordingly.
+    `saturate` (default true) clamps out-of-range values when converting to a
+    float8 type; otherwise they become NaN (or infinity where the type has
+    one).
 
     ```mlir
     %r = dlg.cast %x {to = i64} : tensor<4xf32> -> tensor<4xi64>
+    %u = dlg.cast %y {to = f32, from_unsigned} : tensor<4xi8> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Dlg_Tensor:$input, TypeAttr:$to);
+  let arguments = (ins Dlg_Tensor:$input, TypeAttr:$to,
+                       UnitAttr:$from_unsigned, UnitAttr:$to_unsigned,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate);
   let results = (outs Dlg_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
@@ -267,6 +292,7 @@ def Dlg_MaxPoolOp : Dlg_PoolOp<"max_pool"> {
   let summary = "N-D max pooling over the spatial dimensions of NC[D]HW data";
   let description = [{
     Padded positions never win. `pads` lists begin paddings, then end paddings.
+    Integer elements are signed unless `is_unsigned` is set.
 
     ```mlir
     %r = dlg.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
@@ -274,6 +300,12 @@ def Dlg_MaxPoolOp : Dlg_PoolOp<"max_pool"> {
                           ceil_mode = false} : tensor<1x3x8x8xf32> -> tensor<1x3x4x4xf32>
     ```
   }];
+  let arguments = (ins Dlg_Tensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode,
+                       UnitAttr:$is_unsigned);
+  let results = (outs Dlg_Tensor:$output);
 }
 
 def Dlg_AvgPoolOp : Dlg_PoolOp<"avg_pool"> {

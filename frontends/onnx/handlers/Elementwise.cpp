@@ -17,6 +17,17 @@ template <typename OpTy> Handler binary() {
   };
 }
 
+/// Binary ops whose integer semantics depend on the sign (Div).
+template <typename OpTy> Handler signedBinary() {
+  return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
+    if (failed(ctx.requireInputs(2)))
+      return failure();
+    return pushResult(ctx.create<OpTy>({ctx.input(0), ctx.input(1)},
+                                       ctx.withSign(ctx.input(0))),
+                      results);
+  };
+}
+
 /// Max and Min take any number of inputs and fold them pairwise.
 template <typename OpTy> Handler variadic() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -24,7 +35,8 @@ template <typename OpTy> Handler variadic() {
       return ctx.emitError() << "expects at least one input", failure();
     Value acc = ctx.input(0);
     for (size_t i = 1; i < ctx.numInputs(); ++i) {
-      FailureOr<Value> next = ctx.create<OpTy>({acc, ctx.input(i)});
+      FailureOr<Value> next =
+          ctx.create<OpTy>({acc, ctx.input(i)}, ctx.withSign(ctx.input(0)));
       if (failed(next))
         return failure();
       acc = *next;
@@ -46,12 +58,11 @@ template <typename OpTy> Handler unary() {
 LogicalResult pow(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  FailureOr<Value> exponent = ctx.castTo(
-      ctx.input(1), getElementTypeOrSelf(ctx.input(0).getType()));
+  FailureOr<Value> exponent =
+      ctx.castTo(ctx.input(1), getElementTypeOrSelf(ctx.input(0).getType()));
   if (failed(exponent))
     return failure();
-  return pushResult(ctx.create<dlg::PowOp>({ctx.input(0), *exponent}),
-                    results);
+  return pushResult(ctx.create<dlg::PowOp>({ctx.input(0), *exponent}), results);
 }
 
 LogicalResult identity(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -121,17 +132,44 @@ LogicalResult clip(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                  << "expects '" << name << "' to be a constant scalar",
              failure();
     Type elementType = dense.getElementType();
-    double value =
-        isa<FloatType>(elementType)
-            ? (*dense.getValues<APFloat>().begin()).convertToDouble()
-            : static_cast<double>(
-                  (*dense.getValues<APInt>().begin()).getSExtValue());
+    APInt bits = isa<FloatType>(elementType)
+                     ? APInt()
+                     : *dense.getValues<APInt>().begin();
+    double value = isa<FloatType>(elementType)
+                       ? (*dense.getValues<APFloat>().begin()).convertToDouble()
+                   : ctx.isUnsigned(ctx.input(input))
+                       ? static_cast<double>(bits.getZExtValue())
+                       : static_cast<double>(bits.getSExtValue());
     attrs.push_back(ctx.named(name, ctx.builder.getF64FloatAttr(value)));
     return success();
   };
   if (failed(bound("min", 1)) || failed(bound("max", 2)))
     return failure();
-  return pushResult(ctx.create<dlg::ClipOp>({ctx.input(0)}, attrs), results);
+  return pushResult(ctx.create<dlg::ClipOp>({ctx.input(0)},
+                                            ctx.withSign(ctx.input(0), attrs)),
+                    results);
+}
+
+/// Cast and CastLike: converts input 0 to `type`, an ONNX unsigned type when
+/// `toUnsigned`. `saturate` (opset 19+) matters for float8 results only.
+LogicalResult castTo(NodeContext &ctx, SmallVectorImpl<Value> &results,
+                     Type type, bool toUnsigned) {
+  Value input = ctx.input(0);
+  bool fromUnsigned = ctx.isUnsigned(input);
+  SmallVector<NamedAttribute> attrs = {ctx.named("to", TypeAttr::get(type))};
+  if (fromUnsigned)
+    attrs.push_back(ctx.named("from_unsigned", ctx.builder.getUnitAttr()));
+  if (toUnsigned)
+    attrs.push_back(ctx.named("to_unsigned", ctx.builder.getUnitAttr()));
+  if (!ctx.intAttr("saturate", 1))
+    attrs.push_back(ctx.named("saturate", ctx.builder.getBoolAttr(false)));
+  ctx.setResultUnsigned(0, toUnsigned);
+  if (getElementTypeOrSelf(input.getType()) == type &&
+      fromUnsigned == toUnsigned) {
+    results.push_back(input);
+    return success();
+  }
+  return pushResult(ctx.create<dlg::CastOp>({input}, attrs), results);
 }
 
 LogicalResult cast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -143,9 +181,15 @@ LogicalResult cast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "cast to unsupported data type "
                            << dataTypeName(to),
            failure();
-  return pushResult(ctx.create<dlg::CastOp>(
-                        {ctx.input(0)}, {ctx.named("to", TypeAttr::get(type))}),
-                    results);
+  return castTo(ctx, results, type, isUnsignedDataType(to));
+}
+
+/// CastLike takes the target type (and signedness) from input 1.
+LogicalResult castLike(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  return castTo(ctx, results, getElementTypeOrSelf(ctx.input(1).getType()),
+                ctx.inputIsUnsigned(1));
 }
 
 LogicalResult where(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -164,7 +208,7 @@ void registerElementwiseHandlers(OpRegistry &registry) {
   registry.add("", "Add", {7, 13, 14}, binary<dlg::AddOp>());
   registry.add("", "Sub", {7, 13, 14}, binary<dlg::SubOp>());
   registry.add("", "Mul", {7, 13, 14}, binary<dlg::MulOp>());
-  registry.add("", "Div", {7, 13, 14}, binary<dlg::DivOp>());
+  registry.add("", "Div", {7, 13, 14}, signedBinary<dlg::DivOp>());
   registry.add("", "Pow", {7, 12, 13, 15}, pow);
   registry.add("", "Max", {8, 12, 13}, variadic<dlg::MaxOp>());
   registry.add("", "Min", {8, 12, 13}, variadic<dlg::MinOp>());
@@ -181,6 +225,7 @@ void registerElementwiseHandlers(OpRegistry &registry) {
   registry.add("", "Gelu", {20}, gelu);
   registry.add("", "Clip", {6, 11, 12, 13}, clip);
   registry.add("", "Cast", {6, 9, 13, 19, 21, 23, 24, 25}, cast);
+  registry.add("", "CastLike", {15, 19, 21, 23, 24, 25}, castLike);
   registry.add("", "Where", {9, 16}, where);
   registry.add("", "Identity", {1, 13, 14, 16, 19, 21, 23, 24, 25}, identity);
   registry.add("", "Dropout", {7, 10, 12, 13, 22}, dropout);

@@ -132,6 +132,8 @@ template <typename OpTy> Handler pool(bool isAverage) {
       attrs.push_back(
           ctx.named("count_include_pad",
                     b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
+    if (!isAverage)
+      attrs = ctx.withSign(ctx.input(0), attrs);
     return pushResult(ctx.create<OpTy>({ctx.input(0)}, attrs), results);
   };
 }

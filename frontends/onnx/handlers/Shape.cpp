@@ -44,6 +44,7 @@ LogicalResult constant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     Value result = dlg::ConstantOp::create(b, ctx.loc, *value);
     if (!ints.empty() || value->getNumElements() == 0)
       ctx.recordInts(result, ints);
+    ctx.setResultUnsigned(0, isUnsignedDataType(tensor.data_type()));
     results.push_back(result);
     return success();
   }

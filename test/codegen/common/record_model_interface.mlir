@@ -86,3 +86,15 @@ module {
     return %x : tensor<4xf32>
   }
 }
+
+// -----
+
+// Tests that signless integers marked dlc.unsigned are recorded as unsigned.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: dlc.model_metadata = "dlc-model 1\0Ainput a u8 1 2\0Ainput b i8 1 2\0Aoutput r u16 1 2\0A"
+func.func @main_graph(%a: tensor<2xi8> {dlc.name = "a", dlc.unsigned},
+                      %b: tensor<2xi8> {dlc.name = "b"})
+    -> (tensor<2xi16> {dlc.name = "r", dlc.unsigned}) {
+  %0 = tensor.empty() : tensor<2xi16>
+  return %0 : tensor<2xi16>
+}
