@@ -138,6 +138,159 @@ struct AvgPoolPattern : OpConversionPattern<dlg::AvgPoolOp> {
   }
 };
 
+/// (sum over the window of |x|^p)^(1/p); padding contributes 0.
+struct LpPoolPattern : OpConversionPattern<dlg::LpPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::LpPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elementType = type.getElementType();
+    int64_t p = op.getP();
+    Value zero = scalarConstant(rewriter, loc, elementType, 0);
+    Value sum = buildPooling(
+        rewriter, loc, adaptor.getInput(), type, op.getKernelShape(),
+        op.getStrides(), op.getPads(), op.getDilations(), zero, zero,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0];
+          Value term = p == 1   ? Value(math::AbsFOp::create(b, l, x))
+                       : p == 2 ? Value(arith::MulFOp::create(b, l, x, x))
+                                : Value(math::PowFOp::create(
+                                      b, l, math::AbsFOp::create(b, l, x),
+                                      scalarConstant(b, l, elementType, p)));
+          return Value(arith::AddFOp::create(b, l, args[1], term));
+        });
+    if (p != 1)
+      sum = buildElementwise(
+          rewriter, loc, type, {sum},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            if (p == 2)
+              return Value(math::SqrtOp::create(b, l, args[0]));
+            return Value(math::PowFOp::create(
+                b, l, args[0], scalarConstant(b, l, elementType, 1.0 / p)));
+          });
+    rewriter.replaceOp(op, sum);
+    return success();
+  }
+};
+
+/// The flat input index of the first largest element of each max pooling
+/// window. The input coordinates are recomputed from the loop indices, so
+/// padding (which lies outside [0, size)) can never win.
+struct MaxPoolIndicesPattern : OpConversionPattern<dlg::MaxPoolIndicesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::MaxPoolIndicesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    Type elementType = inType.getElementType();
+    int64_t spatial = inType.getRank() - 2;
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      pads = op.getPads(), dilations = op.getDilations();
+    SmallVector<int64_t> allPads(pads);
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t needed = (outType.getDimSize(i + 2) - 1) * strides[i] +
+                       dilations[i] * (kernel[i] - 1) + 1;
+      int64_t have = inType.getDimSize(i + 2) + pads[i] + pads[i + spatial];
+      allPads[i + spatial] += std::max<int64_t>(0, needed - have);
+    }
+    Value lowest = lowestValue(rewriter, loc, elementType);
+    Value padded =
+        padSpatial(rewriter, loc, adaptor.getInput(), allPads, lowest);
+    int64_t numDims = 2 + 2 * spatial;
+    auto dim = [&](int64_t d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, windowExprs,
+                            outExprs = {dim(0), dim(1)};
+    SmallVector<utils::IteratorType> iterators(numDims,
+                                               utils::IteratorType::parallel);
+    for (int64_t i = 0; i < spatial; ++i) {
+      inExprs.push_back(dim(2 + i) * strides[i] +
+                        dim(2 + spatial + i) * dilations[i]);
+      windowExprs.push_back(dim(2 + spatial + i));
+      outExprs.push_back(dim(2 + i));
+      iterators[2 + spatial + i] = utils::IteratorType::reduction;
+    }
+    // Strides of the flat index per input dimension.
+    SmallVector<int64_t> flatStrides(inType.getRank(), 1);
+    for (int64_t d = inType.getRank() - 2; d >= 0; --d)
+      flatStrides[d] = flatStrides[d + 1] * inType.getDimSize(d + 1);
+    if (op.getColumnMajor()) {
+      int64_t stride = 1;
+      for (int64_t i = 0; i < spatial; ++i) {
+        flatStrides[2 + i] = stride;
+        stride *= inType.getDimSize(2 + i);
+      }
+    }
+    Type i64 = rewriter.getI64Type();
+    Value window = emptyTensor(rewriter, loc, kernel, elementType);
+    Value values = filledTensor(rewriter, loc, outType.getShape(), lowest);
+    Value indices = filledTensor(rewriter, loc, outType.getShape(),
+                                 scalarConstant(rewriter, loc, i64, -1));
+    AffineMap outMap = AffineMap::get(numDims, 0, outExprs, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{values.getType(), indices.getType()},
+        ValueRange{padded, window}, ValueRange{values, indices},
+        ArrayRef<AffineMap>{AffineMap::get(numDims, 0, inExprs, ctx),
+                            AffineMap::get(numDims, 0, windowExprs, ctx),
+                            outMap, outMap},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          auto index = [&](int64_t d) {
+            return Value(arith::IndexCastOp::create(
+                b, l, i64, linalg::IndexOp::create(b, l, d)));
+          };
+          auto constant = [&](int64_t v) {
+            return Value(
+                arith::ConstantOp::create(b, l, b.getI64IntegerAttr(v)));
+          };
+          Value flat = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(b, l, index(0), constant(flatStrides[0])),
+              arith::MulIOp::create(b, l, index(1), constant(flatStrides[1])));
+          Value inside = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+          for (int64_t i = 0; i < spatial; ++i) {
+            // coordinate = out * stride + window * dilation - pad_begin
+            Value coord = arith::SubIOp::create(
+                b, l,
+                arith::AddIOp::create(
+                    b, l,
+                    arith::MulIOp::create(b, l, index(2 + i),
+                                          constant(strides[i])),
+                    arith::MulIOp::create(b, l, index(2 + spatial + i),
+                                          constant(dilations[i]))),
+                constant(pads[i]));
+            Value low = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                              coord, constant(0));
+            Value high =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, coord,
+                                      constant(inType.getDimSize(2 + i)));
+            inside = arith::AndIOp::create(
+                b, l, inside, arith::AndIOp::create(b, l, low, high));
+            flat = arith::AddIOp::create(
+                b, l, flat,
+                arith::MulIOp::create(b, l, coord,
+                                      constant(flatStrides[2 + i])));
+          }
+          Value x = args[0], best = args[2], bestIndex = args[3];
+          Value none = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                             bestIndex, constant(0));
+          Value greater =
+              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, best);
+          Value take = arith::AndIOp::create(
+              b, l, inside, arith::OrIOp::create(b, l, none, greater));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, take, x, best),
+                         arith::SelectOp::create(b, l, take, flat, bestIndex)});
+        });
+    rewriter.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
 /// Sum over `reduced` dims divided by their element count, keeping dims.
 Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
                 bool keepDims) {
@@ -366,8 +519,8 @@ struct LayerNormPattern : OpConversionPattern<dlg::LayerNormOp> {
 void populateNormalizationLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<MaxPoolPattern, AvgPoolPattern, GlobalAvgPoolPattern,
                ReduceSumPattern, ReduceMaxPattern, ReduceMeanPattern,
-               SoftmaxPattern, BatchNormPattern, LayerNormPattern>(
-      patterns.getContext());
+               SoftmaxPattern, BatchNormPattern, LayerNormPattern,
+               LpPoolPattern, MaxPoolIndicesPattern>(patterns.getContext());
 }
 
 } // namespace dlc

@@ -109,8 +109,10 @@ LogicalResult conv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       results);
 }
 
-template <typename OpTy> Handler pool(bool isAverage) {
-  return [isAverage](NodeContext &ctx, SmallVectorImpl<Value> &results) {
+/// MaxPool, AveragePool and LpPool. MaxPool's optional second output, the
+/// flat index of each maximum, is dlg.max_pool_indices.
+template <typename OpTy> Handler pool() {
+  return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
     SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
@@ -119,8 +121,6 @@ template <typename OpTy> Handler pool(bool isAverage) {
     FailureOr<Window> window = readWindow(ctx, kernel);
     if (failed(window))
       return failure();
-    if (ctx.intAttr("storage_order", 0) != 0)
-      return ctx.emitError() << "storage_order = 1 is not supported", failure();
     OpBuilder &b = ctx.builder;
     SmallVector<NamedAttribute> attrs = {
         ctx.named("kernel_shape", b.getDenseI64ArrayAttr(window->kernel)),
@@ -128,14 +128,95 @@ template <typename OpTy> Handler pool(bool isAverage) {
         ctx.named("pads", b.getDenseI64ArrayAttr(window->pads)),
         ctx.named("dilations", b.getDenseI64ArrayAttr(window->dilations)),
         ctx.named("ceil_mode", b.getBoolAttr(ctx.intAttr("ceil_mode", 0)))};
-    if (isAverage)
+    if constexpr (std::is_same_v<OpTy, dlg::AvgPoolOp>)
       attrs.push_back(
           ctx.named("count_include_pad",
                     b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
-    if (!isAverage)
-      attrs = ctx.withSign(ctx.input(0), attrs);
-    return pushResult(ctx.create<OpTy>({ctx.input(0)}, attrs), results);
+    if constexpr (std::is_same_v<OpTy, dlg::LpPoolOp>) {
+      // LpPool-1 has a float p.
+      int64_t p = ctx.intAttr("p", 2);
+      if (ctx.opset < 2) {
+        float value = ctx.floatAttr("p", 2.0f);
+        if (value != static_cast<float>(static_cast<int64_t>(value)))
+          return ctx.emitError() << "p = " << value << " is not supported "
+                                 << "(only integer p)",
+                 failure();
+        p = static_cast<int64_t>(value);
+      }
+      attrs.push_back(ctx.named("p", b.getI64IntegerAttr(p)));
+    }
+    // Max pooling compares, so it needs the sign of integer inputs.
+    SmallVector<NamedAttribute> poolAttrs =
+        isAverage ? attrs : ctx.withSign(ctx.input(0), attrs);
+    if (failed(
+            pushResult(ctx.create<OpTy>({ctx.input(0)}, poolAttrs), results)))
+      return failure();
+    if constexpr (std::is_same_v<OpTy, dlg::MaxPoolOp>) {
+      int64_t storageOrder = ctx.intAttr("storage_order", 0);
+      if (storageOrder != 0 && storageOrder != 1)
+        return ctx.emitError()
+                   << "storage_order = " << storageOrder << " is not supported",
+               failure();
+      if (ctx.node.output_size() > 1 && !ctx.node.output(1).empty()) {
+        attrs.push_back(
+            ctx.named("column_major", b.getBoolAttr(storageOrder == 1)));
+        return pushResult(
+            ctx.create<dlg::MaxPoolIndicesOp>({ctx.input(0)}, attrs), results);
+      }
+    }
+    return success();
   };
+}
+
+/// GlobalMaxPool and GlobalLpPool: the window is the whole spatial extent.
+LogicalResult globalMaxPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(ctx.input(0).getType()).getRank();
+  if (rank < 3)
+    return ctx.emitError() << "expects an input of rank >= 3 but got " << rank,
+           failure();
+  OpBuilder &b = ctx.builder;
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  return pushResult(
+      ctx.create<dlg::ReduceMaxOp>(
+          {ctx.input(0)}, {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
+                           ctx.named("keepdims", b.getBoolAttr(true))}),
+      results);
+}
+
+LogicalResult globalLpPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  auto type = cast<RankedTensorType>(ctx.input(0).getType());
+  if (type.getRank() < 3)
+    return ctx.emitError() << "expects an input of rank >= 3 but got "
+                           << type.getRank(),
+           failure();
+  int64_t p = ctx.intAttr("p", 2);
+  if (ctx.opset < 2) {
+    float value = ctx.floatAttr("p", 2.0f);
+    if (value != static_cast<float>(static_cast<int64_t>(value)))
+      return ctx.emitError()
+                 << "p = " << value << " is not supported (only integer p)",
+             failure();
+    p = static_cast<int64_t>(value);
+  }
+  size_t spatial = type.getRank() - 2;
+  OpBuilder &b = ctx.builder;
+  SmallVector<int64_t> ones(spatial, 1);
+  return pushResult(
+      ctx.create<dlg::LpPoolOp>(
+          {ctx.input(0)},
+          {ctx.named("kernel_shape",
+                     b.getDenseI64ArrayAttr(type.getShape().drop_front(2))),
+           ctx.named("strides", b.getDenseI64ArrayAttr(ones)),
+           ctx.named("pads",
+                     b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial))),
+           ctx.named("dilations", b.getDenseI64ArrayAttr(ones)),
+           ctx.named("ceil_mode", b.getBoolAttr(false)),
+           ctx.named("p", b.getI64IntegerAttr(p))}),
+      results);
 }
 
 LogicalResult globalAveragePool(NodeContext &ctx,
@@ -165,20 +246,6 @@ LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
           operands,
           {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
                                     ctx.floatAttr("epsilon", 1e-5f)))}),
-      results);
-}
-
-LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  if (failed(ctx.requireInputs(2)))
-    return failure();
-  SmallVector<Value> operands = ctx.presentInputs(3);
-  OpBuilder &b = ctx.builder;
-  return pushResult(
-      ctx.create<dlg::LayerNormOp>(
-          operands,
-          {ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", -1))),
-           ctx.named("epsilon",
-                     b.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f)))}),
       results);
 }
 
@@ -259,13 +326,13 @@ void registerNeuralNetHandlers(OpRegistry &registry) {
   registry.add("", "MatMul", {1, 9, 13}, matmul);
   registry.add("", "Gemm", {7, 9, 11, 13}, gemm);
   registry.add("", "Conv", {1, 11, 22}, conv);
-  registry.add("", "MaxPool", {8, 10, 11, 12, 22},
-               pool<dlg::MaxPoolOp>(/*isAverage=*/false));
-  registry.add("", "AveragePool", {7, 10, 11, 19, 22},
-               pool<dlg::AvgPoolOp>(/*isAverage=*/true));
+  registry.add("", "MaxPool", {1, 8, 10, 11, 12, 22}, pool<dlg::MaxPoolOp>());
+  registry.add("", "AveragePool", {7, 10, 11, 19, 22}, pool<dlg::AvgPoolOp>());
+  registry.add("", "LpPool", {1, 2, 11, 18, 22}, pool<dlg::LpPoolOp>());
+  registry.add("", "GlobalMaxPool", {1, 22}, globalMaxPool);
+  registry.add("", "GlobalLpPool", {1, 2, 22}, globalLpPool);
   registry.add("", "GlobalAveragePool", {1, 22}, globalAveragePool);
   registry.add("", "BatchNormalization", {9, 14, 15}, batchNorm);
-  registry.add("", "LayerNormalization", {17}, layerNorm);
   registry.add("", "Softmax", {1, 11, 13}, softmax);
   registry.add("", "ReduceSum", {1, 11, 13}, reduce<dlg::ReduceSumOp>(13));
   registry.add("", "ReduceMean", {1, 11, 13, 18},
