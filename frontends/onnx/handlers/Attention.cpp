@@ -52,6 +52,38 @@ bool allowed(int64_t diff, bool causal, int64_t left, int64_t right) {
   return true;
 }
 
+/// Low-precision floats are widened to f32 inside matmul and softmax and
+/// rounded once at the end, as the reference (numpy) computes them.
+Type computeType(DlgEmitter &e, Type type) {
+  return type.getIntOrFloatBitWidth() < 32 ? e.b.getF32Type() : type;
+}
+
+Value wideMatmul(DlgEmitter &e, Value x, Value y) {
+  if (!x || !y)
+    return {};
+  Type type = DlgEmitter::elementOf(x), wide = computeType(e, type);
+  return e.cast(e.matmul(e.cast(x, wide), e.cast(y, wide)), type);
+}
+
+Value wideSoftmax(DlgEmitter &e, Value x) {
+  if (!x)
+    return {};
+  Type type = DlgEmitter::elementOf(x), wide = computeType(e, type);
+  if (type == wide)
+    return e.softmax(x, -1);
+  // numpy rounds x - max and exp(.) to the narrow type and sums in f32.
+  int64_t last = DlgEmitter::typeOf(x).getRank() - 1;
+  auto reduceAttrs = [&] {
+    return SmallVector<NamedAttribute>{
+        e.named("axes", e.b.getDenseI64ArrayAttr({last})),
+        e.named("keepdims", e.b.getBoolAttr(true))};
+  };
+  Value rowMax = e.op<dlg::ReduceMaxOp>({x}, reduceAttrs());
+  Value exps = e.op<dlg::ExpOp>({e.sub(x, rowMax)});
+  Value sum = e.op<dlg::ReduceSumOp>({e.cast(exps, wide)}, reduceAttrs());
+  return e.div(exps, e.cast(sum, type));
+}
+
 } // namespace
 
 LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -199,7 +231,7 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   k = repeatHeads(e, presentKey, qHeads / kvHeads);
   v = repeatHeads(e, presentValue, qHeads / kvHeads);
   Value kScaled = e.mul(e.transpose(k, {0, 1, 3, 2}), sqrtScale);
-  Value qk = e.matmul(qScaled, kScaled);
+  Value qk = wideMatmul(e, qScaled, kScaled);
   double softcap = ctx.floatAttr("softcap", 0);
   if (softcap > 0) {
     Value cap = e.scalar(elementType, softcap);
@@ -221,7 +253,7 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                              << " is not supported",
              failure();
   }
-  Value probs = e.softmax(e.cast(withBias, softmaxType), -1);
+  Value probs = wideSoftmax(e, e.cast(withBias, softmaxType));
 
   // A query whose bias masks every key attends nothing: its probabilities are
   // zero (softmax alone would give NaN).
@@ -266,7 +298,7 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (mode == 3)
     qkOutput = probs;
 
-  Value y = e.matmul(probs, v);
+  Value y = wideMatmul(e, probs, v);
   if (rank == 3 && y) {
     ArrayRef<int64_t> s = DlgEmitter::shapeOf(y);
     y = e.reshape(e.transpose(y, {0, 2, 1, 3}), {s[0], s[2], s[1] * s[3]});
