@@ -260,9 +260,6 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (bias) {
     ArrayRef<int64_t> biasShape = DlgEmitter::shapeOf(bias);
     int64_t biasRank = biasShape.size();
-    Value rowMax = e.op<dlg::ReduceMaxOp>(
-        {bias}, {e.named("axes", e.b.getDenseI64ArrayAttr({biasRank - 1})),
-                 e.named("keepdims", e.b.getBoolAttr(true))});
     if (std::optional<SmallVector<double>> values =
             DlgEmitter::constantFloats(bias)) {
       // Decided at import time for constant masks.
@@ -282,7 +279,10 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         probs = e.where(e.boolConstant(rowShape, masked),
                         e.scalar(softmaxType, 0), probs);
       }
-    } else if (rowMax) {
+    } else {
+      Value rowMax = e.op<dlg::ReduceMaxOp>(
+          {bias}, {e.named("axes", e.b.getDenseI64ArrayAttr({biasRank - 1})),
+                   e.named("keepdims", e.b.getBoolAttr(true))});
       // isneginf(m) without comparisons: max(m, lowest) - m is +inf for
       // m = -inf and 0 for finite m.
       auto floatType = cast<FloatType>(elementType);
