@@ -1,0 +1,424 @@
+//===- Resample.cpp - ONNX Resize and Upsample -> dlg ---------------------===//
+//
+// Resize is separable: every resized axis is an independent 1-D resampling.
+// With static shapes the sample positions and weights of an axis are known at
+// import time, so nearest resizing is a dlg.gather with constant indices and
+// linear / cubic resizing (antialiased or not) is a matmul with a constant
+// [out, in] weight matrix. The weights follow the ONNX reference
+// (onnx/reference/ops/op_resize.py) term by term.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontends/onnx/handlers/DlgEmitter.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace dlc::onnx {
+namespace {
+
+struct ResizeOptions {
+  std::string mode = "nearest";
+  std::string coordinates = "half_pixel";
+  std::string nearestMode = "round_prefer_floor";
+  double cubicA = -0.75;
+  bool excludeOutside = false;
+  bool antialias = false;
+  double extrapolation = 0;
+};
+
+/// The interpolation weights of one output position.
+SmallVector<double> coefficients(const ResizeOptions &options, double ratio,
+                                 double scale) {
+  if (options.mode == "nearest") {
+    if (ratio == std::floor(ratio))
+      return {0, 1};
+    const std::string &m = options.nearestMode;
+    if (m == "round_prefer_floor")
+      return {double(ratio <= 0.5), double(ratio > 0.5)};
+    if (m == "round_prefer_ceil")
+      return {double(ratio < 0.5), double(ratio >= 0.5)};
+    if (m == "floor")
+      return {1, 0};
+    return {0, 1}; // ceil
+  }
+  if (options.mode == "linear") {
+    if (!options.antialias)
+      return {1 - ratio, ratio};
+    double s = std::min(scale, 1.0);
+    int64_t start = static_cast<int64_t>(std::floor(-1 / s) + 1);
+    int64_t footprint = 2 - 2 * start;
+    SmallVector<double> coeffs;
+    double sum = 0;
+    for (int64_t i = start; i < start + footprint; ++i) {
+      double c = std::clamp(1 - std::abs((i - ratio) * s), 0.0, 1.0);
+      coeffs.push_back(c);
+      sum += c;
+    }
+    for (double &c : coeffs)
+      c /= sum;
+    return coeffs;
+  }
+  double a = options.cubicA;
+  if (!options.antialias) {
+    double r1 = ratio + 1, q = 1 - ratio, q1 = q + 1;
+    return {((a * r1 - 5 * a) * r1 + 8 * a) * r1 - 4 * a,
+            ((a + 2) * ratio - (a + 3)) * ratio * ratio + 1,
+            ((a + 2) * q - (a + 3)) * q * q + 1,
+            ((a * q1 - 5 * a) * q1 + 8 * a) * q1 - 4 * a};
+  }
+  double s = std::min(scale, 1.0);
+  auto kernel = [&](double x) {
+    x = std::abs(x);
+    if (x <= 1)
+      return (a + 2) * x * x * x - (a + 3) * x * x + 1;
+    if (x < 2)
+      return a * x * x * x - 5 * a * x * x + 8 * a * x - 4 * a;
+    return 0.0;
+  };
+  int64_t start = static_cast<int64_t>(std::floor(-2 / s) + 1);
+  SmallVector<double> coeffs;
+  double sum = 0;
+  for (int64_t i = start; i < 2 - start; ++i) {
+    coeffs.push_back(kernel(s * (i - ratio)));
+    sum += coeffs.back();
+  }
+  for (double &c : coeffs)
+    c /= sum;
+  return coeffs;
+}
+
+/// Weights of one axis: out x in, plus the rows that extrapolate.
+struct AxisWeights {
+  SmallVector<double> weights;
+  SmallVector<bool> extrapolated;
+  bool anyExtrapolated = false;
+};
+
+FailureOr<AxisWeights> axisWeights(NodeContext &ctx,
+                                   const ResizeOptions &options, int64_t in,
+                                   int64_t out, double scale, double roiStart,
+                                   double roiEnd) {
+  AxisWeights result;
+  result.weights.assign(out * in, 0);
+  result.extrapolated.assign(out, false);
+  double outWidth = scale * in;
+  const std::string &mode = options.coordinates;
+  for (int64_t y = 0; y < out; ++y) {
+    double x;
+    if (mode == "align_corners") {
+      x = outWidth == 1 ? 0 : y * (in - 1) / (outWidth - 1);
+    } else if (mode == "asymmetric") {
+      x = y / scale;
+    } else if (mode == "tf_crop_and_resize") {
+      x = outWidth == 1 ? (roiEnd - roiStart) * (in - 1) / 2
+                        : y * (roiEnd - roiStart) * (in - 1) / (outWidth - 1);
+      x += roiStart * (in - 1);
+      if (x < 0 || x > in - 1) {
+        result.extrapolated[y] = true;
+        result.anyExtrapolated = true;
+      }
+    } else if (mode == "pytorch_half_pixel") {
+      x = outWidth == 1 ? -0.5 : (y + 0.5) / scale - 0.5;
+    } else if (mode == "half_pixel") {
+      x = (y + 0.5) / scale - 0.5;
+    } else if (mode == "half_pixel_symmetric") {
+      double adjustment = out / outWidth;
+      double center = in / 2.0;
+      x = center * (1 - adjustment) + (y + 0.5) / scale - 0.5;
+    } else {
+      return ctx.emitError() << "attribute 'coordinate_transformation_mode' = '"
+                             << mode << "' is not supported",
+             failure();
+    }
+    if (result.extrapolated[y])
+      continue;
+    double floorX = std::floor(x);
+    double ratio = x == floorX ? 1.0 : x - floorX;
+    SmallVector<double> coeffs = coefficients(options, ratio, scale);
+    int64_t n = coeffs.size();
+    int64_t padWidth = (n + 1) / 2;
+    double padded = x + padWidth;
+    int64_t p = static_cast<int64_t>(std::floor(padded));
+    double frac = padded - p;
+    int64_t offset = n % 2 == 0
+                         ? (frac == 0 ? -(n / 2) : -(n / 2) + 1)
+                         : (frac <= 0.5 ? -((n - 1) / 2) : -((n - 1) / 2) + 1);
+    int64_t first = p + offset - padWidth;
+    if (options.excludeOutside) {
+      double sum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        if (first + k < 0 || first + k >= in)
+          coeffs[k] = 0;
+        sum += coeffs[k];
+      }
+      if (sum != 0)
+        for (double &c : coeffs)
+          c /= sum;
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t index = std::clamp<int64_t>(first + k, 0, in - 1);
+      result.weights[y * in + index] += coeffs[k];
+    }
+  }
+  return result;
+}
+
+/// Resamples `x` along `axis` to `out` elements.
+Value resizeAxis(DlgEmitter &e, const ResizeOptions &options, Value x,
+                 int64_t axis, const AxisWeights &w, int64_t out) {
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  int64_t in = shape[axis], rank = shape.size();
+  Type type = DlgEmitter::elementOf(x);
+  Value result;
+  if (options.mode == "nearest") {
+    SmallVector<int64_t> indices;
+    for (int64_t y = 0; y < out; ++y) {
+      int64_t best = 0;
+      for (int64_t i = 0; i < in; ++i)
+        if (w.weights[y * in + i] > w.weights[y * in + best])
+          best = i;
+      indices.push_back(best);
+    }
+    result = e.gather(x, e.indexConstant(indices), axis);
+  } else {
+    SmallVector<double> transposed(in * out);
+    for (int64_t y = 0; y < out; ++y)
+      for (int64_t i = 0; i < in; ++i)
+        transposed[i * out + y] = w.weights[y * in + i];
+    Value weights = e.constant(type, {in, out}, transposed);
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        perm.push_back(d);
+    perm.push_back(axis);
+    SmallVector<int64_t> inverse(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      inverse[perm[d]] = d;
+    bool last = axis == rank - 1;
+    Value moved = last ? x : e.transpose(x, perm);
+    result = e.matmul(moved, weights);
+    if (!last)
+      result = e.transpose(result, inverse);
+  }
+  if (w.anyExtrapolated) {
+    SmallVector<int64_t> maskShape(rank, 1);
+    maskShape[axis] = out;
+    result = e.where(e.boolConstant(maskShape, w.extrapolated),
+                     e.scalar(type, options.extrapolation), result);
+  }
+  return result;
+}
+
+/// Resizes `x` to `sizes` with per-dimension `scales` (one per dim of x).
+LogicalResult emitResize(NodeContext &ctx, const ResizeOptions &options,
+                         Value x, ArrayRef<double> scales,
+                         ArrayRef<int64_t> sizes, ArrayRef<double> roi,
+                         SmallVectorImpl<Value> &results) {
+  DlgEmitter e(ctx);
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  int64_t rank = shape.size();
+  if (options.mode != "nearest" && !isa<FloatType>(DlgEmitter::elementOf(x)))
+    return ctx.emitError() << "mode '" << options.mode
+                           << "' needs a float input",
+           failure();
+  Value result = x;
+  for (int64_t axis = 0; axis < rank; ++axis) {
+    double roiStart = roi.empty() ? 0 : roi[axis];
+    double roiEnd = roi.empty() ? 1 : roi[axis + rank];
+    bool identityRoi = options.coordinates != "tf_crop_and_resize" ||
+                       (roiStart == 0 && roiEnd == 1);
+    if (std::abs(scales[axis] - 1) < 1e-9 && sizes[axis] == shape[axis] &&
+        identityRoi)
+      continue;
+    if (sizes[axis] <= 0 || shape[axis] <= 0)
+      return ctx.emitError()
+                 << "resizing dim " << axis << " of size " << shape[axis]
+                 << " to " << sizes[axis] << " is not supported",
+             failure();
+    FailureOr<AxisWeights> weights = axisWeights(
+        ctx, options, shape[axis], sizes[axis], scales[axis], roiStart, roiEnd);
+    if (failed(weights))
+      return failure();
+    result = resizeAxis(e, options, result, axis, *weights, sizes[axis]);
+    if (!result)
+      return failure();
+  }
+  results.push_back(result);
+  return success();
+}
+
+/// Upsample and Resize-10: integer-free asymmetric resizing by `scales`.
+LogicalResult resizeByScales(NodeContext &ctx, Value x, ArrayRef<double> scales,
+                             StringRef mode, SmallVectorImpl<Value> &results) {
+  ResizeOptions options;
+  options.mode = mode.str();
+  options.coordinates = "asymmetric";
+  options.nearestMode = "floor";
+  if (options.mode != "nearest" && options.mode != "linear")
+    return ctx.emitError() << "attribute 'mode' = '" << options.mode
+                           << "' is not supported",
+           failure();
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  if (scales.size() != shape.size())
+    return ctx.emitError() << "expects " << shape.size() << " scales but got "
+                           << scales.size(),
+           failure();
+  SmallVector<int64_t> sizes;
+  for (size_t i = 0; i < shape.size(); ++i)
+    sizes.push_back(static_cast<int64_t>(scales[i] * shape[i]));
+  return emitResize(ctx, options, x, scales, sizes, {}, results);
+}
+
+} // namespace
+
+LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  Value x = ctx.input(0);
+  if (ctx.opset < 11) {
+    std::optional<SmallVector<double>> scales =
+        DlgEmitter::constantFloats(ctx.input(1));
+    if (!scales)
+      return ctx.emitError() << "expects constant 'scales'", failure();
+    return resizeByScales(ctx, x, *scales, ctx.stringAttr("mode", "nearest"),
+                          results);
+  }
+  ResizeOptions options;
+  options.mode = ctx.stringAttr("mode", "nearest");
+  options.coordinates =
+      ctx.stringAttr("coordinate_transformation_mode", "half_pixel");
+  options.nearestMode = ctx.stringAttr("nearest_mode", "round_prefer_floor");
+  options.cubicA = ctx.floatAttr("cubic_coeff_a", -0.75f);
+  options.excludeOutside = ctx.intAttr("exclude_outside", 0) != 0;
+  options.antialias = ctx.intAttr("antialias", 0) != 0;
+  options.extrapolation = ctx.floatAttr("extrapolation_value", 0);
+  if (options.mode != "nearest" && options.mode != "linear" &&
+      options.mode != "cubic")
+    return ctx.emitError() << "attribute 'mode' = '" << options.mode
+                           << "' is not supported",
+           failure();
+  if (options.mode == "nearest" && options.antialias)
+    return ctx.emitError() << "antialias is not defined for mode 'nearest'",
+           failure();
+  StringRef nearest = options.nearestMode;
+  if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+      nearest != "floor" && nearest != "ceil")
+    return ctx.emitError() << "attribute 'nearest_mode' = '" << nearest
+                           << "' is not supported",
+           failure();
+
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  int64_t rank = shape.size();
+  SmallVector<int64_t> axes = ctx.intsAttr("axes");
+  if (axes.empty())
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  for (int64_t &axis : axes) {
+    std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
+    if (!normalized)
+      return ctx.emitError() << "axis " << axis << " is out of range [" << -rank
+                             << ", " << rank - 1 << "]",
+             failure();
+    axis = *normalized;
+  }
+  int64_t count = axes.size();
+
+  std::optional<SmallVector<double>> scalesIn, sizesIn, roiIn;
+  auto known =
+      [&](size_t i, StringRef what,
+          std::optional<SmallVector<double>> &values) -> LogicalResult {
+    if (!ctx.input(i))
+      return success();
+    values = DlgEmitter::constantFloats(ctx.input(i));
+    if (!values)
+      return ctx.emitError() << "expects constant '" << what << "'", failure();
+    if (values->empty())
+      values.reset();
+    return success();
+  };
+  if (failed(known(1, "roi", roiIn)) || failed(known(2, "scales", scalesIn)) ||
+      failed(known(3, "sizes", sizesIn)))
+    return failure();
+  if (!scalesIn == !sizesIn)
+    return ctx.emitError() << "expects exactly one of 'scales' and 'sizes'",
+           failure();
+  SmallVector<double> scales(rank, 1.0);
+  SmallVector<int64_t> sizes(shape);
+  SmallVector<double> roi;
+  if (roiIn) {
+    if ((int64_t)roiIn->size() != 2 * count)
+      return ctx.emitError() << "expects " << 2 * count << " roi values",
+             failure();
+    roi.assign(rank, 0.0);
+    roi.append(rank, 1.0);
+    for (int64_t i = 0; i < count; ++i) {
+      roi[axes[i]] = (*roiIn)[i];
+      roi[axes[i] + rank] = (*roiIn)[count + i];
+    }
+  }
+  if (scalesIn) {
+    if ((int64_t)scalesIn->size() != count)
+      return ctx.emitError() << "expects " << count << " scales but got "
+                             << scalesIn->size(),
+             failure();
+    for (int64_t i = 0; i < count; ++i) {
+      if ((*scalesIn)[i] <= 0)
+        return ctx.emitError() << "expects positive scales", failure();
+      scales[axes[i]] = (*scalesIn)[i];
+      sizes[axes[i]] = static_cast<int64_t>((*scalesIn)[i] * shape[axes[i]]);
+    }
+  } else {
+    if ((int64_t)sizesIn->size() != count)
+      return ctx.emitError()
+                 << "expects " << count << " sizes but got " << sizesIn->size(),
+             failure();
+    for (int64_t i = 0; i < count; ++i) {
+      sizes[axes[i]] = static_cast<int64_t>((*sizesIn)[i]);
+      scales[axes[i]] = (*sizesIn)[i] / shape[axes[i]];
+    }
+    std::string policy = ctx.stringAttr("keep_aspect_ratio_policy", "stretch");
+    if (policy == "not_larger" || policy == "not_smaller") {
+      double scale = scales[axes[0]];
+      for (int64_t axis : axes)
+        scale = policy == "not_larger" ? std::min(scale, scales[axis])
+                                       : std::max(scale, scales[axis]);
+      for (int64_t axis : axes) {
+        scales[axis] = scale;
+        sizes[axis] = static_cast<int64_t>(scale * shape[axis] + 0.5);
+      }
+    } else if (policy != "stretch") {
+      return ctx.emitError() << "attribute 'keep_aspect_ratio_policy' = '"
+                             << policy << "' is not supported",
+             failure();
+    }
+  }
+  if (options.coordinates == "tf_crop_and_resize" && roi.empty())
+    return ctx.emitError() << "tf_crop_and_resize needs a constant 'roi'",
+           failure();
+  return emitResize(ctx, options, x, scales, sizes, roi, results);
+}
+
+LogicalResult upsample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  SmallVector<double> scales;
+  if (ctx.opset < 9) {
+    // Upsample-7 carries the scales as a float list attribute.
+    if (const ::onnx::AttributeProto *attr = ctx.attribute("scales"))
+      scales.assign(attr->floats().begin(), attr->floats().end());
+  } else {
+    std::optional<SmallVector<double>> values =
+        DlgEmitter::constantFloats(ctx.input(1));
+    if (!values)
+      return ctx.emitError() << "expects constant 'scales'", failure();
+    scales = *values;
+  }
+  return resizeByScales(ctx, ctx.input(0), scales,
+                        ctx.stringAttr("mode", "nearest"), results);
+}
+
+} // namespace dlc::onnx
