@@ -146,8 +146,9 @@ template <typename OpTy> Handler pool() {
       attrs.push_back(ctx.named("p", b.getI64IntegerAttr(p)));
     }
     // Max pooling compares, so it needs the sign of integer inputs.
-    SmallVector<NamedAttribute> poolAttrs =
-        isAverage ? attrs : ctx.withSign(ctx.input(0), attrs);
+    SmallVector<NamedAttribute> poolAttrs = attrs;
+    if constexpr (std::is_same_v<OpTy, dlg::MaxPoolOp>)
+      poolAttrs = ctx.withSign(ctx.input(0), attrs);
     if (failed(
             pushResult(ctx.create<OpTy>({ctx.input(0)}, poolAttrs), results)))
       return failure();
