@@ -160,8 +160,18 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
       result = c.create<dlg::LogOp>({sum(x)});
       break;
     case ReduceKind::LogSumExp: {
-      // log(sum(exp(x - max))) + max, stable for large x.
+      // log(sum(exp(x - max))) + max, stable for large x. The max is
+      // clamped to finite values so that all -inf (or empty) slices give
+      // -inf and +inf gives +inf rather than inf - inf = NaN.
       Value max = c.reduce<dlg::ReduceMaxOp>(x, *axes);
+      if (auto floatType =
+              dyn_cast<FloatType>(getElementTypeOrSelf(x.getType()))) {
+        double largest = APFloat::getLargest(floatType.getFloatSemantics())
+                             .convertToDouble();
+        max = c.create<dlg::ClipOp>(
+            {max}, {ctx.named("min", ctx.builder.getF64FloatAttr(-largest)),
+                    ctx.named("max", ctx.builder.getF64FloatAttr(largest))});
+      }
       Value shifted = c.create<dlg::ExpOp>({c.create<dlg::SubOp>({x, max})});
       Value logSum =
           c.create<dlg::LogOp>({c.reduce<dlg::ReduceSumOp>(shifted, *axes)});
