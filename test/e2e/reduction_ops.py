@@ -75,6 +75,11 @@ CASES = {
          N("ReduceProd", ["x"], ["p"], keepdims=0)],
         {"x": np.array([[2, -3], [4, 1]], np.int32)},
         {"mn": (np.int32, [1, 2]), "p": (np.int32, [])}, opset=13),
+    "reduce_l2_int_truncates": case(
+        [N("ReduceL2", ["x"], ["y"], axes=[1], keepdims=0)],
+        {"x": np.array([[3, 4, 1], [-2, 2, 2]], np.int32)},
+        {"y": (np.int32, [2])}, opset=13,
+        expected=[np.array([5, 3], np.int32)]),
     "reduce_noop_keeps_elementwise_part": case(
         [N("ReduceL1", ["x", "a"], ["y"], noop_with_empty_axes=1)],
         {"x": x3}, shape3, inits=[("a", np.zeros(0, np.int64))], opset=18),

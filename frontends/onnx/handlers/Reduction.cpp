@@ -136,6 +136,14 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
     bool keepDims = ctx.intAttr("keepdims", 1);
     Composer c(ctx);
     Value x = ctx.input(0);
+    // L2, LogSum and LogSumExp of integers are computed in f64 and
+    // truncated back, as ONNX's reference does.
+    Type elementType = getElementTypeOrSelf(x.getType());
+    bool viaFloat = !isa<FloatType>(elementType) &&
+                    (kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
+                     kind == ReduceKind::LogSumExp);
+    if (viaFloat)
+      x = c.cast(x, ctx.builder.getF64Type());
     auto sum = [&](Value v) {
       return c.reduce<dlg::ReduceSumOp>(v, *axes, keepDims);
     };
@@ -191,6 +199,8 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
       break;
     }
     }
+    if (viaFloat)
+      result = c.cast(result, elementType);
     return c.finish({result}, results);
   };
 }
