@@ -376,8 +376,12 @@ LogicalResult instanceNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
            failure();
   Composer c(ctx);
   SmallVector<int64_t> spatial = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  // Statistics of narrow floats are taken in f32, as for LayerNorm.
+  Type elementType = tensorType(x).getElementType();
   Value normalized =
-      standardize(c, x, spatial, ctx.floatAttr("epsilon", 1e-5f));
+      c.cast(standardize(c, c.cast(x, statsType(ctx, elementType)), spatial,
+                         ctx.floatAttr("epsilon", 1e-5f)),
+             elementType);
   Value scaled =
       c.create<dlg::MulOp>({normalized, channelParam(c, ctx.input(1), rank)});
   return c.finish(
