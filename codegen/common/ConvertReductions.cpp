@@ -262,6 +262,59 @@ AxisSlice axisSlice(OpBuilder &b, ArrayRef<int64_t> shape, int64_t axis,
   return slice;
 }
 
+/// The permutation that moves `axis` last, or an empty one when the dims
+/// after `axis` are all 1. Scans and top-k slice at a loop-dependent position
+/// along `axis`; with `axis` innermost that offset needs no multiplication,
+/// which keeps the strided-metadata expansion free of affine.apply ops.
+SmallVector<int64_t> axisLastPermutation(ArrayRef<int64_t> shape,
+                                         int64_t axis) {
+  if (llvm::all_of(shape.drop_front(axis + 1),
+                   [](int64_t d) { return d == 1; }))
+    return {};
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  return perm;
+}
+
+/// `input` transposed by `perm` (result dim i is input dim perm[i]), or by
+/// its inverse; `input` itself for an empty `perm`.
+Value permute(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> perm,
+              bool inverse) {
+  if (perm.empty())
+    return input;
+  SmallVector<int64_t> order(perm);
+  if (inverse)
+    for (auto [i, p] : llvm::enumerate(perm))
+      order[p] = i;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : order)
+    shape.push_back(type.getDimSize(p));
+  Value init = emptyTensor(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, input, init, order)->getResult(0);
+}
+
+/// acc op= x elementwise, written into `acc` (same shapes).
+Value combineInPlace(OpBuilder &b, Location loc, Value x, Value acc,
+                     bool isProduct) {
+  auto type = cast<RankedTensorType>(acc.getType());
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, x, acc, ArrayRef<AffineMap>{identity, identity},
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l,
+                                       isProduct ? mulCombiner(nb, l, args)
+                                                 : addCombiner(nb, l, args));
+             })
+      .getResult(0);
+}
+
 template <typename OpTy, bool IsProduct>
 struct ScanPattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -269,9 +322,14 @@ struct ScanPattern : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    Type elementType = type.getElementType();
-    int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
+    auto opType = cast<RankedTensorType>(op.getType());
+    Type elementType = opType.getElementType();
+    int64_t axis = *dlg::normalizeAxis(op.getAxis(), opType.getRank());
+    SmallVector<int64_t> perm = axisLastPermutation(opType.getShape(), axis);
+    Value input = permute(rewriter, loc, adaptor.getInput(), perm, false);
+    auto type = cast<RankedTensorType>(input.getType());
+    if (!perm.empty())
+      axis = type.getRank() - 1;
     int64_t length = type.getDimSize(axis);
     SmallVector<int64_t> sliceShape(type.getShape());
     sliceShape[axis] = 1;
@@ -286,7 +344,6 @@ struct ScanPattern : OpConversionPattern<OpTy> {
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value upper = arith::ConstantIndexOp::create(rewriter, loc, length);
-    Value input = adaptor.getInput();
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
     auto loop = scf::ForOp::create(
         rewriter, loc, zero, upper, step, ValueRange{acc, out},
@@ -299,16 +356,23 @@ struct ScanPattern : OpConversionPattern<OpTy> {
           Value x = tensor::ExtractSliceOp::create(b, l, sliceType, input,
                                                    slice.offsets, slice.sizes,
                                                    slice.strides);
-          Value next = buildElementwise(b, l, sliceType, {x, iterArgs[0]},
-                                        IsProduct ? ScalarBuilder(mulCombiner)
-                                                  : ScalarBuilder(addCombiner));
-          Value stored = exclusive ? iterArgs[0] : next;
-          Value updated = tensor::InsertSliceOp::create(
-              b, l, stored, iterArgs[1], slice.offsets, slice.sizes,
-              slice.strides);
+          // The running value is updated in place (outs = the iter_arg), so
+          // bufferization keeps one buffer across iterations; the exclusive
+          // scan stores it before the update.
+          Value out = iterArgs[1];
+          if (exclusive)
+            out = tensor::InsertSliceOp::create(b, l, iterArgs[0], out,
+                                                slice.offsets, slice.sizes,
+                                                slice.strides);
+          Value next = combineInPlace(b, l, x, iterArgs[0], IsProduct);
+          if (!exclusive)
+            out = tensor::InsertSliceOp::create(b, l, next, out, slice.offsets,
+                                                slice.sizes, slice.strides);
+          Value updated = out;
           scf::YieldOp::create(b, l, ValueRange{next, updated});
         });
-    rewriter.replaceOp(op, loop.getResult(1));
+    rewriter.replaceOp(
+        op, permute(rewriter, loc, loop.getResult(1), perm, /*inverse=*/true));
     return success();
   }
 };
@@ -321,12 +385,19 @@ struct TopKPattern : OpConversionPattern<dlg::TopKOp> {
   matchAndRewrite(dlg::TopKOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getInput().getType());
-    auto valuesType = cast<RankedTensorType>(op.getValues().getType());
-    auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
-    int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    int64_t axis = *dlg::normalizeAxis(op.getAxis(), inputType.getRank());
+    SmallVector<int64_t> perm = axisLastPermutation(inputType.getShape(), axis);
+    Value input = permute(rewriter, loc, adaptor.getInput(), perm, false);
+    auto type = cast<RankedTensorType>(input.getType());
+    if (!perm.empty())
+      axis = type.getRank() - 1;
+    SmallVector<int64_t> resultShape(type.getShape());
+    resultShape[axis] = op.getK();
+    auto valuesType = RankedTensorType::get(resultShape, type.getElementType());
+    auto indicesType =
+        RankedTensorType::get(resultShape, rewriter.getI64Type());
     bool largest = op.getLargest();
-    Value input = adaptor.getInput();
     auto maskType =
         RankedTensorType::get(type.getShape(), rewriter.getI1Type());
     Value mask = filledTensor(
@@ -345,13 +416,31 @@ struct TopKPattern : OpConversionPattern<dlg::TopKOp> {
           auto [best, pos] = buildArgReduction(b, l, input, iterArgs[0], axis,
                                                /*keepDims=*/true, largest,
                                                /*lastIndex=*/false);
-          Value marked = buildWithPosition(
-              b, l, maskType, {iterArgs[0], pos}, axis,
-              [](OpBuilder &nb, Location nl, Value p, ValueRange args) {
-                Value hit = arith::CmpIOp::create(
-                    nb, nl, arith::CmpIPredicate::eq, p, args[1]);
-                return Value(arith::OrIOp::create(nb, nl, args[0], hit));
-              });
+          // Marks the taken positions in place, as for the scans.
+          AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+          SmallVector<utils::IteratorType> iterators(
+              type.getRank(), utils::IteratorType::parallel);
+          Value marked =
+              linalg::GenericOp::create(
+                  b, l, maskType, pos, iterArgs[0],
+                  ArrayRef<AffineMap>{
+                      broadcastMap(
+                          b.getContext(),
+                          cast<RankedTensorType>(pos.getType()).getShape(),
+                          type.getShape()),
+                      identity},
+                  iterators,
+                  [&](OpBuilder &nb, Location nl, ValueRange args) {
+                    Value p = arith::IndexCastOp::create(
+                        nb, nl, nb.getI64Type(),
+                        linalg::IndexOp::create(nb, nl, axis));
+                    Value hit = arith::CmpIOp::create(
+                        nb, nl, arith::CmpIPredicate::eq, p, args[0]);
+                    linalg::YieldOp::create(
+                        nb, nl,
+                        Value(arith::OrIOp::create(nb, nl, args[1], hit)));
+                  })
+                  .getResult(0);
           AxisSlice slice = axisSlice(b, valuesType.getShape(), axis, iv);
           Value newValues = tensor::InsertSliceOp::create(
               b, l, best, iterArgs[1], slice.offsets, slice.sizes,
@@ -361,7 +450,9 @@ struct TopKPattern : OpConversionPattern<dlg::TopKOp> {
               slice.strides);
           scf::YieldOp::create(b, l, ValueRange{marked, newValues, newIndices});
         });
-    rewriter.replaceOp(op, ValueRange{loop.getResult(1), loop.getResult(2)});
+    rewriter.replaceOp(
+        op, ValueRange{permute(rewriter, loc, loop.getResult(1), perm, true),
+                       permute(rewriter, loc, loop.getResult(2), perm, true)});
     return success();
   }
 };

@@ -328,7 +328,8 @@ void registerNeuralNetHandlers(OpRegistry &registry) {
   registry.add("", "Gemm", {7, 9, 11, 13}, gemm);
   registry.add("", "Conv", {1, 11, 22}, conv);
   registry.add("", "MaxPool", {1, 8, 10, 11, 12, 22}, pool<dlg::MaxPoolOp>());
-  registry.add("", "AveragePool", {7, 10, 11, 19, 22}, pool<dlg::AvgPoolOp>());
+  registry.add("", "AveragePool", {1, 7, 10, 11, 19, 22},
+               pool<dlg::AvgPoolOp>());
   registry.add("", "LpPool", {1, 2, 11, 18, 22}, pool<dlg::LpPoolOp>());
   registry.add("", "GlobalMaxPool", {1, 22}, globalMaxPool);
   registry.add("", "GlobalLpPool", {1, 2, 22}, globalLpPool);

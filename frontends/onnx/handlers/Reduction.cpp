@@ -136,6 +136,14 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
     bool keepDims = ctx.intAttr("keepdims", 1);
     Composer c(ctx);
     Value x = ctx.input(0);
+    // L2, LogSum and LogSumExp of integers are computed in f64 and
+    // truncated back, as ONNX's reference does.
+    Type elementType = getElementTypeOrSelf(x.getType());
+    bool viaFloat = !isa<FloatType>(elementType) &&
+                    (kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
+                     kind == ReduceKind::LogSumExp);
+    if (viaFloat)
+      x = c.cast(x, ctx.builder.getF64Type());
     auto sum = [&](Value v) {
       return c.reduce<dlg::ReduceSumOp>(v, *axes, keepDims);
     };
@@ -160,8 +168,18 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
       result = c.create<dlg::LogOp>({sum(x)});
       break;
     case ReduceKind::LogSumExp: {
-      // log(sum(exp(x - max))) + max, stable for large x.
+      // log(sum(exp(x - max))) + max, stable for large x. The max is
+      // clamped to finite values so that all -inf (or empty) slices give
+      // -inf and +inf gives +inf rather than inf - inf = NaN.
       Value max = c.reduce<dlg::ReduceMaxOp>(x, *axes);
+      if (auto floatType =
+              dyn_cast<FloatType>(getElementTypeOrSelf(x.getType()))) {
+        double largest = APFloat::getLargest(floatType.getFloatSemantics())
+                             .convertToDouble();
+        max = c.create<dlg::ClipOp>(
+            {max}, {ctx.named("min", ctx.builder.getF64FloatAttr(-largest)),
+                    ctx.named("max", ctx.builder.getF64FloatAttr(largest))});
+      }
       Value shifted = c.create<dlg::ExpOp>({c.create<dlg::SubOp>({x, max})});
       Value logSum =
           c.create<dlg::LogOp>({c.reduce<dlg::ReduceSumOp>(shifted, *axes)});
@@ -181,6 +199,8 @@ Handler reduce(ReduceKind kind, int64_t axesInputSince) {
       break;
     }
     }
+    if (viaFloat)
+      result = c.cast(result, elementType);
     return c.finish({result}, results);
   };
 }
@@ -356,8 +376,12 @@ LogicalResult instanceNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
            failure();
   Composer c(ctx);
   SmallVector<int64_t> spatial = llvm::to_vector(llvm::seq<int64_t>(2, rank));
+  // Statistics of narrow floats are taken in f32, as for LayerNorm.
+  Type elementType = tensorType(x).getElementType();
   Value normalized =
-      standardize(c, x, spatial, ctx.floatAttr("epsilon", 1e-5f));
+      c.cast(standardize(c, c.cast(x, statsType(ctx, elementType)), spatial,
+                         ctx.floatAttr("epsilon", 1e-5f)),
+             elementType);
   Value scaled =
       c.create<dlg::MulOp>({normalized, channelParam(c, ctx.input(1), rank)});
   return c.finish(

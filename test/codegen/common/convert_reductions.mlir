@@ -65,18 +65,18 @@ func.func @arg_min(%x: tensor<2x8xf32>) -> tensor<8xi64> {
 
 // -----
 
-// Tests that an exclusive reverse cum_sum walks the axis backwards and
-// stores the running sum from before each step.
+// Tests that an exclusive reverse cum_sum walks the axis backwards, stores
+// the running sum from before each step and updates it in place.
 // CHECK-LABEL: func.func @cum_sum
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x8xf32>
 func.func @cum_sum(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   // CHECK: %[[R:.+]]:2 = scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}, %[[OUT:.+]] = %{{.+}}) -> (tensor<2x1xf32>, tensor<2x8xf32>)
   // CHECK: %[[POS:.+]] = arith.subi %{{.+}}, %[[I]] : index
   // CHECK: %[[SLICE:.+]] = tensor.extract_slice %[[X]][0, %[[POS]]] [2, 1] [1, 1]
-  // CHECK: %[[NEXT:.+]] = linalg.generic
-  // CHECK-SAME: ins(%[[SLICE]], %[[ACC]] : tensor<2x1xf32>, tensor<2x1xf32>)
-  // CHECK: arith.addf
   // CHECK: %[[STORED:.+]] = tensor.insert_slice %[[ACC]] into %[[OUT]][0, %[[POS]]] [2, 1] [1, 1]
+  // CHECK: %[[NEXT:.+]] = linalg.generic
+  // CHECK-SAME: ins(%[[SLICE]] : tensor<2x1xf32>) outs(%[[ACC]] : tensor<2x1xf32>)
+  // CHECK: arith.addf
   // CHECK: scf.yield %[[NEXT]], %[[STORED]]
   // CHECK: return %[[R]]#1
   %0 = dlg.cum_sum %x {axis = 1 : i64, exclusive = true, reverse = true} : tensor<2x8xf32>
@@ -97,6 +97,22 @@ func.func @cum_prod(%x: tensor<4xi32>) -> tensor<4xi32> {
 
 // -----
 
+// Tests that a scan along a middle axis runs on a transposed copy with the
+// axis innermost and transposes the result back.
+// CHECK-LABEL: func.func @cum_sum_middle
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x5x3xf32>
+func.func @cum_sum_middle(%x: tensor<2x5x3xf32>) -> tensor<2x5x3xf32> {
+  // CHECK: %[[T:.+]] = linalg.transpose ins(%[[X]] : tensor<2x5x3xf32>) outs(%{{.+}} : tensor<2x3x5xf32>) permutation = [0, 2, 1]
+  // CHECK: %[[R:.+]]:2 = scf.for
+  // CHECK: tensor.extract_slice %[[T]][0, 0, %{{.+}}] [2, 3, 1] [1, 1, 1]
+  // CHECK: %[[B:.+]] = linalg.transpose ins(%[[R]]#1 : tensor<2x3x5xf32>) outs(%{{.+}} : tensor<2x5x3xf32>) permutation = [0, 2, 1]
+  // CHECK: return %[[B]]
+  %0 = dlg.cum_sum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<2x5x3xf32>
+  return %0 : tensor<2x5x3xf32>
+}
+
+// -----
+
 // Tests that top_k runs k rounds of a masked arg-reduction, marks the
 // position it took and inserts value and position at the round's index.
 // CHECK-LABEL: func.func @top_k
@@ -108,7 +124,7 @@ func.func @top_k(%x: tensor<2x8xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>) {
   // CHECK-SAME: ins(%[[X]], %[[MASK]] : tensor<2x8xf32>, tensor<2x8xi1>)
   // CHECK: arith.cmpf ogt
   // CHECK: %[[MARKED:.+]] = linalg.generic
-  // CHECK-SAME: ins(%[[MASK]], %[[BEST]]#1 : tensor<2x8xi1>, tensor<2x1xi64>)
+  // CHECK-SAME: ins(%[[BEST]]#1 : tensor<2x1xi64>) outs(%[[MASK]] : tensor<2x8xi1>)
   // CHECK: %[[V:.+]] = tensor.insert_slice %[[BEST]]#0 into %[[VALS]][0, %[[I]]] [2, 1] [1, 1]
   // CHECK: %[[P:.+]] = tensor.insert_slice %[[BEST]]#1 into %[[IDXS]][0, %[[I]]] [2, 1] [1, 1]
   // CHECK: scf.yield %[[MARKED]], %[[V]], %[[P]]
