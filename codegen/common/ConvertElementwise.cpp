@@ -425,6 +425,77 @@ Value decodeSmallFloat(OpBuilder &b, Location loc, Value bits,
   return result;
 }
 
+/// f32 -> bf16 rounding to nearest even on the bits: LLVM would call
+/// compiler-rt's __truncsfbf2, which dlc's models do not link.
+Value truncToBF16(OpBuilder &b, Location loc, Value x) {
+  Type i32 = b.getI32Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value odd = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(16)), cst(1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, bits, arith::AddIOp::create(b, loc, cst(0x7FFF), odd));
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value result = arith::SelectOp::create(
+      b, loc, isNan, cst(0x7FC00000),
+      arith::ShLIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, rounded, cst(16)), cst(16)));
+  Value high = arith::ShRUIOp::create(b, loc, result, cst(16));
+  return arith::BitcastOp::create(
+      b, loc, b.getBF16Type(),
+      arith::TruncIOp::create(b, loc, b.getI16Type(), high));
+}
+
+/// f32 -> f8E8M0FNU (a bare exponent), rounding up as ONNX Cast's default
+/// round_mode does; the sign is dropped, inf and NaN become NaN (0xFF).
+Value encodeE8M0(OpBuilder &b, Location loc, Value x, bool saturate) {
+  Type i32 = b.getI32Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value exponent = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(23)), cst(0xFF));
+  Value hasFraction = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(b, loc, bits, cst(0x7FFFFF)), cst(0));
+  Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          exponent, cst(0xFF));
+  Value roundUp = hasFraction;
+  if (saturate)
+    roundUp = arith::AndIOp::create(
+        b, loc, roundUp,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, exponent,
+                              cst(0xFE)));
+  Value bumped = arith::AddIOp::create(
+      b, loc, exponent, arith::ExtUIOp::create(b, loc, i32, roundUp));
+  Value result = arith::SelectOp::create(b, loc, isSpecial, cst(0xFF), bumped);
+  return arith::BitcastOp::create(
+      b, loc, b.getType<Float8E8M0FNUType>(),
+      arith::TruncIOp::create(b, loc, b.getI8Type(), result));
+}
+
+/// f8E8M0FNU -> f32: 2^(e - 127); 0xFF is NaN.
+Value decodeE8M0(OpBuilder &b, Location loc, Value x) {
+  Type i32 = b.getI32Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value e = arith::ExtUIOp::create(
+      b, loc, i32, arith::BitcastOp::create(b, loc, b.getI8Type(), x));
+  Value bits = arith::ShLIOp::create(b, loc, e, cst(23));
+  // e = 0 is 2^-127, an f32 subnormal; 0xFF is NaN.
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, cst(0));
+  bits = arith::SelectOp::create(b, loc, isZero, cst(0x00400000), bits);
+  Value isNan =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, cst(0xFF));
+  bits = arith::SelectOp::create(b, loc, isNan, cst(0x7FC00000), bits);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+}
+
 struct CastPattern : ElementwisePattern<dlg::CastOp> {
   using ElementwisePattern::ElementwisePattern;
   Value scalar(dlg::CastOp op, OpBuilder &b, Location loc,
@@ -438,6 +509,11 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
     bool toU = op.getToUnsigned();
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
     // float8/float4 go through f32, which holds all of them exactly.
+    if (isa<Float8E8M0FNUType>(from))
+      return scalar(op, b, loc, decodeE8M0(b, loc, x), f32, to, fromU, toU);
+    if (isa<Float8E8M0FNUType>(to))
+      return encodeE8M0(b, loc, scalar(op, b, loc, x, from, f32, fromU, false),
+                        op.getSaturate());
     if (std::optional<SmallFloat> format = smallFloat(from)) {
       Value bits = arith::BitcastOp::create(
           b, loc, b.getIntegerType(format->width()), x);
@@ -470,7 +546,8 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
       Value wide = arith::FPToSIOp::create(b, loc, b.getI64Type(), x);
       return arith::TruncIOp::create(b, loc, to, wide);
     }
-    if (toFloat && !fromFloat && from.getIntOrFloatBitWidth() < 8) {
+    if (toFloat && !fromFloat && !from.isInteger(1) &&
+        from.getIntOrFloatBitWidth() < 8) {
       x = fromU ? Value(arith::ExtUIOp::create(b, loc, i32, x))
                 : Value(arith::ExtSIOp::create(b, loc, i32, x));
       from = i32;
@@ -482,8 +559,17 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
                                      zero);
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
     }
+    if (fromFloat && to.isBF16()) {
+      Type f32 = b.getF32Type();
+      Value wide = fromFloat.getWidth() < 32
+                       ? Value(arith::ExtFOp::create(b, loc, f32, x))
+                   : fromFloat.getWidth() > 32
+                       ? Value(arith::TruncFOp::create(b, loc, f32, x))
+                       : x;
+      return truncToBF16(b, loc, wide);
+    }
     if (fromFloat && toFloat && fromFloat.getWidth() == toFloat.getWidth()) {
-      // f16 <-> bf16: no direct conversion; f32 holds both exactly.
+      // bf16 -> f16: no direct conversion; f32 holds both exactly.
       Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
       return arith::TruncFOp::create(b, loc, to, wide);
     }
