@@ -382,11 +382,11 @@ LogicalResult dynamicQuantizeLinear(NodeContext &ctx,
   if (failed(range) || failed(qrange) || failed(one))
     return failure();
   // An all-zero input (range 0) gets scale 1/255, as in the reference.
-  FailureOr<Value> rangeIsZero = ctx.castTo(*range, b.getI1Type());
-  if (failed(rangeIsZero))
+  FailureOr<Value> rangeIsNonZero = ctx.castTo(*range, b.getI1Type());
+  if (failed(rangeIsNonZero))
     return failure();
   FailureOr<Value> chosen =
-      ctx.create<dlg::WhereOp>({*rangeIsZero, *range, *one});
+      ctx.create<dlg::WhereOp>({*rangeIsNonZero, *range, *one});
   if (failed(chosen))
     return failure();
   FailureOr<Value> scale = ctx.create<dlg::DivOp>({*chosen, *qrange});
