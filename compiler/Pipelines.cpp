@@ -6,7 +6,6 @@
 #include "passes/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
-#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -103,10 +102,6 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  // f32 -> bf16 truncation would call compiler-rt's __truncsfbf2, which the
-  // runtime does not link: expand bf16 conversions to integer arithmetic.
-  pm.addPass(arith::createArithExpandOpsPass(
-      arith::ArithExpandOpsPassOptions{/*includeBf16=*/true}));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   ConvertFuncToLLVMPassOptions funcToLLVM;

@@ -1,6 +1,7 @@
 //===- ConvertElementwise.cpp - dlg elementwise ops -> linalg.generic -----===//
 
 #include "codegen/common/LoweringUtils.h"
+#include "codegen/common/SoftFloat.h"
 #include "dialects/dlg/IR/DlgOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -252,179 +253,6 @@ struct WherePattern : ElementwisePattern<dlg::WhereOp> {
   }
 };
 
-/// A float8 or float4 format. LLVM has no such types, so conversions are
-/// done here on the bits (round to nearest even, as ml_dtypes and ONNX do).
-struct SmallFloat {
-  enum Kind { IEEE, FN, FNUZ, Finite } kind;
-  unsigned exp, man;
-  int bias;
-
-  unsigned width() const { return 1 + exp + man; }
-  int64_t maxBits() const {
-    switch (kind) {
-    case IEEE: // all-ones exponent is inf/NaN
-      return (((1 << exp) - 2) << man) | ((1 << man) - 1);
-    case FN: // only S.1111.111 is NaN
-      return (1 << (exp + man)) - 2;
-    default:
-      return (1 << (exp + man)) - 1;
-    }
-  }
-  int64_t nanBits() const {
-    switch (kind) {
-    case IEEE:
-      return (((1 << exp) - 1) << man) | (1 << (man - 1));
-    case FN:
-      return (1 << (exp + man)) - 1;
-    default: // FNUZ: negative zero; float4 (no NaN): -0 as ml_dtypes does
-      return 1 << (exp + man);
-    }
-  }
-};
-
-std::optional<SmallFloat> smallFloat(Type type) {
-  if (isa<Float8E4M3FNType>(type))
-    return SmallFloat{SmallFloat::FN, 4, 3, 7};
-  if (isa<Float8E4M3FNUZType>(type))
-    return SmallFloat{SmallFloat::FNUZ, 4, 3, 8};
-  if (isa<Float8E5M2Type>(type))
-    return SmallFloat{SmallFloat::IEEE, 5, 2, 15};
-  if (isa<Float8E5M2FNUZType>(type))
-    return SmallFloat{SmallFloat::FNUZ, 5, 2, 16};
-  if (isa<Float4E2M1FNType>(type))
-    return SmallFloat{SmallFloat::Finite, 2, 1, 1};
-  return std::nullopt;
-}
-
-/// Encodes an f32 as `format` (bits in an i32). Out-of-range values
-/// saturate to the largest finite value when `saturate` (always for float4),
-/// else become inf (IEEE-like formats) or NaN.
-Value encodeSmallFloat(OpBuilder &b, Location loc, Value x,
-                       const SmallFloat &format, bool saturate) {
-  Type i32 = b.getI32Type(), f32 = b.getF32Type();
-  auto cst = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  };
-  auto fcst = [&](double v) { return scalarConstant(b, loc, f32, v); };
-  Value bits = arith::BitcastOp::create(b, loc, i32, x);
-  Value sign = arith::ShRUIOp::create(b, loc, bits, cst(31));
-  Value abs = arith::AndIOp::create(b, loc, bits, cst(0x7FFFFFFF));
-  Value absF = arith::BitcastOp::create(b, loc, f32, abs);
-  // Normal results: round the mantissa in place; a carry bumps the exponent.
-  int64_t shift = 23 - format.man;
-  Value odd = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, abs, cst(shift)), cst(1));
-  Value roundBias =
-      arith::AddIOp::create(b, loc, cst((int64_t(1) << (shift - 1)) - 1), odd);
-  Value normal = arith::SubIOp::create(
-      b, loc,
-      arith::ShRUIOp::create(
-          b, loc, arith::AddIOp::create(b, loc, abs, roundBias), cst(shift)),
-      cst(int64_t(127 - format.bias) << format.man));
-  // Subnormal results: |x| in units of the smallest subnormal, rounded to
-  // even by adding and subtracting 1.5 * 2^23.
-  Value scaled = arith::MulFOp::create(
-      b, loc, absF, fcst(std::ldexp(1.0, format.man + format.bias - 1)));
-  Value magic = fcst(1.5 * std::ldexp(1.0, 23));
-  Value rounded = arith::SubFOp::create(
-      b, loc, arith::AddFOp::create(b, loc, scaled, magic), magic);
-  Value subnormal = arith::FPToSIOp::create(b, loc, i32, rounded);
-  Value isSubnormal =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, absF,
-                            fcst(std::ldexp(1.0, 1 - format.bias)));
-  Value magnitude =
-      arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
-  int64_t overflowBits = format.maxBits();
-  if (!saturate && format.kind != SmallFloat::Finite)
-    overflowBits = format.kind == SmallFloat::IEEE
-                       ? ((int64_t(1) << format.exp) - 1) << format.man
-                       : format.nanBits();
-  Value overflow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                         magnitude, cst(format.maxBits()));
-  magnitude =
-      arith::SelectOp::create(b, loc, overflow, cst(overflowBits), magnitude);
-  Value signBit =
-      arith::ShLIOp::create(b, loc, sign, cst(format.exp + format.man));
-  Value result = arith::OrIOp::create(b, loc, magnitude, signBit);
-  if (format.kind == SmallFloat::FNUZ) {
-    // No negative zero; NaN (from overflow) keeps its 0x80 encoding.
-    Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                         magnitude, cst(0));
-    result = arith::SelectOp::create(b, loc, isZero, cst(0), result);
-    Value isNanBits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                            magnitude, cst(format.nanBits()));
-    result = arith::SelectOp::create(b, loc, isNanBits, cst(format.nanBits()),
-                                     result);
-  }
-  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
-  return arith::SelectOp::create(b, loc, isNan, cst(format.nanBits()), result);
-}
-
-/// Decodes `format` bits (in an i32) to an f32, exactly.
-Value decodeSmallFloat(OpBuilder &b, Location loc, Value bits,
-                       const SmallFloat &format) {
-  Type f32 = b.getF32Type();
-  auto cst = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  };
-  auto fcst = [&](double v) { return scalarConstant(b, loc, f32, v); };
-  unsigned e = format.exp, m = format.man;
-  Value sign = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(e + m)), cst(1));
-  Value expo = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, cst(m)), cst((1 << e) - 1));
-  Value man = arith::AndIOp::create(b, loc, bits, cst((1 << m) - 1));
-  Value normalBits = arith::OrIOp::create(
-      b, loc,
-      arith::OrIOp::create(
-          b, loc, arith::ShLIOp::create(b, loc, sign, cst(31)),
-          arith::ShLIOp::create(
-              b, loc,
-              arith::AddIOp::create(b, loc, expo, cst(127 - format.bias)),
-              cst(23))),
-      arith::ShLIOp::create(b, loc, man, cst(23 - m)));
-  Value normal = arith::BitcastOp::create(b, loc, f32, normalBits);
-  Value isNegative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, cst(0));
-  Value subMagnitude =
-      arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, man),
-                            fcst(std::ldexp(1.0, 1 - format.bias - int(m))));
-  Value subnormal = arith::SelectOp::create(
-      b, loc, isNegative, arith::NegFOp::create(b, loc, subMagnitude),
-      subMagnitude);
-  Value isSubnormal =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, expo, cst(0));
-  Value result =
-      arith::SelectOp::create(b, loc, isSubnormal, subnormal, normal);
-  Value nan = fcst(std::nan(""));
-  switch (format.kind) {
-  case SmallFloat::IEEE: {
-    Value isSpecial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                            expo, cst((1 << e) - 1));
-    Value isInf =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, man, cst(0));
-    Value inf = arith::SelectOp::create(b, loc, isNegative, fcst(-INFINITY),
-                                        fcst(INFINITY));
-    Value special = arith::SelectOp::create(b, loc, isInf, inf, nan);
-    return arith::SelectOp::create(b, loc, isSpecial, special, result);
-  }
-  case SmallFloat::FN: {
-    Value low = arith::AndIOp::create(b, loc, bits, cst((1 << (e + m)) - 1));
-    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low,
-                                        cst(format.nanBits()));
-    return arith::SelectOp::create(b, loc, isNan, nan, result);
-  }
-  case SmallFloat::FNUZ: {
-    Value isNan = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bits,
-                                        cst(format.nanBits()));
-    return arith::SelectOp::create(b, loc, isNan, nan, result);
-  }
-  case SmallFloat::Finite:
-    return result;
-  }
-  return result;
-}
-
 struct CastPattern : ElementwisePattern<dlg::CastOp> {
   using ElementwisePattern::ElementwisePattern;
   Value scalar(dlg::CastOp op, OpBuilder &b, Location loc,
@@ -438,6 +266,11 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
     bool toU = op.getToUnsigned();
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
     // float8/float4 go through f32, which holds all of them exactly.
+    if (isa<Float8E8M0FNUType>(from))
+      return scalar(op, b, loc, decodeE8M0(b, loc, x), f32, to, fromU, toU);
+    if (isa<Float8E8M0FNUType>(to))
+      return encodeE8M0(b, loc, scalar(op, b, loc, x, from, f32, fromU, false),
+                        op.getSaturate());
     if (std::optional<SmallFloat> format = smallFloat(from)) {
       Value bits = arith::BitcastOp::create(
           b, loc, b.getIntegerType(format->width()), x);
@@ -470,7 +303,8 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
       Value wide = arith::FPToSIOp::create(b, loc, b.getI64Type(), x);
       return arith::TruncIOp::create(b, loc, to, wide);
     }
-    if (toFloat && !fromFloat && from.getIntOrFloatBitWidth() < 8) {
+    if (toFloat && !fromFloat && !from.isInteger(1) &&
+        from.getIntOrFloatBitWidth() < 8) {
       x = fromU ? Value(arith::ExtUIOp::create(b, loc, i32, x))
                 : Value(arith::ExtSIOp::create(b, loc, i32, x));
       from = i32;
@@ -482,8 +316,17 @@ struct CastPattern : ElementwisePattern<dlg::CastOp> {
                                      zero);
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
     }
+    if (fromFloat && to.isBF16()) {
+      Type f32 = b.getF32Type();
+      Value wide = fromFloat.getWidth() < 32
+                       ? Value(arith::ExtFOp::create(b, loc, f32, x))
+                   : fromFloat.getWidth() > 32
+                       ? Value(arith::TruncFOp::create(b, loc, f32, x))
+                       : x;
+      return truncToBF16(b, loc, wide);
+    }
     if (fromFloat && toFloat && fromFloat.getWidth() == toFloat.getWidth()) {
-      // f16 <-> bf16: no direct conversion; f32 holds both exactly.
+      // bf16 -> f16: no direct conversion; f32 holds both exactly.
       Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
       return arith::TruncFOp::create(b, loc, to, wide);
     }

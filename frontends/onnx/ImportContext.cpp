@@ -182,6 +182,8 @@ Type convertElementType(MLIRContext *ctx, int32_t dataType) {
     return b.getType<Float8E5M2FNUZType>();
   case kFloat4E2M1:
     return b.getType<Float4E2M1FNType>();
+  case kFloat8E8M0:
+    return b.getType<Float8E8M0FNUType>();
   case kInt4:
   case kUint4:
     return b.getIntegerType(4);
@@ -204,7 +206,7 @@ Type convertElementType(MLIRContext *ctx, int32_t dataType) {
 
 Type abiElementType(Type type) {
   if (isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
-          Float8E5M2FNUZType, Float4E2M1FNType>(type))
+          Float8E5M2FNUZType, Float4E2M1FNType, Float8E8M0FNUType>(type))
     return Float32Type::get(type.getContext());
   if (auto intType = dyn_cast<IntegerType>(type))
     if (intType.getWidth() > 1 && intType.getWidth() < 8)

@@ -99,6 +99,11 @@ public:
           return mlir::success();
         })))
       return mlir::failure();
+    // Intermediate values inherit unsignedness like node results do.
+    if (!operands.empty() && isUnsigned(operands[0]) &&
+        mlir::getElementTypeOrSelf(op->getResult(0).getType()) ==
+            mlir::getElementTypeOrSelf(operands[0].getType()))
+      setUnsigned(op->getResult(0), true);
     return op->getResult(0);
   }
 
@@ -122,8 +127,9 @@ public:
   }
 
   // Signedness. dlg tensors are signless (like arith); the importer tracks
-  // which values hold ONNX unsigned integers. A result inherits it from input
-  // 0 when their element types match, unless the handler says otherwise.
+  // which values hold ONNX unsigned integers. A node result inherits it from
+  // the first input of its element type (a value made by create() from
+  // operand 0), unless the handler says otherwise.
 
   /// Whether `value` holds an ONNX unsigned integer type.
   bool isUnsigned(mlir::Value value) const {

@@ -221,16 +221,15 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
     Value result = i < results.size() ? results[i] : Value();
     // A forwarded operand (Identity) keeps its own signedness.
     if (result && !llvm::is_contained(operands, result)) {
-      // Results inherit unsignedness from input 0 when the element types
-      // match (Add, Reshape, Max...), unless the handler decided (Cast).
+      // Results inherit unsignedness from the first input of their element
+      // type (Add, Reshape, Where's x...), unless the handler decided (Cast).
       std::optional<bool> isUnsigned = context.resultUnsigned(i);
-      if (!isUnsigned && operands.empty())
-        isUnsigned = false;
-      if (!isUnsigned)
-        isUnsigned = context.inputIsUnsigned(0) &&
-                     getElementTypeOrSelf(result.getType()) ==
-                         getElementTypeOrSelf(operands[0].getType());
-      context.setUnsigned(result, *isUnsigned);
+      Type elementType = getElementTypeOrSelf(result.getType());
+      for (Value operand : operands)
+        if (!isUnsigned && operand &&
+            getElementTypeOrSelf(operand.getType()) == elementType)
+          isUnsigned = context.isUnsigned(operand);
+      context.setUnsigned(result, isUnsigned.value_or(false));
     }
     if (failed(define(output, result, loc)))
       return failure();

@@ -95,7 +95,8 @@ def graph_inputs(model):
 NARROW_DTYPES = {
     "float8_e4m3fn": np.float32, "float8_e4m3fnuz": np.float32,
     "float8_e5m2": np.float32, "float8_e5m2fnuz": np.float32,
-    "float4_e2m1fn": np.float32, "int4": np.int8, "int2": np.int8,
+    "float4_e2m1fn": np.float32, "float8_e8m0fnu": np.float32,
+    "int4": np.int8, "int2": np.int8,
     "uint4": np.uint8, "uint2": np.uint8,
 }
 

@@ -163,6 +163,12 @@ LogicalResult castTo(NodeContext &ctx, SmallVectorImpl<Value> &results,
     attrs.push_back(ctx.named("to_unsigned", ctx.builder.getUnitAttr()));
   if (!ctx.intAttr("saturate", 1))
     attrs.push_back(ctx.named("saturate", ctx.builder.getBoolAttr(false)));
+  // round_mode (opset 25) only matters for float8e8m0 results.
+  std::string roundMode = ctx.stringAttr("round_mode", "up");
+  if (isa<Float8E8M0FNUType>(type) && roundMode != "up")
+    return ctx.emitError() << "round_mode = '" << roundMode
+                           << "' is not supported (only 'up' is)",
+           failure();
   ctx.setResultUnsigned(0, toUnsigned);
   if (getElementTypeOrSelf(input.getType()) == type &&
       fromUnsigned == toUnsigned) {

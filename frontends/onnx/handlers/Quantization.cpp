@@ -87,6 +87,12 @@ std::optional<QuantType> quantType(NodeContext &ctx, int64_t dataType) {
   }
 }
 
+/// The float8/float4 types QuantizeLinear produces (not float8e8m0).
+bool isQuantFloat(Type type) {
+  return isa<Float8E4M3FNType, Float8E4M3FNUZType, Float8E5M2Type,
+             Float8E5M2FNUZType, Float4E2M1FNType>(type);
+}
+
 /// The quantized type of a value (its element type and tracked signedness).
 std::optional<QuantType> quantTypeOf(NodeContext &ctx, Value value) {
   Type type = getElementTypeOrSelf(value.getType());
@@ -180,7 +186,7 @@ LogicalResult quantizeLinear(NodeContext &ctx,
   if (zeroPoint) {
     q = quantTypeOf(ctx, zeroPoint);
     Type zpType = getElementTypeOrSelf(zeroPoint.getType());
-    if (!q && isa<FloatType>(zpType))
+    if (!q && isQuantFloat(zpType))
       floatOut = zpType;
     else if (!q)
       return ctx.emitError()
@@ -190,7 +196,7 @@ LogicalResult quantizeLinear(NodeContext &ctx,
     int64_t dataType = ctx.intAttr("output_dtype", ::onnx::TensorProto::UINT8);
     q = quantType(ctx, dataType);
     Type type = convertElementType(ctx.builder.getContext(), dataType);
-    if (!q && type && isa<FloatType>(type) && type.getIntOrFloatBitWidth() <= 8)
+    if (!q && type && isQuantFloat(type))
       floatOut = type;
     else if (!q)
       return ctx.emitError() << "output_dtype " << dataTypeName(dataType)
@@ -376,11 +382,11 @@ LogicalResult dynamicQuantizeLinear(NodeContext &ctx,
   if (failed(range) || failed(qrange) || failed(one))
     return failure();
   // An all-zero input (range 0) gets scale 1/255, as in the reference.
-  FailureOr<Value> rangeIsZero = ctx.castTo(*range, b.getI1Type());
-  if (failed(rangeIsZero))
+  FailureOr<Value> rangeIsNonZero = ctx.castTo(*range, b.getI1Type());
+  if (failed(rangeIsNonZero))
     return failure();
   FailureOr<Value> chosen =
-      ctx.create<dlg::WhereOp>({*rangeIsZero, *range, *one});
+      ctx.create<dlg::WhereOp>({*rangeIsNonZero, *range, *one});
   if (failed(chosen))
     return failure();
   FailureOr<Value> scale = ctx.create<dlg::DivOp>({*chosen, *qrange});

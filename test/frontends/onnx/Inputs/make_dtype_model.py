@@ -54,6 +54,10 @@ MODELS = {
         [N("QuantizeLinear", ["x", "s"], ["y"], name="q", output_dtype=24)],
         [vi("x", [2], T.FLOAT)], [vi("y", [2], 24)],
         [const("s", 1.0, np.float32)]),
+    "matmul_integer": lambda: model(
+        [N("MatMulInteger", ["a", "b", "za"], ["y"], name="mmi")],
+        [vi("a", [2, 3], T.UINT8), vi("b", [3, 4], T.INT8)],
+        [vi("y", [2, 4], T.INT32)], [const("za", 5, np.uint8)], opset=10),
     "cast_string": lambda: model(
         [N("Cast", ["x"], ["y"], name="tostring", to=T.STRING)],
         [vi("x", [2], T.FLOAT)], [vi("y", [2], T.STRING)]),
