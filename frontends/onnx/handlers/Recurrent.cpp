@@ -235,7 +235,8 @@ State Recurrence::step(int64_t dir, Value xw, State prev) {
   if (peepO[dir])
     oPre = e.add(oPre, e.mul(peepO[dir], c));
   Value o = act(dir, 0, oPre);
-  return {e.mul(o, act(dir, 2, c)), c};
+  // The cell state itself is not clipped (onnxruntime clips gate inputs).
+  return {e.mul(o, apply(e, activations[dir * 3 + 2], c)), c};
 }
 
 LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
