@@ -339,6 +339,10 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (!ctx.input(i))
       return success();
     values = DlgEmitter::constantFloats(ctx.input(i));
+    // Sizes are often computed from Shape; the importer tracks those.
+    if (!values)
+      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
+        values = SmallVector<double>(ints->begin(), ints->end());
     if (!values)
       return ctx.emitError() << "expects constant '" << what << "'", failure();
     if (values->empty())
