@@ -260,6 +260,8 @@ LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects 3-D X, W and R", failure();
   if (layout == 1)
     x = e.transpose(x, {1, 0, 2});
+  if (!x)
+    return failure();
   ArrayRef<int64_t> xShape = DlgEmitter::shapeOf(x);
   seqLen = xShape[0];
   batch = xShape[1];
@@ -302,6 +304,8 @@ LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
       for (int64_t t = 0; t < seqLen; ++t)
         valid[t] = e.cast(e.clip(e.sub(lengths, e.scalar(i64, t)), 0.0, 1.0),
                           e.b.getI1Type());
+      if (llvm::is_contained(valid, Value()))
+        return failure();
     }
   }
 
