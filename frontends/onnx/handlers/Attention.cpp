@@ -228,6 +228,10 @@ LogicalResult attention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     bias = bias ? e.add(bias, frame) : frame;
   }
 
+  // A null bias here means building it failed (diagnosed), not "no mask".
+  if ((mask || windowed || nonpad) && !bias)
+    return failure();
+
   k = repeatHeads(e, presentKey, qHeads / kvHeads);
   v = repeatHeads(e, presentValue, qHeads / kvHeads);
   Value kScaled = e.mul(e.transpose(k, {0, 1, 3, 2}), sqrtScale);

@@ -235,7 +235,8 @@ State Recurrence::step(int64_t dir, Value xw, State prev) {
   if (peepO[dir])
     oPre = e.add(oPre, e.mul(peepO[dir], c));
   Value o = act(dir, 0, oPre);
-  return {e.mul(o, act(dir, 2, c)), c};
+  // The cell state itself is not clipped (onnxruntime clips gate inputs).
+  return {e.mul(o, apply(e, activations[dir * 3 + 2], c)), c};
 }
 
 LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
@@ -259,6 +260,8 @@ LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects 3-D X, W and R", failure();
   if (layout == 1)
     x = e.transpose(x, {1, 0, 2});
+  if (!x)
+    return failure();
   ArrayRef<int64_t> xShape = DlgEmitter::shapeOf(x);
   seqLen = xShape[0];
   batch = xShape[1];
@@ -301,6 +304,8 @@ LogicalResult Recurrence::run(SmallVectorImpl<Value> &results) {
       for (int64_t t = 0; t < seqLen; ++t)
         valid[t] = e.cast(e.clip(e.sub(lengths, e.scalar(i64, t)), 0.0, 1.0),
                           e.b.getI1Type());
+      if (llvm::is_contained(valid, Value()))
+        return failure();
     }
   }
 

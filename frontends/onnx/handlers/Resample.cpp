@@ -3,9 +3,9 @@
 // Resize is separable: every resized axis is an independent 1-D resampling.
 // With static shapes the sample positions and weights of an axis are known at
 // import time, so nearest resizing is a dlg.gather with constant indices and
-// linear / cubic resizing (antialiased or not) is a matmul with a constant
-// [out, in] weight matrix. The weights follow the ONNX reference
-// (onnx/reference/ops/op_resize.py) term by term.
+// linear / cubic resizing (antialiased or not) is a weighted sum of one
+// gather per filter tap with constant weights. The weights follow the ONNX
+// reference (onnx/reference/ops/op_resize.py) term by term.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,7 +93,10 @@ SmallVector<double> coefficients(const ResizeOptions &options, double ratio,
 
 /// Weights of one axis: out x in, plus the rows that extrapolate.
 struct AxisWeights {
-  SmallVector<double> weights;
+  /// Tap k of output y reads tapIndices[k][y] with weight tapWeights[k][y]
+  /// (every output has the same number of taps).
+  SmallVector<SmallVector<int64_t>> tapIndices;
+  SmallVector<SmallVector<double>> tapWeights;
   SmallVector<bool> extrapolated;
   bool anyExtrapolated = false;
 };
@@ -103,7 +106,6 @@ FailureOr<AxisWeights> axisWeights(NodeContext &ctx,
                                    int64_t out, double scale, double roiStart,
                                    double roiEnd) {
   AxisWeights result;
-  result.weights.assign(out * in, 0);
   result.extrapolated.assign(out, false);
   double outWidth = scale * in;
   const std::string &mode = options.coordinates;
@@ -159,9 +161,14 @@ FailureOr<AxisWeights> axisWeights(NodeContext &ctx,
         for (double &c : coeffs)
           c /= sum;
     }
+    if (result.tapIndices.empty()) {
+      result.tapIndices.assign(n, SmallVector<int64_t>(out, 0));
+      result.tapWeights.assign(n, SmallVector<double>(out, 0));
+    }
     for (int64_t k = 0; k < n; ++k) {
       int64_t index = std::clamp<int64_t>(first + k, 0, in - 1);
-      result.weights[y * in + index] += coeffs[k];
+      result.tapIndices[k][y] = index;
+      result.tapWeights[k][y] = coeffs[k];
     }
   }
   return result;
@@ -171,38 +178,36 @@ FailureOr<AxisWeights> axisWeights(NodeContext &ctx,
 Value resizeAxis(DlgEmitter &e, const ResizeOptions &options, Value x,
                  int64_t axis, const AxisWeights &w, int64_t out) {
   ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
-  int64_t in = shape[axis], rank = shape.size();
+  int64_t rank = shape.size();
   Type type = DlgEmitter::elementOf(x);
   Value result;
   if (options.mode == "nearest") {
-    SmallVector<int64_t> indices;
+    // The tap with weight 1 of every output.
+    SmallVector<int64_t> indices(out, 0);
     for (int64_t y = 0; y < out; ++y) {
-      int64_t best = 0;
-      for (int64_t i = 0; i < in; ++i)
-        if (w.weights[y * in + i] > w.weights[y * in + best])
-          best = i;
-      indices.push_back(best);
+      size_t best = 0;
+      for (size_t k = 0; k < w.tapWeights.size(); ++k)
+        if (w.tapWeights[k][y] > w.tapWeights[best][y])
+          best = k;
+      if (!w.tapIndices.empty())
+        indices[y] = w.tapIndices[best][y];
     }
     result = e.gather(x, e.indexConstant(indices), axis);
   } else {
-    SmallVector<double> transposed(in * out);
-    for (int64_t y = 0; y < out; ++y)
-      for (int64_t i = 0; i < in; ++i)
-        transposed[i * out + y] = w.weights[y * in + i];
-    Value weights = e.constant(type, {in, out}, transposed);
-    SmallVector<int64_t> perm;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis)
-        perm.push_back(d);
-    perm.push_back(axis);
-    SmallVector<int64_t> inverse(rank);
-    for (int64_t d = 0; d < rank; ++d)
-      inverse[perm[d]] = d;
-    bool last = axis == rank - 1;
-    Value moved = last ? x : e.transpose(x, perm);
-    result = e.matmul(moved, weights);
-    if (!last)
-      result = e.transpose(result, inverse);
+    // sum_k gather(x, tap k's indices) * tap k's weights, O(out * taps).
+    SmallVector<int64_t> weightShape(rank, 1);
+    weightShape[axis] = out;
+    for (size_t k = 0; k < w.tapIndices.size(); ++k) {
+      if (llvm::all_of(w.tapWeights[k], [](double v) { return v == 0; }))
+        continue;
+      Value tap = e.mul(e.gather(x, e.indexConstant(w.tapIndices[k]), axis),
+                        e.constant(type, weightShape, w.tapWeights[k]));
+      result = result ? e.add(result, tap) : tap;
+    }
+    if (!result) // Every weight is zero: every output extrapolates.
+      result = e.mul(
+          e.gather(x, e.indexConstant(SmallVector<int64_t>(out, 0)), axis),
+          e.scalar(type, 0));
   }
   if (w.anyExtrapolated) {
     SmallVector<int64_t> maskShape(rank, 1);
@@ -334,6 +339,10 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (!ctx.input(i))
       return success();
     values = DlgEmitter::constantFloats(ctx.input(i));
+    // Sizes are often computed from Shape; the importer tracks those.
+    if (!values)
+      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
+        values = SmallVector<double>(ints->begin(), ints->end());
     if (!values)
       return ctx.emitError() << "expects constant '" << what << "'", failure();
     if (values->empty())
