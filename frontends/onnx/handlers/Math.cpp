@@ -160,16 +160,17 @@ LogicalResult isInf(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   double inf = std::numeric_limits<double>::infinity();
   bool positive = ctx.intAttr("detect_positive", 1) != 0;
   bool negative = ctx.intAttr("detect_negative", 1) != 0;
-  FailureOr<Value> isPos = make<dlg::EqualOp>(ctx, x, scalar(ctx, type, inf));
-  FailureOr<Value> isNeg = make<dlg::EqualOp>(ctx, x, scalar(ctx, type, -inf));
+  auto equals = [&](double value) {
+    return make<dlg::EqualOp>(ctx, x, scalar(ctx, type, value));
+  };
   if (positive && negative)
-    return pushResult(make<dlg::BitwiseOrOp>(ctx, isPos, isNeg), results);
-  if (positive)
-    return pushResult(isPos, results);
-  if (negative)
-    return pushResult(isNeg, results);
-  // Neither sign detected: all false.
-  return pushResult(make<dlg::BitwiseAndOp>(ctx, isPos, isNeg), results);
+    return pushResult(make<dlg::BitwiseOrOp>(ctx, equals(inf), equals(-inf)),
+                      results);
+  if (positive || negative)
+    return pushResult(equals(positive ? inf : -inf), results);
+  // Neither sign detected: x == inf and x == -inf never both hold.
+  return pushResult(make<dlg::BitwiseAndOp>(ctx, equals(inf), equals(-inf)),
+                    results);
 }
 
 //===----------------------------------------------------------------------===//
