@@ -33,6 +33,15 @@ FailureOr<Value> scalar(NodeContext &ctx, Type elementType, double value) {
       {}, {ctx.named("value", DenseElementsAttr::get(type, element))});
 }
 
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << '[';
+  llvm::interleaveComma(shape, os);
+  os << ']';
+  return text;
+}
+
 Type elementTypeOf(Value value) {
   return getElementTypeOrSelf(value.getType());
 }
@@ -367,7 +376,8 @@ LogicalResult prelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     }
     if (matches != 1)
       return ctx.emitError() << "slope of shape [" << size
-                             << "] does not broadcast to the input",
+                             << "] does not broadcast to the input shape "
+                             << formatShape(xType.getShape()),
              failure();
     FailureOr<Value> reshaped = ctx.create<dlg::ReshapeOp>(
         {slope}, {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr(shape))});
@@ -375,6 +385,15 @@ LogicalResult prelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       return failure();
     slope = *reshaped;
   }
+  // The slope broadcasts to x, never x to the slope (unidirectional).
+  auto slopeShape = cast<RankedTensorType>(slope.getType()).getShape();
+  std::optional<SmallVector<int64_t>> shape =
+      dlg::broadcastShapes({xType.getShape(), slopeShape});
+  if (shape && ArrayRef<int64_t>(*shape) != xType.getShape())
+    return ctx.emitError() << "slope of shape " << formatShape(slopeShape)
+                           << " does not broadcast to the input shape "
+                           << formatShape(xType.getShape()),
+           failure();
   return pushResult(where(ctx, make<dlg::LessOp>(ctx, x, constant(ctx, 0)),
                           make<dlg::MulOp>(ctx, x, slope), x),
                     results);

@@ -44,6 +44,9 @@ MODELS = {
         [N("PRelu", ["x", "slope"], ["y"], name="prelu")],
         [vi("x", [2, 3, 4]), vi("slope", [3])], [vi("y", [2, 3, 4])],
         opset=6),
+    "prelu_grows": lambda: model(
+        [N("PRelu", ["x", "slope"], ["y"], name="prelu_grow")],
+        [vi("x", [3]), vi("slope", [2, 3])], [vi("y", [3])]),
     "isinf_positive": lambda: model(
         [N("IsInf", ["x"], ["y"], name="isinf", detect_negative=0)],
         [vi("x", [4])], [vi("y", [4], TensorProto.BOOL)]),
