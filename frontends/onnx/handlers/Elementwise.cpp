@@ -28,6 +28,43 @@ template <typename OpTy> Handler signedBinary() {
   };
 }
 
+/// Opset < 7 binary ops broadcast only with `broadcast = 1`: rhs then matches
+/// a contiguous run of lhs dimensions starting at `axis` (by default the
+/// trailing ones), which numpy broadcasting covers once rhs gets trailing 1s.
+template <typename OpTy> Handler legacyBinary() {
+  return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
+    if (failed(ctx.requireInputs(2)))
+      return failure();
+    Value lhs = ctx.input(0), rhs = ctx.input(1);
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    int64_t lhsRank = lhsType.getRank(), rhsRank = rhsType.getRank();
+    if (ctx.intAttr("broadcast", 0) == 0) {
+      if (lhsType.getShape() != rhsType.getShape())
+        return ctx.emitError() << "expects operands of one shape without "
+                                  "'broadcast' but got ranks "
+                               << lhsRank << " and " << rhsRank
+                               << " or different dimensions",
+               failure();
+    } else if (ctx.attribute("axis")) {
+      int64_t axis = ctx.intAttr("axis", 0);
+      std::optional<int64_t> normalized = dlg::normalizeAxis(axis, lhsRank);
+      if (!normalized || *normalized + rhsRank > lhsRank)
+        return ctx.emitError() << "axis " << axis << " does not place rank "
+                               << rhsRank << " in rank " << lhsRank,
+               failure();
+      SmallVector<int64_t> shape(rhsType.getShape());
+      shape.append(lhsRank - *normalized - rhsRank, 1);
+      FailureOr<Value> reshaped = ctx.create<dlg::ReshapeOp>(
+          {rhs}, {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr(shape))});
+      if (failed(reshaped))
+        return failure();
+      rhs = *reshaped;
+    }
+    return pushResult(ctx.create<OpTy>({lhs, rhs}), results);
+  };
+}
+
 /// Max and Min take any number of inputs and fold them pairwise.
 template <typename OpTy> Handler variadic() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
@@ -111,43 +148,88 @@ LogicalResult gelu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 }
 
 /// Clip-6 carries its bounds as attributes, Clip-11+ as optional inputs.
+/// Constant bounds become attributes of dlg.clip; bounds known only at run
+/// time clamp with dlg.max / dlg.min.
 LogicalResult clip(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  SmallVector<NamedAttribute> attrs;
-  auto bound = [&](StringRef name, size_t input) -> LogicalResult {
+  struct Bound {
+    StringRef name;
+    std::optional<double> constant;
+    Value dynamic;
+  };
+  auto bound = [&](StringRef name, size_t input) -> FailureOr<Bound> {
     if (ctx.opset < 11) {
-      if (ctx.attribute(name))
-        attrs.push_back(ctx.named(
-            name, ctx.builder.getF64FloatAttr(ctx.floatAttr(name, 0))));
-      return success();
+      if (!ctx.attribute(name))
+        return Bound{name, std::nullopt, Value()};
+      return Bound{name, double(ctx.floatAttr(name, 0)), Value()};
     }
-    if (!ctx.input(input))
-      return success();
-    auto constant = ctx.input(input).getDefiningOp<dlg::ConstantOp>();
+    Value value = ctx.input(input);
+    if (!value)
+      return Bound{name, std::nullopt, Value()};
+    auto type = cast<RankedTensorType>(value.getType());
+    if (type.getNumElements() != 1)
+      return ctx.emitError()
+                 << "expects '" << name << "' to be a scalar but it has "
+                 << type.getNumElements() << " elements",
+             failure();
+    auto constant = value.getDefiningOp<dlg::ConstantOp>();
     auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
                           : DenseElementsAttr();
-    if (!dense || dense.getNumElements() != 1)
-      return ctx.emitError()
-                 << "expects '" << name << "' to be a constant scalar",
-             failure();
+    if (!dense) {
+      if (type.getRank() != 0) {
+        FailureOr<Value> scalar = ctx.create<dlg::ReshapeOp>(
+            {value},
+            {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr({}))});
+        if (failed(scalar))
+          return failure();
+        value = *scalar;
+      }
+      return Bound{name, std::nullopt, value};
+    }
     Type elementType = dense.getElementType();
     APInt bits = isa<FloatType>(elementType)
                      ? APInt()
                      : *dense.getValues<APInt>().begin();
-    double value = isa<FloatType>(elementType)
-                       ? (*dense.getValues<APFloat>().begin()).convertToDouble()
-                   : ctx.isUnsigned(ctx.input(input))
-                       ? static_cast<double>(bits.getZExtValue())
-                       : static_cast<double>(bits.getSExtValue());
-    attrs.push_back(ctx.named(name, ctx.builder.getF64FloatAttr(value)));
-    return success();
+    double number =
+        isa<FloatType>(elementType)
+            ? (*dense.getValues<APFloat>().begin()).convertToDouble()
+        : ctx.isUnsigned(ctx.input(input))
+            ? static_cast<double>(bits.getZExtValue())
+            : static_cast<double>(bits.getSExtValue());
+    return Bound{name, number, Value()};
   };
-  if (failed(bound("min", 1)) || failed(bound("max", 2)))
+  FailureOr<Bound> min = bound("min", 1), max = bound("max", 2);
+  if (failed(min) || failed(max))
     return failure();
-  return pushResult(ctx.create<dlg::ClipOp>({ctx.input(0)},
-                                            ctx.withSign(ctx.input(0), attrs)),
-                    results);
+  auto attribute = [&](const Bound &b) {
+    return ctx.named(b.name, ctx.builder.getF64FloatAttr(*b.constant));
+  };
+  if (!min->dynamic && !max->dynamic) {
+    SmallVector<NamedAttribute> attrs;
+    for (const Bound &b : {*min, *max})
+      if (b.constant)
+        attrs.push_back(attribute(b));
+    return pushResult(ctx.create<dlg::ClipOp>(
+                          {ctx.input(0)}, ctx.withSign(ctx.input(0), attrs)),
+                      results);
+  }
+  // The lower bound first: min > max yields max, as in numpy.clip.
+  FailureOr<Value> result = ctx.input(0);
+  for (const Bound &b : {*min, *max}) {
+    if (failed(result))
+      return failure();
+    if (b.constant)
+      result = ctx.create<dlg::ClipOp>(
+          {*result}, ctx.withSign(ctx.input(0), {attribute(b)}));
+    else if (b.dynamic)
+      result = b.name == "min"
+                   ? ctx.create<dlg::MaxOp>({*result, b.dynamic},
+                                            ctx.withSign(ctx.input(0)))
+                   : ctx.create<dlg::MinOp>({*result, b.dynamic},
+                                            ctx.withSign(ctx.input(0)));
+  }
+  return pushResult(result, results);
 }
 
 /// Cast and CastLike: converts input 0 to `type`, an ONNX unsigned type when
@@ -209,27 +291,34 @@ LogicalResult where(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 } // namespace
 
 void registerElementwiseHandlers(OpRegistry &registry) {
-  // Since-versions from the ONNX operator changelog. Versions before 7 used
-  // explicit broadcast attributes and are not registered.
+  // Since-versions from the ONNX operator changelog. Binary ops before
+  // version 7 broadcast only as their `broadcast` and `axis` attributes say.
+  // Versions 1 and 6 of the unary ops only differ by the ignored
+  // `consumed_inputs` attribute of version 1.
+  registry.add("", "Add", {1, 6}, legacyBinary<dlg::AddOp>());
+  registry.add("", "Sub", {1, 6}, legacyBinary<dlg::SubOp>());
+  registry.add("", "Mul", {1, 6}, legacyBinary<dlg::MulOp>());
+  registry.add("", "Div", {1, 6}, legacyBinary<dlg::DivOp>());
+  registry.add("", "Pow", {1}, legacyBinary<dlg::PowOp>());
   registry.add("", "Add", {7, 13, 14}, binary<dlg::AddOp>());
   registry.add("", "Sub", {7, 13, 14}, binary<dlg::SubOp>());
   registry.add("", "Mul", {7, 13, 14}, binary<dlg::MulOp>());
   registry.add("", "Div", {7, 13, 14}, signedBinary<dlg::DivOp>());
   registry.add("", "Pow", {7, 12, 13, 15}, pow);
-  registry.add("", "Max", {8, 12, 13}, variadic<dlg::MaxOp>());
-  registry.add("", "Min", {8, 12, 13}, variadic<dlg::MinOp>());
-  registry.add("", "Relu", {6, 13, 14}, unary<dlg::ReluOp>());
-  registry.add("", "Sigmoid", {6, 13}, unary<dlg::SigmoidOp>());
-  registry.add("", "Tanh", {6, 13}, unary<dlg::TanhOp>());
+  registry.add("", "Max", {1, 6, 8, 12, 13}, variadic<dlg::MaxOp>());
+  registry.add("", "Min", {1, 6, 8, 12, 13}, variadic<dlg::MinOp>());
+  registry.add("", "Relu", {1, 6, 13, 14}, unary<dlg::ReluOp>());
+  registry.add("", "Sigmoid", {1, 6, 13}, unary<dlg::SigmoidOp>());
+  registry.add("", "Tanh", {1, 6, 13}, unary<dlg::TanhOp>());
   registry.add("", "Erf", {9, 13}, unary<dlg::ErfOp>());
-  registry.add("", "Exp", {6, 13}, unary<dlg::ExpOp>());
-  registry.add("", "Log", {6, 13}, unary<dlg::LogOp>());
-  registry.add("", "Sqrt", {6, 13}, unary<dlg::SqrtOp>());
-  registry.add("", "Neg", {6, 13}, unary<dlg::NegOp>());
-  registry.add("", "Abs", {6, 13}, unary<dlg::AbsOp>());
-  registry.add("", "LeakyRelu", {6, 16}, leakyRelu);
+  registry.add("", "Exp", {1, 6, 13}, unary<dlg::ExpOp>());
+  registry.add("", "Log", {1, 6, 13}, unary<dlg::LogOp>());
+  registry.add("", "Sqrt", {1, 6, 13}, unary<dlg::SqrtOp>());
+  registry.add("", "Neg", {1, 6, 13}, unary<dlg::NegOp>());
+  registry.add("", "Abs", {1, 6, 13}, unary<dlg::AbsOp>());
+  registry.add("", "LeakyRelu", {1, 6, 16}, leakyRelu);
   registry.add("", "Gelu", {20}, gelu);
-  registry.add("", "Clip", {6, 11, 12, 13}, clip);
+  registry.add("", "Clip", {1, 6, 11, 12, 13}, clip);
   registry.add("", "Cast", {6, 9, 13, 19, 21, 23, 24, 25}, cast);
   registry.add("", "CastLike", {15, 19, 21, 23, 24, 25}, castLike);
   registry.add("", "Where", {9, 16}, where);
