@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/IndexingBuilders.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -20,6 +20,8 @@ using namespace mlir;
 namespace dlc::onnx {
 namespace {
 
+using namespace builders;
+
 /// Letters label themselves; ellipsis dims are kEllipsis + their position in
 /// the right-aligned broadcast of all ellipses.
 constexpr int kEllipsis = 256;
@@ -28,10 +30,6 @@ struct Term {
   Value value;
   SmallVector<int> labels;
 };
-
-RankedTensorType typeOf(Value value) {
-  return cast<RankedTensorType>(value.getType());
-}
 
 std::string labelName(int label) {
   return label >= kEllipsis ? std::string("...") : std::string(1, char(label));
@@ -77,22 +75,6 @@ SmallVector<int> expandEllipsis(ArrayRef<int> term, int64_t count,
 
 int64_t positionOf(ArrayRef<int> labels, int label) {
   return llvm::find(labels, label) - labels.begin();
-}
-
-FailureOr<Value> reshapeTo(NodeContext &ctx, Value input,
-                           ArrayRef<int64_t> shape) {
-  if (typeOf(input).getShape() == shape)
-    return input;
-  return ctx.create<dlg::ReshapeOp>(
-      {input}, {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr(shape))});
-}
-
-FailureOr<Value> transposeBy(NodeContext &ctx, Value input,
-                             ArrayRef<int64_t> perm) {
-  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
-    return input;
-  return ctx.create<dlg::TransposeOp>(
-      {input}, {ctx.named("perm", ctx.builder.getDenseI64ArrayAttr(perm))});
 }
 
 /// Transposes `term` so that its labels come in `order` (a permutation).
