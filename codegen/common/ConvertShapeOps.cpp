@@ -11,11 +11,22 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
+/// Large splats (ConstantOfShape weights, Expand's always-true condition)
+/// become a fill, so no constant of their full size reaches the binary.
 struct ConstantPattern : OpConversionPattern<dlg::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(dlg::ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (dense && dense.isSplat() && dense.getNumElements() > 64) {
+      Location loc = op.getLoc();
+      Value scalar = arith::ConstantOp::create(
+          rewriter, loc, dense.getSplatValue<TypedAttr>());
+      rewriter.replaceOp(
+          op, filledTensor(rewriter, loc, dense.getType().getShape(), scalar));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(
         op, cast<TypedAttr>(op.getValue()));
     return success();
