@@ -182,14 +182,19 @@ struct ModPattern : ElementwisePattern<dlg::ModOp> {
 
 struct SignPattern : ElementwisePattern<dlg::SignOp> {
   using ElementwisePattern::ElementwisePattern;
-  Value scalar(dlg::SignOp, OpBuilder &b, Location loc,
+  Value scalar(dlg::SignOp op, OpBuilder &b, Location loc,
                ValueRange args) const override {
     Value x = args[0];
     Type type = x.getType();
-    Value zero = scalarConstant(b, loc, type, 0);
-    Value one = scalarConstant(b, loc, type, 1);
     if (type.isInteger(1))
       return x;
+    Value zero = scalarConstant(b, loc, type, 0);
+    Value one = scalarConstant(b, loc, type, 1);
+    if (op.getIsUnsigned()) {
+      Value nonZero =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+      return arith::SelectOp::create(b, loc, nonZero, one, zero);
+    }
     Value minusOne = scalarConstant(b, loc, type, -1);
     Value positive, negative;
     if (isFloat(x)) {

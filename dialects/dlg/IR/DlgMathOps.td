@@ -105,6 +105,16 @@ def Dlg_ModOp : Dlg_BinaryOp<"mod"> {
 
 def Dlg_SignOp : Dlg_UnaryOp<"sign", Dlg_Tensor> {
   let summary = "Elementwise sign: -1, 0 or 1 (NaN stays NaN)";
+  let description = [{
+    Integers are signed unless `is_unsigned` is set (then the result is 0 or
+    1).
+
+    ```mlir
+    %r = dlg.sign %x : tensor<4xf32>
+    %u = dlg.sign %i {is_unsigned} : tensor<4xi8>
+    ```
+  }];
+  let arguments = (ins Dlg_Tensor:$input, UnitAttr:$is_unsigned);
 }
 
 // Float functions that lower to one math dialect op.

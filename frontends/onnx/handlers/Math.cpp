@@ -10,6 +10,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "llvm/ADT/APSInt.h"
+
 #include <cmath>
 #include <limits>
 
@@ -18,17 +20,25 @@ using namespace mlir;
 namespace dlc::onnx {
 namespace {
 
-/// A rank-0 constant of `elementType` holding `value` (integers truncate).
+/// A rank-0 constant of `elementType` holding `value`; integers truncate
+/// toward zero and saturate (an attribute such as lambd = 1e30 must not wrap).
 FailureOr<Value> scalar(NodeContext &ctx, Type elementType, double value) {
   auto type = RankedTensorType::get({}, elementType);
-  Attribute element =
-      isa<FloatType>(elementType)
-          ? Attribute(ctx.builder.getFloatAttr(elementType, value))
-          : Attribute(IntegerAttr::get(
-                elementType,
-                APInt(elementType.getIntOrFloatBitWidth(),
-                      static_cast<uint64_t>(static_cast<int64_t>(value)),
-                      /*isSigned=*/true, /*implicitTrunc=*/true)));
+  Attribute element;
+  if (isa<FloatType>(elementType)) {
+    element = ctx.builder.getFloatAttr(elementType, value);
+  } else {
+    unsigned width = elementType.getIntOrFloatBitWidth();
+    bool isUnsigned = width == 1;
+    APSInt integer(width, isUnsigned);
+    bool isExact = false;
+    APFloat::opStatus status = APFloat(value).convertToInteger(
+        integer, APFloat::rmTowardZero, &isExact);
+    if ((status & APFloat::opInvalidOp) && !std::isnan(value))
+      integer = value < 0 ? APSInt::getMinValue(width, isUnsigned)
+                          : APSInt::getMaxValue(width, isUnsigned);
+    element = IntegerAttr::get(elementType, integer);
+  }
   return ctx.create<dlg::ConstantOp>(
       {}, {ctx.named("value", DenseElementsAttr::get(type, element))});
 }

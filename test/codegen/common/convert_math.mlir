@@ -107,3 +107,16 @@ func.func @sign(%x: tensor<4xi32>) -> tensor<4xi32> {
   %0 = dlg.sign %x : tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// Tests that an unsigned sign is 1 for any non-zero value.
+// CHECK-LABEL: func.func @sign_unsigned
+func.func @sign_unsigned(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // CHECK: ^bb0(%[[X:.+]]: i8, %{{.+}}: i8):
+  // CHECK: %[[NZ:.+]] = arith.cmpi ne, %[[X]], %{{.+}} : i8
+  // CHECK: arith.select %[[NZ]], %{{.+}}, %{{.+}} : i8
+  // CHECK-NOT: arith.cmpi slt
+  %0 = dlg.sign %x {is_unsigned} : tensor<4xi8>
+  return %0 : tensor<4xi8>
+}

@@ -61,6 +61,8 @@ func.func @unary(%x: tensor<2x3xf32>, %i: tensor<5xi32>) {
   %0 = dlg.sign %i : tensor<5xi32>
   // CHECK: dlg.sign %[[X]] : tensor<2x3xf32>
   %1 = dlg.sign %x : tensor<2x3xf32>
+  // CHECK: dlg.sign %[[I]] {is_unsigned} : tensor<5xi32>
+  %16 = dlg.sign %i {is_unsigned} : tensor<5xi32>
   // CHECK: dlg.floor %[[X]]
   %2 = dlg.floor %x : tensor<2x3xf32>
   // CHECK: dlg.ceil %[[X]]
