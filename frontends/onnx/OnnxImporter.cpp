@@ -89,8 +89,8 @@ LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
     // carry no opset_import at all.
     if (model.opset_import_size() == 0)
       return emitError(nodeLoc("model"))
-             << "model imports no opset; opsets " << kMinDefaultOpset
-             << " to " << kMaxDefaultOpset << " are supported";
+             << "model imports no opset; opsets " << kMinDefaultOpset << " to "
+             << kMaxDefaultOpset << " are supported";
     return success();
   }
   if (it->second < kMinDefaultOpset || it->second > kMaxDefaultOpset)
