@@ -74,6 +74,30 @@ MODELS = {
     "loop_dynamic": lambda: model(
         [N("Loop", ["m", "", "y0"], ["y", "ys"], body=add_one_body())],
         [vi("m", [], I64), vi("y0", [2])], [vi("y", [2]), vi("ys", [3, 2])]),
+    # A sequence as loop-carried value, grown in the body.
+    "loop_seq": lambda: model(
+        [N("SequenceEmpty", [], ["s0"]),
+         N("Loop", ["m", "", "s0"], ["s"], body=helper.make_graph(
+             [N("Identity", ["c_in"], ["c_out"]),
+              N("Cast", ["i"], ["f"], to=F),
+              N("Add", ["x", "f"], ["xi"]),
+              N("SequenceInsert", ["s_in", "xi"], ["s_out"])],
+             "body", [vi("i", [], I64), vi("c_in", [], BOOL),
+                      helper.make_tensor_sequence_value_info("s_in", F, [2])],
+             [vi("c_out", [], BOOL),
+              helper.make_tensor_sequence_value_info("s_out", F, [2])])),
+         N("ConcatFromSequence", ["s"], ["y"], axis=0, new_axis=1)],
+        [vi("x", [2])], [vi("y", [2, 2])], [const("m", 2, np.int64)]),
+    # Scan-8: batch axis first, no sequence_lens.
+    "scan8": lambda: model(
+        [N("Scan", ["", "s0", "x"], ["s", "ys"], num_scan_inputs=1,
+           body=helper.make_graph(
+               [N("Add", ["s_in", "x_t"], ["s_out"]),
+                N("Identity", ["s_out"], ["y_t"])],
+               "body", [vi("s_in", [2]), vi("x_t", [2])],
+               [vi("s_out", [2]), vi("y_t", [2])]))],
+        [vi("s0", [2, 2]), vi("x", [2, 3, 2])],
+        [vi("s", [2, 2]), vi("ys", [2, 3, 2])], opset=8),
     # Reverse scan input, scan output stacked along axis 1.
     "scan_reverse": lambda: model(
         [N("Scan", ["s0", "x"], ["s", "ys"], num_scan_inputs=1,
