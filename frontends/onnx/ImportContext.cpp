@@ -146,6 +146,7 @@ const OpRegistry &OpRegistry::get() {
     registerIndexingHandlers(r);
     registerSequenceHandlers(r);
     registerQuantizationHandlers(r);
+    registerControlFlowHandlers(r);
     return r;
   }();
   return registry;

@@ -23,6 +23,7 @@ namespace onnx {
 class NodeProto;
 class AttributeProto;
 class TensorProto;
+class GraphProto;
 } // namespace onnx
 
 namespace dlc::onnx {
@@ -30,6 +31,22 @@ namespace dlc::onnx {
 /// Constant integer contents of values that are known at import time (shape
 /// arguments such as Reshape's `shape` or Slice's `starts`).
 using KnownInts = llvm::DenseMap<mlir::Value, llvm::SmallVector<int64_t>>;
+
+/// A sequence that lives inside the graph: its tensors, known at import time.
+using Sequence = llvm::SmallVector<mlir::Value>;
+
+/// A value at a subgraph's boundary: a tensor, or a sequence when `sequence`
+/// is set.
+struct GraphValue {
+  mlir::Value tensor;
+  std::optional<Sequence> sequence;
+};
+
+/// Imports a subgraph (a Loop body, an If branch) in place, with its inputs
+/// bound to `inputs`; outer-scope values stay visible by name.
+using SubgraphImporter = std::function<mlir::LogicalResult(
+    const ::onnx::GraphProto &, llvm::ArrayRef<GraphValue>,
+    llvm::SmallVectorImpl<GraphValue> &)>;
 
 /// What a handler sees of the node it converts.
 class NodeContext {
@@ -185,6 +202,32 @@ public:
 
   llvm::DenseSet<mlir::Value> *unsignedValues = nullptr;
 
+  // Sequences and subgraphs (control flow).
+
+  /// Input `i` when it is a sequence, else null.
+  const Sequence *sequenceInput(size_t i) const {
+    return i < sequenceOperands.size() ? sequenceOperands[i] : nullptr;
+  }
+  /// Makes result `i` a sequence (the handler pushes a null value for it).
+  void setSequenceResult(size_t i, Sequence sequence) {
+    sequenceResults[i] = std::move(sequence);
+  }
+  /// The integer contents of any value when known at import time.
+  std::optional<llvm::SmallVector<int64_t>>
+  knownIntsOf(mlir::Value value) const {
+    auto it = knownInts.find(value);
+    if (!value || it == knownInts.end())
+      return std::nullopt;
+    return it->second;
+  }
+
+  /// Per input: its sequence, or null for tensors.
+  llvm::SmallVector<const Sequence *> sequenceOperands;
+  /// Sequence results by output index.
+  std::map<size_t, Sequence> sequenceResults;
+  /// Imports a subgraph attribute; set by the importer.
+  SubgraphImporter importSubgraph;
+
 private:
   llvm::ArrayRef<mlir::Value> operands;
   KnownInts &knownInts;
@@ -239,6 +282,7 @@ void registerReductionHandlers(OpRegistry &registry);
 void registerIndexingHandlers(OpRegistry &registry);
 void registerSequenceHandlers(OpRegistry &registry);
 void registerQuantizationHandlers(OpRegistry &registry);
+void registerControlFlowHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);

@@ -41,6 +41,11 @@ private:
   LogicalResult importInitializer(::onnx::TensorProto &tensor);
   LogicalResult importNode(const ::onnx::NodeProto &node, size_t index);
   LogicalResult define(const std::string &name, Value value, Location loc);
+  LogicalResult defineSequence(const std::string &name, Sequence sequence,
+                               Location loc);
+  LogicalResult importSubgraph(const ::onnx::GraphProto &graph,
+                               ArrayRef<GraphValue> inputs,
+                               SmallVectorImpl<GraphValue> &outputs);
   /// Casts a graph input from or output to its ABI element type.
   FailureOr<Value> castAbi(Value value, Type elementType, bool fromUnsigned,
                            bool toUnsigned) {
@@ -66,6 +71,8 @@ private:
   std::map<std::string, int64_t> opsets;
   llvm::StringMap<Value> values;
   KnownInts knownInts;
+  /// Sequences that live inside the graph, by ONNX value name.
+  llvm::StringMap<Sequence> sequences;
   /// Values of ONNX unsigned integer type (dlg types are signless).
   llvm::DenseSet<Value> unsignedValues;
 };
@@ -77,11 +84,14 @@ LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
   }
   auto it = opsets.find("");
   if (it == opsets.end()) {
-    // IR version < 3 models carry no opset_import: they predate opset 7.
-    return emitError(nodeLoc("model"))
-           << "model imports no default-domain opset; opsets "
-           << kMinDefaultOpset << " to " << kMaxDefaultOpset
-           << " are supported";
+    // Models of other domains only (ai.onnx.preview.training) are fine;
+    // a default-domain node then fails in importNode. IR version < 3 models
+    // carry no opset_import at all.
+    if (model.opset_import_size() == 0)
+      return emitError(nodeLoc("model"))
+             << "model imports no opset; opsets " << kMinDefaultOpset << " to "
+             << kMaxDefaultOpset << " are supported";
+    return success();
   }
   if (it->second < kMinDefaultOpset || it->second > kMaxDefaultOpset)
     return emitError(nodeLoc("model"))
@@ -95,6 +105,11 @@ FailureOr<RankedTensorType>
 GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
                          const ImportOptions &options) {
   Location loc = nodeLoc(info.name());
+  if (info.type().has_sequence_type())
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' is a sequence; dlc supports sequences only "
+                             "inside the graph",
+           failure();
   if (!info.type().has_tensor_type())
     return emitError(loc) << "graph input '" << info.name()
                           << "' is not a tensor",
@@ -147,9 +162,78 @@ LogicalResult GraphImporter::define(const std::string &name, Value value,
                                     Location loc) {
   if (name.empty())
     return success();
-  if (!values.insert({name, value}).second)
+  if (sequences.count(name) || !values.insert({name, value}).second)
     return emitError(loc) << "value '" << name << "' is defined twice";
   return success();
+}
+
+LogicalResult GraphImporter::defineSequence(const std::string &name,
+                                            Sequence sequence, Location loc) {
+  if (name.empty())
+    return success();
+  if (values.count(name) ||
+      !sequences.insert({name, std::move(sequence)}).second)
+    return emitError(loc) << "value '" << name << "' is defined twice";
+  return success();
+}
+
+LogicalResult
+GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
+                              ArrayRef<GraphValue> inputs,
+                              SmallVectorImpl<GraphValue> &outputs) {
+  Location loc = nodeLoc(graph.name());
+  if (static_cast<size_t>(graph.input_size()) != inputs.size())
+    return emitError(loc) << "subgraph '" << graph.name() << "' has "
+                          << graph.input_size() << " inputs but is given "
+                          << inputs.size();
+  // The names the subgraph defines are dropped afterwards, so that it can be
+  // imported once per iteration; outer-scope names stay visible.
+  SmallVector<std::string> defined;
+  auto bind = [&](const std::string &name, const GraphValue &value) {
+    defined.push_back(name);
+    if (value.sequence)
+      return defineSequence(name, *value.sequence, loc);
+    return define(name, value.tensor, loc);
+  };
+  LogicalResult result = success();
+  for (auto [info, value] : llvm::zip(graph.input(), inputs))
+    if (failed(bind(info.name(), value)))
+      result = failure();
+  for (const ::onnx::TensorProto &tensor : graph.initializer()) {
+    if (failed(result))
+      break;
+    ::onnx::TensorProto copy = tensor;
+    defined.push_back(tensor.name());
+    result = importInitializer(copy);
+  }
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    if (failed(result))
+      break;
+    llvm::append_range(defined, node.output());
+    result = importNode(node, i);
+  }
+  if (succeeded(result)) {
+    for (const auto &output : graph.output()) {
+      auto seq = sequences.find(output.name());
+      if (seq != sequences.end()) {
+        outputs.push_back({Value(), seq->second});
+        continue;
+      }
+      auto it = values.find(output.name());
+      if (it == values.end() || !it->second) {
+        result = emitError(nodeLoc(output.name()))
+                 << "subgraph output '" << output.name()
+                 << "' is never produced";
+        break;
+      }
+      outputs.push_back({it->second, std::nullopt});
+    }
+  }
+  for (const std::string &name : defined) {
+    values.erase(name);
+    sequences.erase(name);
+  }
+  return result;
 }
 
 LogicalResult GraphImporter::importInitializer(::onnx::TensorProto &tensor) {
@@ -196,9 +280,17 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
     return diag;
   }
   SmallVector<Value> operands;
+  SmallVector<const Sequence *> sequenceOperands;
   for (const std::string &input : node.input()) {
+    sequenceOperands.push_back(nullptr);
     if (input.empty()) {
       operands.push_back(nullptr);
+      continue;
+    }
+    auto seq = sequences.find(input);
+    if (seq != sequences.end()) {
+      operands.push_back(nullptr);
+      sequenceOperands.back() = &seq->second;
       continue;
     }
     auto it = values.find(input);
@@ -214,10 +306,28 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   NodeContext context(builder, loc, node, domain, opset->second, operands,
                       knownInts);
   context.unsignedValues = &unsignedValues;
+  context.sequenceOperands = sequenceOperands;
+  context.importSubgraph = [this](const ::onnx::GraphProto &graph,
+                                  ArrayRef<GraphValue> inputs,
+                                  SmallVectorImpl<GraphValue> &outputs) {
+    return importSubgraph(graph, inputs, outputs);
+  };
   SmallVector<Value> results;
-  if (failed((*handler)(context, results)))
+  // Identity forwards a sequence as is.
+  if (node.op_type() == "Identity" && domain.empty() &&
+      !sequenceOperands.empty() && sequenceOperands[0]) {
+    context.setSequenceResult(0, *sequenceOperands[0]);
+    results.push_back(nullptr);
+  } else if (failed((*handler)(context, results))) {
     return failure();
+  }
   for (auto [i, output] : llvm::enumerate(node.output())) {
+    auto seq = context.sequenceResults.find(i);
+    if (seq != context.sequenceResults.end()) {
+      if (failed(defineSequence(output, seq->second, loc)))
+        return failure();
+      continue;
+    }
     Value result = i < results.size() ? results[i] : Value();
     // A forwarded operand (Identity) keeps its own signedness.
     if (result && !llvm::is_contained(operands, result)) {
@@ -299,6 +409,12 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   for (const auto &output : graph.output()) {
+    if (sequences.count(output.name())) {
+      emitError(nodeLoc(output.name()))
+          << "graph output '" << output.name()
+          << "' is a sequence; dlc supports sequences only inside the graph";
+      return nullptr;
+    }
     auto it = values.find(output.name());
     if (it == values.end() || !it->second) {
       emitError(nodeLoc(output.name()))
