@@ -44,7 +44,13 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
     tensor signature and its `dlc.name` argument and result attributes. It
     must run while the signature still has tensor types; the entry-emitting
     pass turns the attribute into the `dlc_model_metadata` symbol.
+
+    Empty inputs and outputs (a dimension of size 0) carry no data; their
+    arguments and results become `tensor<0xT>` after recording, because the
+    bare-pointer calling convention of the entry function cannot pass a
+    memref whose zero-size dimension is not the innermost one.
   }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
   let options = [
     Option<"entryName", "entry", "std::string", /*default=*/"\"main_graph\"",
            "Name of the function that implements the model">,

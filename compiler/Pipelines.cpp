@@ -95,6 +95,8 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  // Expanding strided metadata computes offsets with affine.apply.
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createCpuAnnotateParallelLoops());
   pm.addPass(createSCFToControlFlowPass());

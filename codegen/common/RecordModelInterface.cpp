@@ -4,6 +4,8 @@
 
 #include "dlc/runtime/ModelABI.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -109,6 +111,49 @@ struct RecordModelInterfacePass
         return signalPassFailure();
     module->setAttr("dlc.model_metadata",
                     StringAttr::get(module.getContext(), text));
+    if (auto funcOp = dyn_cast<func::FuncOp>(func.getOperation()))
+      flattenEmptyInterface(funcOp);
+  }
+
+  /// Retypes empty arguments and results to tensor<0xT> (see Passes.td).
+  static void flattenEmptyInterface(func::FuncOp func) {
+    auto isEmptyNd = [](Type type) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      return tensor && tensor.hasStaticShape() &&
+             tensor.getNumElements() == 0 && tensor.getRank() != 1;
+    };
+    auto flat = [](Type type) {
+      return RankedTensorType::get(
+          {0}, cast<RankedTensorType>(type).getElementType());
+    };
+    if (func.isExternal())
+      return;
+    OpBuilder builder(func.getContext());
+    Block &entry = func.getBody().front();
+    builder.setInsertionPointToStart(&entry);
+    for (BlockArgument arg : entry.getArguments()) {
+      if (!isEmptyNd(arg.getType()))
+        continue;
+      Value empty = tensor::EmptyOp::create(
+          builder, arg.getLoc(), cast<RankedTensorType>(arg.getType()),
+          ValueRange());
+      arg.replaceAllUsesWith(empty);
+      arg.setType(flat(arg.getType()));
+    }
+    func.walk([&](func::ReturnOp ret) {
+      builder.setInsertionPoint(ret);
+      for (OpOperand &operand : ret->getOpOperands())
+        if (isEmptyNd(operand.get().getType()))
+          operand.set(tensor::EmptyOp::create(
+              builder, ret.getLoc(),
+              cast<RankedTensorType>(flat(operand.get().getType())),
+              ValueRange()));
+    });
+    SmallVector<Type> inputs(entry.getArgumentTypes());
+    SmallVector<Type> results;
+    for (Type type : func.getResultTypes())
+      results.push_back(isEmptyNd(type) ? flat(type) : type);
+    func.setType(FunctionType::get(func.getContext(), inputs, results));
   }
 };
 

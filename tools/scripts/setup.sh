@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-debs=(llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22 libomp-22-dev libonnx-dev
+debs=(llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 libclang-rt-22-dev lld-22 libomp-22-dev libonnx-dev
       libprotobuf-dev protobuf-compiler libzip-dev zlib1g-dev libgtest-dev cmake
       ninja-build ccache python3-venv)
 missing=()

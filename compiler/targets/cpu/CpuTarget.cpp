@@ -90,6 +90,10 @@ public:
                                                "-lm",
                                                "-Wl,--no-undefined",
                                                "-Wl,-z,noexecstack"};
+    // LLVM lowers some conversions (f32 -> bf16) to compiler-rt builtins;
+    // they are linked statically, so the model needs no extra library.
+    if (linker == DLC_CLANG_PATH)
+      args.push_back("-rtlib=compiler-rt");
     std::string message;
     int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
                                            &message);

@@ -114,10 +114,41 @@ LogicalResult identity(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult dropout(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  if (std::optional<SmallVector<int64_t>> training = ctx.constantInts(2))
-    if (!training->empty() && (*training)[0] != 0)
-      return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  // Inference semantics, as onnxruntime: the opset < 7 `is_test` attribute
+  // is ignored. Training mode is only supported where it drops nothing:
+  // with a constant ratio of 0, or a constant training_mode of false.
+  std::optional<double> ratio;
+  if (Value ratioInput = ctx.input(1)) {
+    auto constant = ratioInput.getDefiningOp<dlg::ConstantOp>();
+    auto dense = constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue())
+                          : DenseFPElementsAttr();
+    if (dense && dense.getNumElements() == 1)
+      ratio = (*dense.getValues<APFloat>().begin()).convertToDouble();
+  } else if (ctx.opset >= 12) {
+    ratio = 0.5;
+  }
+  if (ctx.input(2) && ratio != 0.0) {
+    std::optional<SmallVector<int64_t>> training = ctx.constantInts(2);
+    if (!training || training->size() != 1)
+      return ctx.emitError() << "expects 'training_mode' (input 2) to be a "
+                                "constant scalar known at compile time unless "
+                                "'ratio' is a constant 0",
+             failure();
+    if ((*training)[0] != 0)
+      return ctx.emitError() << "training_mode = 1 with a non-zero ratio "
+                                "draws random numbers, which is not supported",
+             failure();
+  }
   results.push_back(ctx.input(0));
+  if (ctx.node.output_size() > 1 && !ctx.node.output(1).empty()) {
+    // Nothing is dropped: the mask is all true.
+    auto maskType = RankedTensorType::get(
+        cast<RankedTensorType>(ctx.input(0).getType()).getShape(),
+        ctx.builder.getI1Type());
+    results.push_back(dlg::ConstantOp::create(
+        ctx.builder, ctx.loc,
+        DenseElementsAttr::get(maskType, llvm::ArrayRef<bool>(true))));
+  }
   return success();
 }
 
