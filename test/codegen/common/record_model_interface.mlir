@@ -98,3 +98,23 @@ func.func @main_graph(%a: tensor<2xi8> {dlc.name = "a", dlc.unsigned},
   %0 = tensor.empty() : tensor<2xi16>
   return %0 : tensor<2xi16>
 }
+
+// -----
+
+// Tests that empty inputs and outputs keep their shapes in the metadata but
+// cross the ABI as rank-1 empty tensors, and that rank-1 ones are unchanged.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: input x f32 3 3 0 5\0Ainput v f32 1 0\0Aoutput y f32 2 0 2
+// CHECK: func.func @main_graph(%{{.*}}: tensor<0xf32> {dlc.name = "x"}, %{{.*}}: tensor<0xf32> {dlc.name = "v"}) -> (tensor<0xf32> {dlc.name = "y"})
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<3x0x5xf32>
+// CHECK: tensor.cast %[[EMPTY]]
+// CHECK: %[[RESULT:.*]] = tensor.empty() : tensor<0xf32>
+// CHECK: return %[[RESULT]]
+module {
+  func.func @main_graph(%x: tensor<3x0x5xf32> {dlc.name = "x"},
+                        %v: tensor<0xf32> {dlc.name = "v"}) -> (tensor<0x2xf32> {dlc.name = "y"}) {
+    %unused = tensor.cast %x : tensor<3x0x5xf32> to tensor<?x0x5xf32>
+    %y = tensor.empty() : tensor<0x2xf32>
+    return %y : tensor<0x2xf32>
+  }
+}
