@@ -360,6 +360,18 @@ struct ReduceMaxPattern : OpConversionPattern<dlg::ReduceMaxOp> {
   matchAndRewrite(dlg::ReduceMaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type elementType = getElementTypeOrSelf(op.getType());
+    // Unsigned integers start from 0 and compare unsigned.
+    if (op.getIsUnsigned() && isa<IntegerType>(elementType)) {
+      rewriter.replaceOp(
+          op, buildReduction(
+                  rewriter, op.getLoc(), adaptor.getInput(), reducedDims(op),
+                  op.getKeepdims(),
+                  scalarConstant(rewriter, op.getLoc(), elementType, 0),
+                  [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                    return arith::MaxUIOp::create(b, loc, args[1], args[0]);
+                  }));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
                            reducedDims(op), op.getKeepdims(),
