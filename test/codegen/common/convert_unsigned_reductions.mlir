@@ -56,3 +56,14 @@ func.func @top_k_unsigned(%x: tensor<2x4xi64>) -> (tensor<2x2xi64>, tensor<2x2xi
   %v, %i = dlg.top_k %x {k = 2 : i64, axis = 1 : i64, largest = true, is_unsigned} : tensor<2x4xi64> -> tensor<2x2xi64>, tensor<2x2xi64>
   return %v, %i : tensor<2x2xi64>, tensor<2x2xi64>
 }
+
+// -----
+
+// Tests that an unsigned integer reduce_mean divides with divui.
+// CHECK-LABEL: func.func @reduce_mean_unsigned
+func.func @reduce_mean_unsigned(%x: tensor<2x3xi8>) -> tensor<2xi8> {
+  // CHECK: arith.addi
+  // CHECK: arith.divui
+  %0 = dlg.reduce_mean %x {axes = array<i64: 1>, keepdims = false, is_unsigned} : tensor<2x3xi8> -> tensor<2xi8>
+  return %0 : tensor<2xi8>
+}
