@@ -292,8 +292,9 @@ struct MaxPoolIndicesPattern : OpConversionPattern<dlg::MaxPoolIndicesOp> {
 };
 
 /// Sum over `reduced` dims divided by their element count, keeping dims.
+/// Integer sums divide unsigned when `isUnsigned`.
 Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
-                bool keepDims) {
+                bool keepDims, bool isUnsigned = false) {
   auto type = cast<RankedTensorType>(input.getType());
   Type elementType = type.getElementType();
   int64_t count = 1;
@@ -312,6 +313,8 @@ Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
       b, loc, sumType, {sum}, [&](OpBuilder &nb, Location l, ValueRange args) {
         if (isa<FloatType>(elementType))
           return Value(arith::DivFOp::create(nb, l, args[0], divisor));
+        if (isUnsigned)
+          return Value(arith::DivUIOp::create(nb, l, args[0], divisor));
         return Value(arith::DivSIOp::create(nb, l, args[0], divisor));
       });
 }
@@ -360,6 +363,18 @@ struct ReduceMaxPattern : OpConversionPattern<dlg::ReduceMaxOp> {
   matchAndRewrite(dlg::ReduceMaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type elementType = getElementTypeOrSelf(op.getType());
+    // Unsigned integers start from 0 and compare unsigned.
+    if (op.getIsUnsigned() && isa<IntegerType>(elementType)) {
+      rewriter.replaceOp(
+          op, buildReduction(
+                  rewriter, op.getLoc(), adaptor.getInput(), reducedDims(op),
+                  op.getKeepdims(),
+                  scalarConstant(rewriter, op.getLoc(), elementType, 0),
+                  [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                    return arith::MaxUIOp::create(b, loc, args[1], args[0]);
+                  }));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
                            reducedDims(op), op.getKeepdims(),
@@ -375,7 +390,8 @@ struct ReduceMeanPattern : OpConversionPattern<dlg::ReduceMeanOp> {
   matchAndRewrite(dlg::ReduceMeanOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, buildMean(rewriter, op.getLoc(), adaptor.getInput(),
-                                     reducedDims(op), op.getKeepdims()));
+                                     reducedDims(op), op.getKeepdims(),
+                                     op.getIsUnsigned()));
     return success();
   }
 };

@@ -64,6 +64,23 @@ struct ReduceMinPattern : OpConversionPattern<dlg::ReduceMinOp> {
   matchAndRewrite(dlg::ReduceMinOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type elementType = getElementTypeOrSelf(op.getType());
+    // Unsigned integers start from all ones (the unsigned maximum).
+    if (op.getIsUnsigned() && isa<IntegerType>(elementType) &&
+        !elementType.isInteger(1)) {
+      Value highest = arith::ConstantOp::create(
+          rewriter, op.getLoc(),
+          rewriter.getIntegerAttr(
+              elementType,
+              APInt::getAllOnes(elementType.getIntOrFloatBitWidth())));
+      rewriter.replaceOp(
+          op, buildReduction(
+                  rewriter, op.getLoc(), adaptor.getInput(), reducedDims(op),
+                  op.getKeepdims(), highest,
+                  [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                    return arith::MinUIOp::create(b, loc, args[1], args[0]);
+                  }));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildReduction(rewriter, op.getLoc(), adaptor.getInput(),
                            reducedDims(op), op.getKeepdims(),
@@ -93,7 +110,7 @@ struct ReduceProdPattern : OpConversionPattern<dlg::ReduceProdOp> {
 /// Whether `x` beats the current best `best`: strictly (the first position
 /// wins ties) unless `orEqual` (the last position wins).
 Value beats(OpBuilder &b, Location loc, Value x, Value best, bool largest,
-            bool orEqual) {
+            bool orEqual, bool isUnsigned) {
   if (isa<FloatType>(x.getType())) {
     arith::CmpFPredicate pred =
         largest
@@ -101,8 +118,9 @@ Value beats(OpBuilder &b, Location loc, Value x, Value best, bool largest,
             : (orEqual ? arith::CmpFPredicate::OLE : arith::CmpFPredicate::OLT);
     return arith::CmpFOp::create(b, loc, pred, x, best);
   }
-  // i1 compares as unsigned (true > false); wider integers are signed.
-  bool isBool = x.getType().isInteger(1);
+  // i1 compares as unsigned (true > false); wider integers are signed
+  // unless `isUnsigned`.
+  bool isBool = x.getType().isInteger(1) || isUnsigned;
   arith::CmpIPredicate pred;
   if (largest)
     pred =
@@ -124,7 +142,8 @@ Value beats(OpBuilder &b, Location loc, Value x, Value best, bool largest,
 std::pair<Value, Value> buildArgReduction(OpBuilder &b, Location loc,
                                           Value input, Value mask, int64_t axis,
                                           bool keepDims, bool largest,
-                                          bool lastIndex) {
+                                          bool lastIndex,
+                                          bool isUnsigned = false) {
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
@@ -168,7 +187,7 @@ std::pair<Value, Value> buildArgReduction(OpBuilder &b, Location loc,
             nb, l, arith::CmpIPredicate::slt, bestPos,
             arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0)));
         Value take = arith::OrIOp::create(
-            nb, l, none, beats(nb, l, x, best, largest, lastIndex));
+            nb, l, none, beats(nb, l, x, best, largest, lastIndex, isUnsigned));
         if (mask) {
           Value free = arith::XOrIOp::create(
               nb, l, args[1],
@@ -191,11 +210,11 @@ struct ArgReducePattern : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getInput().getType());
     int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
-    rewriter.replaceOp(op, buildArgReduction(rewriter, op.getLoc(),
-                                             adaptor.getInput(), Value(), axis,
-                                             op.getKeepdims(), Largest,
-                                             op.getSelectLastIndex())
-                               .second);
+    rewriter.replaceOp(
+        op, buildArgReduction(rewriter, op.getLoc(), adaptor.getInput(),
+                              Value(), axis, op.getKeepdims(), Largest,
+                              op.getSelectLastIndex(), op.getIsUnsigned())
+                .second);
     return success();
   }
 };
@@ -413,9 +432,10 @@ struct TopKPattern : OpConversionPattern<dlg::TopKOp> {
     auto loop = scf::ForOp::create(
         rewriter, loc, zero, upper, step, ValueRange{mask, values, indices},
         [&](OpBuilder &b, Location l, Value iv, ValueRange iterArgs) {
-          auto [best, pos] = buildArgReduction(b, l, input, iterArgs[0], axis,
-                                               /*keepDims=*/true, largest,
-                                               /*lastIndex=*/false);
+          auto [best, pos] =
+              buildArgReduction(b, l, input, iterArgs[0], axis,
+                                /*keepDims=*/true, largest,
+                                /*lastIndex=*/false, op.getIsUnsigned());
           // Marks the taken positions in place, as for the scans.
           AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
           SmallVector<utils::IteratorType> iterators(

@@ -147,6 +147,7 @@ const OpRegistry &OpRegistry::get() {
     registerSequenceHandlers(r);
     registerQuantizationHandlers(r);
     registerControlFlowHandlers(r);
+    registerLossHandlers(r);
     return r;
   }();
   return registry;

@@ -283,6 +283,7 @@ void registerIndexingHandlers(OpRegistry &registry);
 void registerSequenceHandlers(OpRegistry &registry);
 void registerQuantizationHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
+void registerLossHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);

@@ -404,7 +404,8 @@ class Dlg_ReduceOp<string mnemonic, string what>
   let summary = "Reduces `axes` by " # what;
   let description = [{
     Reduces the listed axes (negative values count from the end; every axis
-    at most once). `keepdims` keeps them as size-1 dimensions.
+    at most once). `keepdims` keeps them as size-1 dimensions. Integers are
+    signed unless `is_unsigned` is set.
 
     ```mlir
     %r = dlg.}] # mnemonic # [{ %x {axes = array<i64: 1>, keepdims = true}
@@ -412,7 +413,7 @@ class Dlg_ReduceOp<string mnemonic, string what>
     ```
   }];
   let arguments = (ins Dlg_Tensor:$input, DenseI64ArrayAttr:$axes,
-                       BoolAttr:$keepdims);
+                       BoolAttr:$keepdims, UnitAttr:$is_unsigned);
   let results = (outs Dlg_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let extraClassDefinition = [{

@@ -24,6 +24,7 @@ class Dlg_ArgReduceOp<string mnemonic, string what>
     Returns, as i64, the position along `axis` of the }] # what # [{
     element: the first one among equal candidates, or the last one with
     `select_last_index`. `keepdims` keeps `axis` as a size-1 dimension.
+    Integers are signed unless `is_unsigned` is set.
 
     ```mlir
     %r = dlg.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = true,
@@ -32,7 +33,7 @@ class Dlg_ArgReduceOp<string mnemonic, string what>
     ```
   }];
   let arguments = (ins Dlg_Tensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
-                       BoolAttr:$select_last_index);
+                       BoolAttr:$select_last_index, UnitAttr:$is_unsigned);
   let results = (outs RankedTensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
@@ -90,7 +91,8 @@ def Dlg_TopKOp : Dlg_Op<"top_k", [InferTypeOpAdaptor]> {
   let summary = "The `k` largest (or smallest) elements along `axis`, sorted";
   let description = [{
     Returns the values and their i64 positions along `axis`, best first;
-    among equal values the lower position comes first.
+    among equal values the lower position comes first. Integers are signed
+    unless `is_unsigned` is set.
 
     ```mlir
     %v, %i = dlg.top_k %x {k = 3 : i64, axis = -1 : i64, largest = true}
@@ -98,7 +100,7 @@ def Dlg_TopKOp : Dlg_Op<"top_k", [InferTypeOpAdaptor]> {
     ```
   }];
   let arguments = (ins Dlg_Tensor:$input, I64Attr:$k, I64Attr:$axis,
-                       BoolAttr:$largest);
+                       BoolAttr:$largest, UnitAttr:$is_unsigned);
   let results = (outs Dlg_Tensor:$values, RankedTensorOf<[I64]>:$indices);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($values) "
                        "`,` type($indices)";

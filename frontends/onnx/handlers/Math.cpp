@@ -14,6 +14,8 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <utility>
 
 using namespace mlir;
 
@@ -22,14 +24,15 @@ namespace {
 
 /// A rank-0 constant of `elementType` holding `value`; integers truncate
 /// toward zero and saturate (an attribute such as lambd = 1e30 must not wrap).
-FailureOr<Value> scalar(NodeContext &ctx, Type elementType, double value) {
+FailureOr<Value> scalar(NodeContext &ctx, Type elementType, double value,
+                        bool asUnsigned = false) {
   auto type = RankedTensorType::get({}, elementType);
   Attribute element;
   if (isa<FloatType>(elementType)) {
     element = ctx.builder.getFloatAttr(elementType, value);
   } else {
     unsigned width = elementType.getIntOrFloatBitWidth();
-    bool isUnsigned = width == 1;
+    bool isUnsigned = width == 1 || asUnsigned;
     APSInt integer(width, isUnsigned);
     bool isExact = false;
     APFloat::opStatus status = APFloat(value).convertToInteger(
@@ -39,8 +42,11 @@ FailureOr<Value> scalar(NodeContext &ctx, Type elementType, double value) {
                           : APSInt::getMaxValue(width, isUnsigned);
     element = IntegerAttr::get(elementType, integer);
   }
-  return ctx.create<dlg::ConstantOp>(
+  FailureOr<Value> result = ctx.create<dlg::ConstantOp>(
       {}, {ctx.named("value", DenseElementsAttr::get(type, element))});
+  if (succeeded(result))
+    ctx.setUnsigned(*result, asUnsigned && !elementType.isInteger(1));
+  return result;
 }
 
 std::string formatShape(ArrayRef<int64_t> shape) {
@@ -67,20 +73,36 @@ LogicalResult requireFloat(NodeContext &ctx) {
          failure();
 }
 
+/// Whether `OpTy` has an `is_unsigned` attribute.
+template <typename OpTy, typename = void> struct HasSign : std::false_type {};
+template <typename OpTy>
+struct HasSign<OpTy,
+               std::void_t<decltype(std::declval<OpTy &>().getIsUnsigned())>>
+    : std::true_type {};
+
+/// `OpTy(operands)`, marked `is_unsigned` when the op's integer semantics
+/// depend on the sign and its first operand holds ONNX unsigned integers.
+template <typename OpTy>
+FailureOr<Value> createSigned(NodeContext &ctx, ArrayRef<Value> operands) {
+  if constexpr (HasSign<OpTy>::value)
+    return ctx.create<OpTy>(operands, ctx.withSign(operands.front()));
+  return ctx.create<OpTy>(operands);
+}
+
 /// Builds `OpTy(lhs, rhs)`; a small fluent layer keeps decompositions short.
 template <typename OpTy>
 FailureOr<Value> make(NodeContext &ctx, FailureOr<Value> lhs,
                       FailureOr<Value> rhs) {
   if (failed(lhs) || failed(rhs))
     return failure();
-  return ctx.create<OpTy>({*lhs, *rhs});
+  return createSigned<OpTy>(ctx, {*lhs, *rhs});
 }
 
 template <typename OpTy>
 FailureOr<Value> make(NodeContext &ctx, FailureOr<Value> input) {
   if (failed(input))
     return failure();
-  return ctx.create<OpTy>({*input});
+  return createSigned<OpTy>(ctx, {*input});
 }
 
 FailureOr<Value> where(NodeContext &ctx, FailureOr<Value> condition,
@@ -94,7 +116,8 @@ template <typename OpTy> Handler binary() {
   return [](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(2)))
       return failure();
-    return pushResult(ctx.create<OpTy>({ctx.input(0), ctx.input(1)}), results);
+    return pushResult(createSigned<OpTy>(ctx, {ctx.input(0), ctx.input(1)}),
+                      results);
   };
 }
 
@@ -103,7 +126,7 @@ template <typename OpTy> Handler unary(bool floatOnly) {
     if (failed(ctx.requireInputs(1)) ||
         (floatOnly && failed(requireFloat(ctx))))
       return failure();
-    return pushResult(ctx.create<OpTy>({ctx.input(0)}), results);
+    return pushResult(createSigned<OpTy>(ctx, {ctx.input(0)}), results);
   };
 }
 
@@ -126,14 +149,16 @@ LogicalResult bitShift(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
   std::string direction = ctx.stringAttr("direction", "");
-  // Signless integers are signed here: right shifts are arithmetic. Amounts
-  // outside [0, width) shift every bit out, as in the reference.
+  // Right shifts are arithmetic on signed and logical on unsigned integers.
+  // Amounts outside [0, width) shift every bit out, as in the reference.
   if (direction == "LEFT")
     return pushResult(
         ctx.create<dlg::ShiftLeftOp>({ctx.input(0), ctx.input(1)}), results);
   if (direction == "RIGHT")
     return pushResult(
-        ctx.create<dlg::ShiftRightOp>({ctx.input(0), ctx.input(1)}), results);
+        ctx.create<dlg::ShiftRightOp>({ctx.input(0), ctx.input(1)},
+                                      ctx.withSign(ctx.input(0))),
+        results);
   return ctx.emitError() << "attribute 'direction' = '" << direction
                          << "' is not supported (expects 'LEFT' or 'RIGHT')",
          failure();
@@ -150,7 +175,8 @@ LogicalResult mod(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return pushResult(
       ctx.create<dlg::ModOp>(
           {ctx.input(0), ctx.input(1)},
-          {ctx.named("fmod", ctx.builder.getBoolAttr(fmod == 1))}),
+          ctx.withSign(ctx.input(0), {ctx.named("fmod", ctx.builder.getBoolAttr(
+                                                            fmod == 1))})),
       results);
 }
 
@@ -196,9 +222,11 @@ LogicalResult isInf(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 // Activations, as decompositions
 //===----------------------------------------------------------------------===//
 
-/// The scalar `value` in the element type of input 0.
+/// The scalar `value` in the element type (and signedness) of input 0;
+/// integers saturate to the range of that type.
 FailureOr<Value> constant(NodeContext &ctx, double value) {
-  return scalar(ctx, elementTypeOf(ctx.input(0)), value);
+  return scalar(ctx, elementTypeOf(ctx.input(0)), value,
+                ctx.inputIsUnsigned(0));
 }
 
 /// alpha * (exp(x) - 1), the negative branch of Elu/Selu/Celu.
@@ -336,12 +364,18 @@ LogicalResult shrink(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     low = std::ceil(low);
     high = std::floor(high);
   }
+  // Unsigned constants saturate at 0, so a negative bias flips add and sub.
+  bool flip = ctx.inputIsUnsigned(0) && bias < 0;
+  FailureOr<Value> plus = flip ? make<dlg::SubOp>(ctx, x, constant(ctx, -bias))
+                               : make<dlg::AddOp>(ctx, x, constant(ctx, bias));
+  FailureOr<Value> minus = flip ? make<dlg::AddOp>(ctx, x, constant(ctx, -bias))
+                                : make<dlg::SubOp>(ctx, x, constant(ctx, bias));
   FailureOr<Value> above =
-      where(ctx, make<dlg::GreaterOp>(ctx, x, constant(ctx, high)),
-            make<dlg::SubOp>(ctx, x, constant(ctx, bias)), constant(ctx, 0));
-  return pushResult(where(ctx, make<dlg::LessOp>(ctx, x, constant(ctx, low)),
-                          make<dlg::AddOp>(ctx, x, constant(ctx, bias)), above),
-                    results);
+      where(ctx, make<dlg::GreaterOp>(ctx, x, constant(ctx, high)), minus,
+            constant(ctx, 0));
+  return pushResult(
+      where(ctx, make<dlg::LessOp>(ctx, x, constant(ctx, low)), plus, above),
+      results);
 }
 
 LogicalResult mish(NodeContext &ctx, SmallVectorImpl<Value> &results) {

@@ -181,8 +181,10 @@ LogicalResult globalMaxPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
   return pushResult(
       ctx.create<dlg::ReduceMaxOp>(
-          {ctx.input(0)}, {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
-                           ctx.named("keepdims", b.getBoolAttr(true))}),
+          {ctx.input(0)},
+          ctx.withSign(ctx.input(0),
+                       {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
+                        ctx.named("keepdims", b.getBoolAttr(true))})),
       results);
 }
 
@@ -315,8 +317,10 @@ template <typename OpTy> Handler reduce(int64_t axesInputSince) {
     return pushResult(
         ctx.create<OpTy>(
             {ctx.input(0)},
-            {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
-             ctx.named("keepdims", b.getBoolAttr(ctx.intAttr("keepdims", 1)))}),
+            ctx.withSign(ctx.input(0),
+                         {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
+                          ctx.named("keepdims", b.getBoolAttr(ctx.intAttr(
+                                                    "keepdims", 1)))})),
         results);
   };
 }

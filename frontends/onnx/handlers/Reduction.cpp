@@ -54,8 +54,10 @@ public:
   template <typename OpTy>
   Value reduce(Value input, ArrayRef<int64_t> axes, bool keepDims = true) {
     return create<OpTy>(
-        {input}, {ctx.named("axes", ctx.builder.getDenseI64ArrayAttr(axes)),
-                  ctx.named("keepdims", ctx.builder.getBoolAttr(keepDims))});
+        {input},
+        ctx.withSign(
+            input, {ctx.named("axes", ctx.builder.getDenseI64ArrayAttr(axes)),
+                    ctx.named("keepdims", ctx.builder.getBoolAttr(keepDims))}));
   }
 
   Value reshape(Value input, ArrayRef<int64_t> shape) {
@@ -217,10 +219,12 @@ LogicalResult argReduce(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return pushResult(
       ctx.create<OpTy>(
           {ctx.input(0)},
-          {ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", 0))),
-           ctx.named("keepdims", b.getBoolAttr(ctx.intAttr("keepdims", 1))),
-           ctx.named("select_last_index",
-                     b.getBoolAttr(ctx.intAttr("select_last_index", 0)))}),
+          ctx.withSign(
+              ctx.input(0),
+              {ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", 0))),
+               ctx.named("keepdims", b.getBoolAttr(ctx.intAttr("keepdims", 1))),
+               ctx.named("select_last_index",
+                         b.getBoolAttr(ctx.intAttr("select_last_index", 0)))})),
       results);
 }
 
@@ -267,9 +271,13 @@ LogicalResult topK(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.withNodeDiagnostics([&]() -> LogicalResult {
         FailureOr<dlg::TopKOp> created = dlg::tryCreate<dlg::TopKOp>(
             b, ctx.loc, {ctx.input(0)},
-            {ctx.named("k", b.getI64IntegerAttr(k)),
-             ctx.named("axis", b.getI64IntegerAttr(ctx.intAttr("axis", -1))),
-             ctx.named("largest", b.getBoolAttr(ctx.intAttr("largest", 1)))});
+            ctx.withSign(
+                ctx.input(0),
+                {ctx.named("k", b.getI64IntegerAttr(k)),
+                 ctx.named("axis",
+                           b.getI64IntegerAttr(ctx.intAttr("axis", -1))),
+                 ctx.named("largest",
+                           b.getBoolAttr(ctx.intAttr("largest", 1)))}));
         if (failed(created))
           return failure();
         op = *created;
