@@ -135,6 +135,10 @@ void OpRegistry::forEachOp(
   }
 }
 
+// Declared here rather than in ImportContext.h so that adding it does not
+// rebuild every handler.
+void registerMiscHandlers(OpRegistry &registry);
+
 const OpRegistry &OpRegistry::get() {
   static const OpRegistry registry = [] {
     OpRegistry r;
@@ -147,6 +151,7 @@ const OpRegistry &OpRegistry::get() {
     registerSequenceHandlers(r);
     registerQuantizationHandlers(r);
     registerControlFlowHandlers(r);
+    registerMiscHandlers(r);
     return r;
   }();
   return registry;
