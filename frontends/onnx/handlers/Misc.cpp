@@ -555,21 +555,18 @@ LogicalResult gridSample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   auto floorOf = [&](Value v) { return e.op<dlg::FloorOp>({v}); };
   auto trunc = [&](Value v) { return e.cast(e.cast(v, i64), ct); };
   // Reflects v into [lo, hi] by the nearer border, repeatedly.
+  // Reflects v into [lo, hi] by the nearer border, repeatedly:
+  // lo + R - |fmod(|v - lo|, 2R) - R|. A closed form whose intermediates have
+  // one use each, so elementwise fusion does not duplicate them.
   auto reflect = [&](Value v, double lo, double hi) {
     double range = hi - lo;
     if (range <= 0)
       return e.add(e.mul(v, c(0)), c(lo));
-    auto fold = [&](Value dx, double near, double far, double sign) {
-      Value n = floorOf(e.div(dx, c(range)));
-      Value r = e.sub(dx, e.mul(n, c(range)));
-      Value odd = e.sub(n, e.mul(floorOf(e.div(n, c(2))), c(2)));
-      Value even = e.op<dlg::EqualOp>({odd, c(0)});
-      return e.where(even, e.add(c(near), e.mul(r, c(sign))),
-                     e.add(c(far), e.mul(r, c(-sign))));
-    };
-    Value below = fold(e.sub(c(lo), v), lo, hi, 1);
-    Value above = fold(e.sub(v, c(hi)), hi, lo, -1);
-    return e.where(lt(v, c(lo)), below, e.where(lt(c(hi), v), above, v));
+    Value u = e.op<dlg::AbsOp>({e.sub(v, c(lo))});
+    Value m = e.op<dlg::ModOp>({u, c(2 * range)},
+                               {e.named("fmod", e.b.getBoolAttr(true))});
+    Value fromHi = e.op<dlg::AbsOp>({e.sub(m, c(range))});
+    return e.sub(c(lo + range), fromHi);
   };
   // Per data dim i: coordinate from grid channel dims-1-i, shape [N, 1, P].
   SmallVector<Value> coords;
