@@ -671,6 +671,120 @@ LogicalResult gridSample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// DFT of constant length as matmuls with constant cos/sin matrices over the
+/// signal axis moved last: Y = X W with W[t, k] = exp(-+2 pi i t k / n).
+LogicalResult dft(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(1)))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  Type type = DlgEmitter::elementOf(x);
+  int64_t rank = shape.size();
+  if (!isa<FloatType>(type))
+    return ctx.emitError() << "expects a float input", failure();
+  if (rank < 3 || (shape.back() != 1 && shape.back() != 2))
+    return ctx.emitError() << "expects input of shape [batch, ..., 1 or 2]",
+           failure();
+  int64_t axis = ctx.intAttr("axis", 1);
+  if (ctx.opset >= 20) {
+    axis = -2;
+    if (ctx.input(2)) {
+      FailureOr<SmallVector<int64_t>> a = ctx.requireConstantInts(2, "axis");
+      if (failed(a))
+        return failure();
+      if (a->size() != 1)
+        return ctx.emitError() << "expects a scalar axis", failure();
+      axis = (*a)[0];
+    }
+  }
+  std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
+  if (!normalized || *normalized == rank - 1)
+    return ctx.emitError() << "axis " << axis << " is not a signal axis",
+           failure();
+  axis = *normalized;
+  bool inverse = ctx.intAttr("inverse", 0) != 0;
+  bool onesided = ctx.intAttr("onesided", 0) != 0;
+  bool irfft = inverse && onesided;
+  int64_t length = shape[axis];
+  int64_t n = irfft ? 2 * (length - 1) : length;
+  if (ctx.input(1)) {
+    FailureOr<SmallVector<int64_t>> l =
+        ctx.requireConstantInts(1, "dft_length");
+    if (failed(l))
+      return failure();
+    if (l->size() != 1)
+      return ctx.emitError() << "expects a scalar dft_length", failure();
+    n = (*l)[0];
+  }
+  if (n <= 0)
+    return ctx.emitError() << "dft_length " << n << " is not positive",
+           failure();
+  // Input samples used and output samples produced along the axis.
+  int64_t inLen = irfft ? n / 2 + 1 : n;
+  int64_t outLen = irfft || !onesided ? n : n / 2 + 1;
+  DlgEmitter e(ctx);
+  SmallVector<int64_t> perm, inversePerm(rank - 1);
+  for (int64_t d = 0; d < rank - 1; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  for (int64_t d = 0; d < rank - 1; ++d)
+    inversePerm[perm[d]] = d;
+  SmallVector<int64_t> squeezed(shape.drop_back());
+  auto part = [&](int64_t index) -> Value {
+    Value v = e.reshape(e.sliceAxis(x, rank - 1, index, 1), squeezed);
+    v = e.transpose(v, perm);
+    if (!v)
+      return v;
+    int64_t last = rank - 2;
+    if (length >= inLen)
+      return e.sliceAxis(v, last, 0, inLen);
+    SmallVector<int64_t> padShape(DlgEmitter::shapeOf(v));
+    padShape[last] = inLen - length;
+    Value pad =
+        e.constant(type, padShape,
+                   SmallVector<double>(*dlg::checkedNumElements(padShape), 0));
+    return e.concat({v, pad}, last);
+  };
+  // numpy's FFT (the reference) computes in double and rounds once.
+  Type f64 = e.b.getF64Type();
+  Value re = e.cast(part(0), f64);
+  Value im = shape.back() == 2 ? e.cast(part(1), f64) : Value();
+  // Matrices [inLen, outLen] for re -> re, im -> re, re -> im, im -> im.
+  SmallVector<double> rr, ir, ri, ii;
+  double scale = inverse ? 1.0 / n : 1.0, sign = inverse ? 1.0 : -1.0;
+  for (int64_t t = 0; t < inLen; ++t)
+    for (int64_t k = 0; k < outLen; ++k) {
+      double theta = 2 * M_PI * (double)((t * k) % n) / n;
+      double w = scale;
+      // irfft: the input is one side of a Hermitian spectrum.
+      if (irfft && t != 0 && !(n % 2 == 0 && t == n / 2))
+        w *= 2;
+      rr.push_back(w * std::cos(theta));
+      ir.push_back(-sign * w * std::sin(theta));
+      ri.push_back(sign * w * std::sin(theta));
+      ii.push_back(w * std::cos(theta));
+    }
+  auto apply = [&](ArrayRef<double> fromRe, ArrayRef<double> fromIm) {
+    Value y = e.matmul(re, e.constant(f64, {inLen, outLen}, fromRe));
+    if (im)
+      y = e.add(y, e.matmul(im, e.constant(f64, {inLen, outLen}, fromIm)));
+    y = e.cast(e.transpose(y, inversePerm), type);
+    if (!y)
+      return y;
+    SmallVector<int64_t> withLast(DlgEmitter::shapeOf(y));
+    withLast.push_back(1);
+    return e.reshape(y, withLast);
+  };
+  Value out = apply(rr, ir);
+  if (!irfft)
+    out = e.concat({out, apply(ri, ii)}, rank - 1);
+  if (!out)
+    return failure();
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void registerMiscHandlers(OpRegistry &registry) {
@@ -681,6 +795,7 @@ void registerMiscHandlers(OpRegistry &registry) {
   registry.add("", "BlackmanWindow", {17}, window<2>);
   registry.add("", "AffineGrid", {20}, affineGrid);
   registry.add("", "Col2Im", {18}, col2im);
+  registry.add("", "DFT", {17, 20}, dft);
   registry.add("", "GridSample", {16, 20, 22}, gridSample);
   registry.add("", "BitCast", {26}, bitCast);
   registry.add("", "Det", {11, 22}, det);

@@ -54,6 +54,14 @@ MODELS = {
            padding_mode="wrap")],
         [vi("x", [1, 2, 3, 4]), vi("grid", [1, 2, 3, 2])],
         [vi("y", [1, 2, 2, 3])], opset=20),
+    "dft_rfft": lambda: model(
+        [N("DFT", ["x", "", "axis"], ["y"], name="dft", onesided=1)],
+        [vi("x", [2, 4, 1])], [vi("y", [2, 3, 2])],
+        [const("axis", 1, np.int64)], opset=20),
+    "dft_dynamic_axis": lambda: model(
+        [N("DFT", ["x", "", "axis"], ["y"], name="dft_dyn")],
+        [vi("x", [2, 4, 1]), vi("axis", [], TensorProto.INT64)],
+        [vi("y", [2, 4, 2])], opset=20),
 }
 
 
