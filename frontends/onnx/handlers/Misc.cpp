@@ -12,6 +12,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <array>
 #include <cmath>
 
 using namespace mlir;
@@ -785,6 +786,128 @@ LogicalResult dft(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// RoiAlign with a fixed sampling_ratio: the sh x sw bilinear samples of every
+/// output bin of every ROI are gathered from X laid out as [N*H*W, C] and
+/// averaged (or maxed). The adaptive ratio (0) depends on the ROI values, so
+/// the number of samples would not be static.
+LogicalResult roiAlign(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(3)))
+    return failure();
+  Value x = ctx.input(0), rois = ctx.input(1), batchIdx = ctx.input(2);
+  ArrayRef<int64_t> xShape = DlgEmitter::shapeOf(x);
+  ArrayRef<int64_t> rShape = DlgEmitter::shapeOf(rois);
+  Type type = DlgEmitter::elementOf(x);
+  if (!isa<FloatType>(type) || xShape.size() != 4)
+    return ctx.emitError() << "expects a 4-D float X", failure();
+  if (rShape.size() != 2 || rShape[1] != 4 ||
+      DlgEmitter::shapeOf(batchIdx).size() != 1 ||
+      DlgEmitter::shapeOf(batchIdx)[0] != rShape[0])
+    return ctx.emitError() << "expects rois [R, 4] and batch_indices [R]",
+           failure();
+  std::string mode = ctx.stringAttr("mode", "avg");
+  if (mode != "avg" && mode != "max")
+    return ctx.emitError() << "attribute 'mode' = '" << mode
+                           << "' is not supported",
+           failure();
+  std::string transform =
+      ctx.stringAttr("coordinate_transformation_mode",
+                     ctx.opset >= 16 ? "half_pixel" : "output_half_pixel");
+  if (transform != "half_pixel" && transform != "output_half_pixel")
+    return ctx.emitError() << "attribute 'coordinate_transformation_mode' = '"
+                           << transform << "' is not supported",
+           failure();
+  bool halfPixel = transform == "half_pixel";
+  int64_t oh = ctx.intAttr("output_height", 1);
+  int64_t ow = ctx.intAttr("output_width", 1);
+  int64_t ratio = ctx.intAttr("sampling_ratio", 0);
+  double scale = ctx.floatAttr("spatial_scale", 1.0);
+  if (oh <= 0 || ow <= 0)
+    return ctx.emitError() << "expects positive output sizes", failure();
+  if (ratio <= 0)
+    return ctx.emitError() << "attribute 'sampling_ratio' = " << ratio
+                           << " is not supported (the adaptive sample count "
+                              "depends on run-time ROIs; expects > 0)",
+           failure();
+  int64_t n = xShape[0], c = xShape[1], h = xShape[2], w = xShape[3];
+  int64_t r = rShape[0], samples = ratio * ratio;
+  int64_t points = oh * ow * samples;
+  if (r == 0 || n == 0 || c == 0 || h == 0 || w == 0)
+    return ctx.emitError() << "expects nonempty X and rois", failure();
+  DlgEmitter e(ctx);
+  Type i64 = e.b.getI64Type();
+  auto k = [&](double v) { return e.scalar(type, v); };
+  auto lt = [&](Value a, Value b) { return e.op<dlg::LessOp>({a, b}); };
+  auto orOp = [&](Value a, Value b) { return e.op<dlg::BitwiseOrOp>({a, b}); };
+  // Sample offsets in bins, [1, P] in (ph, pw, iy, ix) order.
+  SmallVector<double> fy, fx;
+  for (int64_t ph = 0; ph < oh; ++ph)
+    for (int64_t pw = 0; pw < ow; ++pw)
+      for (int64_t iy = 0; iy < ratio; ++iy)
+        for (int64_t ix = 0; ix < ratio; ++ix) {
+          fy.push_back(ph + (iy + 0.5) / ratio);
+          fx.push_back(pw + (ix + 0.5) / ratio);
+        }
+  Value roisT = e.cast(rois, type);
+  auto coord = [&](int64_t col) {
+    Value v = e.mul(e.sliceAxis(roisT, 1, col, 1), k(scale));
+    return halfPixel ? e.sub(v, k(0.5)) : v;
+  };
+  Value x1 = coord(0), y1 = coord(1), x2 = coord(2), y2 = coord(3);
+  Value roiW = e.sub(x2, x1), roiH = e.sub(y2, y1);
+  if (!halfPixel) {
+    roiW = e.max(roiW, k(1));
+    roiH = e.max(roiH, k(1));
+  }
+  Value y =
+      e.add(y1, e.mul(e.constant(type, {1, points}, fy), e.div(roiH, k(oh))));
+  Value xs =
+      e.add(x1, e.mul(e.constant(type, {1, points}, fx), e.div(roiW, k(ow))));
+  Value outside =
+      orOp(orOp(lt(y, k(-1)), lt(k(h), y)), orOp(lt(xs, k(-1)), lt(k(w), xs)));
+  // Per axis: low and high indices and the weights of each.
+  auto axis = [&](Value v, int64_t size) {
+    v = e.clip(v, 0, std::nullopt);
+    Value low = e.op<dlg::FloorOp>({v});
+    Value atEnd = e.op<dlg::GreaterEqualOp>({low, k(size - 1)});
+    Value last = k(size - 1);
+    Value lowIdx = e.where(atEnd, last, low);
+    Value highIdx = e.where(atEnd, last, e.add(low, k(1)));
+    Value frac = e.sub(e.where(atEnd, last, v), lowIdx);
+    return std::array<Value, 4>{e.cast(lowIdx, i64), e.cast(highIdx, i64),
+                                e.sub(k(1), frac), frac};
+  };
+  auto [yLow, yHigh, hy, ly] = axis(y, h);
+  auto [xLow, xHigh, hx, lx] = axis(xs, w);
+  Value batchBase =
+      e.mul(e.reshape(e.clip(e.cast(batchIdx, i64), 0, n - 1), {r, 1}),
+            e.scalar(i64, h * w));
+  Value flatX = e.reshape(e.transpose(x, {0, 2, 3, 1}), {n * h * w, c});
+  Value acc;
+  for (auto [yi, wy] : {std::pair{yLow, hy}, std::pair{yHigh, ly}})
+    for (auto [xi, wx] : {std::pair{xLow, hx}, std::pair{xHigh, lx}}) {
+      Value index = e.add(batchBase, e.add(e.mul(yi, e.scalar(i64, w)), xi));
+      Value weight = e.where(outside, k(0), e.mul(wy, wx));
+      Value value =
+          e.mul(e.gather(flatX, index, 0), e.reshape(weight, {r, points, 1}));
+      acc = !acc            ? value
+            : mode == "avg" ? e.add(acc, value)
+                            : e.max(acc, value);
+    }
+  Value grouped = e.reshape(acc, {r, oh * ow, samples, c});
+  SmallVector<NamedAttribute> reduceAttrs = {
+      e.named("axes", e.b.getDenseI64ArrayAttr({2})),
+      e.named("keepdims", e.b.getBoolAttr(false))};
+  Value pooled =
+      mode == "avg"
+          ? e.div(e.op<dlg::ReduceSumOp>({grouped}, reduceAttrs), k(samples))
+          : e.op<dlg::ReduceMaxOp>({grouped}, reduceAttrs);
+  Value out = e.transpose(e.reshape(pooled, {r, oh, ow, c}), {0, 3, 1, 2});
+  if (!out)
+    return failure();
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void registerMiscHandlers(OpRegistry &registry) {
@@ -795,6 +918,7 @@ void registerMiscHandlers(OpRegistry &registry) {
   registry.add("", "BlackmanWindow", {17}, window<2>);
   registry.add("", "AffineGrid", {20}, affineGrid);
   registry.add("", "Col2Im", {18}, col2im);
+  registry.add("", "RoiAlign", {10, 16, 22}, roiAlign);
   registry.add("", "DFT", {17, 20}, dft);
   registry.add("", "GridSample", {16, 20, 22}, gridSample);
   registry.add("", "BitCast", {26}, bitCast);

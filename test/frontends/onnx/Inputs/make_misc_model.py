@@ -62,6 +62,12 @@ MODELS = {
         [N("DFT", ["x", "", "axis"], ["y"], name="dft_dyn")],
         [vi("x", [2, 4, 1]), vi("axis", [], TensorProto.INT64)],
         [vi("y", [2, 4, 2])], opset=20),
+    "roialign_adaptive": lambda: model(
+        [N("RoiAlign", ["x", "rois", "b"], ["y"], name="roi_adaptive",
+           output_height=2, output_width=2)],
+        [vi("x", [1, 2, 8, 8]), vi("rois", [3, 4]),
+         vi("b", [3], TensorProto.INT64)], [vi("y", [3, 2, 2, 2])],
+        opset=16),
 }
 
 
