@@ -908,6 +908,127 @@ LogicalResult roiAlign(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// 2-D DeformConv: every kernel tap samples X bilinearly (zero outside) at its
+/// offset position with gathers, scaled by the mask, and the sampled columns
+/// [N, C * kh * kw, oh * ow] are contracted with W per group by a matmul.
+LogicalResult deformConv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(3)))
+    return failure();
+  Value x = ctx.input(0), weights = ctx.input(1), offset = ctx.input(2);
+  Value bias = ctx.input(3), mask = ctx.input(4);
+  ArrayRef<int64_t> xShape = DlgEmitter::shapeOf(x);
+  ArrayRef<int64_t> wShape = DlgEmitter::shapeOf(weights);
+  ArrayRef<int64_t> oShape = DlgEmitter::shapeOf(offset);
+  Type type = DlgEmitter::elementOf(x);
+  if (!isa<FloatType>(type))
+    return ctx.emitError() << "expects float inputs", failure();
+  if (xShape.size() != 4 || wShape.size() != 4 || oShape.size() != 4)
+    return ctx.emitError() << "only 2-D deformable convolution is supported",
+           failure();
+  int64_t n = xShape[0], c = xShape[1], h = xShape[2], w = xShape[3];
+  int64_t oc = wShape[0], kh = wShape[2], kw = wShape[3];
+  int64_t group = ctx.intAttr("group", 1);
+  int64_t og = ctx.intAttr("offset_group", 1);
+  SmallVector<int64_t> kernel = ctx.intsAttr("kernel_shape");
+  if (!kernel.empty() &&
+      (kernel.size() != 2 || kernel[0] != kh || kernel[1] != kw))
+    return ctx.emitError() << "kernel_shape does not match W", failure();
+  SmallVector<int64_t> strides = ctx.intsAttr("strides");
+  SmallVector<int64_t> dilations = ctx.intsAttr("dilations");
+  SmallVector<int64_t> pads = ctx.intsAttr("pads");
+  if (strides.empty())
+    strides = {1, 1};
+  if (dilations.empty())
+    dilations = {1, 1};
+  if (pads.empty())
+    pads = {0, 0, 0, 0};
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return ctx.emitError() << "expects 2 strides and dilations and 4 pads",
+           failure();
+  if (group <= 0 || og <= 0 || c != wShape[1] * group || oc % group != 0 ||
+      c % og != 0)
+    return ctx.emitError() << "channels " << c << " and " << oc
+                           << " do not fit group " << group
+                           << " and offset_group " << og,
+           failure();
+  int64_t oh =
+      (h + pads[0] + pads[2] - ((kh - 1) * dilations[0] + 1)) / strides[0] + 1;
+  int64_t ow =
+      (w + pads[1] + pads[3] - ((kw - 1) * dilations[1] + 1)) / strides[1] + 1;
+  if (oShape[0] != n || oShape[1] != og * kh * kw * 2 || oShape[2] != oh ||
+      oShape[3] != ow)
+    return ctx.emitError() << "expects offset of shape [" << n << ", "
+                           << og * kh * kw * 2 << ", " << oh << ", " << ow
+                           << "]",
+           failure();
+  DlgEmitter e(ctx);
+  Type i64 = e.b.getI64Type();
+  int64_t taps = kh * kw, q = taps * oh * ow, cpg = c / og;
+  auto k = [&](double v) { return e.scalar(type, v); };
+  // Positions without offsets, [1, 1, Q] in (ki, kj, oy, ox) order.
+  SmallVector<double> baseY, baseX;
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xx = 0; xx < ow; ++xx) {
+          baseY.push_back(y * strides[0] - pads[0] + i * dilations[0]);
+          baseX.push_back(xx * strides[1] - pads[1] + j * dilations[1]);
+        }
+  Value off = e.reshape(e.cast(offset, type), {n, og, taps, 2, oh * ow});
+  auto coordinate = [&](int64_t which, ArrayRef<double> base) {
+    Value d = e.reshape(e.sliceAxis(off, 3, which, 1), {n, og, q});
+    return e.add(d, e.constant(type, {1, 1, q}, base));
+  };
+  Value ys = coordinate(0, baseY), xs = coordinate(1, baseX);
+  Value m = mask ? e.reshape(e.cast(mask, type), {n, og, q}) : Value();
+  if (mask &&
+      DlgEmitter::shapeOf(mask) != ArrayRef<int64_t>({n, og * taps, oh, ow}))
+    return ctx.emitError() << "expects mask of shape [" << n << ", "
+                           << og * taps << ", " << oh << ", " << ow << "]",
+           failure();
+  Value flatX = e.reshape(x, {n, og, cpg, h * w});
+  Value zerosIdx = e.constant(i64, {n, og, cpg, q},
+                              SmallVector<double>(n * og * cpg * q, 0));
+  Value y0 = e.op<dlg::FloorOp>({ys}), x0 = e.op<dlg::FloorOp>({xs});
+  Value ly = e.sub(ys, y0), lx = e.sub(xs, x0);
+  Value cols;
+  for (int64_t dy = 0; dy < 2; ++dy)
+    for (int64_t dx = 0; dx < 2; ++dx) {
+      Value yi = dy ? e.add(y0, k(1)) : y0;
+      Value xi = dx ? e.add(x0, k(1)) : x0;
+      Value inside = e.op<dlg::BitwiseAndOp>(
+          {e.op<dlg::BitwiseAndOp>({e.op<dlg::GreaterEqualOp>({yi, k(0)}),
+                                    e.op<dlg::LessOp>({yi, k(h)})}),
+           e.op<dlg::BitwiseAndOp>({e.op<dlg::GreaterEqualOp>({xi, k(0)}),
+                                    e.op<dlg::LessOp>({xi, k(w)})})});
+      Value wy = dy ? ly : e.sub(k(1), ly);
+      Value wx = dx ? lx : e.sub(k(1), lx);
+      Value weight = e.where(inside, e.mul(wy, wx), k(0));
+      if (m)
+        weight = e.mul(weight, m);
+      Value index =
+          e.add(e.mul(e.cast(e.clip(yi, 0, h - 1), i64), e.scalar(i64, w)),
+                e.cast(e.clip(xi, 0, w - 1), i64));
+      Value picked = e.op<dlg::GatherElementsOp>(
+          {flatX, e.add(e.reshape(index, {n, og, 1, q}), zerosIdx)},
+          {e.named("axis", e.b.getI64IntegerAttr(3))});
+      Value term =
+          e.where(e.reshape(inside, {n, og, 1, q}),
+                  e.mul(picked, e.reshape(weight, {n, og, 1, q})), k(0));
+      cols = cols ? e.add(cols, term) : term;
+    }
+  int64_t kSize = (c / group) * taps;
+  cols = e.reshape(cols, {n, group, kSize, oh * ow});
+  Value wMat = e.reshape(weights, {1, group, oc / group, kSize});
+  Value out = e.reshape(e.matmul(wMat, cols), {n, oc, oh, ow});
+  if (bias)
+    out = e.add(out, e.reshape(bias, {1, oc, 1, 1}));
+  if (!out)
+    return failure();
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void registerMiscHandlers(OpRegistry &registry) {
@@ -918,6 +1039,7 @@ void registerMiscHandlers(OpRegistry &registry) {
   registry.add("", "BlackmanWindow", {17}, window<2>);
   registry.add("", "AffineGrid", {20}, affineGrid);
   registry.add("", "Col2Im", {18}, col2im);
+  registry.add("", "DeformConv", {19, 22}, deformConv);
   registry.add("", "RoiAlign", {10, 16, 22}, roiAlign);
   registry.add("", "DFT", {17, 20}, dft);
   registry.add("", "GridSample", {16, 20, 22}, gridSample);

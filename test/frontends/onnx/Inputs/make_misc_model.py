@@ -68,6 +68,16 @@ MODELS = {
         [vi("x", [1, 2, 8, 8]), vi("rois", [3, 4]),
          vi("b", [3], TensorProto.INT64)], [vi("y", [3, 2, 2, 2])],
         opset=16),
+    "deform_conv_3d": lambda: model(
+        [N("DeformConv", ["x", "w", "off"], ["y"], name="deform3d")],
+        [vi("x", [1, 1, 3, 3, 3]), vi("w", [1, 1, 2, 2, 2]),
+         vi("off", [1, 24, 2, 2, 2])], [vi("y", [1, 1, 2, 2, 2])],
+        opset=19),
+    "deform_conv": lambda: model(
+        [N("DeformConv", ["x", "w", "off"], ["y"], name="deform", group=2)],
+        [vi("x", [1, 2, 3, 3]), vi("w", [4, 1, 2, 2]),
+         vi("off", [1, 8, 2, 2])], [vi("y", [1, 4, 2, 2])],
+        opset=19),
 }
 
 
