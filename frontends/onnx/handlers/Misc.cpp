@@ -1029,6 +1029,81 @@ LogicalResult deformConv(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// FlexAttention (ai.onnx.preview): softmax(score_mod(Q K^T * scale)) V with
+/// the optional score_mod / prob_mod subgraphs imported inline.
+LogicalResult flexAttention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  if (failed(ctx.requireInputs(3)))
+    return failure();
+  Value q = ctx.input(0), key = ctx.input(1), v = ctx.input(2);
+  Type type = DlgEmitter::elementOf(q);
+  if (!isa<FloatType>(type))
+    return ctx.emitError() << "expects float Q, K and V", failure();
+  ArrayRef<int64_t> qs = DlgEmitter::shapeOf(q), ks = DlgEmitter::shapeOf(key),
+                    vs = DlgEmitter::shapeOf(v);
+  if (qs.size() != 4 || ks.size() != 4 || vs.size() != 4)
+    return ctx.emitError() << "expects rank-4 Q, K and V", failure();
+  if (ks[1] != vs[1] || ks[2] != vs[2] || ks[3] != qs[3] || ks[1] <= 0 ||
+      qs[1] % ks[1] != 0)
+    return ctx.emitError() << "Q, K and V shapes are inconsistent", failure();
+  DlgEmitter e(ctx);
+  int64_t reps = qs[1] / ks[1];
+  auto repeatHeads = [&](Value x) {
+    if (reps == 1 || !x)
+      return x;
+    ArrayRef<int64_t> s = DlgEmitter::shapeOf(x);
+    SmallVector<int64_t> shape = {s[0], s[1], 1, s[2], s[3]};
+    SmallVector<Value> copies(reps, e.reshape(x, shape));
+    return e.reshape(e.concat(copies, 2), {s[0], s[1] * reps, s[2], s[3]});
+  };
+  Type compute = type.getIntOrFloatBitWidth() < 32 ? e.b.getF32Type() : type;
+  if (const auto *attr = ctx.attribute("softmax_precision")) {
+    (void)attr;
+    int64_t precision = ctx.intAttr("softmax_precision", 1);
+    compute = convertElementType(ctx.builder.getContext(), precision);
+    if (!compute || !isa<FloatType>(compute))
+      return ctx.emitError() << "softmax_precision " << dataTypeName(precision)
+                             << " is not supported",
+             failure();
+  }
+  double scale = ctx.attribute("scale")
+                     ? ctx.floatAttr("scale", 1)
+                     : 1.0 / std::sqrt(static_cast<double>(qs[3]));
+  // sqrt(scale) on Q and K, rounded as the reference does.
+  Value sqrtScale = e.scalar(type, std::sqrt(static_cast<float>(scale)));
+  Value kAligned = repeatHeads(key), vAligned = repeatHeads(v);
+  Value scores =
+      e.matmul(e.mul(q, sqrtScale),
+               e.transpose(e.mul(kAligned, sqrtScale), {0, 1, 3, 2}));
+  scores = e.cast(scores, compute);
+  auto applyMod = [&](StringRef name, Value x) -> Value {
+    const ::onnx::AttributeProto *attr = ctx.attribute(name);
+    if (!attr || !x)
+      return x;
+    if (!attr->has_g())
+      return ctx.emitError() << "attribute '" << name << "' is not a graph",
+             Value();
+    SmallVector<GraphValue> outputs;
+    if (failed(ctx.importSubgraph(attr->g(), {GraphValue{x, std::nullopt}},
+                                  outputs)))
+      return Value();
+    if (outputs.size() != 1 || !outputs[0].tensor ||
+        outputs[0].tensor.getType() != x.getType())
+      return ctx.emitError()
+                 << "attribute '" << name
+                 << "' must produce one tensor of type " << x.getType(),
+             Value();
+    return outputs[0].tensor;
+  };
+  scores = applyMod("score_mod", scores);
+  Value probs = scores ? e.softmax(scores, -1) : Value();
+  probs = applyMod("prob_mod", probs);
+  Value out = e.cast(e.matmul(probs, e.cast(vAligned, compute)), type);
+  if (!out)
+    return failure();
+  results.push_back(out);
+  return success();
+}
+
 } // namespace
 
 void registerMiscHandlers(OpRegistry &registry) {
@@ -1039,6 +1114,7 @@ void registerMiscHandlers(OpRegistry &registry) {
   registry.add("", "BlackmanWindow", {17}, window<2>);
   registry.add("", "AffineGrid", {20}, affineGrid);
   registry.add("", "Col2Im", {18}, col2im);
+  registry.add("ai.onnx.preview", "FlexAttention", {1}, flexAttention);
   registry.add("", "DeformConv", {19, 22}, deformConv);
   registry.add("", "RoiAlign", {10, 16, 22}, roiAlign);
   registry.add("", "DFT", {17, 20}, dft);

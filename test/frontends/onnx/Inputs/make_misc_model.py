@@ -78,7 +78,23 @@ MODELS = {
         [vi("x", [1, 2, 3, 3]), vi("w", [4, 1, 2, 2]),
          vi("off", [1, 8, 2, 2])], [vi("y", [1, 4, 2, 2])],
         opset=19),
+    "flex_attention": lambda: flex_attention(),
 }
+
+
+def flex_attention():
+    # score_mod halves the scores.
+    mod = helper.make_graph(
+        [N("Mul", ["s", "half"], ["t"])], "score_mod",
+        [vi("s", [1, 2, 3, 3])], [vi("t", [1, 2, 3, 3])],
+        [const("half", 0.5)])
+    m = model(
+        [N("FlexAttention", ["q", "k", "v"], ["y"], name="flex",
+           domain="ai.onnx.preview", score_mod=mod)],
+        [vi("q", [1, 2, 3, 4]), vi("k", [1, 1, 3, 4]), vi("v", [1, 1, 3, 4])],
+        [vi("y", [1, 2, 3, 4])], opset=26)
+    m.opset_import.append(helper.make_opsetid("ai.onnx.preview", 1))
+    return m
 
 
 def main():
