@@ -1,10 +1,11 @@
 //===- Misc.cpp - Newer ONNX ops decomposed into dlg ops ------------------===//
 //
-// SwiGLU, TensorScatter, the window generators and AffineGrid. They need no
-// primitive of their own: windows and sampling grids depend only on
-// import-time sizes, so they fold to constants (AffineGrid then applies theta
-// with a matmul), and TensorScatter is a scatter_elements with computed
-// indices.
+// SwiGLU, TensorScatter, BitCast (integers), the window generators,
+// AffineGrid, Col2Im, MaxUnpool, Det, DFT, GridSample, RoiAlign, DeformConv
+// and FlexAttention. None needs a primitive of its own: sizes are import-time
+// constants, so windows, DFT matrices and sampling grids fold to constants,
+// scatters and data-dependent sampling become scatter_elements / gathers
+// with computed indices, and the rest is elementwise math and matmuls.
 //
 //===----------------------------------------------------------------------===//
 
@@ -1056,8 +1057,7 @@ LogicalResult flexAttention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return e.reshape(e.concat(copies, 2), {s[0], s[1] * reps, s[2], s[3]});
   };
   Type compute = type.getIntOrFloatBitWidth() < 32 ? e.b.getF32Type() : type;
-  if (const auto *attr = ctx.attribute("softmax_precision")) {
-    (void)attr;
+  if (ctx.attribute("softmax_precision")) {
     int64_t precision = ctx.intAttr("softmax_precision", 1);
     compute = convertElementType(ctx.builder.getContext(), precision);
     if (!compute || !isa<FloatType>(compute))
