@@ -148,6 +148,7 @@ const OpRegistry &OpRegistry::get() {
     registerQuantizationHandlers(r);
     registerControlFlowHandlers(r);
     registerLossHandlers(r);
+    registerMiscHandlers(r);
     return r;
   }();
   return registry;

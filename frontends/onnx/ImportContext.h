@@ -284,6 +284,7 @@ void registerSequenceHandlers(OpRegistry &registry);
 void registerQuantizationHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
 void registerLossHandlers(OpRegistry &registry);
+void registerMiscHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);
