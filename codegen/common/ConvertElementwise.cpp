@@ -30,28 +30,6 @@ Value unsignedConstant(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, integer));
 }
 
-/// Lowers an elementwise op by giving the scalar body for its operands.
-template <typename OpTy> struct ElementwisePattern : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  using Adaptor = typename OpTy::Adaptor;
-
-  virtual Value scalar(OpTy op, OpBuilder &b, Location loc,
-                       ValueRange args) const = 0;
-
-  LogicalResult
-  matchAndRewrite(OpTy op, Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result =
-        buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
-                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                           return scalar(op, b, loc, args);
-                         });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 /// Binary ops with one float and one (signed) integer arith op.
 template <typename OpTy, typename FloatOp, typename IntOp>
 struct ArithBinaryPattern : ElementwisePattern<OpTy> {

@@ -19,28 +19,6 @@ namespace {
 
 bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 
-/// Lowers an elementwise op by giving the scalar body for its operands.
-template <typename OpTy> struct ElementwisePattern : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  using Adaptor = typename OpTy::Adaptor;
-
-  virtual Value scalar(OpTy op, OpBuilder &b, Location loc,
-                       ValueRange args) const = 0;
-
-  LogicalResult
-  matchAndRewrite(OpTy op, Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    Value result =
-        buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
-                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                           return scalar(op, b, loc, args);
-                         });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 /// A comparison: ordered float predicate, signed or unsigned integer one.
 template <typename OpTy, arith::CmpFPredicate FloatPred,
           arith::CmpIPredicate SignedPred, arith::CmpIPredicate UnsignedPred>

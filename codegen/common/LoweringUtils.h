@@ -71,6 +71,29 @@ mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
 mlir::Value createMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
                       mlir::Value rhs);
 
+/// Lowers an elementwise op by giving the scalar body for its operands.
+template <typename OpTy>
+struct ElementwisePattern : mlir::OpConversionPattern<OpTy> {
+  using mlir::OpConversionPattern<OpTy>::OpConversionPattern;
+  using Adaptor = typename OpTy::Adaptor;
+
+  virtual mlir::Value scalar(OpTy op, mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::ValueRange args) const = 0;
+
+  mlir::LogicalResult
+  matchAndRewrite(OpTy op, Adaptor adaptor,
+                  mlir::ConversionPatternRewriter &rewriter) const override {
+    auto type = llvm::cast<mlir::RankedTensorType>(op.getType());
+    mlir::Value result = buildElementwise(
+        rewriter, op.getLoc(), type, adaptor.getOperands(),
+        [&](mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args) {
+          return scalar(op, b, loc, args);
+        });
+    rewriter.replaceOp(op, result);
+    return mlir::success();
+  }
+};
+
 void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateContractionLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
