@@ -65,6 +65,7 @@ def generate(dlc, cases, outcomes):
             # One reason per kind of problem: drop node names and numbers.
             general = re.sub(r"node '[^']*' \(([^,]*), domain '[^']*', "
                              r"opset \d+\): ", "", reason)
+            general = re.sub(r"^node '[^']*': ", "", general)
             reasons[op][general] += 1
 
     lines = []

@@ -234,6 +234,12 @@ LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return failure();
   if (ctx.intAttr("training_mode", 0) != 0)
     return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  // Before opset 9, `spatial = 0` kept one statistic per element; `is_test`
+  // is ignored (inference semantics, as onnxruntime).
+  if (ctx.opset < 9 && ctx.intAttr("spatial", 1) != 1)
+    return ctx.emitError() << "spatial = " << ctx.intAttr("spatial", 1)
+                           << " is not supported (only 1)",
+           failure();
   // BatchNormalization-15 lets scale, bias, mean and variance have their own
   // float type; dlg wants the input's.
   SmallVector<Value> operands = {ctx.input(0)};
@@ -329,7 +335,8 @@ template <typename OpTy> Handler reduce(int64_t axesInputSince) {
 
 void registerNeuralNetHandlers(OpRegistry &registry) {
   registry.add("", "MatMul", {1, 9, 13}, matmul);
-  registry.add("", "Gemm", {7, 9, 11, 13}, gemm);
+  // Gemm-1/6's `broadcast` attribute is subsumed by numpy broadcasting of C.
+  registry.add("", "Gemm", {1, 6, 7, 9, 11, 13}, gemm);
   registry.add("", "Conv", {1, 11, 22}, conv);
   registry.add("", "MaxPool", {1, 8, 10, 11, 12, 22}, pool<dlg::MaxPoolOp>());
   registry.add("", "AveragePool", {1, 7, 10, 11, 19, 22},
@@ -338,7 +345,7 @@ void registerNeuralNetHandlers(OpRegistry &registry) {
   registry.add("", "GlobalMaxPool", {1, 22}, globalMaxPool);
   registry.add("", "GlobalLpPool", {1, 2, 22}, globalLpPool);
   registry.add("", "GlobalAveragePool", {1, 22}, globalAveragePool);
-  registry.add("", "BatchNormalization", {9, 14, 15}, batchNorm);
+  registry.add("", "BatchNormalization", {1, 6, 7, 9, 14, 15}, batchNorm);
   registry.add("", "Softmax", {1, 11, 13}, softmax);
   registry.add("", "ReduceSum", {1, 11, 13}, reduce<dlg::ReduceSumOp>(13));
   registry.add("", "ReduceMean", {1, 11, 13, 18},
