@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -25,67 +25,13 @@ int64_t rankOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getRank();
 }
 
-/// A chain of dlg ops that stops at the first failure (already diagnosed).
-class Builder {
-public:
-  explicit Builder(NodeContext &ctx) : ctx(ctx) {}
-
-  template <typename OpTy>
-  Value create(ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
-    if (failedBefore || llvm::any_of(operands, [](Value v) { return !v; })) {
-      failedBefore = true;
-      return {};
-    }
-    FailureOr<Value> value = ctx.create<OpTy>(operands, attrs);
-    if (failed(value)) {
-      failedBefore = true;
-      return {};
-    }
-    return *value;
-  }
-
-  /// A rank-0 constant of `elementType` holding `value`.
-  Value scalar(Type elementType, double value) {
-    auto type = RankedTensorType::get({}, elementType);
-    Attribute element;
-    if (isa<FloatType>(elementType))
-      element = FloatAttr::get(elementType, value);
-    else
-      element = IntegerAttr::get(elementType, static_cast<int64_t>(value));
-    return create<dlg::ConstantOp>(
-        {}, {ctx.named("value", DenseElementsAttr::get(type, element))});
-  }
-
-  /// `OpTy` over `axes` of `input`.
-  template <typename OpTy>
-  Value reduce(Value input, ArrayRef<int64_t> axes, bool keepDims) {
-    return create<OpTy>(
-        {input}, {ctx.named("axes", ctx.builder.getDenseI64ArrayAttr(axes)),
-                  ctx.named("keepdims", ctx.builder.getBoolAttr(keepDims))});
-  }
-
-  /// `OpTy` over every axis of `input`, giving a rank-0 tensor.
-  template <typename OpTy> Value reduceAll(Value input) {
-    if (!input) {
-      failedBefore = true;
-      return {};
-    }
-    return reduce<OpTy>(input,
-                        llvm::to_vector(llvm::seq<int64_t>(0, rankOf(input))),
-                        /*keepDims=*/false);
-  }
-
-  bool failedBefore = false;
-  NodeContext &ctx;
-};
-
 /// The loss of `logProb` (N x C x d1...) at `target` (N x d1...), weighted
 /// per class by the optional `weight` (C), reduced as `reduction`. Targets
 /// equal to the optional `ignoreIndex` contribute 0 and no weight.
 FailureOr<Value> nllLoss(NodeContext &ctx, Value logProb, Value target,
                          Value weight, std::optional<int64_t> ignoreIndex,
                          StringRef reduction) {
-  Builder b(ctx);
+  Composer b(ctx);
   OpBuilder &ob = ctx.builder;
   Type floatType = elementTypeOf(logProb);
   Type indexType = elementTypeOf(target);
@@ -203,7 +149,7 @@ LogicalResult softmaxCrossEntropyLoss(NodeContext &ctx,
   std::string reduction;
   if (failed(readLossOperands(ctx, x, target, weight, ignore, reduction)))
     return failure();
-  Builder b(ctx);
+  Composer b(ctx);
   // x - max - log(sum(exp(x - max))): exp never overflows.
   Value shifted =
       b.create<dlg::SubOp>({x, b.reduce<dlg::ReduceMaxOp>(x, {1}, true)});
