@@ -16,11 +16,13 @@ def ConvertDlgToLinalg : Pass<"dlc-codegen-convert-dlg-to-linalg"> {
     linalg.generic, so elementwise fusion and tiling apply uniformly), tensor
     reshapes and slices. Broadcasting is expressed in indexing maps and never
     materialized. An op that cannot be lowered is reported at its location.
+    A dlg.check becomes an `scf.if` that stores its code to the entry
+    function's status argument.
   }];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect", "mlir::scf::SCFDialect",
-    "mlir::tensor::TensorDialect"
+    "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
   ];
 }
 
@@ -49,8 +51,13 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
     arguments and results become `tensor<0xT>` after recording, because the
     bare-pointer calling convention of the entry function cannot pass a
     memref whose zero-size dimension is not the innermost one.
+
+    Each dlg.check gets its code (`dlc.check_code`, 1, 2, ...) and a `check`
+    record with its message, and the entry function gets a first argument,
+    the `memref<i32>` status word (`dlc.status`) that failed checks write.
   }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::tensor::TensorDialect"];
   let options = [
     Option<"entryName", "entry", "std::string", /*default=*/"\"main_graph\"",
            "Name of the function that implements the model">,
@@ -141,8 +148,9 @@ def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let description = [{
     Gives every defined function internal linkage (and `no_inline` where
     dlc-cpu-outline-loop-nests asked for it) and emits
-    `dlc_model_run(void **buffers)`, which unpacks the input and output
-    buffers, plus `dlc_model_metadata` and `dlc_model_abi_version`, as
+    `int32_t dlc_model_run(void **buffers)`, which passes a zeroed status
+    word as the model function's first argument, unpacks the input and
+    output buffers, and returns the status, plus `dlc_model_metadata` and `dlc_model_abi_version`, as
     documented in runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM
     dialect after the model function was lowered with bare pointers.
   }];

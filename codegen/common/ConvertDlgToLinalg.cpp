@@ -48,6 +48,7 @@ struct ConvertDlgToLinalgPass
     populateReductionLoweringPatterns(patterns);
     populateIndexingLoweringPatterns(patterns);
     populateSequenceLoweringPatterns(patterns);
+    populateCheckLoweringPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<dlg::DlgDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

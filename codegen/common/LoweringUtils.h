@@ -9,6 +9,12 @@
 
 namespace dlc {
 
+/// The entry function's argument that failed dlg.check ops write their code
+/// to (a memref<i32>, set by dlc-codegen-record-model-interface).
+inline constexpr llvm::StringLiteral kStatusArgAttr = "dlc.status";
+/// The 1-based code of a dlg.check op, as listed in the model metadata.
+inline constexpr llvm::StringLiteral kCheckCodeAttr = "dlc.check_code";
+
 /// Builds the scalar computation of an elementwise op from its block arguments.
 using ScalarBuilder = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
@@ -102,6 +108,7 @@ void populateMathLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateSequenceLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateCheckLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace dlc
 

@@ -4,7 +4,11 @@
 
 #include "dlc/runtime/ModelABI.h"
 
+#include "codegen/common/LoweringUtils.h"
+#include "dialects/dlg/IR/DlgOps.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -109,10 +113,46 @@ struct RecordModelInterfacePass
       if (failed(appendRecord(text, func, "output", i, type,
                               func.getResultAttrDict(i))))
         return signalPassFailure();
+    auto funcOp = dyn_cast<func::FuncOp>(func.getOperation());
+    if (!funcOp || funcOp.isExternal()) {
+      func->emitError("the entry must be a func.func with a body");
+      return signalPassFailure();
+    }
+    // Checks anywhere in the module report through the entry's status word.
+    int32_t code = 0;
+    WalkResult walk = module.walk([&](dlg::CheckOp check) {
+      if (check->getParentOfType<func::FuncOp>() != funcOp) {
+        check.emitOpError("must be in the entry function '")
+            << entryName << "'";
+        return WalkResult::interrupt();
+      }
+      check->setAttr(
+          kCheckCodeAttr,
+          IntegerAttr::get(IntegerType::get(module.getContext(), 32), ++code));
+      text += "check " + std::to_string(code) + " ";
+      appendEncodedName(text, check.getMessage());
+      text += '\n';
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
     module->setAttr("dlc.model_metadata",
                     StringAttr::get(module.getContext(), text));
-    if (auto funcOp = dyn_cast<func::FuncOp>(func.getOperation()))
-      flattenEmptyInterface(funcOp);
+    flattenEmptyInterface(funcOp);
+    addStatusArgument(funcOp);
+  }
+
+  /// Prepends the memref<i32> status word that failed checks write.
+  static void addStatusArgument(func::FuncOp func) {
+    MLIRContext *ctx = func.getContext();
+    auto type = MemRefType::get({}, IntegerType::get(ctx, 32));
+    if (failed(func.insertArgument(
+            0, type,
+            DictionaryAttr::get(
+                ctx, {NamedAttribute(StringAttr::get(ctx, kStatusArgAttr),
+                                     UnitAttr::get(ctx))}),
+            func.getLoc())))
+      llvm_unreachable("a func.func with a body takes a new argument");
   }
 
   /// Retypes empty arguments and results to tensor<0xT> (see Passes.td).

@@ -2,7 +2,7 @@
 //
 // Emits, in the LLVM dialect, the three symbols of ModelABI.h around the
 // model function, which was lowered with the bare-pointer convention and
-// takes one pointer per input followed by one per output.
+// takes the status word, then one pointer per input and one per output.
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,25 +62,39 @@ struct CpuEmitModelEntryPass
 
     Location loc = impl.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto i32Type = IntegerType::get(ctx, 32);
 
-    // void dlc_model_run(void **buffers)
+    // int32_t dlc_model_run(void **buffers): the model function takes the
+    // status word first, then the buffers.
+    if (implType.getNumParams() == 0) {
+      impl.emitError("expects the status word as the first parameter; run "
+                     "dlc-codegen-record-model-interface first");
+      return signalPassFailure();
+    }
+    auto i32Type = IntegerType::get(ctx, 32);
     auto run = LLVM::LLVMFuncOp::create(
         b, loc, DLC_MODEL_SYM_RUN,
-        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrType}));
+        LLVM::LLVMFunctionType::get(i32Type, {ptrType}));
     {
       OpBuilder::InsertionGuard guard(b);
       Block *body = run.addEntryBlock(b);
       b.setInsertionPointToStart(body);
-      SmallVector<Value> args;
-      for (unsigned i = 0, e = implType.getNumParams(); i < e; ++i) {
+      Value one = LLVM::ConstantOp::create(b, loc, b.getI64Type(),
+                                           b.getI64IntegerAttr(1));
+      Value status = LLVM::AllocaOp::create(b, loc, ptrType, i32Type, one,
+                                            /*alignment=*/4);
+      Value zero =
+          LLVM::ConstantOp::create(b, loc, i32Type, b.getI32IntegerAttr(0));
+      LLVM::StoreOp::create(b, loc, zero, status);
+      SmallVector<Value> args = {status};
+      for (unsigned i = 0, e = implType.getNumParams() - 1; i < e; ++i) {
         Value slot = LLVM::GEPOp::create(
             b, loc, ptrType, ptrType, body->getArgument(0),
             ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
         args.push_back(LLVM::LoadOp::create(b, loc, ptrType, slot));
       }
       LLVM::CallOp::create(b, loc, impl, args);
-      LLVM::ReturnOp::create(b, loc, ValueRange{});
+      Value result = LLVM::LoadOp::create(b, loc, i32Type, status);
+      LLVM::ReturnOp::create(b, loc, result);
     }
 
     // const char *dlc_model_metadata(void)

@@ -34,6 +34,26 @@ NodeContext::requireConstantInts(size_t i, StringRef what) {
   return failure();
 }
 
+std::optional<SmallVector<int64_t>> NodeContext::declaredShape(size_t i) const {
+  if (!declaredShapes || static_cast<int>(i) >= node.output_size())
+    return std::nullopt;
+  auto it = declaredShapes->find(node.output(i));
+  if (it == declaredShapes->end())
+    return std::nullopt;
+  return it->second;
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeContext::requireDeclaredShape(size_t output, size_t arg, StringRef what) {
+  if (std::optional<SmallVector<int64_t>> shape = declaredShape(output))
+    return *shape;
+  emitError() << "'" << what << "' (input " << arg
+              << ") is only known at run time and the model declares no "
+                 "static shape for output "
+              << output << " (dynamic shapes are not supported)";
+  return failure();
+}
+
 const ::onnx::AttributeProto *NodeContext::attribute(StringRef name) const {
   for (const ::onnx::AttributeProto &attr : node.attribute())
     if (attr.name() == name)

@@ -92,6 +92,16 @@ public:
     knownInts[value] = llvm::SmallVector<int64_t>(values);
   }
 
+  /// The shape the model declares for output `i` (as a graph output or in
+  /// value_info), when it is fully static.
+  std::optional<llvm::SmallVector<int64_t>> declaredShape(size_t i) const;
+  /// The declared shape of output `output`, for an op whose input `arg`
+  /// (`what`) is not known at compile time; a diagnostic when it is missing.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  requireDeclaredShape(size_t output, size_t arg, llvm::StringRef what);
+  /// Static shapes declared in the model, by value name; set by the importer.
+  const llvm::StringMap<llvm::SmallVector<int64_t>> *declaredShapes = nullptr;
+
   const ::onnx::AttributeProto *attribute(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t fallback) const;
   float floatAttr(llvm::StringRef name, float fallback) const;

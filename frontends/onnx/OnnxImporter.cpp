@@ -75,6 +75,29 @@ private:
   llvm::StringMap<Sequence> sequences;
   /// Values of ONNX unsigned integer type (dlg types are signless).
   llvm::DenseSet<Value> unsignedValues;
+  /// Static shapes the model declares (outputs, value_info), by name.
+  llvm::StringMap<SmallVector<int64_t>> declaredShapes;
+
+  /// Records the static shapes `graph` declares for its values.
+  void collectDeclaredShapes(const ::onnx::GraphProto &graph, bool outputs) {
+    auto record = [&](const ::onnx::ValueInfoProto &info) {
+      if (!info.type().has_tensor_type() ||
+          !info.type().tensor_type().has_shape())
+        return;
+      SmallVector<int64_t> shape;
+      for (const auto &dim : info.type().tensor_type().shape().dim()) {
+        if (!dim.has_dim_value() || dim.dim_value() < 0)
+          return;
+        shape.push_back(dim.dim_value());
+      }
+      declaredShapes[info.name()] = std::move(shape);
+    };
+    for (const auto &info : graph.value_info())
+      record(info);
+    if (outputs)
+      for (const auto &info : graph.output())
+        record(info);
+  }
 };
 
 LogicalResult GraphImporter::readOpsets(const ::onnx::ModelProto &model) {
@@ -195,6 +218,7 @@ GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
       return defineSequence(name, *value.sequence, loc);
     return define(name, value.tensor, loc);
   };
+  collectDeclaredShapes(graph, /*outputs=*/false);
   LogicalResult result = success();
   for (auto [info, value] : llvm::zip(graph.input(), inputs))
     if (failed(bind(info.name(), value)))
@@ -306,6 +330,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   NodeContext context(builder, loc, node, domain, opset->second, operands,
                       knownInts);
   context.unsignedValues = &unsignedValues;
+  context.declaredShapes = &declaredShapes;
   context.sequenceOperands = sequenceOperands;
   context.importSubgraph = [this](const ::onnx::GraphProto &graph,
                                   ArrayRef<GraphValue> inputs,
@@ -352,6 +377,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   if (failed(readOpsets(model)))
     return nullptr;
   ::onnx::GraphProto &graph = *model.mutable_graph();
+  collectDeclaredShapes(graph, /*outputs=*/true);
   OwningOpRef<ModuleOp> module = ModuleOp::create(nodeLoc(source));
   builder.setInsertionPointToEnd(module->getBody());
 

@@ -25,6 +25,8 @@ private:
   dlcrt_status parseHeader(const std::vector<std::string_view> &fields);
   dlcrt_status parseTensor(const std::vector<std::string_view> &fields,
                            TensorSpec &spec);
+  dlcrt_status parseCheck(const std::vector<std::string_view> &fields,
+                          ModelSignature &out);
   dlcrt_status parseName(std::string_view field, std::string &name);
   bool parseNumber(std::string_view field, uint64_t max, uint64_t &value);
 
@@ -175,6 +177,22 @@ dlcrt_status Parser::parseTensor(const std::vector<std::string_view> &fields,
   return nullptr;
 }
 
+dlcrt_status Parser::parseCheck(const std::vector<std::string_view> &fields,
+                                ModelSignature &out) {
+  uint64_t code = 0;
+  if (fields.size() != 3)
+    return error("expected 'check <code> <message>'");
+  if (!parseNumber(fields[1], std::numeric_limits<int32_t>::max(), code) ||
+      code != out.checks.size() + 1)
+    return error("check code " + quote(fields[1]) + " is not " +
+                 std::to_string(out.checks.size() + 1));
+  std::string message;
+  if (dlcrt_status status = parseName(fields[2], message))
+    return status;
+  out.checks.push_back(std::move(message));
+  return nullptr;
+}
+
 dlcrt_status Parser::parse(ModelSignature &out) {
   if (text.empty())
     return error("metadata is empty");
@@ -206,10 +224,15 @@ dlcrt_status Parser::parse(ModelSignature &out) {
         return status;
       continue;
     }
+    if (fields[0] == "check") {
+      if (dlcrt_status status = parseCheck(fields, out))
+        return status;
+      continue;
+    }
     bool isInput = fields[0] == "input";
     if (!isInput && fields[0] != "output")
       return error("unknown record " + quote(fields[0]) +
-                   " (expected 'input' or 'output')");
+                   " (expected 'input', 'output' or 'check')");
     TensorSpec spec;
     if (dlcrt_status status = parseTensor(fields, spec))
       return status;

@@ -26,6 +26,8 @@ struct TensorSpec {
 struct ModelSignature {
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  /// Messages of the model's run-time checks; check code i is checks[i - 1].
+  std::vector<std::string> checks;
 };
 
 /// Longest metadata text accepted; bounds the work a hostile model can cause.

@@ -146,7 +146,14 @@ dlcrt_status run(dlcrt_module module, const dlcrt_tensor *inputs,
     }
     buffers.push_back(outputs[i] ? outputs[i]->data : created.tensors[i]->data);
   }
-  module->run(buffers.data());
+  if (int32_t code = module->run(buffers.data())) {
+    if (code < 0 || static_cast<size_t>(code) > sig.checks.size())
+      return makeError(DLCRT_STATUS_INVALID_MODEL,
+                       "the model failed with unknown check code " +
+                           std::to_string(code));
+    return invalidArgument("a run-time check of the model failed: " +
+                           sig.checks[code - 1]);
+  }
   for (size_t i = 0; i < numOutputs; ++i) {
     if (created.tensors[i]) {
       outputs[i] = created.tensors[i];

@@ -116,6 +116,34 @@ def main():
     ok &= expect_failure("wrong input shape at run time",
                          [args.dlc_run, so, "--inputs", bad], "input 'x'",
                          "[4,32]")
+    # A shape argument that is a graph input: the declared output shape is
+    # compiled, and a run-time value that does not give it fails the run.
+    path = os.path.join(work, "runtime_reshape.onnx")
+    onnx.save(make([helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+                   [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64)],
+                   [vi("y", [3, 2])], opset=14), path)
+    so = os.path.join(work, "runtime_reshape.so")
+    subprocess.run([args.dlc, path, "-o", so], check=True)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    for label, shape in [("[3,2]", [3, 2]), ("[-1,2]", [-1, 2]),
+                         ("[3,-1]", [3, -1])]:
+        good = os.path.join(work, "good_shape.npz")
+        result_path = os.path.join(work, "reshaped.npz")
+        np.savez(good, x=x, s=np.array(shape, np.int64))
+        result = subprocess.run([args.dlc_run, so, "--inputs", good,
+                                 "--output", result_path],
+                                capture_output=True, text=True)
+        same = (result.returncode == 0 and
+                np.array_equal(np.load(result_path)["y"], x.reshape(3, 2)))
+        print(f"run-time reshape to {label}: {'ok' if same else 'FAIL ' + result.stderr}")
+        ok &= same
+    for label, shape in [("[6,1]", [6, 1]), ("[-1,-1]", [-1, -1])]:
+        bad = os.path.join(work, "bad_shape.npz")
+        np.savez(bad, x=x, s=np.array(shape, np.int64))
+        ok &= expect_failure(f"run-time reshape to {label}",
+                             [args.dlc_run, so, "--inputs", bad],
+                             "a run-time check of the model failed",
+                             "node 'rs' (Reshape, opset 14)")
     sys.exit(0 if ok else 1)
 
 

@@ -233,3 +233,22 @@ TEST_F(RunTest, ConcurrentRuns) {
 }
 
 } // namespace
+
+TEST_F(RunTest, FailedCheckIsAnErrorWithItsMessage) {
+  dlcrt_module checked = nullptr;
+  ASSERT_OK(dlcrt_module_open(device, FAKE_MODEL_CHECK, &checked));
+  std::vector<int64_t> good = {2, 3}, bad = {3, 2};
+  dlcrt_tensor shape = wrap(DLCRT_DTYPE_I64, {2}, good.data(), 16);
+  dlcrt_tensor y = nullptr;
+  ASSERT_OK(dlcrt_module_run(checked, &shape, 1, &y, 1));
+  owned.push_back(y);
+  dlcrt_tensor badShape = wrap(DLCRT_DTYPE_I64, {2}, bad.data(), 16);
+  dlcrt_tensor none = nullptr;
+  EXPECT_TRUE(fails(dlcrt_module_run(checked, &badShape, 1, &none, 1),
+                    DLCRT_STATUS_INVALID_ARGUMENT,
+                    "a run-time check of the model failed: node 'Reshape_0': "
+                    "the run-time shape is not 2x3"));
+  // A failed run hands out no output.
+  EXPECT_EQ(none, nullptr);
+  dlcrt_module_release(checked);
+}

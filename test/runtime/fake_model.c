@@ -8,6 +8,7 @@
 |*   FAKE_BAD_ABI  like FAKE_SUM but reports ABI version 99                   *|
 |*   FAKE_NO_RUN   like FAKE_SUM but without dlc_model_run                    *|
 |*   FAKE_ENV      metadata from $DLC_FAKE_METADATA, a run that does nothing  *|
+|*   FAKE_CHECK    shape: i64[2] -> y: f32[6], check 1 fails unless [2, 3]    *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -30,31 +31,32 @@ EXPORT int32_t dlc_model_abi_version(void) { return DLC_MODEL_ABI_VERSION; }
 
 #if defined(FAKE_SUM)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 1\n"
+  return "dlc-model 2\n"
          "input a f32 2 2 3\n"
          "input b f32 2 2 3\n"
          "output sum f32 2 2 3\n";
 }
 
 #ifndef FAKE_NO_RUN
-EXPORT void dlc_model_run(void **buffers) {
+EXPORT int32_t dlc_model_run(void **buffers) {
   const float *a = buffers[0], *b = buffers[1];
   float *sum = buffers[2];
   for (int i = 0; i < 6; ++i)
     sum[i] = a[i] + b[i];
+  return 0;
 }
 #endif
 
 #elif defined(FAKE_MIXED)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 1\n"
+  return "dlc-model 2\n"
          "input x%20y i32 1 4\n"
          "input flag bool 1 4\n"
          "output out i64 1 4\n"
          "output count i32 0\n";
 }
 
-EXPORT void dlc_model_run(void **buffers) {
+EXPORT int32_t dlc_model_run(void **buffers) {
   const int32_t *x = buffers[0];
   const uint8_t *flag = buffers[1];
   int64_t *out = buffers[2];
@@ -64,6 +66,7 @@ EXPORT void dlc_model_run(void **buffers) {
     out[i] = flag[i] ? x[i] : -(int64_t)x[i];
     *count += flag[i] != 0;
   }
+  return 0;
 }
 
 #elif defined(FAKE_ENV)
@@ -71,7 +74,27 @@ EXPORT const char *dlc_model_metadata(void) {
   return getenv("DLC_FAKE_METADATA");
 }
 
-EXPORT void dlc_model_run(void **buffers) { (void)buffers; }
+EXPORT int32_t dlc_model_run(void **buffers) {
+  (void)buffers;
+  return 0;
+}
+
+#elif defined(FAKE_CHECK)
+EXPORT const char *dlc_model_metadata(void) {
+  return "dlc-model 2\n"
+         "input shape i64 1 2\n"
+         "output y f32 1 6\n"
+         "check 1 node%20%27Reshape_0%27%3A%20the%20run-time%20shape%20is%20not%202x3\n";
+}
+
+/* Fails check 1 unless shape = [2, 3], like a compiled Reshape would. */
+EXPORT int32_t dlc_model_run(void **buffers) {
+  const int64_t *shape = buffers[0];
+  float *y = buffers[1];
+  for (int i = 0; i < 6; ++i)
+    y[i] = (float)i;
+  return shape[0] == 2 && shape[1] == 3 ? 0 : 1;
+}
 
 #else
 #error "define one FAKE_* variant"

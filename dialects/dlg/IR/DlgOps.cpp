@@ -9,7 +9,9 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace dlc::dlg;
@@ -78,6 +80,20 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
     if (static_cast<int64_t>(index) != dim)
       return {};
   return getInput();
+}
+
+//===----------------------------------------------------------------------===//
+// CheckOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
+  // A condition known to hold at compile time needs no run-time check.
+  DenseElementsAttr condition;
+  if (!matchPattern(op.getCondition(), m_Constant(&condition)) ||
+      !condition.getSplatValue<bool>())
+    return failure();
+  rewriter.eraseOp(op);
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -544,6 +544,28 @@ def Dlg_GatherOp : Dlg_Op<"gather", [InferTypeOpAdaptor]> {
                        "type($indices) `->` type($output)";
 }
 
+//===----------------------------------------------------------------------===//
+// Run-time checks
+//===----------------------------------------------------------------------===//
+
+def Dlg_CheckOp : Op<Dlg_Dialect, "check", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Fails the model run when a run-time condition does not hold";
+  let description = [{
+    Checks, when the model runs, a condition that compile-time shapes rely
+    on: for example that a `shape` argument that is a graph input gives the
+    output shape the model declares. When `condition` is false the run
+    returns an error carrying `message`; the computation itself must stay
+    memory-safe either way, so kernels that read run-time indices clamp them.
+
+    ```mlir
+    dlg.check %ok, "node 'Reshape_0' (Reshape): the run-time 'shape' does not match the declared shape 2x3" : tensor<i1>
+    ```
+  }];
+  let arguments = (ins 0DTensorOf<[I1]>:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+  let hasCanonicalizeMethod = 1;
+}
+
 include "dialects/dlg/IR/DlgMathOps.td"
 include "dialects/dlg/IR/DlgReductionOps.td"
 include "dialects/dlg/IR/DlgIndexingOps.td"

@@ -96,6 +96,52 @@ public:
                         /*keepDims=*/false);
   }
 
+  /// An i64 constant of `shape` (rank 1 by default) holding `values`.
+  Value ints(ArrayRef<int64_t> values,
+             std::optional<llvm::SmallVector<int64_t>> shape = std::nullopt) {
+    if (failedBefore)
+      return {};
+    auto type = RankedTensorType::get(
+        shape ? ArrayRef<int64_t>(*shape)
+              : ArrayRef<int64_t>{static_cast<int64_t>(values.size())},
+        ctx.builder.getI64Type());
+    Value value = dlg::ConstantOp::create(
+        ctx.builder, ctx.loc, mlir::DenseIntElementsAttr::get(type, values));
+    ctx.recordInts(value, values);
+    return value;
+  }
+
+  // Run-time arguments. Shape arguments that are graph inputs (Reshape's
+  // `shape`, ReduceSum's `axes`, ...) are only known when the model runs.
+  // Handlers then take the result shape the model declares
+  // (NodeContext::requireDeclaredShape), compute with the argument where its
+  // values matter, and check() at run time that it is consistent.
+
+  /// Input `i` as a rank-1 i64 tensor (a scalar becomes one element).
+  Value intsInput(size_t i);
+  /// Element `k` of the rank-1 tensor `values`, as a rank-0 tensor.
+  Value element(Value values, int64_t k);
+  /// Whether every element k of the rank-1 i64 tensor `values` is one of
+  /// `allowed[k]` (an empty set allows anything): a rank-0 i1 tensor.
+  Value valuesIn(Value values, ArrayRef<llvm::SmallVector<int64_t>> allowed);
+  /// Whether all (any) elements of an i1 tensor are true: rank-0 i1.
+  Value allOf(Value bools);
+  Value anyOf(Value bools);
+  /// How many elements of `values` equal `value`: rank-0 i64.
+  Value countEqual(Value values, int64_t value);
+  /// Axes in [-rank, rank) made non-negative.
+  Value normalizeAxes(Value axes, int64_t rank);
+  /// mask[j] = whether j is among `axes` (already normalized): i1 of `rank`.
+  Value axisMask(Value axes, int64_t rank);
+  /// Whether `mask` (i1 of rank n) equals the constant `expected`.
+  Value maskEquals(Value mask, ArrayRef<bool> expected);
+  /// `values[k]` where `conditions[k]` is the first that holds, else the last
+  /// value: a chain of dlg.where.
+  Value select(ArrayRef<Value> conditions, ArrayRef<Value> values);
+  /// Fails the model run with "<node>: <what>" unless `condition` (rank-0 i1)
+  /// holds.
+  void check(Value condition, const llvm::Twine &what);
+
   LogicalResult finish(ArrayRef<Value> values,
                        SmallVectorImpl<Value> &results) {
     if (failedBefore)

@@ -8,6 +8,7 @@
 
 #include "frontends/onnx/ImportContext.h"
 #include "frontends/onnx/TensorImport.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -90,9 +91,61 @@ LogicalResult shape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "[";
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return text;
+}
+
+/// Reshape whose `shape` is only known at run time: the declared result
+/// shape, checked against the run-time value.
+LogicalResult runtimeReshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  FailureOr<SmallVector<int64_t>> declared =
+      ctx.requireDeclaredShape(0, 1, "shape");
+  if (failed(declared))
+    return failure();
+  auto inType = typeOf(ctx.input(0));
+  auto shapeType = typeOf(ctx.input(1));
+  if (shapeType.getRank() != 1 ||
+      shapeType.getDimSize(0) != static_cast<int64_t>(declared->size()))
+    return ctx.emitError() << "'shape' has type " << shapeType
+                           << " but the declared output shape is "
+                           << formatShape(*declared),
+           failure();
+  if (RankedTensorType::get(*declared, inType.getElementType())
+          .getNumElements() != inType.getNumElements())
+    return ctx.emitError() << "the declared output shape "
+                           << formatShape(*declared) << " does not hold the "
+                           << inType.getNumElements() << " input elements",
+           failure();
+  bool allowZero = ctx.intAttr("allowzero", 0);
+  SmallVector<SmallVector<int64_t>> allowed;
+  for (auto [i, dim] : llvm::enumerate(*declared)) {
+    SmallVector<int64_t> values = {dim, -1};
+    if (!allowZero && i < inType.getShape().size() &&
+        inType.getDimSize(i) == dim && dim != 0)
+      values.push_back(0);
+    allowed.push_back(values);
+  }
+  Composer c(ctx);
+  Value shape = c.intsInput(1);
+  c.check(c.valuesIn(shape, allowed),
+          "the run-time 'shape' does not give the declared shape " +
+              formatShape(*declared));
+  c.check(c.create<dlg::LessEqualOp>(
+              {c.countEqual(shape, -1), c.ints({1}, SmallVector<int64_t>{})}),
+          "the run-time 'shape' has more than one -1");
+  return c.finish({c.reshape(ctx.input(0), *declared)}, results);
+}
+
 LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
+  if (!ctx.constantInts(1))
+    return runtimeReshape(ctx, results);
   FailureOr<SmallVector<int64_t>> requested =
       ctx.requireConstantInts(1, "shape");
   if (failed(requested))

@@ -7,7 +7,7 @@
 // LLVM dialect (no other dialect's ops left) with OpenMP loops and the
 // dlc_model_* ABI symbols; parallel=false emits plain loops.
 // CHECK-LABEL: module
-// CHECK: llvm.func internal @main_graph(%[[X:[^:]+]]: !llvm.ptr {dlc.name = "x"}, %[[W:[^:]+]]: !llvm.ptr {dlc.name = "w"}, %[[Y:[^:]+]]: !llvm.ptr {dlc.name = "y"})
+// CHECK: llvm.func internal @main_graph(%{{[^:]+}}: !llvm.ptr {dlc.status}, %[[X:[^:]+]]: !llvm.ptr {dlc.name = "x"}, %[[W:[^:]+]]: !llvm.ptr {dlc.name = "w"}, %[[Y:[^:]+]]: !llvm.ptr {dlc.name = "y"})
 // Every loop nest is outlined into its own internal function, and the
 // matmul and relu write straight into the caller's output buffer.
 // CHECK: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]]) : (!llvm.ptr) -> ()
@@ -26,8 +26,8 @@
 // CHECK: omp.yield
 // CHECK: llvm.intr.maximum
 // CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr)
-// CHECK: llvm.call @main_graph(%{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
-// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 1\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
+// CHECK: llvm.call @main_graph(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 2\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
 // CHECK: llvm.func @dlc_model_metadata() -> !llvm.ptr
 // CHECK: llvm.func @dlc_model_abi_version() -> i32
 
@@ -53,7 +53,7 @@ func.func @main_graph(%x: tensor<4x8xf32> {dlc.name = "x"}, %w: tensor<8x16xf32>
 // CHECK: llvm.intr.exp
 // CHECK: llvm.fdiv
 // CHECK: llvm.func @dlc_model_run
-// CHECK: @dlc_model_metadata_text("dlc-model 1\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
+// CHECK: @dlc_model_metadata_text("dlc-model 2\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
 
 // SEQ-LABEL: module
 // SEQ: llvm.func @dlc_model_run

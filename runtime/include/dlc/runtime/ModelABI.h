@@ -17,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever the layout of the exported symbols or the metadata changes.
  */
-#define DLC_MODEL_ABI_VERSION 1
+#define DLC_MODEL_ABI_VERSION 2
 
 /* int32_t dlc_model_abi_version(void);
  *   Returns DLC_MODEL_ABI_VERSION of the compiler that built the model. */
@@ -29,22 +29,28 @@ typedef int32_t (*dlc_model_abi_version_fn)(void);
  *     dlc-model <abi-version>
  *     input <name> <dtype> <rank> <dim0> ... <dimN-1>
  *     output <name> <dtype> <rank> <dim0> ... <dimN-1>
+ *     check <code> <message>
  *   Inputs and outputs appear in call order. <name> is percent-encoded: every
  *   byte outside [A-Za-z0-9_.:/-] is written as %XX (upper-case hex).
  *   <dtype> is one of: f16 bf16 f32 f64 i8 i16 i32 i64 u8 u16 u32 u64 bool.
- *   Dimensions are non-negative decimal integers (static shapes). */
+ *   Dimensions are non-negative decimal integers (static shapes).
+ *   Each `check` record describes a run-time check of the model, such as a
+ *   shape argument that is a graph input; <code> is 1, 2, ... in order and
+ *   <message> (percent-encoded like names) says what failed. */
 #define DLC_MODEL_SYM_METADATA "dlc_model_metadata"
 typedef const char *(*dlc_model_metadata_fn)(void);
 
-/* void dlc_model_run(void **buffers);
+/* int32_t dlc_model_run(void **buffers);
  *   buffers[0..numInputs) point to the input data and
  *   buffers[numInputs..numInputs+numOutputs) to caller-allocated output
  *   storage; each is dense row-major data of the declared dtype and shape,
  *   aligned to at least the element size. The caller validates everything
  *   before the call: the model trusts its buffers. Outputs must not alias
- *   inputs or each other. Thread-safe: a model keeps no mutable state. */
+ *   inputs or each other. Thread-safe: a model keeps no mutable state.
+ *   Returns 0, or the code of a failed `check` record; the outputs are then
+ *   unspecified (but the model wrote nothing outside them). */
 #define DLC_MODEL_SYM_RUN "dlc_model_run"
-typedef void (*dlc_model_run_fn)(void **buffers);
+typedef int32_t (*dlc_model_run_fn)(void **buffers);
 
 #ifdef __cplusplus
 }

@@ -113,7 +113,8 @@ MODELS = {
         [N("Relu", ["x"], ["y"], name="r")],
         [vi("x", ["batch", 4])], [vi("y", ["batch", 4])]),
     "dynamic_reshape": lambda: model(
-        [N("Reshape", ["x", "s"], ["y"], name="rs_dyn")],
+        [N("Reshape", ["x", "s"], ["r"], name="rs_dyn"),
+         N("Relu", ["r"], ["y"])],
         [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64)], [vi("y", [3, 2])]),
     "missing_input": lambda: model(
         [N("Relu", ["nowhere"], ["y"], name="orphan")],
