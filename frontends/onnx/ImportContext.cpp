@@ -85,8 +85,9 @@ SmallVector<int64_t> NodeContext::intsAttr(StringRef name) const {
 
 InFlightDiagnostic NodeContext::emitError() const {
   InFlightDiagnostic diag = mlir::emitError(loc);
-  diag << "node '" << node.name() << "' (" << node.op_type() << ", domain '"
-       << domain << "', opset " << opset << "): ";
+  diag << "node '" << (name.empty() ? node.name() : name) << "' ("
+       << node.op_type() << ", domain '" << domain << "', opset " << opset
+       << "): ";
   return diag;
 }
 

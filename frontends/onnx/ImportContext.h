@@ -61,6 +61,9 @@ public:
   mlir::OpBuilder &builder;
   mlir::Location loc;
   const ::onnx::NodeProto &node;
+  /// The node's name, or `<OpType>_<index>` for an unnamed node; set by the
+  /// importer.
+  std::string name;
   llvm::StringRef domain;
   int64_t opset;
 

@@ -331,6 +331,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
                       knownInts);
   context.unsignedValues = &unsignedValues;
   context.declaredShapes = &declaredShapes;
+  context.name = name;
   context.sequenceOperands = sequenceOperands;
   context.importSubgraph = [this](const ::onnx::GraphProto &graph,
                                   ArrayRef<GraphValue> inputs,

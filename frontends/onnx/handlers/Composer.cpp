@@ -131,8 +131,9 @@ void Composer::check(Value condition, const llvm::Twine &what) {
     return;
   }
   std::string message =
-      ("node '" + ctx.node.name() + "' (" + ctx.node.op_type() + ", opset " +
-       std::to_string(ctx.opset) + "): " + what)
+      ("node '" + (ctx.name.empty() ? ctx.node.name() : ctx.name) + "' (" +
+       ctx.node.op_type() + ", opset " + std::to_string(ctx.opset) +
+       "): " + what)
           .str();
   dlg::CheckOp::create(ctx.builder, ctx.loc, condition,
                        ctx.builder.getStringAttr(message));
