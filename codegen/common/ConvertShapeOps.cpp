@@ -75,6 +75,9 @@ struct ConcatPattern : OpConversionPattern<dlg::ConcatOp> {
     SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
+      // An empty input adds nothing; its offset may lie past the end.
+      if (inputType.getNumElements() == 0)
+        continue;
       result = tensor::InsertSliceOp::create(
           rewriter, loc, input, result, ValueRange{}, ValueRange{},
           ValueRange{}, offsets, inputType.getShape(), strides);

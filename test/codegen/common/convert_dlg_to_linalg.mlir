@@ -416,6 +416,21 @@ func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<2x8xf32> {
 
 // -----
 
+// Tests that an empty input of concat is skipped: at the end its offset
+// would lie past the result.
+// CHECK-LABEL: func.func @concat_empty_last
+// CHECK-SAME: %[[A:[^:]+]]: tensor<2x8xf32>, %[[B:[^:]+]]: tensor<2x0xf32>
+func.func @concat_empty_last(%a: tensor<2x8xf32>, %b: tensor<2x0xf32>) -> tensor<2x8xf32> {
+  // CHECK: %[[INIT:.+]] = tensor.empty() : tensor<2x8xf32>
+  // CHECK: %[[FIRST:.+]] = tensor.insert_slice %[[A]] into %[[INIT]][0, 0] [2, 8] [1, 1]
+  // CHECK-NOT: tensor.insert_slice
+  // CHECK: return %[[FIRST]]
+  %0 = dlg.concat %a, %b {axis = 1 : i64} : tensor<2x8xf32>, tensor<2x0xf32> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
 // Tests that a negative-step slice reads with a positive stride and reverses in a map.
 // CHECK-LABEL: func.func @slice_negative_step
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x8xf32>
