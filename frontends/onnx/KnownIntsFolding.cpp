@@ -359,7 +359,10 @@ std::optional<Ints> fold(NodeContext &ctx, Value result) {
                          op))
     return reduce(ctx, result, op);
 
-  // The elementwise ops need every present input.
+  // The elementwise ops need every present input. Before opset 7, binary
+  // ops broadcast along an `axis`, not like numpy.
+  if (ctx.attribute("broadcast"))
+    return std::nullopt;
   std::optional<SmallVector<Known>> inputs = knownInputs(ctx);
   if (!inputs || inputs->empty())
     return std::nullopt;
