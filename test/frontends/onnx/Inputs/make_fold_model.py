@@ -70,6 +70,35 @@ MODELS = {
         [vi("x", [2, 3])], [vi("y", None, I64)],
         [ints("zero", 0), ints("one", 1), ints("axis0", [0]),
          ints("k1", [1, 1]), ints("k12", [1, 2]), ints("k2", [2, 2])]),
+    # Shape [2, 3, 4] -> [4, 3, 2] through Tile, Transpose, ReduceSum,
+    # ReduceMax, Clip, Sign, Xor, Not, Or, Expand, Where and Sub.
+    "fold_layout": lambda: model(
+        [N("Shape", ["x"], ["s"]),
+         N("Unsqueeze", ["s", "axis0"], ["s2"]),
+         N("Tile", ["s2", "reps"], ["t"]),                # [[2,3,4],[2,3,4]]
+         N("Transpose", ["t"], ["tt"]),                   # [[2,2],[3,3],[4,4]]
+         N("ReduceSum", ["tt", "axis1"], ["rs"], keepdims=0),  # [4, 6, 8]
+         N("ReduceMax", ["tt"], ["rm"], keepdims=0),      # 4
+         N("Clip", ["rs", "five", "seven"], ["cl"]),      # [5, 6, 7]
+         N("Sub", ["rs", "six"], ["d"]),
+         N("Sign", ["d"], ["sg"]),                        # [-1, 0, 1]
+         N("Less", ["sg", "zero"], ["neg"]),
+         N("Greater", ["sg", "zero"], ["pos"]),
+         N("Xor", ["neg", "pos"], ["x2"]),                # [1, 0, 1]
+         N("Not", ["x2"], ["nx"]),
+         N("Or", ["nx", "x2"], ["all"]),                  # [1, 1, 1]
+         N("Sub", ["rm", "one"], ["three"]),
+         N("Expand", ["three", "k3"], ["alt"]),           # [3, 3, 3]
+         N("Sub", ["cl", "k3"], ["base"]),                # [2, 3, 4]
+         N("Where", ["x2", "base", "alt"], ["w"]),        # [2, 3, 4]
+         N("Where", ["all", "w", "zeros"], ["w2"]),
+         N("Sub", ["k6", "w2"], ["target"]),              # [4, 3, 2]
+         N("Reshape", ["x", "target"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", None)],
+        [ints("axis0", [0]), ints("axis1", [1]), ints("reps", [2, 1]),
+         ints("five", 5), ints("seven", 7), ints("six", 6), ints("zero", 0),
+         ints("one", 1), ints("k3", [3]), ints("k6", [6, 6, 6]),
+         ints("zeros", [0, 0, 0])]),
     "range_runtime": lambda: model(
         [N("Range", ["s", "l", "d"], ["y"])],
         [vi("s", []), vi("l", []), vi("d", [])], [vi("y", [4])], opset=11),
