@@ -2,6 +2,7 @@
 
 #include "frontends/onnx/OnnxImporter.h"
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/KnownIntsFolding.h"
 #include "frontends/onnx/TensorImport.h"
 
 #include "onnx/onnx_pb.h"
@@ -346,6 +347,9 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
     results.push_back(nullptr);
   } else if (failed((*handler)(context, results))) {
     return failure();
+  } else {
+    // Keeps shape computations (Shape -> Div -> Reshape) known.
+    foldKnownInts(context, results);
   }
   for (auto [i, output] : llvm::enumerate(node.output())) {
     auto seq = context.sequenceResults.find(i);

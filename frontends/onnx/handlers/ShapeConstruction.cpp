@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/onnx/TensorImport.h"
+#include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/IndexingBuilders.h"
 
 #include "onnx/onnx_pb.h"
@@ -30,9 +31,36 @@ LogicalResult constantOfShape(NodeContext &ctx,
                               SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = ctx.requireConstantInts(0, "shape");
+  // A run-time shape must be the declared one; a check says when it is not.
+  bool runtimeShape = !ctx.constantInts(0);
+  FailureOr<SmallVector<int64_t>> shape =
+      runtimeShape ? ctx.requireDeclaredShape(0, 0, "shape")
+                   : ctx.requireConstantInts(0, "shape");
   if (failed(shape))
     return failure();
+  if (runtimeShape) {
+    RankedTensorType shapeType = typeOf(ctx.input(0));
+    if (shapeType.getRank() != 1 ||
+        shapeType.getDimSize(0) != int64_t(shape->size()))
+      return ctx.emitError()
+                 << "'shape' has type " << shapeType
+                 << " but the declared output has rank " << shape->size(),
+             failure();
+    Composer c(ctx);
+    SmallVector<SmallVector<int64_t>> allowed;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "[";
+    for (auto [i, dim] : llvm::enumerate(*shape)) {
+      allowed.push_back({dim});
+      os << (i ? ", " : "") << dim;
+    }
+    os << "]";
+    c.check(c.valuesIn(c.intsInput(0), allowed),
+            "the run-time 'shape' is not the declared output shape " + text);
+    if (c.failedBefore)
+      return failure();
+  }
   for (int64_t dim : *shape)
     if (dim < 0)
       return ctx.emitError() << "shape has negative dimension " << dim,
@@ -53,6 +81,7 @@ LogicalResult constantOfShape(NodeContext &ctx,
       return ctx.emitError() << "expects a one-element 'value' tensor",
              failure();
     element = *dense.value_begin<Attribute>();
+    ctx.setResultUnsigned(0, isUnsignedDataType(tensor.data_type()));
   }
   Type elementType = cast<TypedAttr>(element).getType();
   auto type = RankedTensorType::get(*shape, elementType);
@@ -102,17 +131,91 @@ LogicalResult eyeLike(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
+/// Range with start, limit or delta known only at run time: the length is
+/// the declared one, the values start + i * delta are computed when the model
+/// runs (in f64 for floats, like numpy's arange, and i64 for integers), and
+/// a check fails the run unless max(ceil((limit - start) / delta), 0) is
+/// that length.
+LogicalResult runtimeRange(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  size_t arg = 0;
+  while (arg < 2 &&
+         (constantDoubles(ctx.input(arg)) || ctx.knownIntsOf(ctx.input(arg))))
+    ++arg;
+  FailureOr<SmallVector<int64_t>> declared =
+      ctx.requireDeclaredShape(0, arg,
+                               arg == 0   ? "start"
+                               : arg == 1 ? "limit"
+                                          : "delta");
+  if (failed(declared))
+    return failure();
+  if (declared->size() != 1)
+    return ctx.emitError() << "the declared output has rank "
+                           << declared->size() << " but Range gives rank 1",
+           failure();
+  for (size_t i = 0; i < 3; ++i)
+    if (typeOf(ctx.input(i)).getNumElements() != 1)
+      return ctx.emitError()
+                 << "expects input " << i << " to be a scalar but it has type "
+                 << ctx.input(i).getType(),
+             failure();
+  int64_t count = (*declared)[0];
+  Type elementType = typeOf(ctx.input(0)).getElementType();
+  if (!isa<FloatType, IntegerType>(elementType) || elementType.isInteger(1) ||
+      ctx.inputIsUnsigned(0))
+    return ctx.emitError() << "element type " << elementType
+                           << " is not supported",
+           failure();
+  OpBuilder &b = ctx.builder;
+  Type computeType =
+      isa<FloatType>(elementType) ? Type(b.getF64Type()) : b.getI64Type();
+  Composer c(ctx);
+  auto scalarInput = [&](size_t i) {
+    return c.cast(c.reshape(ctx.input(i), {}), computeType);
+  };
+  Value start = scalarInput(0), limit = scalarInput(1), delta = scalarInput(2);
+  SmallVector<double> iota;
+  for (int64_t i = 0; i < count; ++i)
+    iota.push_back(double(i));
+  Value steps = constantOf(ctx, {count}, computeType, iota);
+  Value values = c.cast(
+      c.create<dlg::AddOp>({start, c.create<dlg::MulOp>({steps, delta})}),
+      elementType);
+  // The length, with the spec's formula in f64.
+  Type f64 = b.getF64Type();
+  Value startF = c.cast(start, f64), limitF = c.cast(limit, f64),
+        deltaF = c.cast(delta, f64), zero = c.scalar(f64, 0);
+  c.check(c.create<dlg::BitwiseNotOp>({c.create<dlg::EqualOp>({deltaF, zero})}),
+          "the run-time 'delta' is 0");
+  Value quotient =
+      c.create<dlg::DivOp>({c.create<dlg::SubOp>({limitF, startF}), deltaF});
+  Value length =
+      c.create<dlg::MaxOp>({c.create<dlg::CeilOp>({quotient}), zero});
+  c.check(c.create<dlg::EqualOp>({length, c.scalar(f64, double(count))}),
+          "the run-time start, limit and delta do not give the declared "
+          "length " +
+              Twine(count));
+  return c.finish({values}, results);
+}
+
 LogicalResult range(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(3)))
     return failure();
-  std::optional<SmallVector<double>> start = constantDoubles(ctx.input(0)),
-                                     limit = constantDoubles(ctx.input(1)),
-                                     delta = constantDoubles(ctx.input(2));
-  if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 ||
-      delta->size() != 1)
-    return ctx.emitError() << "expects start, limit and delta to be scalar "
-                              "constants known at compile time (they "
-                              "determine the output shape)",
+  // Start, limit and delta known at import time (constants, or integers
+  // computed from shapes).
+  auto known = [&](size_t i) -> std::optional<SmallVector<double>> {
+    if (std::optional<SmallVector<double>> values =
+            constantDoubles(ctx.input(i)))
+      return values;
+    if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
+      return SmallVector<double>(ints->begin(), ints->end());
+    return std::nullopt;
+  };
+  std::optional<SmallVector<double>> start = known(0), limit = known(1),
+                                     delta = known(2);
+  if (!start || !limit || !delta)
+    return runtimeRange(ctx, results);
+  if (start->size() != 1 || limit->size() != 1 || delta->size() != 1)
+    return ctx.emitError() << "expects start, limit and delta to be scalars",
            failure();
   double first = (*start)[0], step = (*delta)[0];
   if (step == 0)
