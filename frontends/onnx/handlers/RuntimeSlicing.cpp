@@ -377,16 +377,27 @@ LogicalResult runtimePad(NodeContext &ctx, Value input, StringRef mode,
       SmallVector<int64_t> maskShape(rank, 1);
       maskShape[d] = size;
       inside = r.both(inside, c.reshape(valid, maskShape));
-    } else if (mode == "reflect") {
-      if (dim > 1) {
-        // Mirroring without repeating the edge has period 2 * (dim - 1).
-        int64_t period = 2 * (dim - 1);
-        Value phase = r.mod(source, r.scalar(period));
-        index = r.where(r.less(phase, r.scalar(dim)), phase,
-                        r.sub(r.scalar(period), phase));
+    } else if (mode == "reflect" || mode == "wrap") {
+      // These read from the far side: negative pads crop first, so map into
+      // the kept window [low, low + kept) of run-time size.
+      Value begin = c.element(beginPerDim, d);
+      Value zero = r.scalar(0);
+      Value low = r.max(c.create<dlg::NegOp>({begin}), zero);
+      Value highCrop =
+          r.max(c.create<dlg::NegOp>({c.element(endPerDim, d)}), zero);
+      Value kept = r.sub(r.sub(r.scalar(dim), low), highCrop);
+      Value offset = r.sub(r.iota(size), r.max(begin, zero));
+      Value inWindow;
+      if (mode == "wrap") {
+        inWindow = r.mod(offset, kept);
+      } else {
+        // Mirroring without repeating the edge has period 2 * (kept - 1);
+        // a window of one element gives period 0 and mod(x, 0) = 0.
+        Value period = r.mul(r.scalar(2), r.sub(kept, r.scalar(1)));
+        Value phase = r.mod(offset, period);
+        inWindow = r.where(r.less(phase, kept), phase, r.sub(period, phase));
       }
-    } else if (mode == "wrap") {
-      index = r.mod(source, r.scalar(dim));
+      index = r.add(low, inWindow);
     }
     result = r.gather(result, index, d);
   }
