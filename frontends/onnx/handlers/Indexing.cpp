@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/IndexingBuilders.h"
+#include "frontends/onnx/handlers/RuntimeSlicing.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -72,16 +74,6 @@ LogicalResult trilu(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult oneHot(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(3)))
     return failure();
-  std::optional<SmallVector<double>> depthValues =
-      constantDoubles(ctx.input(1));
-  if (!depthValues || depthValues->size() != 1)
-    return ctx.emitError() << "expects 'depth' (input 1) to be a scalar "
-                              "constant known at compile time",
-           failure();
-  int64_t depth = int64_t((*depthValues)[0]);
-  if (depth < 1 || depth > dlg::kMaxNumElements)
-    return ctx.emitError() << "depth " << depth << " is out of range",
-           failure();
   Value values = ctx.input(2);
   if (typeOf(values).getNumElements() != 2)
     return ctx.emitError() << "expects two values (off, on)", failure();
@@ -95,6 +87,40 @@ LogicalResult oneHot(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (!axis)
     return ctx.emitError() << "axis " << ctx.intAttr("axis", -1)
                            << " is out of range for rank " << rank,
+           failure();
+  int64_t depth;
+  if (std::optional<SmallVector<double>> depthValues =
+          constantDoubles(ctx.input(1))) {
+    if (depthValues->size() != 1)
+      return ctx.emitError() << "expects a scalar 'depth'", failure();
+    depth = int64_t((*depthValues)[0]);
+  } else {
+    // Run-time depth: the declared size of the new axis, checked.
+    FailureOr<SmallVector<int64_t>> declared =
+        ctx.requireDeclaredShape(0, 1, "depth");
+    if (failed(declared))
+      return failure();
+    SmallVector<int64_t> expected(typeOf(*indices).getShape());
+    if ((int64_t)declared->size() == rank)
+      expected.insert(expected.begin() + *axis, (*declared)[*axis]);
+    if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(*declared) ||
+        typeOf(ctx.input(1)).getNumElements() != 1)
+      return ctx.emitError()
+                 << "the declared output shape " << formatDims(*declared)
+                 << " does not add one axis to the indices",
+             failure();
+    depth = (*declared)[*axis];
+    Composer c(ctx);
+    Value given = c.reshape(c.intsInput(1), {});
+    c.check(c.create<dlg::EqualOp>(
+                {given, c.ints({depth}, SmallVector<int64_t>{})}),
+            "the run-time 'depth' differs from the declared depth " +
+                llvm::Twine(depth));
+    if (c.failedBefore)
+      return failure();
+  }
+  if (depth < 1 || depth > dlg::kMaxNumElements)
+    return ctx.emitError() << "depth " << depth << " is out of range",
            failure();
   // Negative indices count from the end: index + depth * (index < 0).
   Value zero = splat(ctx, {}, i64, 0);
@@ -133,10 +159,6 @@ LogicalResult oneHot(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult compress(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  FailureOr<SmallVector<int64_t>> condition =
-      ctx.requireConstantInts(1, "condition (it determines the output shape)");
-  if (failed(condition))
-    return failure();
   Value input = ctx.input(0);
   int64_t axis = 0;
   if (ctx.attribute("axis")) {
@@ -155,6 +177,12 @@ LogicalResult compress(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       return failure();
     input = *flat;
   }
+  if (!ctx.constantInts(1))
+    return runtimeCompress(ctx, input, axis, results);
+  FailureOr<SmallVector<int64_t>> condition =
+      ctx.requireConstantInts(1, "condition (it determines the output shape)");
+  if (failed(condition))
+    return failure();
   int64_t dim = typeOf(input).getDimSize(axis);
   if ((int64_t)condition->size() > dim)
     return ctx.emitError() << "condition has " << condition->size()
@@ -298,6 +326,7 @@ void registerIndexingHandlers(OpRegistry &registry) {
   registry.add("", "Trilu", {14}, trilu);
   registry.add("", "OneHot", {9, 11, 28}, oneHot);
   registry.add("", "Compress", {9, 11, 28}, compress);
+  registry.add("", "NonZero", {9, 13}, nonZero);
   registry.add("", "ReverseSequence", {10, 28}, reverseSequence);
   registry.add("", "GatherElements", {11, 13}, gatherElements);
   registry.add("", "GatherND", {11, 12, 13}, gatherND);

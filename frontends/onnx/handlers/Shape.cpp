@@ -9,6 +9,7 @@
 #include "frontends/onnx/ImportContext.h"
 #include "frontends/onnx/TensorImport.h"
 #include "frontends/onnx/handlers/Composer.h"
+#include "frontends/onnx/handlers/RuntimeSlicing.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -204,6 +205,50 @@ LogicalResult flatten(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       results);
 }
 
+/// Squeeze or Unsqueeze whose `axes` are only known at run time: the data
+/// is only reshaped to the declared shape; the run-time axes must be one of
+/// the axis sets that turn the input shape into it.
+LogicalResult runtimeSqueezeLike(NodeContext &ctx,
+                                 SmallVectorImpl<Value> &results,
+                                 bool squeeze) {
+  FailureOr<SmallVector<int64_t>> declared =
+      ctx.requireDeclaredShape(0, 1, "axes");
+  if (failed(declared))
+    return failure();
+  ArrayRef<int64_t> inShape = typeOf(ctx.input(0)).getShape();
+  ArrayRef<int64_t> big = squeeze ? inShape : ArrayRef<int64_t>(*declared);
+  ArrayRef<int64_t> small = squeeze ? ArrayRef<int64_t>(*declared) : inShape;
+  int64_t count = typeOf(ctx.input(1)).getNumElements();
+  SmallVector<SmallVector<bool>> sets = unitAxisSets(big, small);
+  if (sets.empty() || (int64_t)(big.size() - small.size()) != count)
+    return ctx.emitError() << "no " << count << " axes turn the input shape "
+                           << formatShape(inShape)
+                           << " into the declared output shape "
+                           << formatShape(*declared)
+                           << " (or too many candidates)",
+           failure();
+  Composer c(ctx);
+  int64_t rank = big.size();
+  Value mask = c.axisMask(c.normalizeAxes(c.intsInput(1), rank), rank);
+  Value matches;
+  for (const SmallVector<bool> &set : sets) {
+    Value equal = c.maskEquals(mask, set);
+    matches = matches ? c.create<dlg::BitwiseOrOp>({matches, equal}) : equal;
+  }
+  // With `count` axes, matching a set of `count` dims also rules out
+  // repeated and out-of-range axes.
+  c.check(matches, "the run-time axes do not turn the input shape " +
+                       formatShape(inShape) + " into the declared shape " +
+                       formatShape(*declared));
+  Value result = c.reshape(ctx.input(0), *declared);
+  if (succeeded(c.finish({result}, results))) {
+    if (std::optional<SmallVector<int64_t>> values = ctx.constantInts(0))
+      ctx.recordInts(result, *values);
+    return success();
+  }
+  return failure();
+}
+
 /// Squeeze and Unsqueeze: `axes` is an attribute before opset 13, an input
 /// from 13 on.
 template <typename OpTy> Handler squeezeLike() {
@@ -213,6 +258,11 @@ template <typename OpTy> Handler squeezeLike() {
     SmallVector<int64_t> axes;
     if (ctx.opset < 13) {
       axes = ctx.intsAttr("axes");
+    } else if (ctx.input(1) && typeOf(ctx.input(1)).getNumElements() == 0) {
+      // No axes: Squeeze drops every unit dimension.
+    } else if (ctx.input(1) && !ctx.constantInts(1)) {
+      return runtimeSqueezeLike(ctx, results,
+                                std::is_same_v<OpTy, dlg::SqueezeOp>);
     } else if (ctx.input(1)) {
       FailureOr<SmallVector<int64_t>> values =
           ctx.requireConstantInts(1, "axes");
@@ -280,6 +330,9 @@ LogicalResult slice(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   } else {
     if (failed(ctx.requireInputs(3)))
       return failure();
+    for (size_t i = 1; i <= 4; ++i)
+      if (ctx.input(i) && !ctx.constantInts(i))
+        return runtimeSlice(ctx, results);
     auto read = [&](size_t i, StringRef name,
                     SmallVector<int64_t> &out) -> LogicalResult {
       if (!ctx.input(i))

@@ -9,6 +9,7 @@
 #include "frontends/onnx/TensorImport.h"
 #include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/IndexingBuilders.h"
+#include "frontends/onnx/handlers/RuntimeSlicing.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -243,9 +244,52 @@ LogicalResult range(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 // Expand, Tile, Split, Pad, CenterCropPad
 //===----------------------------------------------------------------------===//
 
+/// Expand whose `shape` is only known at run time: the declared shape, with
+/// a check that every run-time entry broadcasts to it.
+LogicalResult runtimeExpand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  FailureOr<SmallVector<int64_t>> declared =
+      ctx.requireDeclaredShape(0, 1, "shape");
+  if (failed(declared))
+    return failure();
+  ArrayRef<int64_t> inShape = typeOf(ctx.input(0)).getShape();
+  RankedTensorType shapeType = typeOf(ctx.input(1));
+  int64_t count = shapeType.getNumElements();
+  int64_t rank = std::max<int64_t>(count, inShape.size());
+  if (shapeType.getRank() != 1 || (int64_t)declared->size() != rank)
+    return ctx.emitError() << "'shape' has type " << shapeType
+                           << " but the declared output shape is "
+                           << formatDims(*declared),
+           failure();
+  // Aligned from the right; a missing dimension counts as 1.
+  SmallVector<SmallVector<int64_t>> allowed;
+  for (int64_t j = 0; j < rank; ++j) {
+    int64_t inIndex = j - (rank - (int64_t)inShape.size());
+    int64_t in = inIndex >= 0 ? inShape[inIndex] : 1, out = (*declared)[j];
+    if (in != 1 && in != out)
+      return ctx.emitError()
+                 << "the declared output shape " << formatDims(*declared)
+                 << " is not a broadcast of the input shape "
+                 << formatDims(inShape),
+             failure();
+    if (j >= rank - count)
+      allowed.push_back(in == 1 ? SmallVector<int64_t>{out}
+                                : SmallVector<int64_t>{1, in});
+  }
+  Composer c(ctx);
+  c.check(c.valuesIn(c.intsInput(1), allowed),
+          "the run-time 'shape' does not broadcast the input to the declared "
+          "shape " +
+              formatDims(*declared));
+  if (c.failedBefore)
+    return failure();
+  return pushResult(broadcastTo(ctx, ctx.input(0), *declared), results);
+}
+
 LogicalResult expand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
+  if (!ctx.constantInts(1))
+    return runtimeExpand(ctx, results);
   FailureOr<SmallVector<int64_t>> shape = ctx.requireConstantInts(1, "shape");
   if (failed(shape))
     return failure();
@@ -265,11 +309,47 @@ LogicalResult expand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult tile(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  FailureOr<SmallVector<int64_t>> repeats =
-      ctx.requireConstantInts(1, "repeats");
+  ArrayRef<int64_t> shape = typeOf(ctx.input(0)).getShape();
+  FailureOr<SmallVector<int64_t>> repeats = failure();
+  if (ctx.constantInts(1)) {
+    repeats = ctx.requireConstantInts(1, "repeats");
+  } else {
+    // Run-time repeats: declared / input per dimension, checked.
+    FailureOr<SmallVector<int64_t>> declared =
+        ctx.requireDeclaredShape(0, 1, "repeats");
+    if (failed(declared))
+      return failure();
+    if (declared->size() != shape.size() ||
+        typeOf(ctx.input(1)).getNumElements() != (int64_t)shape.size())
+      return ctx.emitError()
+                 << "expects " << shape.size()
+                 << " repeats and a declared output of rank " << shape.size(),
+             failure();
+    SmallVector<SmallVector<int64_t>> allowed;
+    SmallVector<int64_t> values;
+    for (auto [dim, out] : llvm::zip(shape, *declared)) {
+      if (dim == 0 ? out != 0 : out % dim != 0)
+        return ctx.emitError()
+                   << "the declared output shape " << formatDims(*declared)
+                   << " is not a tiling of the input shape "
+                   << formatDims(shape),
+               failure();
+      // Any repeat of an empty dimension stays empty.
+      values.push_back(dim == 0 ? 0 : out / dim);
+      allowed.push_back(dim == 0 ? SmallVector<int64_t>{}
+                                 : SmallVector<int64_t>{out / dim});
+    }
+    Composer c(ctx);
+    c.check(c.valuesIn(c.intsInput(1), allowed),
+            "the run-time 'repeats' do not tile the input to the declared "
+            "shape " +
+                formatDims(*declared));
+    if (c.failedBefore)
+      return failure();
+    repeats = values;
+  }
   if (failed(repeats))
     return failure();
-  ArrayRef<int64_t> shape = typeOf(ctx.input(0)).getShape();
   if (repeats->size() != shape.size())
     return ctx.emitError() << "expects " << shape.size() << " repeats but got "
                            << repeats->size(),
@@ -314,6 +394,29 @@ LogicalResult split(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   SmallVector<int64_t> sizes;
   if (ctx.opset < 13 && ctx.attribute("split")) {
     sizes = ctx.intsAttr("split");
+  } else if (ctx.opset >= 13 && ctx.input(1) && !ctx.constantInts(1)) {
+    // Run-time sizes: the declared outputs give them; checked.
+    for (int64_t i = 0; i < outputs; ++i) {
+      FailureOr<SmallVector<int64_t>> declared =
+          ctx.requireDeclaredShape(i, 1, "split");
+      if (failed(declared))
+        return failure();
+      if (declared->size() != (size_t)rank)
+        return ctx.emitError() << "output " << i << " is declared with shape "
+                               << formatDims(*declared) << " for rank " << rank,
+               failure();
+      sizes.push_back((*declared)[*axis]);
+    }
+    if (typeOf(ctx.input(1)).getNumElements() != outputs)
+      return ctx.emitError() << "expects " << outputs << " split sizes but got "
+                             << typeOf(ctx.input(1)).getNumElements(),
+             failure();
+    Composer c(ctx);
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(1), c.ints(sizes)})),
+            "the run-time 'split' differs from the declared output sizes " +
+                formatDims(sizes));
+    if (c.failedBefore)
+      return failure();
   } else if (ctx.opset >= 13 && ctx.input(1)) {
     FailureOr<SmallVector<int64_t>> values =
         ctx.requireConstantInts(1, "split");
@@ -484,10 +587,15 @@ LogicalResult pad(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   } else {
     if (failed(ctx.requireInputs(2)))
       return failure();
-    FailureOr<SmallVector<int64_t>> values = ctx.requireConstantInts(1, "pads");
-    if (failed(values))
-      return failure();
-    pads = *values;
+    bool runtime =
+        !ctx.constantInts(1) || (ctx.input(3) && !ctx.constantInts(3));
+    if (!runtime) {
+      FailureOr<SmallVector<int64_t>> values =
+          ctx.requireConstantInts(1, "pads");
+      if (failed(values))
+        return failure();
+      pads = *values;
+    }
     if (Value value = ctx.input(2)) {
       if (typeOf(value).getNumElements() != 1)
         return ctx.emitError() << "expects a one-element constant_value",
@@ -499,6 +607,8 @@ LogicalResult pad(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     } else {
       fill = splat(ctx, {}, elementType, 0.0);
     }
+    if (runtime)
+      return runtimePad(ctx, input, mode, fill, results);
     if (ctx.input(3)) {
       FailureOr<SmallVector<int64_t>> values =
           ctx.requireConstantInts(3, "axes");
@@ -518,15 +628,51 @@ LogicalResult pad(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 LogicalResult centerCropPad(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = ctx.requireConstantInts(1, "shape");
-  if (failed(shape))
-    return failure();
   Value input = ctx.input(0);
   int64_t rank = typeOf(input).getRank();
   SmallVector<int64_t> axes = ctx.intsAttr("axes");
   if (!ctx.attribute("axes"))
     for (int64_t d = 0; d < rank; ++d)
       axes.push_back(d);
+  FailureOr<SmallVector<int64_t>> shape = failure();
+  if (ctx.constantInts(1)) {
+    shape = ctx.requireConstantInts(1, "shape");
+  } else {
+    // Run-time shape: the declared output sizes of the listed axes, checked.
+    FailureOr<SmallVector<int64_t>> declared =
+        ctx.requireDeclaredShape(0, 1, "shape");
+    if (failed(declared))
+      return failure();
+    if ((int64_t)declared->size() != rank)
+      return ctx.emitError()
+                 << "the declared output shape " << formatDims(*declared)
+                 << " has rank " << declared->size()
+                 << " but the input has rank " << rank,
+             failure();
+    SmallVector<int64_t> values;
+    for (int64_t rawAxis : axes) {
+      std::optional<int64_t> axis = dlg::normalizeAxis(rawAxis, rank);
+      if (!axis)
+        return ctx.emitError() << "axis " << rawAxis
+                               << " is out of range for rank " << rank,
+               failure();
+      values.push_back((*declared)[*axis]);
+    }
+    if (typeOf(ctx.input(1)).getNumElements() != (int64_t)values.size())
+      return ctx.emitError()
+                 << "expects " << values.size() << " shape values but got "
+                 << typeOf(ctx.input(1)).getNumElements(),
+             failure();
+    Composer c(ctx);
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(1), c.ints(values)})),
+            "the run-time 'shape' differs from the declared sizes " +
+                formatDims(values));
+    if (c.failedBefore)
+      return failure();
+    shape = values;
+  }
+  if (failed(shape))
+    return failure();
   if (axes.size() != shape->size())
     return ctx.emitError() << "expects " << axes.size()
                            << " shape values but got " << shape->size(),
