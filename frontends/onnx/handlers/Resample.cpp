@@ -7,8 +7,16 @@
 // gather per filter tap with constant weights. The weights follow the ONNX
 // reference (onnx/reference/ops/op_resize.py) term by term.
 //
+// When `scales` or `roi` (or `sizes` under a keep_aspect_ratio_policy) is a
+// run-time input, the output shape is the declared one, but the sample
+// positions still depend on the run-time values (scales 0.6 and 0.55 both
+// resize 4 elements to 2, at different positions). The positions and weights
+// are then computed when the model runs, in f64 like the reference, and a
+// dlg.check verifies that the values give the declared shape.
+//
 //===----------------------------------------------------------------------===//
 
+#include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/DlgEmitter.h"
 
 #include "onnx/onnx_pb.h"
@@ -256,9 +264,265 @@ LogicalResult emitResize(NodeContext &ctx, const ResizeOptions &options,
   return success();
 }
 
-/// Upsample and Resize-10: integer-free asymmetric resizing by `scales`.
-LogicalResult resizeByScales(NodeContext &ctx, Value x, ArrayRef<double> scales,
-                             StringRef mode, SmallVectorImpl<Value> &results) {
+/// Run-time parameters of one resized axis: rank-0 f64 tensors.
+struct RuntimeAxis {
+  Value scale;
+  /// The smallest scale consistent with the declared shape: bounds the
+  /// antialiasing footprint.
+  double minScale = 1;
+  Value roiStart, roiEnd;
+};
+
+/// Resamples `data` along `axis` to `out` elements with sample positions and
+/// weights computed at run time. Any position is sampled safely: indices are
+/// clamped, so inconsistent scales only give wrong values (and a failed
+/// check).
+Value resizeAxisAtRunTime(NodeContext &ctx, Composer &c, const ResizeOptions &o,
+                          Value data, int64_t axis, int64_t out,
+                          const RuntimeAxis &a) {
+  if (!data)
+    return {};
+  DlgEmitter e(ctx);
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(data);
+  int64_t rank = shape.size();
+  int64_t in = shape[axis];
+  Type f64 = ctx.builder.getF64Type();
+  Type element = DlgEmitter::elementOf(data);
+  auto k = [&](double v) { return c.scalar(f64, v); };
+  auto add = [&](Value x, Value y) { return c.create<dlg::AddOp>({x, y}); };
+  auto sub = [&](Value x, Value y) { return c.create<dlg::SubOp>({x, y}); };
+  auto mul = [&](Value x, Value y) { return c.create<dlg::MulOp>({x, y}); };
+  auto div = [&](Value x, Value y) { return c.create<dlg::DivOp>({x, y}); };
+  auto where = [&](Value b, Value x, Value y) {
+    return c.create<dlg::WhereOp>({b, x, y});
+  };
+  auto equal = [&](Value x, Value y) { return c.create<dlg::EqualOp>({x, y}); };
+  auto less = [&](Value x, Value y) { return c.create<dlg::LessOp>({x, y}); };
+  auto greater = [&](Value x, Value y) {
+    return c.create<dlg::GreaterOp>({x, y});
+  };
+  auto either = [&](Value x, Value y) {
+    return c.create<dlg::BitwiseOrOp>({x, y});
+  };
+  auto index = [&](int64_t v) { return c.ints({v}, SmallVector<int64_t>{}); };
+  auto clampIndex = [&](Value i) {
+    return c.create<dlg::MinOp>(
+        {c.create<dlg::MaxOp>({i, index(0)}), index(in - 1)});
+  };
+
+  SmallVector<double> positions;
+  for (int64_t y = 0; y < out; ++y)
+    positions.push_back(y);
+  Value y = e.constant(f64, {out}, positions);
+  Value s = a.scale;
+  Value outWidth = mul(s, k(in));
+  Value isOne = equal(outWidth, k(1));
+  Value halfPixel = div(add(y, k(0.5)), s);
+  Value x, extrapolated;
+  const std::string &mode = o.coordinates;
+  if (mode == "align_corners") {
+    x = where(isOne, k(0), div(mul(y, k(in - 1)), sub(outWidth, k(1))));
+  } else if (mode == "asymmetric") {
+    x = div(y, s);
+  } else if (mode == "tf_crop_and_resize") {
+    Value extent = sub(a.roiEnd, a.roiStart);
+    x = where(isOne, div(mul(extent, k(in - 1)), k(2)),
+              div(mul(mul(y, extent), k(in - 1)), sub(outWidth, k(1))));
+    x = add(x, mul(a.roiStart, k(in - 1)));
+    extrapolated = either(less(x, k(0)), greater(x, k(in - 1)));
+  } else if (mode == "pytorch_half_pixel") {
+    x = where(isOne, k(-0.5), sub(halfPixel, k(0.5)));
+  } else if (mode == "half_pixel") {
+    x = sub(halfPixel, k(0.5));
+  } else if (mode == "half_pixel_symmetric") {
+    Value adjustment = div(k(out), outWidth);
+    Value offset = mul(k(in / 2.0), sub(k(1), adjustment));
+    x = sub(add(offset, halfPixel), k(0.5));
+  } else {
+    ctx.emitError() << "attribute 'coordinate_transformation_mode' = '" << mode
+                    << "' is not supported";
+    return {};
+  }
+  // NaN positions (from a zero scale) sample element 0.
+  x = where(equal(x, x), x, k(0));
+  Value floorX = c.create<dlg::FloorOp>({x});
+  Value ratio = sub(x, floorX);
+
+  // Filter taps relative to floor(x), and the filter's scale.
+  SmallVector<int64_t> taps;
+  Value filterScale = k(1);
+  if (o.mode == "linear" && !o.antialias)
+    taps = {0, 1};
+  else if (o.mode == "cubic" && !o.antialias)
+    taps = {-1, 0, 1, 2};
+  else if (o.mode != "nearest") {
+    // The filter covers |j - x| < support / min(scale, 1); one tap more on
+    // each side absorbs rounding (its weight is 0).
+    double support = o.mode == "linear" ? 1 : 2;
+    int64_t reach =
+        static_cast<int64_t>(std::ceil(support / std::min(a.minScale, 1.0)));
+    if (reach > 64) {
+      ctx.emitError() << "an antialiasing filter of " << 2 * reach + 3
+                      << " taps (scale down to " << a.minScale
+                      << ") is not supported";
+      return {};
+    }
+    for (int64_t i = -reach - 1; i <= reach + 1; ++i)
+      taps.push_back(i);
+    filterScale = c.create<dlg::MinOp>({s, k(1)});
+  }
+  int64_t reach = taps.empty() ? 1 : std::max(-taps.front(), taps.back());
+  // Clamped in float before the integer conversion, so that any position
+  // converts safely; the clamp keeps every tap outside the input.
+  Value base =
+      c.cast(c.create<dlg::ClipOp>(
+                 {floorX},
+                 {ctx.named("min", ctx.builder.getF64FloatAttr(-reach - 1)),
+                  ctx.named("max", ctx.builder.getF64FloatAttr(in + reach))}),
+             ctx.builder.getI64Type());
+
+  Value result;
+  if (o.mode == "nearest") {
+    Value up;
+    const std::string &m = o.nearestMode;
+    if (m == "round_prefer_floor")
+      up = greater(ratio, k(0.5));
+    else if (m == "round_prefer_ceil")
+      up = c.create<dlg::GreaterEqualOp>({ratio, k(0.5)});
+    else if (m == "ceil")
+      up = greater(ratio, k(0));
+    Value source = up ? add(base, c.cast(up, ctx.builder.getI64Type())) : base;
+    result = e.gather(data, clampIndex(source), axis);
+  } else {
+    int64_t count = taps.size();
+    SmallVector<double> tapOffsets(taps.begin(), taps.end());
+    Value offsets = e.constant(f64, {1, count}, tapOffsets);
+    // t[y][i] = (tap i - ratio[y]) * filter scale.
+    Value t = mul(sub(offsets, c.reshape(ratio, {out, 1})), filterScale);
+    Value at = c.create<dlg::AbsOp>({t});
+    Value weights;
+    if (o.mode == "linear") {
+      weights = c.create<dlg::ClipOp>(
+          {sub(k(1), at)}, {ctx.named("min", ctx.builder.getF64FloatAttr(0)),
+                            ctx.named("max", ctx.builder.getF64FloatAttr(1))});
+    } else {
+      double A = o.cubicA;
+      Value at2 = mul(at, at), at3 = mul(at2, at);
+      Value nearPart = add(sub(mul(k(A + 2), at3), mul(k(A + 3), at2)), k(1));
+      Value farPart =
+          sub(add(sub(mul(k(A), at3), mul(k(5 * A), at2)), mul(k(8 * A), at)),
+              k(4 * A));
+      weights = where(c.create<dlg::LessEqualOp>({at, k(1)}), nearPart,
+                      where(less(at, k(2)), farPart, k(0)));
+    }
+    Value sources = add(c.reshape(base, {out, 1}),
+                        c.ints(taps, SmallVector<int64_t>{1, count}));
+    if (o.excludeOutside)
+      weights = where(
+          either(less(sources, index(0)), greater(sources, index(in - 1))),
+          k(0), weights);
+    if (o.antialias || o.excludeOutside) {
+      Value sum = c.reduce<dlg::ReduceSumOp>(weights, {1});
+      weights = div(weights, where(equal(sum, k(0)), k(1), sum));
+    }
+    Value gathered = e.gather(data, clampIndex(sources), axis);
+    SmallVector<int64_t> weightShape(rank + 1, 1);
+    weightShape[axis] = out;
+    weightShape[axis + 1] = count;
+    Value weighted =
+        mul(gathered, c.reshape(c.cast(weights, element), weightShape));
+    result = c.reduce<dlg::ReduceSumOp>(weighted, {axis + 1},
+                                        /*keepDims=*/false);
+  }
+  if (extrapolated) {
+    SmallVector<int64_t> maskShape(rank, 1);
+    maskShape[axis] = out;
+    result = where(c.reshape(extrapolated, maskShape),
+                   c.cast(k(o.extrapolation), element), result);
+  }
+  return result;
+}
+
+/// Resizes `x` to the declared `outShape`; `axes[d]` holds the run-time
+/// parameters of dim d (a null scale keeps the dim).
+LogicalResult emitRuntimeResize(NodeContext &ctx, Composer &c,
+                                const ResizeOptions &options, Value x,
+                                ArrayRef<int64_t> outShape,
+                                ArrayRef<RuntimeAxis> axes,
+                                SmallVectorImpl<Value> &results) {
+  ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
+  if (options.mode != "nearest" && !isa<FloatType>(DlgEmitter::elementOf(x)))
+    return ctx.emitError() << "mode '" << options.mode
+                           << "' needs a float input",
+           failure();
+  Value result = x;
+  for (int64_t d = 0, rank = shape.size(); d < rank; ++d) {
+    if (!axes[d].scale)
+      continue;
+    // A single element stays itself whatever the scale, except where a
+    // crop can move it outside.
+    if (shape[d] == 1 && outShape[d] == 1 &&
+        options.coordinates != "tf_crop_and_resize")
+      continue;
+    if (shape[d] <= 0 || outShape[d] <= 0)
+      return ctx.emitError() << "resizing dim " << d << " of size " << shape[d]
+                             << " to " << outShape[d] << " is not supported",
+             failure();
+    result =
+        resizeAxisAtRunTime(ctx, c, options, result, d, outShape[d], axes[d]);
+  }
+  return c.finish({result}, results);
+}
+
+/// The declared output shape of a resize by run-time arguments: same rank,
+/// and the dims no scale applies to unchanged.
+FailureOr<SmallVector<int64_t>> declaredResizeShape(NodeContext &ctx,
+                                                    size_t arg, StringRef what,
+                                                    ArrayRef<int64_t> shape,
+                                                    ArrayRef<int64_t> axes) {
+  FailureOr<SmallVector<int64_t>> out = ctx.requireDeclaredShape(0, arg, what);
+  if (failed(out))
+    return failure();
+  if (out->size() != shape.size())
+    return ctx.emitError() << "the declared output has rank " << out->size()
+                           << " but the input has rank " << shape.size(),
+           failure();
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (!llvm::is_contained(axes, (int64_t)d) && (*out)[d] != shape[d])
+      return ctx.emitError()
+                 << "the declared output dim " << d << " is " << (*out)[d]
+                 << " but that dim is not resized and has size " << shape[d],
+             failure();
+  return out;
+}
+
+/// Per-axis run-time scales from the rank-1 input `scales` (one per entry of
+/// `axes`), checking floor(scale * in) == the declared size.
+void runtimeScales(NodeContext &ctx, Composer &c, Value scales,
+                   ArrayRef<int64_t> axes, ArrayRef<int64_t> shape,
+                   ArrayRef<int64_t> out, SmallVectorImpl<RuntimeAxis> &plan) {
+  Type f64 = ctx.builder.getF64Type();
+  Value values = c.cast(scales, f64);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t d = axes[i];
+    RuntimeAxis &a = plan[d];
+    a.scale = c.element(values, i);
+    a.minScale = double(out[d]) / shape[d];
+    Value size = c.create<dlg::FloorOp>(
+        {c.create<dlg::MulOp>({a.scale, c.scalar(f64, shape[d])})});
+    c.check(c.create<dlg::EqualOp>({size, c.scalar(f64, out[d])}),
+            "scales[" + llvm::Twine(i) + "] * " + llvm::Twine(shape[d]) +
+                " must round down to the declared output size " +
+                llvm::Twine(out[d]));
+  }
+}
+
+/// Upsample and Resize-10: integer-free asymmetric resizing by `scales`,
+/// input `scalesInput` when they are only known at run time.
+LogicalResult resizeByScales(NodeContext &ctx, Value x,
+                             std::optional<SmallVector<double>> scales,
+                             size_t scalesInput, StringRef mode,
+                             SmallVectorImpl<Value> &results) {
   ResizeOptions options;
   options.mode = mode.str();
   options.coordinates = "asymmetric";
@@ -268,14 +532,30 @@ LogicalResult resizeByScales(NodeContext &ctx, Value x, ArrayRef<double> scales,
                            << "' is not supported",
            failure();
   ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
-  if (scales.size() != shape.size())
-    return ctx.emitError() << "expects " << shape.size() << " scales but got "
-                           << scales.size(),
+  int64_t rank = shape.size();
+  if (!scales) {
+    Value input = ctx.input(scalesInput);
+    ArrayRef<int64_t> scalesShape = DlgEmitter::shapeOf(input);
+    if (scalesShape.size() != 1 || scalesShape[0] != rank)
+      return ctx.emitError() << "expects " << rank << " scales", failure();
+    SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    FailureOr<SmallVector<int64_t>> out =
+        declaredResizeShape(ctx, scalesInput, "scales", shape, axes);
+    if (failed(out))
+      return failure();
+    Composer c(ctx);
+    SmallVector<RuntimeAxis> plan(rank);
+    runtimeScales(ctx, c, input, axes, shape, *out, plan);
+    return emitRuntimeResize(ctx, c, options, x, *out, plan, results);
+  }
+  if ((int64_t)scales->size() != rank)
+    return ctx.emitError() << "expects " << rank << " scales but got "
+                           << scales->size(),
            failure();
   SmallVector<int64_t> sizes;
-  for (size_t i = 0; i < shape.size(); ++i)
-    sizes.push_back(static_cast<int64_t>(scales[i] * shape[i]));
-  return emitResize(ctx, options, x, scales, sizes, {}, results);
+  for (int64_t i = 0; i < rank; ++i)
+    sizes.push_back(static_cast<int64_t>((*scales)[i] * shape[i]));
+  return emitResize(ctx, options, x, *scales, sizes, {}, results);
 }
 
 } // namespace
@@ -284,14 +564,9 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
   Value x = ctx.input(0);
-  if (ctx.opset < 11) {
-    std::optional<SmallVector<double>> scales =
-        DlgEmitter::constantFloats(ctx.input(1));
-    if (!scales)
-      return ctx.emitError() << "expects constant 'scales'", failure();
-    return resizeByScales(ctx, x, *scales, ctx.stringAttr("mode", "nearest"),
-                          results);
-  }
+  if (ctx.opset < 11)
+    return resizeByScales(ctx, x, DlgEmitter::constantFloats(ctx.input(1)), 1,
+                          ctx.stringAttr("mode", "nearest"), results);
   ResizeOptions options;
   options.mode = ctx.stringAttr("mode", "nearest");
   options.coordinates =
@@ -315,6 +590,19 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "attribute 'nearest_mode' = '" << nearest
                            << "' is not supported",
            failure();
+  StringRef coordinates = options.coordinates;
+  if (!llvm::is_contained({"align_corners", "asymmetric", "tf_crop_and_resize",
+                           "pytorch_half_pixel", "half_pixel",
+                           "half_pixel_symmetric"},
+                          coordinates))
+    return ctx.emitError() << "attribute 'coordinate_transformation_mode' = '"
+                           << coordinates << "' is not supported",
+           failure();
+  std::string policy = ctx.stringAttr("keep_aspect_ratio_policy", "stretch");
+  if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+    return ctx.emitError() << "attribute 'keep_aspect_ratio_policy' = '"
+                           << policy << "' is not supported",
+           failure();
 
   ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
   int64_t rank = shape.size();
@@ -332,64 +620,89 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   }
   int64_t count = axes.size();
 
-  std::optional<SmallVector<double>> scalesIn, sizesIn, roiIn;
-  auto known =
-      [&](size_t i, StringRef what,
-          std::optional<SmallVector<double>> &values) -> LogicalResult {
-    if (!ctx.input(i))
-      return success();
-    values = DlgEmitter::constantFloats(ctx.input(i));
-    // Sizes are often computed from Shape; the importer tracks those.
-    if (!values)
-      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
-        values = SmallVector<double>(ints->begin(), ints->end());
-    if (!values)
-      return ctx.emitError() << "expects constant '" << what << "'", failure();
-    if (values->empty())
-      values.reset();
-    return success();
+  // An argument: absent (no input or no elements), known at import time
+  // (`values`), or only known at run time (`values` empty).
+  struct Arg {
+    Value value;
+    std::optional<SmallVector<double>> values;
+    explicit operator bool() const { return bool(value); }
   };
-  if (failed(known(1, "roi", roiIn)) || failed(known(2, "scales", scalesIn)) ||
-      failed(known(3, "sizes", sizesIn)))
-    return failure();
+  auto argument = [&](size_t i) {
+    Arg arg;
+    Value input = ctx.input(i);
+    if (!input || DlgEmitter::typeOf(input).getNumElements() == 0)
+      return arg;
+    arg.value = input;
+    arg.values = DlgEmitter::constantFloats(input);
+    // Sizes are often computed from Shape; the importer tracks those.
+    if (!arg.values)
+      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
+        arg.values = SmallVector<double>(ints->begin(), ints->end());
+    return arg;
+  };
+  bool crop = options.coordinates == "tf_crop_and_resize";
+  Arg roiIn = crop ? argument(1) : Arg();
+  Arg scalesIn = argument(2), sizesIn = argument(3);
   if (!scalesIn == !sizesIn)
     return ctx.emitError() << "expects exactly one of 'scales' and 'sizes'",
            failure();
+  if (crop && !roiIn)
+    return ctx.emitError() << "tf_crop_and_resize needs 'roi'", failure();
+  auto expectCount = [&](const Arg &arg, int64_t n, StringRef what) {
+    int64_t got = DlgEmitter::typeOf(arg.value).getNumElements();
+    if (DlgEmitter::typeOf(arg.value).getRank() == 1 && got == n)
+      return success();
+    return ctx.emitError() << "expects " << n << " " << what << " but got "
+                           << got,
+           failure();
+  };
+  if ((roiIn && failed(expectCount(roiIn, 2 * count, "roi values"))) ||
+      (scalesIn && failed(expectCount(scalesIn, count, "scales"))) ||
+      (sizesIn && failed(expectCount(sizesIn, count, "sizes"))))
+    return failure();
+
+  // A run-time `sizes` under the stretch policy only determines the (declared)
+  // shape: check it and go on as if it were constant.
+  Composer c(ctx);
+  std::optional<SmallVector<int64_t>> declared;
+  auto requireDeclared = [&](size_t arg, StringRef what) -> LogicalResult {
+    if (declared)
+      return success();
+    FailureOr<SmallVector<int64_t>> out =
+        declaredResizeShape(ctx, arg, what, shape, axes);
+    if (failed(out))
+      return failure();
+    declared = *out;
+    return success();
+  };
+  if (sizesIn && !sizesIn.values && policy == "stretch") {
+    if (failed(requireDeclared(3, "sizes")))
+      return failure();
+    SmallVector<int64_t> expected;
+    for (int64_t axis : axes)
+      expected.push_back((*declared)[axis]);
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(3), c.ints(expected)})),
+            "'sizes' must equal the declared output sizes of the resized axes");
+    sizesIn.values = SmallVector<double>(expected.begin(), expected.end());
+  }
+
+  // With known scales (or sizes), the output shape is known too.
+  bool knownScales = scalesIn ? bool(scalesIn.values) : bool(sizesIn.values);
   SmallVector<double> scales(rank, 1.0);
   SmallVector<int64_t> sizes(shape);
-  SmallVector<double> roi;
-  if (roiIn) {
-    if ((int64_t)roiIn->size() != 2 * count)
-      return ctx.emitError() << "expects " << 2 * count << " roi values",
-             failure();
-    roi.assign(rank, 0.0);
-    roi.append(rank, 1.0);
+  if (knownScales && scalesIn) {
     for (int64_t i = 0; i < count; ++i) {
-      roi[axes[i]] = (*roiIn)[i];
-      roi[axes[i] + rank] = (*roiIn)[count + i];
-    }
-  }
-  if (scalesIn) {
-    if ((int64_t)scalesIn->size() != count)
-      return ctx.emitError() << "expects " << count << " scales but got "
-                             << scalesIn->size(),
-             failure();
-    for (int64_t i = 0; i < count; ++i) {
-      if ((*scalesIn)[i] <= 0)
+      if ((*scalesIn.values)[i] <= 0)
         return ctx.emitError() << "expects positive scales", failure();
-      scales[axes[i]] = (*scalesIn)[i];
-      sizes[axes[i]] = static_cast<int64_t>((*scalesIn)[i] * shape[axes[i]]);
+      scales[axes[i]] = (*scalesIn.values)[i];
+      sizes[axes[i]] =
+          static_cast<int64_t>((*scalesIn.values)[i] * shape[axes[i]]);
     }
-  } else {
-    if ((int64_t)sizesIn->size() != count)
-      return ctx.emitError()
-                 << "expects " << count << " sizes but got " << sizesIn->size(),
-             failure();
+  } else if (knownScales) {
     for (int64_t i = 0; i < count; ++i) {
-      sizes[axes[i]] = static_cast<int64_t>((*sizesIn)[i]);
-      scales[axes[i]] = (*sizesIn)[i] / shape[axes[i]];
+      sizes[axes[i]] = static_cast<int64_t>((*sizesIn.values)[i]);
+      scales[axes[i]] = (*sizesIn.values)[i] / shape[axes[i]];
     }
-    std::string policy = ctx.stringAttr("keep_aspect_ratio_policy", "stretch");
     if (policy == "not_larger" || policy == "not_smaller") {
       double scale = scales[axes[0]];
       for (int64_t axis : axes)
@@ -399,34 +712,99 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         scales[axis] = scale;
         sizes[axis] = static_cast<int64_t>(scale * shape[axis] + 0.5);
       }
-    } else if (policy != "stretch") {
-      return ctx.emitError() << "attribute 'keep_aspect_ratio_policy' = '"
-                             << policy << "' is not supported",
-             failure();
     }
   }
-  if (options.coordinates == "tf_crop_and_resize" && roi.empty())
-    return ctx.emitError() << "tf_crop_and_resize needs a constant 'roi'",
+  if (knownScales && declared &&
+      ArrayRef<int64_t>(sizes) != ArrayRef<int64_t>(*declared))
+    return ctx.emitError()
+               << "the declared output shape does not match the resized shape",
            failure();
-  return emitResize(ctx, options, x, scales, sizes, roi, results);
+
+  if (knownScales && (!roiIn || roiIn.values)) {
+    // Everything known at import time: constant sample tables.
+    SmallVector<double> roi;
+    if (roiIn) {
+      roi.assign(rank, 0.0);
+      roi.append(rank, 1.0);
+      for (int64_t i = 0; i < count; ++i) {
+        roi[axes[i]] = (*roiIn.values)[i];
+        roi[axes[i] + rank] = (*roiIn.values)[count + i];
+      }
+    }
+    if (failed(emitResize(ctx, options, x, scales, sizes, roi, results)))
+      return failure();
+    // Fails when a check of run-time sizes failed to build.
+    SmallVector<Value> none;
+    return c.finish({}, none);
+  }
+
+  // Some sample positions depend on run-time values.
+  if (!knownScales &&
+      failed(requireDeclared(scalesIn ? 2 : 3, scalesIn ? "scales" : "sizes")))
+    return failure();
+  ArrayRef<int64_t> out = knownScales ? ArrayRef<int64_t>(sizes) : *declared;
+  Type f64 = ctx.builder.getF64Type();
+  SmallVector<RuntimeAxis> plan(rank);
+  if (knownScales) {
+    // Known scales with a run-time roi.
+    for (int64_t axis : axes) {
+      plan[axis].scale = c.scalar(f64, scales[axis]);
+      plan[axis].minScale = scales[axis];
+    }
+  } else if (scalesIn) {
+    runtimeScales(ctx, c, scalesIn.value, axes, shape, out, plan);
+  } else {
+    // keep_aspect_ratio_policy: one scale, the min (max) of sizes / in, and
+    // round_half_up(scale * in) must give the declared sizes.
+    Value ratios = c.create<dlg::DivOp>(
+        {c.cast(sizesIn.value, f64),
+         DlgEmitter(ctx).constant(
+             f64, {count},
+             llvm::to_vector(llvm::map_range(
+                 axes, [&](int64_t axis) { return double(shape[axis]); })))});
+    Value scale = policy == "not_larger"
+                      ? c.reduceAll<dlg::ReduceMinOp>(ratios)
+                      : c.reduceAll<dlg::ReduceMaxOp>(ratios);
+    double minScale = 0;
+    for (int64_t axis : axes)
+      minScale = std::max(minScale, (out[axis] - 0.5) / shape[axis]);
+    for (int64_t axis : axes) {
+      plan[axis].scale = scale;
+      plan[axis].minScale = minScale;
+      Value size = c.create<dlg::FloorOp>({c.create<dlg::AddOp>(
+          {c.create<dlg::MulOp>({scale, c.scalar(f64, shape[axis])}),
+           c.scalar(f64, 0.5)})});
+      c.check(c.create<dlg::EqualOp>({size, c.scalar(f64, out[axis])}),
+              "'sizes' under keep_aspect_ratio_policy '" + policy +
+                  "' must give the declared size " + llvm::Twine(out[axis]) +
+                  " of dim " + llvm::Twine(axis));
+    }
+  }
+  if (roiIn) {
+    Value roi = c.cast(roiIn.value, f64);
+    for (int64_t i = 0; i < count; ++i) {
+      plan[axes[i]].roiStart = c.element(roi, i);
+      plan[axes[i]].roiEnd = c.element(roi, count + i);
+    }
+  }
+  return emitRuntimeResize(ctx, c, options, x, out, plan, results);
 }
 
 LogicalResult upsample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  SmallVector<double> scales;
   if (ctx.opset < 9) {
     // Upsample-7 carries the scales as a float list attribute.
+    SmallVector<double> scales;
     if (const ::onnx::AttributeProto *attr = ctx.attribute("scales"))
       scales.assign(attr->floats().begin(), attr->floats().end());
-  } else {
-    std::optional<SmallVector<double>> values =
-        DlgEmitter::constantFloats(ctx.input(1));
-    if (!values)
-      return ctx.emitError() << "expects constant 'scales'", failure();
-    scales = *values;
+    return resizeByScales(ctx, ctx.input(0), scales, 0,
+                          ctx.stringAttr("mode", "nearest"), results);
   }
-  return resizeByScales(ctx, ctx.input(0), scales,
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  return resizeByScales(ctx, ctx.input(0),
+                        DlgEmitter::constantFloats(ctx.input(1)), 1,
                         ctx.stringAttr("mode", "nearest"), results);
 }
 
