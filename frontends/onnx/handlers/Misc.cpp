@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/DlgEmitter.h"
 
 #include "onnx/onnx_pb.h"
@@ -114,9 +115,27 @@ template <int Kind>
 LogicalResult window(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  FailureOr<SmallVector<int64_t>> size = ctx.requireConstantInts(0, "size");
-  if (failed(size))
-    return failure();
+  std::optional<SmallVector<int64_t>> size = ctx.constantInts(0);
+  Composer c(ctx);
+  if (!size) {
+    // A run-time size is the declared length, checked at run time.
+    if (DlgEmitter::typeOf(ctx.input(0)).getNumElements() != 1)
+      return ctx.emitError() << "expects a scalar size", failure();
+    FailureOr<SmallVector<int64_t>> out =
+        ctx.requireDeclaredShape(0, 0, "size");
+    if (failed(out))
+      return failure();
+    if (out->size() != 1)
+      return ctx.emitError() << "expects a declared output of rank 1",
+             failure();
+    size = *out;
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(0), c.ints(*size)})),
+            "size must equal the declared window length " +
+                llvm::Twine((*size)[0]));
+    SmallVector<Value> none;
+    if (failed(c.finish({}, none)))
+      return failure();
+  }
   if (size->size() != 1 || (*size)[0] < 0)
     return ctx.emitError() << "expects a nonnegative scalar size", failure();
   int64_t n = (*size)[0];
@@ -150,9 +169,32 @@ LogicalResult affineGrid(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
   Value theta = ctx.input(0);
-  FailureOr<SmallVector<int64_t>> size = ctx.requireConstantInts(1, "size");
-  if (failed(size))
-    return failure();
+  std::optional<SmallVector<int64_t>> size = ctx.constantInts(1);
+  Composer c(ctx);
+  if (!size) {
+    // A run-time size (N, C, H, W[, D]): the declared grid (N, H, W[, D],
+    // dims) gives all but C, which does not matter; checked at run time.
+    FailureOr<SmallVector<int64_t>> out =
+        ctx.requireDeclaredShape(0, 1, "size");
+    if (failed(out))
+      return failure();
+    int64_t length = DlgEmitter::typeOf(ctx.input(1)).getNumElements();
+    if ((int64_t)out->size() != length || out->back() != length - 2)
+      return ctx.emitError() << "expects a declared output of rank " << length
+                             << " ending in " << length - 2,
+             failure();
+    size = SmallVector<int64_t>{(*out)[0], 1};
+    size->append(out->begin() + 1, out->end() - 1);
+    SmallVector<SmallVector<int64_t>> allowed;
+    for (int64_t i = 0; i < length; ++i)
+      allowed.push_back(i == 1 ? SmallVector<int64_t>{}
+                               : SmallVector<int64_t>{(*size)[i]});
+    c.check(c.valuesIn(c.intsInput(1), allowed),
+            "size must match the declared output shape");
+    SmallVector<Value> none;
+    if (failed(c.finish({}, none)))
+      return failure();
+  }
   auto thetaType = DlgEmitter::typeOf(theta);
   Type type = thetaType.getElementType();
   if (!isa<FloatType>(type))
@@ -345,10 +387,26 @@ LogicalResult maxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                        (pads[d] + pads[d + dims]) + kernel[d]);
   SmallVector<int64_t> outShape = inferred;
   if (ctx.input(2)) {
-    FailureOr<SmallVector<int64_t>> shape =
-        ctx.requireConstantInts(2, "output_shape");
-    if (failed(shape))
-      return failure();
+    std::optional<SmallVector<int64_t>> shape = ctx.constantInts(2);
+    if (!shape) {
+      // A run-time output_shape is the declared one, checked at run time.
+      FailureOr<SmallVector<int64_t>> out =
+          ctx.requireDeclaredShape(0, 2, "output_shape");
+      if (failed(out))
+        return failure();
+      if (DlgEmitter::typeOf(ctx.input(2)).getNumElements() !=
+          (int64_t)out->size())
+        return ctx.emitError() << "expects output_shape of length "
+                               << out->size(),
+               failure();
+      Composer c(ctx);
+      c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(2), c.ints(*out)})),
+              "output_shape must equal the declared output shape");
+      SmallVector<Value> none;
+      if (failed(c.finish({}, none)))
+        return failure();
+      shape = *out;
+    }
     outShape = *shape;
     if (outShape.size() != inferred.size())
       return ctx.emitError()
