@@ -396,8 +396,8 @@ LogicalResult maxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         return failure();
       if (DlgEmitter::typeOf(ctx.input(2)).getNumElements() !=
           (int64_t)out->size())
-        return ctx.emitError() << "expects output_shape of length "
-                               << out->size(),
+        return ctx.emitError()
+                   << "expects output_shape of length " << out->size(),
                failure();
       Composer c(ctx);
       c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(2), c.ints(*out)})),
