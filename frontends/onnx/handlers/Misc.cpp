@@ -745,104 +745,184 @@ LogicalResult dft(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (rank < 3 || (shape.back() != 1 && shape.back() != 2))
     return ctx.emitError() << "expects input of shape [batch, ..., 1 or 2]",
            failure();
+  bool inverse = ctx.intAttr("inverse", 0) != 0;
+  bool onesided = ctx.intAttr("onesided", 0) != 0;
+  bool irfft = inverse && onesided;
+  Composer c(ctx);
+  // Opset 20 takes the axis as an input; a run-time one is any signal axis
+  // that gives the declared output shape.
+  SmallVector<int64_t> axes;
+  Value axisValue;
   int64_t axis = ctx.intAttr("axis", 1);
   if (ctx.opset >= 20) {
     axis = -2;
     if (ctx.input(2)) {
-      FailureOr<SmallVector<int64_t>> a = ctx.requireConstantInts(2, "axis");
-      if (failed(a))
-        return failure();
-      if (a->size() != 1)
+      if (DlgEmitter::typeOf(ctx.input(2)).getNumElements() != 1)
         return ctx.emitError() << "expects a scalar axis", failure();
-      axis = (*a)[0];
+      if (std::optional<SmallVector<int64_t>> a = ctx.constantInts(2))
+        axis = (*a)[0];
+      else
+        axisValue = c.normalizeAxes(c.element(c.intsInput(2), 0), rank);
     }
   }
-  std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
-  if (!normalized || *normalized == rank - 1)
-    return ctx.emitError() << "axis " << axis << " is not a signal axis",
-           failure();
-  axis = *normalized;
-  bool inverse = ctx.intAttr("inverse", 0) != 0;
-  bool onesided = ctx.intAttr("onesided", 0) != 0;
-  bool irfft = inverse && onesided;
-  int64_t length = shape[axis];
-  int64_t n = irfft ? 2 * (length - 1) : length;
+  if (axisValue) {
+    for (int64_t d = 0; d < rank - 1; ++d)
+      axes.push_back(d);
+  } else {
+    std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
+    if (!normalized || *normalized == rank - 1)
+      return ctx.emitError() << "axis " << axis << " is not a signal axis",
+             failure();
+    axes.push_back(*normalized);
+  }
+  // A run-time dft_length is one giving the declared output length.
+  Value lengthValue;
+  std::optional<int64_t> knownN;
   if (ctx.input(1)) {
-    FailureOr<SmallVector<int64_t>> l =
-        ctx.requireConstantInts(1, "dft_length");
-    if (failed(l))
-      return failure();
-    if (l->size() != 1)
+    if (DlgEmitter::typeOf(ctx.input(1)).getNumElements() != 1)
       return ctx.emitError() << "expects a scalar dft_length", failure();
-    n = (*l)[0];
+    if (std::optional<SmallVector<int64_t>> l = ctx.constantInts(1))
+      knownN = (*l)[0];
+    else
+      lengthValue = c.element(c.intsInput(1), 0);
   }
-  if (n <= 0)
-    return ctx.emitError() << "dft_length " << n << " is not positive",
-           failure();
-  // Input samples used and output samples produced along the axis.
-  int64_t inLen = irfft ? n / 2 + 1 : n;
-  int64_t outLen = irfft || !onesided ? n : n / 2 + 1;
-  DlgEmitter e(ctx);
-  SmallVector<int64_t> perm, inversePerm(rank - 1);
-  for (int64_t d = 0; d < rank - 1; ++d)
-    if (d != axis)
-      perm.push_back(d);
-  perm.push_back(axis);
-  for (int64_t d = 0; d < rank - 1; ++d)
-    inversePerm[perm[d]] = d;
-  SmallVector<int64_t> squeezed(shape.drop_back());
-  auto part = [&](int64_t index) -> Value {
-    Value v = e.reshape(e.sliceAxis(x, rank - 1, index, 1), squeezed);
-    v = e.transpose(v, perm);
-    if (!v)
-      return v;
-    int64_t last = rank - 2;
-    if (length >= inLen)
-      return e.sliceAxis(v, last, 0, inLen);
-    SmallVector<int64_t> padShape(DlgEmitter::shapeOf(v));
-    padShape[last] = inLen - length;
-    Value pad =
-        e.constant(type, padShape,
-                   SmallVector<double>(*dlg::checkedNumElements(padShape), 0));
-    return e.concat({v, pad}, last);
-  };
-  // numpy's FFT (the reference) computes in double and rounds once.
-  Type f64 = e.b.getF64Type();
-  Value re = e.cast(part(0), f64);
-  Value im = shape.back() == 2 ? e.cast(part(1), f64) : Value();
-  // Matrices [inLen, outLen] for re -> re, im -> re, re -> im, im -> im.
-  SmallVector<double> rr, ir, ri, ii;
-  double scale = inverse ? 1.0 / n : 1.0, sign = inverse ? 1.0 : -1.0;
-  for (int64_t t = 0; t < inLen; ++t)
-    for (int64_t k = 0; k < outLen; ++k) {
-      double theta = 2 * M_PI * (double)((t * k) % n) / n;
-      double w = scale;
-      // irfft: the input is one side of a Hermitian spectrum.
-      if (irfft && t != 0 && !(n % 2 == 0 && t == n / 2))
-        w *= 2;
-      rr.push_back(w * std::cos(theta));
-      ir.push_back(-sign * w * std::sin(theta));
-      ri.push_back(sign * w * std::sin(theta));
-      ii.push_back(w * std::cos(theta));
+  std::optional<SmallVector<int64_t>> declared;
+  if (axisValue || lengthValue) {
+    FailureOr<SmallVector<int64_t>> out = ctx.requireDeclaredShape(
+        0, axisValue ? 2 : 1, axisValue ? "axis" : "dft_length");
+    if (failed(out))
+      return failure();
+    declared = *out;
+  }
+  // The (axis, length) pairs consistent with the static shapes.
+  SmallVector<std::pair<int64_t, int64_t>> candidates;
+  for (int64_t a : axes) {
+    SmallVector<int64_t> lengths;
+    if (lengthValue) {
+      int64_t o = (int64_t)declared->size() == rank ? (*declared)[a] : 0;
+      lengths.push_back(irfft || !onesided ? o : 2 * (o - 1));
+      if (onesided && !irfft)
+        lengths.push_back(2 * (o - 1) + 1);
+    } else {
+      lengths.push_back(knownN ? *knownN
+                               : (irfft ? 2 * (shape[a] - 1) : shape[a]));
     }
-  auto apply = [&](ArrayRef<double> fromRe, ArrayRef<double> fromIm) {
-    Value y = e.matmul(re, e.constant(f64, {inLen, outLen}, fromRe));
-    if (im)
-      y = e.add(y, e.matmul(im, e.constant(f64, {inLen, outLen}, fromIm)));
-    y = e.cast(e.transpose(y, inversePerm), type);
-    if (!y)
-      return y;
-    SmallVector<int64_t> withLast(DlgEmitter::shapeOf(y));
-    withLast.push_back(1);
-    return e.reshape(y, withLast);
+    for (int64_t n : lengths) {
+      if (n <= 0) {
+        if (!declared)
+          return ctx.emitError() << "dft_length " << n << " is not positive",
+                 failure();
+        continue;
+      }
+      if (declared) {
+        SmallVector<int64_t> expected(shape);
+        expected[a] = irfft || !onesided ? n : n / 2 + 1;
+        expected.back() = irfft ? 1 : 2;
+        if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(*declared))
+          continue;
+      }
+      candidates.push_back({a, n});
+    }
+  }
+  if (candidates.empty())
+    return ctx.emitError() << "no signal axis and dft_length give the "
+                              "declared output shape",
+           failure();
+  if (candidates.size() > 8)
+    return ctx.emitError() << candidates.size()
+                           << " signal axes and dft_lengths give the declared "
+                              "output shape; at most 8 are supported",
+           failure();
+  auto transform = [&](int64_t axis, int64_t n) -> Value {
+    int64_t length = shape[axis];
+    // Input samples used and output samples produced along the axis.
+    int64_t inLen = irfft ? n / 2 + 1 : n;
+    int64_t outLen = irfft || !onesided ? n : n / 2 + 1;
+    DlgEmitter e(ctx);
+    SmallVector<int64_t> perm, inversePerm(rank - 1);
+    for (int64_t d = 0; d < rank - 1; ++d)
+      if (d != axis)
+        perm.push_back(d);
+    perm.push_back(axis);
+    for (int64_t d = 0; d < rank - 1; ++d)
+      inversePerm[perm[d]] = d;
+    SmallVector<int64_t> squeezed(shape.drop_back());
+    auto part = [&](int64_t index) -> Value {
+      Value v = e.reshape(e.sliceAxis(x, rank - 1, index, 1), squeezed);
+      v = e.transpose(v, perm);
+      if (!v)
+        return v;
+      int64_t last = rank - 2;
+      if (length >= inLen)
+        return e.sliceAxis(v, last, 0, inLen);
+      SmallVector<int64_t> padShape(DlgEmitter::shapeOf(v));
+      padShape[last] = inLen - length;
+      Value pad = e.constant(
+          type, padShape,
+          SmallVector<double>(*dlg::checkedNumElements(padShape), 0));
+      return e.concat({v, pad}, last);
+    };
+    // numpy's FFT (the reference) computes in double and rounds once.
+    Type f64 = e.b.getF64Type();
+    Value re = e.cast(part(0), f64);
+    Value im = shape.back() == 2 ? e.cast(part(1), f64) : Value();
+    // Matrices [inLen, outLen] for re -> re, im -> re, re -> im, im -> im.
+    SmallVector<double> rr, ir, ri, ii;
+    double scale = inverse ? 1.0 / n : 1.0, sign = inverse ? 1.0 : -1.0;
+    for (int64_t t = 0; t < inLen; ++t)
+      for (int64_t k = 0; k < outLen; ++k) {
+        double theta = 2 * M_PI * (double)((t * k) % n) / n;
+        double w = scale;
+        // irfft: the input is one side of a Hermitian spectrum.
+        if (irfft && t != 0 && !(n % 2 == 0 && t == n / 2))
+          w *= 2;
+        rr.push_back(w * std::cos(theta));
+        ir.push_back(-sign * w * std::sin(theta));
+        ri.push_back(sign * w * std::sin(theta));
+        ii.push_back(w * std::cos(theta));
+      }
+    auto apply = [&](ArrayRef<double> fromRe, ArrayRef<double> fromIm) {
+      Value y = e.matmul(re, e.constant(f64, {inLen, outLen}, fromRe));
+      if (im)
+        y = e.add(y, e.matmul(im, e.constant(f64, {inLen, outLen}, fromIm)));
+      y = e.cast(e.transpose(y, inversePerm), type);
+      if (!y)
+        return y;
+      SmallVector<int64_t> withLast(DlgEmitter::shapeOf(y));
+      withLast.push_back(1);
+      return e.reshape(y, withLast);
+    };
+    Value out = apply(rr, ir);
+    if (!irfft)
+      out = e.concat({out, apply(ri, ii)}, rank - 1);
+    return out;
   };
-  Value out = apply(rr, ir);
-  if (!irfft)
-    out = e.concat({out, apply(ri, ii)}, rank - 1);
-  if (!out)
-    return failure();
-  results.push_back(out);
-  return success();
+  // One transform per candidate, the one of the run-time values selected.
+  SmallVector<Value> conditions, values;
+  for (auto [a, n] : candidates) {
+    Value condition;
+    if (axisValue)
+      condition = c.create<dlg::EqualOp>(
+          {axisValue, c.ints({a}, SmallVector<int64_t>{})});
+    if (lengthValue) {
+      Value same = c.create<dlg::EqualOp>(
+          {lengthValue, c.ints({n}, SmallVector<int64_t>{})});
+      condition =
+          condition ? c.create<dlg::BitwiseAndOp>({condition, same}) : same;
+    }
+    conditions.push_back(condition);
+    Value value = transform(a, n);
+    if (!value)
+      return failure();
+    values.push_back(value);
+  }
+  if (axisValue || lengthValue) {
+    Value any = conditions[0];
+    for (Value condition : ArrayRef<Value>(conditions).drop_front())
+      any = c.create<dlg::BitwiseOrOp>({any, condition});
+    c.check(any, "axis and dft_length must give the declared output shape");
+  }
+  return c.finish({c.select(conditions, values)}, results);
 }
 
 /// RoiAlign with a fixed sampling_ratio: the sh x sw bilinear samples of every
