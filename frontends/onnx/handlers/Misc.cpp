@@ -255,19 +255,14 @@ LogicalResult col2im(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(3)))
     return failure();
   Value x = ctx.input(0);
-  FailureOr<SmallVector<int64_t>> image =
-      ctx.requireConstantInts(1, "image_shape");
-  if (failed(image))
-    return failure();
-  FailureOr<SmallVector<int64_t>> block =
-      ctx.requireConstantInts(2, "block_shape");
-  if (failed(block))
-    return failure();
-  int64_t dims = image->size();
-  if (dims == 0 || (int64_t)block->size() != dims)
+  std::optional<SmallVector<int64_t>> image = ctx.constantInts(1);
+  std::optional<SmallVector<int64_t>> block = ctx.constantInts(2);
+  int64_t dims = DlgEmitter::typeOf(ctx.input(1)).getNumElements();
+  int64_t blockDims = DlgEmitter::typeOf(ctx.input(2)).getNumElements();
+  if (dims == 0 || blockDims != dims)
     return ctx.emitError() << "expects image_shape and block_shape of the same "
                               "nonzero length but got "
-                           << dims << " and " << block->size(),
+                           << dims << " and " << blockDims,
            failure();
   auto attrOr = [&](StringRef name, int64_t count, int64_t fallback) {
     SmallVector<int64_t> values = ctx.intsAttr(name);
@@ -289,71 +284,160 @@ LogicalResult col2im(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects a 3-D input but got rank "
                            << xShape.size(),
            failure();
-  int64_t kernelSize = 1, imageSize = 1, blocks = 1;
-  SmallVector<int64_t> grid;
-  for (int64_t d = 0; d < dims; ++d) {
-    if ((*block)[d] <= 0 || (*image)[d] <= 0 || dilations[d] <= 0 ||
-        strides[d] <= 0)
-      return ctx.emitError() << "expects positive sizes, dilations and strides",
+
+  // Run-time arguments: image_shape is the declared one; block_shape is any
+  // that fits the static shapes (several may), selected at run time.
+  Composer c(ctx);
+  std::optional<SmallVector<int64_t>> declared;
+  if (!image || !block) {
+    FailureOr<SmallVector<int64_t>> out = ctx.requireDeclaredShape(
+        0, !image ? 1 : 2, !image ? "image_shape" : "block_shape");
+    if (failed(out))
+      return failure();
+    if ((int64_t)out->size() != dims + 2)
+      return ctx.emitError()
+                 << "expects a declared output of rank " << dims + 2,
              failure();
-    kernelSize *= (*block)[d];
-    imageSize *= (*image)[d];
-    int64_t span = dilations[d] * ((*block)[d] - 1) + 1;
-    int64_t count =
-        ((*image)[d] + pads[d] + pads[d + dims] - span) / strides[d] + 1;
-    if (count < 1)
-      return ctx.emitError() << "no sliding block fits dimension " << d,
-             failure();
-    grid.push_back(count);
-    blocks *= count;
+    declared = *out;
   }
-  if (xShape[1] % kernelSize != 0 || xShape[2] != blocks)
-    return ctx.emitError() << "expects input of shape [N, C * " << kernelSize
-                           << ", " << blocks << "] but got [" << xShape[0]
-                           << ", " << xShape[1] << ", " << xShape[2] << "]",
-           failure();
-  int64_t batch = xShape[0], channels = xShape[1] / kernelSize;
-  // Target of kernel offset k and block b, row-major over both.
-  SmallVector<double> targets;
-  SmallVector<int64_t> k(dims, 0);
-  for (int64_t kk = 0; kk < kernelSize; ++kk) {
-    SmallVector<int64_t> g(dims, 0);
-    for (int64_t bb = 0; bb < blocks; ++bb) {
-      int64_t flat = 0;
-      bool inside = true;
-      for (int64_t d = 0; d < dims; ++d) {
-        int64_t pos = g[d] * strides[d] - pads[d] + k[d] * dilations[d];
-        inside &= pos >= 0 && pos < (*image)[d];
-        flat = flat * (*image)[d] + pos;
-      }
-      targets.push_back(inside ? flat : imageSize);
-      for (int64_t d = dims - 1; d >= 0 && ++g[d] == grid[d]; --d)
-        g[d] = 0;
+  if (!image) {
+    image = SmallVector<int64_t>(declared->begin() + 2, declared->end());
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(1), c.ints(*image)})),
+            "image_shape must equal the declared output's spatial shape");
+  }
+
+  // Why `blk` does not fit, or "" with its block grid.
+  auto problem = [&](ArrayRef<int64_t> blk,
+                     SmallVectorImpl<int64_t> &grid) -> std::string {
+    int64_t kernelSize = 1, blocks = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      if (blk[d] <= 0 || (*image)[d] <= 0 || dilations[d] <= 0 ||
+          strides[d] <= 0)
+        return "expects positive sizes, dilations and strides";
+      kernelSize *= blk[d];
+      int64_t span = dilations[d] * (blk[d] - 1) + 1;
+      int64_t count =
+          ((*image)[d] + pads[d] + pads[d + dims] - span) / strides[d] + 1;
+      if ((*image)[d] + pads[d] + pads[d + dims] < span || count < 1)
+        return "no sliding block fits dimension " + std::to_string(d);
+      grid.push_back(count);
+      blocks *= count;
     }
-    for (int64_t d = dims - 1; d >= 0 && ++k[d] == (*block)[d]; --d)
-      k[d] = 0;
+    if (xShape[1] % kernelSize != 0 || xShape[2] != blocks)
+      return "expects input of shape [N, C * " + std::to_string(kernelSize) +
+             ", " + std::to_string(blocks) + "] but got [" +
+             std::to_string(xShape[0]) + ", " + std::to_string(xShape[1]) +
+             ", " + std::to_string(xShape[2]) + "]";
+    if (declared && ((*declared)[0] != xShape[0] ||
+                     (*declared)[1] != xShape[1] / kernelSize))
+      return "the declared output shape does not fit";
+    return "";
+  };
+  SmallVector<SmallVector<int64_t>> candidates;
+  if (block) {
+    SmallVector<int64_t> grid;
+    std::string why = problem(*block, grid);
+    if (!why.empty())
+      return ctx.emitError() << why, failure();
+    candidates.push_back(*block);
+  } else {
+    // Every block shape whose sliding blocks fit the image.
+    SmallVector<int64_t> limits, blk(dims, 1);
+    int64_t combinations = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      int64_t extent = (*image)[d] + pads[d] + pads[d + dims];
+      limits.push_back(std::max<int64_t>(
+          1, (extent - 1) / std::max<int64_t>(dilations[d], 1) + 1));
+      combinations *= limits.back();
+      if (combinations > (1 << 20))
+        return ctx.emitError() << "too many block shapes to consider for a "
+                                  "run-time block_shape",
+               failure();
+    }
+    for (int64_t i = 0; i < combinations; ++i) {
+      SmallVector<int64_t> grid;
+      if (problem(blk, grid).empty())
+        candidates.push_back(blk);
+      for (int64_t d = dims - 1; d >= 0 && ++blk[d] > limits[d]; --d)
+        blk[d] = 1;
+    }
+    if (candidates.empty())
+      return ctx.emitError()
+                 << "no block_shape fits the input and the declared output",
+             failure();
+    if (candidates.size() > 8)
+      return ctx.emitError() << candidates.size()
+                             << " block shapes fit the input and the declared "
+                                "output; at most 8 are supported",
+             failure();
   }
+
   DlgEmitter e(ctx);
-  Type type = DlgEmitter::elementOf(x), i64 = e.b.getI64Type();
-  int64_t columns = kernelSize * blocks;
-  SmallVector<double> tiled;
-  for (int64_t i = 0; i < batch * channels; ++i)
-    tiled.append(targets);
-  Value indices = e.constant(i64, {batch, channels, columns}, tiled);
-  Value updates = e.reshape(x, {batch, channels, columns});
-  SmallVector<double> zeros(batch * channels * (imageSize + 1), 0.0);
-  Value init = e.constant(type, {batch, channels, imageSize + 1}, zeros);
-  Value summed = e.op<dlg::ScatterElementsOp>(
-      {init, indices, updates},
-      {e.named("axis", e.b.getI64IntegerAttr(2)),
-       e.named("reduction", e.b.getStringAttr("add"))});
-  SmallVector<int64_t> outShape = {batch, channels};
-  outShape.append(*image);
-  Value out = e.reshape(e.sliceAxis(summed, 2, 0, imageSize), outShape);
-  if (!out)
-    return failure();
-  results.push_back(out);
-  return success();
+  auto build = [&](ArrayRef<int64_t> blk) -> Value {
+    SmallVector<int64_t> grid;
+    (void)problem(blk, grid);
+    int64_t kernelSize = 1, imageSize = 1, blocks = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      kernelSize *= blk[d];
+      imageSize *= (*image)[d];
+      blocks *= grid[d];
+    }
+    int64_t batch = xShape[0], channels = xShape[1] / kernelSize;
+    // Target of kernel offset k and block b, row-major over both.
+    SmallVector<double> targets;
+    SmallVector<int64_t> k(dims, 0);
+    for (int64_t kk = 0; kk < kernelSize; ++kk) {
+      SmallVector<int64_t> g(dims, 0);
+      for (int64_t bb = 0; bb < blocks; ++bb) {
+        int64_t flat = 0;
+        bool inside = true;
+        for (int64_t d = 0; d < dims; ++d) {
+          int64_t pos = g[d] * strides[d] - pads[d] + k[d] * dilations[d];
+          inside &= pos >= 0 && pos < (*image)[d];
+          flat = flat * (*image)[d] + pos;
+        }
+        targets.push_back(inside ? flat : imageSize);
+        for (int64_t d = dims - 1; d >= 0 && ++g[d] == grid[d]; --d)
+          g[d] = 0;
+      }
+      for (int64_t d = dims - 1; d >= 0 && ++k[d] == blk[d]; --d)
+        k[d] = 0;
+    }
+    Type type = DlgEmitter::elementOf(x), i64 = e.b.getI64Type();
+    int64_t columns = kernelSize * blocks;
+    SmallVector<double> tiled;
+    for (int64_t i = 0; i < batch * channels; ++i)
+      tiled.append(targets);
+    Value indices = e.constant(i64, {batch, channels, columns}, tiled);
+    Value updates = e.reshape(x, {batch, channels, columns});
+    SmallVector<double> zeros(batch * channels * (imageSize + 1), 0.0);
+    Value init = e.constant(type, {batch, channels, imageSize + 1}, zeros);
+    Value summed = e.op<dlg::ScatterElementsOp>(
+        {init, indices, updates},
+        {e.named("axis", e.b.getI64IntegerAttr(2)),
+         e.named("reduction", e.b.getStringAttr("add"))});
+    SmallVector<int64_t> outShape = {batch, channels};
+    outShape.append(*image);
+    return e.reshape(e.sliceAxis(summed, 2, 0, imageSize), outShape);
+  };
+  SmallVector<Value> conditions, values;
+  Value blockValue = block ? Value() : c.intsInput(2);
+  for (ArrayRef<int64_t> blk : candidates) {
+    if (blockValue)
+      conditions.push_back(
+          c.allOf(c.create<dlg::EqualOp>({blockValue, c.ints(blk)})));
+    Value value = build(blk);
+    if (!value)
+      return failure();
+    values.push_back(value);
+  }
+  if (blockValue) {
+    Value any = conditions[0];
+    for (Value condition : ArrayRef<Value>(conditions).drop_front())
+      any = c.create<dlg::BitwiseOrOp>({any, condition});
+    c.check(any, "block_shape must fit the input and the declared output");
+  }
+  return c.finish({c.select(conditions, values)}, results);
 }
 
 /// Writes X at the flat `indices` (as MaxPool returns them) of a zero tensor
