@@ -5,6 +5,8 @@ values. Each model is compiled once and run with several values that give the
 declared shape (compared with onnxruntime as in ops.py; e.g. scales 0.6 and
 0.55 both resize 4 elements to 2 but sample different positions) and with
 values that do not (the run must fail with the node's check message).
+DFT's axis, Col2Im's block_shape, the window size, MaxUnpool's output_shape
+and Dropout's training_mode as graph inputs are covered the same way.
 """
 
 import argparse
@@ -26,6 +28,8 @@ x66 = rng.standard_normal((1, 1, 6, 6)).astype(np.float32)
 x79 = rng.standard_normal((1, 1, 7, 9)).astype(np.float32)
 x235 = rng.standard_normal((2, 3, 5)).astype(np.float32)
 x23 = np.arange(6, dtype=np.float32).reshape(1, 1, 2, 3)
+x1351 = rng.standard_normal((1, 3, 5, 1)).astype(np.float32)
+x126 = rng.standard_normal((1, 2, 6)).astype(np.float32)
 
 
 def resize(attrs, inputs, x, out, inits=(), opset=19):
@@ -97,6 +101,35 @@ CASES = {
              {"x": x23}, {"y": (np.float32, [1, 1, 3, 4])}, opset=10)[0],
         {"x": x23}, "s", [f32(1, 1, 1.5, 1.5), f32(1, 1, 1.9, 1.4)],
         [f32(1, 1, 1, 1.5)]),
+    # The other ops whose shape arguments may be graph inputs.
+    "dft_axis": (
+        case([N("DFT", ["x", "", "a"], ["y"], name="rs")], {"x": x1351},
+             {"y": (np.float32, [1, 3, 5, 2])}, opset=20)[0],
+        {"x": x1351}, "a", [i64(1), i64(-2), i64(2)], [i64(3)]),
+    # Block shapes 1x2 and 2x1 both fit 6 blocks of 2 in a 3x3 image.
+    "col2im_block": (
+        case([N("Col2Im", ["x", "i", "b"], ["y"], name="rs")], {"x": x126},
+             {"y": (np.float32, [1, 1, 3, 3])}, inits=[("i", i64(3, 3))],
+             opset=18)[0],
+        {"x": x126}, "b", [i64(1, 2), i64(2, 1)], [i64(1, 3), i64(2, 2)],
+        "reference"),
+    "hann_size": (
+        case([N("HannWindow", ["n"], ["y"], name="rs")], {},
+             {"y": (np.float32, [7])}, opset=17)[0],
+        {}, "n", [i64(7)], [i64(8)]),
+    "maxunpool_output_shape": (
+        case([N("MaxUnpool", ["x", "i", "s"], ["y"], name="rs",
+                kernel_shape=[2], strides=[2])],
+             {"x": x235[:1, :1, :2], "i": i64(1, 2).reshape(1, 1, 2)},
+             {"y": (np.float32, [1, 1, 5])}, opset=11)[0],
+        {"x": x235[:1, :1, :2], "i": i64(1, 2).reshape(1, 1, 2)}, "s",
+        [i64(1, 1, 5)], [i64(1, 1, 4)]),
+    "dropout_training_zero_ratio": (
+        case([N("Dropout", ["x", "r", "t"], ["y"], name="rs")],
+             {"x": x235, "r": np.array(0, np.float32)},
+             {"y": (np.float32, [2, 3, 5])}, opset=13)[0],
+        {"x": x235, "r": np.array(0, np.float32)}, "t",
+        [np.array(False), np.array(True)], []),
 }
 
 
