@@ -47,7 +47,8 @@ CASES = {
         resize({"mode": "linear"}, ["", "s"], x44, [1, 1, 2, 2]),
         {"x": x44}, "s",
         [f32(1, 1, 0.6, 0.55), f32(1, 1, 0.5, 0.74)],
-        [f32(1, 1, 1, 0.5), f32(1, 1, 0.4, 0.5)]),
+        [f32(1, 1, 1, 0.5), f32(1, 1, 0.4, 0.5), f32(1, 1, 0, 0.5),
+         f32(1, 1, np.nan, np.inf)]),
     "scales_nearest_axes_ceil_asymmetric": (
         resize({"mode": "nearest", "axes": [-1],
                 "coordinate_transformation_mode": "asymmetric",
