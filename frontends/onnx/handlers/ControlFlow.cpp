@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -413,22 +414,48 @@ LogicalResult loop(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                            << " outputs for " << numCarried
                            << " loop-carried values",
            failure();
+  size_t numScan = body->output_size() - 1 - numCarried;
   std::optional<int64_t> tripCount;
+  Value runtimeTripCount, runtimeCond;
   if (ctx.input(0)) {
-    FailureOr<SmallVector<int64_t>> values =
-        ctx.requireConstantInts(0, "M (trip count)");
-    if (failed(values))
-      return failure();
-    tripCount = (*values)[0];
+    if (std::optional<SmallVector<int64_t>> values = ctx.constantInts(0))
+      tripCount = (*values)[0];
+    else
+      runtimeTripCount = ctx.input(0);
   }
   bool cond = true;
   if (ctx.input(1)) {
-    std::optional<bool> known = knownCondition(ctx, ctx.input(1));
-    if (!known)
-      return ctx.emitError() << "expects 'cond' (input 1) to be a constant "
-                                "known at compile time",
+    if (std::optional<bool> known = knownCondition(ctx, ctx.input(1)))
+      cond = *known;
+    else
+      runtimeCond = ctx.input(1);
+  }
+  // With a run-time M or cond, the declared lengths of the scan outputs fix
+  // the iteration count; the run checks that M and cond give it.
+  std::optional<int64_t> declaredCount;
+  if (runtimeTripCount || runtimeCond) {
+    StringRef what = runtimeTripCount ? "M (trip count)" : "cond";
+    size_t arg = runtimeTripCount ? 0 : 1;
+    if (numScan == 0)
+      return ctx.emitError() << "expects '" << what << "' (input " << arg
+                             << ") to be a constant known at compile time: "
+                                "the loop has no scan output whose declared "
+                                "shape fixes the iteration count",
              failure();
-    cond = *known;
+    for (size_t k = 0; k < numScan; ++k) {
+      FailureOr<SmallVector<int64_t>> shape =
+          ctx.requireDeclaredShape(numCarried + k, arg, what);
+      if (failed(shape))
+        return failure();
+      if (shape->empty() || (*shape)[0] <= 0 ||
+          (declaredCount && *declaredCount != (*shape)[0]))
+        return ctx.emitError() << "the declared scan outputs do not give one "
+                                  "positive iteration count",
+               failure();
+      declaredCount = (*shape)[0];
+    }
+    if (runtimeTripCount)
+      tripCount = *declaredCount;
   }
   SmallVector<GraphValue> carried;
   for (size_t i = 0; i < numCarried; ++i) {
@@ -440,7 +467,6 @@ LogicalResult loop(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       return ctx.emitError() << "loop-carried input " << i + 2 << " is missing",
              failure();
   }
-  size_t numScan = body->output_size() - 1 - numCarried;
   SmallVector<SmallVector<Value>> scans(numScan);
   Type i1 = ctx.builder.getI1Type();
   for (int64_t iter = 0; cond && (!tripCount || iter < *tripCount); ++iter) {
@@ -474,6 +500,35 @@ LogicalResult loop(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                failure();
       scans[k].push_back(value.tensor);
     }
+  }
+  if (declaredCount) {
+    int64_t iterations = scans[0].size();
+    if (iterations != *declaredCount)
+      return ctx.emitError()
+                 << "the loop runs " << iterations
+                 << " iterations but its scan outputs are declared with "
+                 << *declaredCount,
+             failure();
+    Composer c(ctx);
+    if (runtimeCond)
+      c.check(c.create<dlg::EqualOp>(
+                  {c.reshape(c.cast(runtimeCond, ctx.builder.getI64Type()), {}),
+                   c.ints({1}, SmallVector<int64_t>{})}),
+              "cond must be true: the declared scan outputs have " +
+                  llvm::Twine(iterations) + " iterations");
+    if (runtimeTripCount) {
+      // The body's condition ends the loop, or M does.
+      Value m =
+          c.reshape(c.cast(runtimeTripCount, ctx.builder.getI64Type()), {});
+      Value expected = c.ints({iterations}, SmallVector<int64_t>{});
+      c.check(cond ? c.create<dlg::EqualOp>({m, expected})
+                   : c.create<dlg::GreaterEqualOp>({m, expected}),
+              "M (trip count) must give the " + llvm::Twine(iterations) +
+                  " iterations of the declared scan outputs");
+    }
+    SmallVector<Value> none;
+    if (failed(c.finish({}, none)))
+      return failure();
   }
   pushGraphValues(ctx, carried, results);
   for (auto [k, values] : llvm::enumerate(scans)) {

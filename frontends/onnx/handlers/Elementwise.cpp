@@ -1,6 +1,7 @@
 //===- Elementwise.cpp - ONNX elementwise ops -> dlg ----------------------===//
 
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -129,15 +130,29 @@ LogicalResult dropout(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   }
   if (ctx.input(2) && ratio != 0.0) {
     std::optional<SmallVector<int64_t>> training = ctx.constantInts(2);
-    if (!training || training->size() != 1)
-      return ctx.emitError() << "expects 'training_mode' (input 2) to be a "
-                                "constant scalar known at compile time unless "
-                                "'ratio' is a constant 0",
-             failure();
-    if ((*training)[0] != 0)
+    if (training && training->size() == 1 && (*training)[0] != 0 && ratio)
       return ctx.emitError() << "training_mode = 1 with a non-zero ratio "
                                 "draws random numbers, which is not supported",
              failure();
+    if (!training || training->size() != 1 || (*training)[0] != 0) {
+      // Known only at run time: the run fails where something would be
+      // dropped (training mode with a non-zero ratio).
+      Composer c(ctx);
+      Value ok = c.create<dlg::EqualOp>(
+          {c.reshape(c.cast(ctx.input(2), ctx.builder.getI64Type()), {}),
+           c.ints({0}, SmallVector<int64_t>{})});
+      if (!ratio && ctx.input(1)) {
+        Value r = c.reshape(ctx.input(1), {});
+        Type type = getElementTypeOrSelf(r ? r.getType() : Type());
+        ok = c.create<dlg::BitwiseOrOp>(
+            {ok, c.create<dlg::EqualOp>({r, c.scalar(type, 0)})});
+      }
+      c.check(ok, "training_mode = true with a non-zero ratio draws random "
+                  "numbers, which is not supported");
+      SmallVector<Value> none;
+      if (failed(c.finish({}, none)))
+        return failure();
+    }
   }
   results.push_back(ctx.input(0));
   if (ctx.node.output_size() > 1 && !ctx.node.output(1).empty()) {

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontends/onnx/handlers/Composer.h"
 #include "frontends/onnx/handlers/DlgEmitter.h"
 
 #include "onnx/onnx_pb.h"
@@ -114,9 +115,27 @@ template <int Kind>
 LogicalResult window(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  FailureOr<SmallVector<int64_t>> size = ctx.requireConstantInts(0, "size");
-  if (failed(size))
-    return failure();
+  std::optional<SmallVector<int64_t>> size = ctx.constantInts(0);
+  Composer c(ctx);
+  if (!size) {
+    // A run-time size is the declared length, checked at run time.
+    if (DlgEmitter::typeOf(ctx.input(0)).getNumElements() != 1)
+      return ctx.emitError() << "expects a scalar size", failure();
+    FailureOr<SmallVector<int64_t>> out =
+        ctx.requireDeclaredShape(0, 0, "size");
+    if (failed(out))
+      return failure();
+    if (out->size() != 1)
+      return ctx.emitError() << "expects a declared output of rank 1",
+             failure();
+    size = *out;
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(0), c.ints(*size)})),
+            "size must equal the declared window length " +
+                llvm::Twine((*size)[0]));
+    SmallVector<Value> none;
+    if (failed(c.finish({}, none)))
+      return failure();
+  }
   if (size->size() != 1 || (*size)[0] < 0)
     return ctx.emitError() << "expects a nonnegative scalar size", failure();
   int64_t n = (*size)[0];
@@ -150,9 +169,32 @@ LogicalResult affineGrid(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
   Value theta = ctx.input(0);
-  FailureOr<SmallVector<int64_t>> size = ctx.requireConstantInts(1, "size");
-  if (failed(size))
-    return failure();
+  std::optional<SmallVector<int64_t>> size = ctx.constantInts(1);
+  Composer c(ctx);
+  if (!size) {
+    // A run-time size (N, C, H, W[, D]): the declared grid (N, H, W[, D],
+    // dims) gives all but C, which does not matter; checked at run time.
+    FailureOr<SmallVector<int64_t>> out =
+        ctx.requireDeclaredShape(0, 1, "size");
+    if (failed(out))
+      return failure();
+    int64_t length = DlgEmitter::typeOf(ctx.input(1)).getNumElements();
+    if ((int64_t)out->size() != length || out->back() != length - 2)
+      return ctx.emitError() << "expects a declared output of rank " << length
+                             << " ending in " << length - 2,
+             failure();
+    size = SmallVector<int64_t>{(*out)[0], 1};
+    size->append(out->begin() + 1, out->end() - 1);
+    SmallVector<SmallVector<int64_t>> allowed;
+    for (int64_t i = 0; i < length; ++i)
+      allowed.push_back(i == 1 ? SmallVector<int64_t>{}
+                               : SmallVector<int64_t>{(*size)[i]});
+    c.check(c.valuesIn(c.intsInput(1), allowed),
+            "size must match the declared output shape");
+    SmallVector<Value> none;
+    if (failed(c.finish({}, none)))
+      return failure();
+  }
   auto thetaType = DlgEmitter::typeOf(theta);
   Type type = thetaType.getElementType();
   if (!isa<FloatType>(type))
@@ -213,19 +255,14 @@ LogicalResult col2im(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(3)))
     return failure();
   Value x = ctx.input(0);
-  FailureOr<SmallVector<int64_t>> image =
-      ctx.requireConstantInts(1, "image_shape");
-  if (failed(image))
-    return failure();
-  FailureOr<SmallVector<int64_t>> block =
-      ctx.requireConstantInts(2, "block_shape");
-  if (failed(block))
-    return failure();
-  int64_t dims = image->size();
-  if (dims == 0 || (int64_t)block->size() != dims)
+  std::optional<SmallVector<int64_t>> image = ctx.constantInts(1);
+  std::optional<SmallVector<int64_t>> block = ctx.constantInts(2);
+  int64_t dims = DlgEmitter::typeOf(ctx.input(1)).getNumElements();
+  int64_t blockDims = DlgEmitter::typeOf(ctx.input(2)).getNumElements();
+  if (dims == 0 || blockDims != dims)
     return ctx.emitError() << "expects image_shape and block_shape of the same "
                               "nonzero length but got "
-                           << dims << " and " << block->size(),
+                           << dims << " and " << blockDims,
            failure();
   auto attrOr = [&](StringRef name, int64_t count, int64_t fallback) {
     SmallVector<int64_t> values = ctx.intsAttr(name);
@@ -247,71 +284,160 @@ LogicalResult col2im(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects a 3-D input but got rank "
                            << xShape.size(),
            failure();
-  int64_t kernelSize = 1, imageSize = 1, blocks = 1;
-  SmallVector<int64_t> grid;
-  for (int64_t d = 0; d < dims; ++d) {
-    if ((*block)[d] <= 0 || (*image)[d] <= 0 || dilations[d] <= 0 ||
-        strides[d] <= 0)
-      return ctx.emitError() << "expects positive sizes, dilations and strides",
+
+  // Run-time arguments: image_shape is the declared one; block_shape is any
+  // that fits the static shapes (several may), selected at run time.
+  Composer c(ctx);
+  std::optional<SmallVector<int64_t>> declared;
+  if (!image || !block) {
+    FailureOr<SmallVector<int64_t>> out = ctx.requireDeclaredShape(
+        0, !image ? 1 : 2, !image ? "image_shape" : "block_shape");
+    if (failed(out))
+      return failure();
+    if ((int64_t)out->size() != dims + 2)
+      return ctx.emitError()
+                 << "expects a declared output of rank " << dims + 2,
              failure();
-    kernelSize *= (*block)[d];
-    imageSize *= (*image)[d];
-    int64_t span = dilations[d] * ((*block)[d] - 1) + 1;
-    int64_t count =
-        ((*image)[d] + pads[d] + pads[d + dims] - span) / strides[d] + 1;
-    if (count < 1)
-      return ctx.emitError() << "no sliding block fits dimension " << d,
-             failure();
-    grid.push_back(count);
-    blocks *= count;
+    declared = *out;
   }
-  if (xShape[1] % kernelSize != 0 || xShape[2] != blocks)
-    return ctx.emitError() << "expects input of shape [N, C * " << kernelSize
-                           << ", " << blocks << "] but got [" << xShape[0]
-                           << ", " << xShape[1] << ", " << xShape[2] << "]",
-           failure();
-  int64_t batch = xShape[0], channels = xShape[1] / kernelSize;
-  // Target of kernel offset k and block b, row-major over both.
-  SmallVector<double> targets;
-  SmallVector<int64_t> k(dims, 0);
-  for (int64_t kk = 0; kk < kernelSize; ++kk) {
-    SmallVector<int64_t> g(dims, 0);
-    for (int64_t bb = 0; bb < blocks; ++bb) {
-      int64_t flat = 0;
-      bool inside = true;
-      for (int64_t d = 0; d < dims; ++d) {
-        int64_t pos = g[d] * strides[d] - pads[d] + k[d] * dilations[d];
-        inside &= pos >= 0 && pos < (*image)[d];
-        flat = flat * (*image)[d] + pos;
-      }
-      targets.push_back(inside ? flat : imageSize);
-      for (int64_t d = dims - 1; d >= 0 && ++g[d] == grid[d]; --d)
-        g[d] = 0;
+  if (!image) {
+    image = SmallVector<int64_t>(declared->begin() + 2, declared->end());
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(1), c.ints(*image)})),
+            "image_shape must equal the declared output's spatial shape");
+  }
+
+  // Why `blk` does not fit, or "" with its block grid.
+  auto problem = [&](ArrayRef<int64_t> blk,
+                     SmallVectorImpl<int64_t> &grid) -> std::string {
+    int64_t kernelSize = 1, blocks = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      if (blk[d] <= 0 || (*image)[d] <= 0 || dilations[d] <= 0 ||
+          strides[d] <= 0)
+        return "expects positive sizes, dilations and strides";
+      kernelSize *= blk[d];
+      int64_t span = dilations[d] * (blk[d] - 1) + 1;
+      int64_t count =
+          ((*image)[d] + pads[d] + pads[d + dims] - span) / strides[d] + 1;
+      if ((*image)[d] + pads[d] + pads[d + dims] < span || count < 1)
+        return "no sliding block fits dimension " + std::to_string(d);
+      grid.push_back(count);
+      blocks *= count;
     }
-    for (int64_t d = dims - 1; d >= 0 && ++k[d] == (*block)[d]; --d)
-      k[d] = 0;
+    if (xShape[1] % kernelSize != 0 || xShape[2] != blocks)
+      return "expects input of shape [N, C * " + std::to_string(kernelSize) +
+             ", " + std::to_string(blocks) + "] but got [" +
+             std::to_string(xShape[0]) + ", " + std::to_string(xShape[1]) +
+             ", " + std::to_string(xShape[2]) + "]";
+    if (declared && ((*declared)[0] != xShape[0] ||
+                     (*declared)[1] != xShape[1] / kernelSize))
+      return "the declared output shape does not fit";
+    return "";
+  };
+  SmallVector<SmallVector<int64_t>> candidates;
+  if (block) {
+    SmallVector<int64_t> grid;
+    std::string why = problem(*block, grid);
+    if (!why.empty())
+      return ctx.emitError() << why, failure();
+    candidates.push_back(*block);
+  } else {
+    // Every block shape whose sliding blocks fit the image.
+    SmallVector<int64_t> limits, blk(dims, 1);
+    int64_t combinations = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      int64_t extent = (*image)[d] + pads[d] + pads[d + dims];
+      limits.push_back(std::max<int64_t>(
+          1, (extent - 1) / std::max<int64_t>(dilations[d], 1) + 1));
+      combinations *= limits.back();
+      if (combinations > (1 << 20))
+        return ctx.emitError() << "too many block shapes to consider for a "
+                                  "run-time block_shape",
+               failure();
+    }
+    for (int64_t i = 0; i < combinations; ++i) {
+      SmallVector<int64_t> grid;
+      if (problem(blk, grid).empty())
+        candidates.push_back(blk);
+      for (int64_t d = dims - 1; d >= 0 && ++blk[d] > limits[d]; --d)
+        blk[d] = 1;
+    }
+    if (candidates.empty())
+      return ctx.emitError()
+                 << "no block_shape fits the input and the declared output",
+             failure();
+    if (candidates.size() > 8)
+      return ctx.emitError() << candidates.size()
+                             << " block shapes fit the input and the declared "
+                                "output; at most 8 are supported",
+             failure();
   }
+
   DlgEmitter e(ctx);
-  Type type = DlgEmitter::elementOf(x), i64 = e.b.getI64Type();
-  int64_t columns = kernelSize * blocks;
-  SmallVector<double> tiled;
-  for (int64_t i = 0; i < batch * channels; ++i)
-    tiled.append(targets);
-  Value indices = e.constant(i64, {batch, channels, columns}, tiled);
-  Value updates = e.reshape(x, {batch, channels, columns});
-  SmallVector<double> zeros(batch * channels * (imageSize + 1), 0.0);
-  Value init = e.constant(type, {batch, channels, imageSize + 1}, zeros);
-  Value summed = e.op<dlg::ScatterElementsOp>(
-      {init, indices, updates},
-      {e.named("axis", e.b.getI64IntegerAttr(2)),
-       e.named("reduction", e.b.getStringAttr("add"))});
-  SmallVector<int64_t> outShape = {batch, channels};
-  outShape.append(*image);
-  Value out = e.reshape(e.sliceAxis(summed, 2, 0, imageSize), outShape);
-  if (!out)
-    return failure();
-  results.push_back(out);
-  return success();
+  auto build = [&](ArrayRef<int64_t> blk) -> Value {
+    SmallVector<int64_t> grid;
+    (void)problem(blk, grid);
+    int64_t kernelSize = 1, imageSize = 1, blocks = 1;
+    for (int64_t d = 0; d < dims; ++d) {
+      kernelSize *= blk[d];
+      imageSize *= (*image)[d];
+      blocks *= grid[d];
+    }
+    int64_t batch = xShape[0], channels = xShape[1] / kernelSize;
+    // Target of kernel offset k and block b, row-major over both.
+    SmallVector<double> targets;
+    SmallVector<int64_t> k(dims, 0);
+    for (int64_t kk = 0; kk < kernelSize; ++kk) {
+      SmallVector<int64_t> g(dims, 0);
+      for (int64_t bb = 0; bb < blocks; ++bb) {
+        int64_t flat = 0;
+        bool inside = true;
+        for (int64_t d = 0; d < dims; ++d) {
+          int64_t pos = g[d] * strides[d] - pads[d] + k[d] * dilations[d];
+          inside &= pos >= 0 && pos < (*image)[d];
+          flat = flat * (*image)[d] + pos;
+        }
+        targets.push_back(inside ? flat : imageSize);
+        for (int64_t d = dims - 1; d >= 0 && ++g[d] == grid[d]; --d)
+          g[d] = 0;
+      }
+      for (int64_t d = dims - 1; d >= 0 && ++k[d] == blk[d]; --d)
+        k[d] = 0;
+    }
+    Type type = DlgEmitter::elementOf(x), i64 = e.b.getI64Type();
+    int64_t columns = kernelSize * blocks;
+    SmallVector<double> tiled;
+    for (int64_t i = 0; i < batch * channels; ++i)
+      tiled.append(targets);
+    Value indices = e.constant(i64, {batch, channels, columns}, tiled);
+    Value updates = e.reshape(x, {batch, channels, columns});
+    SmallVector<double> zeros(batch * channels * (imageSize + 1), 0.0);
+    Value init = e.constant(type, {batch, channels, imageSize + 1}, zeros);
+    Value summed = e.op<dlg::ScatterElementsOp>(
+        {init, indices, updates},
+        {e.named("axis", e.b.getI64IntegerAttr(2)),
+         e.named("reduction", e.b.getStringAttr("add"))});
+    SmallVector<int64_t> outShape = {batch, channels};
+    outShape.append(*image);
+    return e.reshape(e.sliceAxis(summed, 2, 0, imageSize), outShape);
+  };
+  SmallVector<Value> conditions, values;
+  Value blockValue = block ? Value() : c.intsInput(2);
+  for (ArrayRef<int64_t> blk : candidates) {
+    if (blockValue)
+      conditions.push_back(
+          c.allOf(c.create<dlg::EqualOp>({blockValue, c.ints(blk)})));
+    Value value = build(blk);
+    if (!value)
+      return failure();
+    values.push_back(value);
+  }
+  if (blockValue) {
+    Value any = conditions[0];
+    for (Value condition : ArrayRef<Value>(conditions).drop_front())
+      any = c.create<dlg::BitwiseOrOp>({any, condition});
+    c.check(any, "block_shape must fit the input and the declared output");
+  }
+  return c.finish({c.select(conditions, values)}, results);
 }
 
 /// Writes X at the flat `indices` (as MaxPool returns them) of a zero tensor
@@ -345,10 +471,26 @@ LogicalResult maxUnpool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                        (pads[d] + pads[d + dims]) + kernel[d]);
   SmallVector<int64_t> outShape = inferred;
   if (ctx.input(2)) {
-    FailureOr<SmallVector<int64_t>> shape =
-        ctx.requireConstantInts(2, "output_shape");
-    if (failed(shape))
-      return failure();
+    std::optional<SmallVector<int64_t>> shape = ctx.constantInts(2);
+    if (!shape) {
+      // A run-time output_shape is the declared one, checked at run time.
+      FailureOr<SmallVector<int64_t>> out =
+          ctx.requireDeclaredShape(0, 2, "output_shape");
+      if (failed(out))
+        return failure();
+      if (DlgEmitter::typeOf(ctx.input(2)).getNumElements() !=
+          (int64_t)out->size())
+        return ctx.emitError()
+                   << "expects output_shape of length " << out->size(),
+               failure();
+      Composer c(ctx);
+      c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(2), c.ints(*out)})),
+              "output_shape must equal the declared output shape");
+      SmallVector<Value> none;
+      if (failed(c.finish({}, none)))
+        return failure();
+      shape = *out;
+    }
     outShape = *shape;
     if (outShape.size() != inferred.size())
       return ctx.emitError()
@@ -687,104 +829,184 @@ LogicalResult dft(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (rank < 3 || (shape.back() != 1 && shape.back() != 2))
     return ctx.emitError() << "expects input of shape [batch, ..., 1 or 2]",
            failure();
+  bool inverse = ctx.intAttr("inverse", 0) != 0;
+  bool onesided = ctx.intAttr("onesided", 0) != 0;
+  bool irfft = inverse && onesided;
+  Composer c(ctx);
+  // Opset 20 takes the axis as an input; a run-time one is any signal axis
+  // that gives the declared output shape.
+  SmallVector<int64_t> axes;
+  Value axisValue;
   int64_t axis = ctx.intAttr("axis", 1);
   if (ctx.opset >= 20) {
     axis = -2;
     if (ctx.input(2)) {
-      FailureOr<SmallVector<int64_t>> a = ctx.requireConstantInts(2, "axis");
-      if (failed(a))
-        return failure();
-      if (a->size() != 1)
+      if (DlgEmitter::typeOf(ctx.input(2)).getNumElements() != 1)
         return ctx.emitError() << "expects a scalar axis", failure();
-      axis = (*a)[0];
+      if (std::optional<SmallVector<int64_t>> a = ctx.constantInts(2))
+        axis = (*a)[0];
+      else
+        axisValue = c.normalizeAxes(c.element(c.intsInput(2), 0), rank);
     }
   }
-  std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
-  if (!normalized || *normalized == rank - 1)
-    return ctx.emitError() << "axis " << axis << " is not a signal axis",
-           failure();
-  axis = *normalized;
-  bool inverse = ctx.intAttr("inverse", 0) != 0;
-  bool onesided = ctx.intAttr("onesided", 0) != 0;
-  bool irfft = inverse && onesided;
-  int64_t length = shape[axis];
-  int64_t n = irfft ? 2 * (length - 1) : length;
+  if (axisValue) {
+    for (int64_t d = 0; d < rank - 1; ++d)
+      axes.push_back(d);
+  } else {
+    std::optional<int64_t> normalized = dlg::normalizeAxis(axis, rank);
+    if (!normalized || *normalized == rank - 1)
+      return ctx.emitError() << "axis " << axis << " is not a signal axis",
+             failure();
+    axes.push_back(*normalized);
+  }
+  // A run-time dft_length is one giving the declared output length.
+  Value lengthValue;
+  std::optional<int64_t> knownN;
   if (ctx.input(1)) {
-    FailureOr<SmallVector<int64_t>> l =
-        ctx.requireConstantInts(1, "dft_length");
-    if (failed(l))
-      return failure();
-    if (l->size() != 1)
+    if (DlgEmitter::typeOf(ctx.input(1)).getNumElements() != 1)
       return ctx.emitError() << "expects a scalar dft_length", failure();
-    n = (*l)[0];
+    if (std::optional<SmallVector<int64_t>> l = ctx.constantInts(1))
+      knownN = (*l)[0];
+    else
+      lengthValue = c.element(c.intsInput(1), 0);
   }
-  if (n <= 0)
-    return ctx.emitError() << "dft_length " << n << " is not positive",
-           failure();
-  // Input samples used and output samples produced along the axis.
-  int64_t inLen = irfft ? n / 2 + 1 : n;
-  int64_t outLen = irfft || !onesided ? n : n / 2 + 1;
-  DlgEmitter e(ctx);
-  SmallVector<int64_t> perm, inversePerm(rank - 1);
-  for (int64_t d = 0; d < rank - 1; ++d)
-    if (d != axis)
-      perm.push_back(d);
-  perm.push_back(axis);
-  for (int64_t d = 0; d < rank - 1; ++d)
-    inversePerm[perm[d]] = d;
-  SmallVector<int64_t> squeezed(shape.drop_back());
-  auto part = [&](int64_t index) -> Value {
-    Value v = e.reshape(e.sliceAxis(x, rank - 1, index, 1), squeezed);
-    v = e.transpose(v, perm);
-    if (!v)
-      return v;
-    int64_t last = rank - 2;
-    if (length >= inLen)
-      return e.sliceAxis(v, last, 0, inLen);
-    SmallVector<int64_t> padShape(DlgEmitter::shapeOf(v));
-    padShape[last] = inLen - length;
-    Value pad =
-        e.constant(type, padShape,
-                   SmallVector<double>(*dlg::checkedNumElements(padShape), 0));
-    return e.concat({v, pad}, last);
-  };
-  // numpy's FFT (the reference) computes in double and rounds once.
-  Type f64 = e.b.getF64Type();
-  Value re = e.cast(part(0), f64);
-  Value im = shape.back() == 2 ? e.cast(part(1), f64) : Value();
-  // Matrices [inLen, outLen] for re -> re, im -> re, re -> im, im -> im.
-  SmallVector<double> rr, ir, ri, ii;
-  double scale = inverse ? 1.0 / n : 1.0, sign = inverse ? 1.0 : -1.0;
-  for (int64_t t = 0; t < inLen; ++t)
-    for (int64_t k = 0; k < outLen; ++k) {
-      double theta = 2 * M_PI * (double)((t * k) % n) / n;
-      double w = scale;
-      // irfft: the input is one side of a Hermitian spectrum.
-      if (irfft && t != 0 && !(n % 2 == 0 && t == n / 2))
-        w *= 2;
-      rr.push_back(w * std::cos(theta));
-      ir.push_back(-sign * w * std::sin(theta));
-      ri.push_back(sign * w * std::sin(theta));
-      ii.push_back(w * std::cos(theta));
+  std::optional<SmallVector<int64_t>> declared;
+  if (axisValue || lengthValue) {
+    FailureOr<SmallVector<int64_t>> out = ctx.requireDeclaredShape(
+        0, axisValue ? 2 : 1, axisValue ? "axis" : "dft_length");
+    if (failed(out))
+      return failure();
+    declared = *out;
+  }
+  // The (axis, length) pairs consistent with the static shapes.
+  SmallVector<std::pair<int64_t, int64_t>> candidates;
+  for (int64_t a : axes) {
+    SmallVector<int64_t> lengths;
+    if (lengthValue) {
+      int64_t o = (int64_t)declared->size() == rank ? (*declared)[a] : 0;
+      lengths.push_back(irfft || !onesided ? o : 2 * (o - 1));
+      if (onesided && !irfft)
+        lengths.push_back(2 * (o - 1) + 1);
+    } else {
+      lengths.push_back(knownN ? *knownN
+                               : (irfft ? 2 * (shape[a] - 1) : shape[a]));
     }
-  auto apply = [&](ArrayRef<double> fromRe, ArrayRef<double> fromIm) {
-    Value y = e.matmul(re, e.constant(f64, {inLen, outLen}, fromRe));
-    if (im)
-      y = e.add(y, e.matmul(im, e.constant(f64, {inLen, outLen}, fromIm)));
-    y = e.cast(e.transpose(y, inversePerm), type);
-    if (!y)
-      return y;
-    SmallVector<int64_t> withLast(DlgEmitter::shapeOf(y));
-    withLast.push_back(1);
-    return e.reshape(y, withLast);
+    for (int64_t n : lengths) {
+      if (n <= 0) {
+        if (!declared)
+          return ctx.emitError() << "dft_length " << n << " is not positive",
+                 failure();
+        continue;
+      }
+      if (declared) {
+        SmallVector<int64_t> expected(shape);
+        expected[a] = irfft || !onesided ? n : n / 2 + 1;
+        expected.back() = irfft ? 1 : 2;
+        if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(*declared))
+          continue;
+      }
+      candidates.push_back({a, n});
+    }
+  }
+  if (candidates.empty())
+    return ctx.emitError() << "no signal axis and dft_length give the "
+                              "declared output shape",
+           failure();
+  if (candidates.size() > 8)
+    return ctx.emitError() << candidates.size()
+                           << " signal axes and dft_lengths give the declared "
+                              "output shape; at most 8 are supported",
+           failure();
+  auto transform = [&](int64_t axis, int64_t n) -> Value {
+    int64_t length = shape[axis];
+    // Input samples used and output samples produced along the axis.
+    int64_t inLen = irfft ? n / 2 + 1 : n;
+    int64_t outLen = irfft || !onesided ? n : n / 2 + 1;
+    DlgEmitter e(ctx);
+    SmallVector<int64_t> perm, inversePerm(rank - 1);
+    for (int64_t d = 0; d < rank - 1; ++d)
+      if (d != axis)
+        perm.push_back(d);
+    perm.push_back(axis);
+    for (int64_t d = 0; d < rank - 1; ++d)
+      inversePerm[perm[d]] = d;
+    SmallVector<int64_t> squeezed(shape.drop_back());
+    auto part = [&](int64_t index) -> Value {
+      Value v = e.reshape(e.sliceAxis(x, rank - 1, index, 1), squeezed);
+      v = e.transpose(v, perm);
+      if (!v)
+        return v;
+      int64_t last = rank - 2;
+      if (length >= inLen)
+        return e.sliceAxis(v, last, 0, inLen);
+      SmallVector<int64_t> padShape(DlgEmitter::shapeOf(v));
+      padShape[last] = inLen - length;
+      Value pad = e.constant(
+          type, padShape,
+          SmallVector<double>(*dlg::checkedNumElements(padShape), 0));
+      return e.concat({v, pad}, last);
+    };
+    // numpy's FFT (the reference) computes in double and rounds once.
+    Type f64 = e.b.getF64Type();
+    Value re = e.cast(part(0), f64);
+    Value im = shape.back() == 2 ? e.cast(part(1), f64) : Value();
+    // Matrices [inLen, outLen] for re -> re, im -> re, re -> im, im -> im.
+    SmallVector<double> rr, ir, ri, ii;
+    double scale = inverse ? 1.0 / n : 1.0, sign = inverse ? 1.0 : -1.0;
+    for (int64_t t = 0; t < inLen; ++t)
+      for (int64_t k = 0; k < outLen; ++k) {
+        double theta = 2 * M_PI * (double)((t * k) % n) / n;
+        double w = scale;
+        // irfft: the input is one side of a Hermitian spectrum.
+        if (irfft && t != 0 && !(n % 2 == 0 && t == n / 2))
+          w *= 2;
+        rr.push_back(w * std::cos(theta));
+        ir.push_back(-sign * w * std::sin(theta));
+        ri.push_back(sign * w * std::sin(theta));
+        ii.push_back(w * std::cos(theta));
+      }
+    auto apply = [&](ArrayRef<double> fromRe, ArrayRef<double> fromIm) {
+      Value y = e.matmul(re, e.constant(f64, {inLen, outLen}, fromRe));
+      if (im)
+        y = e.add(y, e.matmul(im, e.constant(f64, {inLen, outLen}, fromIm)));
+      y = e.cast(e.transpose(y, inversePerm), type);
+      if (!y)
+        return y;
+      SmallVector<int64_t> withLast(DlgEmitter::shapeOf(y));
+      withLast.push_back(1);
+      return e.reshape(y, withLast);
+    };
+    Value out = apply(rr, ir);
+    if (!irfft)
+      out = e.concat({out, apply(ri, ii)}, rank - 1);
+    return out;
   };
-  Value out = apply(rr, ir);
-  if (!irfft)
-    out = e.concat({out, apply(ri, ii)}, rank - 1);
-  if (!out)
-    return failure();
-  results.push_back(out);
-  return success();
+  // One transform per candidate, the one of the run-time values selected.
+  SmallVector<Value> conditions, values;
+  for (auto [a, n] : candidates) {
+    Value condition;
+    if (axisValue)
+      condition = c.create<dlg::EqualOp>(
+          {axisValue, c.ints({a}, SmallVector<int64_t>{})});
+    if (lengthValue) {
+      Value same = c.create<dlg::EqualOp>(
+          {lengthValue, c.ints({n}, SmallVector<int64_t>{})});
+      condition =
+          condition ? c.create<dlg::BitwiseAndOp>({condition, same}) : same;
+    }
+    conditions.push_back(condition);
+    Value value = transform(a, n);
+    if (!value)
+      return failure();
+    values.push_back(value);
+  }
+  if (axisValue || lengthValue) {
+    Value any = conditions[0];
+    for (Value condition : ArrayRef<Value>(conditions).drop_front())
+      any = c.create<dlg::BitwiseOrOp>({any, condition});
+    c.check(any, "axis and dft_length must give the declared output shape");
+  }
+  return c.finish({c.select(conditions, values)}, results);
 }
 
 /// RoiAlign with a fixed sampling_ratio: the sh x sw bilinear samples of every

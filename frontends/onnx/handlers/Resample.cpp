@@ -7,8 +7,11 @@
 // gather per filter tap with constant weights. The weights follow the ONNX
 // reference (onnx/reference/ops/op_resize.py) term by term.
 //
+// Scales, sizes or roi known only at run time go to ResampleRuntime.cpp.
+//
 //===----------------------------------------------------------------------===//
 
+#include "frontends/onnx/handlers/Resample.h"
 #include "frontends/onnx/handlers/DlgEmitter.h"
 
 #include "onnx/onnx_pb.h"
@@ -18,17 +21,8 @@
 using namespace mlir;
 
 namespace dlc::onnx {
+using namespace resample;
 namespace {
-
-struct ResizeOptions {
-  std::string mode = "nearest";
-  std::string coordinates = "half_pixel";
-  std::string nearestMode = "round_prefer_floor";
-  double cubicA = -0.75;
-  bool excludeOutside = false;
-  bool antialias = false;
-  double extrapolation = 0;
-};
 
 /// The interpolation weights of one output position.
 SmallVector<double> coefficients(const ResizeOptions &options, double ratio,
@@ -256,9 +250,12 @@ LogicalResult emitResize(NodeContext &ctx, const ResizeOptions &options,
   return success();
 }
 
-/// Upsample and Resize-10: integer-free asymmetric resizing by `scales`.
-LogicalResult resizeByScales(NodeContext &ctx, Value x, ArrayRef<double> scales,
-                             StringRef mode, SmallVectorImpl<Value> &results) {
+/// Upsample and Resize-10: integer-free asymmetric resizing by `scales`,
+/// input `scalesInput` when they are only known at run time.
+LogicalResult resizeByScales(NodeContext &ctx, Value x,
+                             std::optional<SmallVector<double>> scales,
+                             size_t scalesInput, StringRef mode,
+                             SmallVectorImpl<Value> &results) {
   ResizeOptions options;
   options.mode = mode.str();
   options.coordinates = "asymmetric";
@@ -268,14 +265,30 @@ LogicalResult resizeByScales(NodeContext &ctx, Value x, ArrayRef<double> scales,
                            << "' is not supported",
            failure();
   ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
-  if (scales.size() != shape.size())
-    return ctx.emitError() << "expects " << shape.size() << " scales but got "
-                           << scales.size(),
+  int64_t rank = shape.size();
+  if (!scales) {
+    Value input = ctx.input(scalesInput);
+    ArrayRef<int64_t> scalesShape = DlgEmitter::shapeOf(input);
+    if (scalesShape.size() != 1 || scalesShape[0] != rank)
+      return ctx.emitError() << "expects " << rank << " scales", failure();
+    SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    FailureOr<SmallVector<int64_t>> out =
+        declaredResizeShape(ctx, scalesInput, "scales", shape, axes);
+    if (failed(out))
+      return failure();
+    Composer c(ctx);
+    SmallVector<RuntimeAxis> plan(rank);
+    runtimeScales(ctx, c, input, axes, shape, *out, plan);
+    return emitRuntimeResize(ctx, c, options, x, *out, plan, results);
+  }
+  if ((int64_t)scales->size() != rank)
+    return ctx.emitError() << "expects " << rank << " scales but got "
+                           << scales->size(),
            failure();
   SmallVector<int64_t> sizes;
-  for (size_t i = 0; i < shape.size(); ++i)
-    sizes.push_back(static_cast<int64_t>(scales[i] * shape[i]));
-  return emitResize(ctx, options, x, scales, sizes, {}, results);
+  for (int64_t i = 0; i < rank; ++i)
+    sizes.push_back(static_cast<int64_t>((*scales)[i] * shape[i]));
+  return emitResize(ctx, options, x, *scales, sizes, {}, results);
 }
 
 } // namespace
@@ -284,14 +297,9 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
   Value x = ctx.input(0);
-  if (ctx.opset < 11) {
-    std::optional<SmallVector<double>> scales =
-        DlgEmitter::constantFloats(ctx.input(1));
-    if (!scales)
-      return ctx.emitError() << "expects constant 'scales'", failure();
-    return resizeByScales(ctx, x, *scales, ctx.stringAttr("mode", "nearest"),
-                          results);
-  }
+  if (ctx.opset < 11)
+    return resizeByScales(ctx, x, DlgEmitter::constantFloats(ctx.input(1)), 1,
+                          ctx.stringAttr("mode", "nearest"), results);
   ResizeOptions options;
   options.mode = ctx.stringAttr("mode", "nearest");
   options.coordinates =
@@ -315,6 +323,19 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "attribute 'nearest_mode' = '" << nearest
                            << "' is not supported",
            failure();
+  StringRef coordinates = options.coordinates;
+  if (!llvm::is_contained({"align_corners", "asymmetric", "tf_crop_and_resize",
+                           "pytorch_half_pixel", "half_pixel",
+                           "half_pixel_symmetric"},
+                          coordinates))
+    return ctx.emitError() << "attribute 'coordinate_transformation_mode' = '"
+                           << coordinates << "' is not supported",
+           failure();
+  std::string policy = ctx.stringAttr("keep_aspect_ratio_policy", "stretch");
+  if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+    return ctx.emitError() << "attribute 'keep_aspect_ratio_policy' = '"
+                           << policy << "' is not supported",
+           failure();
 
   ArrayRef<int64_t> shape = DlgEmitter::shapeOf(x);
   int64_t rank = shape.size();
@@ -332,64 +353,89 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   }
   int64_t count = axes.size();
 
-  std::optional<SmallVector<double>> scalesIn, sizesIn, roiIn;
-  auto known =
-      [&](size_t i, StringRef what,
-          std::optional<SmallVector<double>> &values) -> LogicalResult {
-    if (!ctx.input(i))
-      return success();
-    values = DlgEmitter::constantFloats(ctx.input(i));
-    // Sizes are often computed from Shape; the importer tracks those.
-    if (!values)
-      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
-        values = SmallVector<double>(ints->begin(), ints->end());
-    if (!values)
-      return ctx.emitError() << "expects constant '" << what << "'", failure();
-    if (values->empty())
-      values.reset();
-    return success();
+  // An argument: absent (no input or no elements), known at import time
+  // (`values`), or only known at run time (`values` empty).
+  struct Arg {
+    Value value;
+    std::optional<SmallVector<double>> values;
+    explicit operator bool() const { return bool(value); }
   };
-  if (failed(known(1, "roi", roiIn)) || failed(known(2, "scales", scalesIn)) ||
-      failed(known(3, "sizes", sizesIn)))
-    return failure();
+  auto argument = [&](size_t i) {
+    Arg arg;
+    Value input = ctx.input(i);
+    if (!input || DlgEmitter::typeOf(input).getNumElements() == 0)
+      return arg;
+    arg.value = input;
+    arg.values = DlgEmitter::constantFloats(input);
+    // Sizes are often computed from Shape; the importer tracks those.
+    if (!arg.values)
+      if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
+        arg.values = SmallVector<double>(ints->begin(), ints->end());
+    return arg;
+  };
+  bool crop = options.coordinates == "tf_crop_and_resize";
+  Arg roiIn = crop ? argument(1) : Arg();
+  Arg scalesIn = argument(2), sizesIn = argument(3);
   if (!scalesIn == !sizesIn)
     return ctx.emitError() << "expects exactly one of 'scales' and 'sizes'",
            failure();
+  if (crop && !roiIn)
+    return ctx.emitError() << "tf_crop_and_resize needs 'roi'", failure();
+  auto expectCount = [&](const Arg &arg, int64_t n, StringRef what) {
+    int64_t got = DlgEmitter::typeOf(arg.value).getNumElements();
+    if (DlgEmitter::typeOf(arg.value).getRank() == 1 && got == n)
+      return success();
+    return ctx.emitError() << "expects " << n << " " << what << " but got "
+                           << got,
+           failure();
+  };
+  if ((roiIn && failed(expectCount(roiIn, 2 * count, "roi values"))) ||
+      (scalesIn && failed(expectCount(scalesIn, count, "scales"))) ||
+      (sizesIn && failed(expectCount(sizesIn, count, "sizes"))))
+    return failure();
+
+  // A run-time `sizes` under the stretch policy only determines the (declared)
+  // shape: check it and go on as if it were constant.
+  Composer c(ctx);
+  std::optional<SmallVector<int64_t>> declared;
+  auto requireDeclared = [&](size_t arg, StringRef what) -> LogicalResult {
+    if (declared)
+      return success();
+    FailureOr<SmallVector<int64_t>> out =
+        declaredResizeShape(ctx, arg, what, shape, axes);
+    if (failed(out))
+      return failure();
+    declared = *out;
+    return success();
+  };
+  if (sizesIn && !sizesIn.values && policy == "stretch") {
+    if (failed(requireDeclared(3, "sizes")))
+      return failure();
+    SmallVector<int64_t> expected;
+    for (int64_t axis : axes)
+      expected.push_back((*declared)[axis]);
+    c.check(c.allOf(c.create<dlg::EqualOp>({c.intsInput(3), c.ints(expected)})),
+            "'sizes' must equal the declared output sizes of the resized axes");
+    sizesIn.values = SmallVector<double>(expected.begin(), expected.end());
+  }
+
+  // With known scales (or sizes), the output shape is known too.
+  bool knownScales = scalesIn ? bool(scalesIn.values) : bool(sizesIn.values);
   SmallVector<double> scales(rank, 1.0);
   SmallVector<int64_t> sizes(shape);
-  SmallVector<double> roi;
-  if (roiIn) {
-    if ((int64_t)roiIn->size() != 2 * count)
-      return ctx.emitError() << "expects " << 2 * count << " roi values",
-             failure();
-    roi.assign(rank, 0.0);
-    roi.append(rank, 1.0);
+  if (knownScales && scalesIn) {
     for (int64_t i = 0; i < count; ++i) {
-      roi[axes[i]] = (*roiIn)[i];
-      roi[axes[i] + rank] = (*roiIn)[count + i];
-    }
-  }
-  if (scalesIn) {
-    if ((int64_t)scalesIn->size() != count)
-      return ctx.emitError() << "expects " << count << " scales but got "
-                             << scalesIn->size(),
-             failure();
-    for (int64_t i = 0; i < count; ++i) {
-      if ((*scalesIn)[i] <= 0)
+      if ((*scalesIn.values)[i] <= 0)
         return ctx.emitError() << "expects positive scales", failure();
-      scales[axes[i]] = (*scalesIn)[i];
-      sizes[axes[i]] = static_cast<int64_t>((*scalesIn)[i] * shape[axes[i]]);
+      scales[axes[i]] = (*scalesIn.values)[i];
+      sizes[axes[i]] =
+          static_cast<int64_t>((*scalesIn.values)[i] * shape[axes[i]]);
     }
-  } else {
-    if ((int64_t)sizesIn->size() != count)
-      return ctx.emitError()
-                 << "expects " << count << " sizes but got " << sizesIn->size(),
-             failure();
+  } else if (knownScales) {
     for (int64_t i = 0; i < count; ++i) {
-      sizes[axes[i]] = static_cast<int64_t>((*sizesIn)[i]);
-      scales[axes[i]] = (*sizesIn)[i] / shape[axes[i]];
+      sizes[axes[i]] = static_cast<int64_t>((*sizesIn.values)[i]);
+      scales[axes[i]] = (*sizesIn.values)[i] / shape[axes[i]];
     }
-    std::string policy = ctx.stringAttr("keep_aspect_ratio_policy", "stretch");
     if (policy == "not_larger" || policy == "not_smaller") {
       double scale = scales[axes[0]];
       for (int64_t axis : axes)
@@ -399,34 +445,99 @@ LogicalResult resize(NodeContext &ctx, SmallVectorImpl<Value> &results) {
         scales[axis] = scale;
         sizes[axis] = static_cast<int64_t>(scale * shape[axis] + 0.5);
       }
-    } else if (policy != "stretch") {
-      return ctx.emitError() << "attribute 'keep_aspect_ratio_policy' = '"
-                             << policy << "' is not supported",
-             failure();
     }
   }
-  if (options.coordinates == "tf_crop_and_resize" && roi.empty())
-    return ctx.emitError() << "tf_crop_and_resize needs a constant 'roi'",
+  if (knownScales && declared &&
+      ArrayRef<int64_t>(sizes) != ArrayRef<int64_t>(*declared))
+    return ctx.emitError()
+               << "the declared output shape does not match the resized shape",
            failure();
-  return emitResize(ctx, options, x, scales, sizes, roi, results);
+
+  if (knownScales && (!roiIn || roiIn.values)) {
+    // Everything known at import time: constant sample tables.
+    SmallVector<double> roi;
+    if (roiIn) {
+      roi.assign(rank, 0.0);
+      roi.append(rank, 1.0);
+      for (int64_t i = 0; i < count; ++i) {
+        roi[axes[i]] = (*roiIn.values)[i];
+        roi[axes[i] + rank] = (*roiIn.values)[count + i];
+      }
+    }
+    if (failed(emitResize(ctx, options, x, scales, sizes, roi, results)))
+      return failure();
+    // Fails when a check of run-time sizes failed to build.
+    SmallVector<Value> none;
+    return c.finish({}, none);
+  }
+
+  // Some sample positions depend on run-time values.
+  if (!knownScales &&
+      failed(requireDeclared(scalesIn ? 2 : 3, scalesIn ? "scales" : "sizes")))
+    return failure();
+  ArrayRef<int64_t> out = knownScales ? ArrayRef<int64_t>(sizes) : *declared;
+  Type f64 = ctx.builder.getF64Type();
+  SmallVector<RuntimeAxis> plan(rank);
+  if (knownScales) {
+    // Known scales with a run-time roi.
+    for (int64_t axis : axes) {
+      plan[axis].scale = c.scalar(f64, scales[axis]);
+      plan[axis].minScale = scales[axis];
+    }
+  } else if (scalesIn) {
+    runtimeScales(ctx, c, scalesIn.value, axes, shape, out, plan);
+  } else {
+    // keep_aspect_ratio_policy: one scale, the min (max) of sizes / in, and
+    // round_half_up(scale * in) must give the declared sizes.
+    Value ratios = c.create<dlg::DivOp>(
+        {c.cast(sizesIn.value, f64),
+         DlgEmitter(ctx).constant(
+             f64, {count},
+             llvm::to_vector(llvm::map_range(
+                 axes, [&](int64_t axis) { return double(shape[axis]); })))});
+    Value scale = policy == "not_larger"
+                      ? c.reduceAll<dlg::ReduceMinOp>(ratios)
+                      : c.reduceAll<dlg::ReduceMaxOp>(ratios);
+    double minScale = 0;
+    for (int64_t axis : axes)
+      minScale = std::max(minScale, (out[axis] - 0.5) / shape[axis]);
+    for (int64_t axis : axes) {
+      plan[axis].scale = scale;
+      plan[axis].minScale = minScale;
+      Value size = c.create<dlg::FloorOp>({c.create<dlg::AddOp>(
+          {c.create<dlg::MulOp>({scale, c.scalar(f64, shape[axis])}),
+           c.scalar(f64, 0.5)})});
+      c.check(c.create<dlg::EqualOp>({size, c.scalar(f64, out[axis])}),
+              "'sizes' under keep_aspect_ratio_policy '" + policy +
+                  "' must give the declared size " + llvm::Twine(out[axis]) +
+                  " of dim " + llvm::Twine(axis));
+    }
+  }
+  if (roiIn) {
+    Value roi = c.cast(roiIn.value, f64);
+    for (int64_t i = 0; i < count; ++i) {
+      plan[axes[i]].roiStart = c.element(roi, i);
+      plan[axes[i]].roiEnd = c.element(roi, count + i);
+    }
+  }
+  return emitRuntimeResize(ctx, c, options, x, out, plan, results);
 }
 
 LogicalResult upsample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  SmallVector<double> scales;
   if (ctx.opset < 9) {
     // Upsample-7 carries the scales as a float list attribute.
+    SmallVector<double> scales;
     if (const ::onnx::AttributeProto *attr = ctx.attribute("scales"))
       scales.assign(attr->floats().begin(), attr->floats().end());
-  } else {
-    std::optional<SmallVector<double>> values =
-        DlgEmitter::constantFloats(ctx.input(1));
-    if (!values)
-      return ctx.emitError() << "expects constant 'scales'", failure();
-    scales = *values;
+    return resizeByScales(ctx, ctx.input(0), scales, 0,
+                          ctx.stringAttr("mode", "nearest"), results);
   }
-  return resizeByScales(ctx, ctx.input(0), scales,
+  if (failed(ctx.requireInputs(2)))
+    return failure();
+  return resizeByScales(ctx, ctx.input(0),
+                        DlgEmitter::constantFloats(ctx.input(1)), 1,
                         ctx.stringAttr("mode", "nearest"), results);
 }
 
