@@ -1,6 +1,7 @@
 //===- NeuralNet.cpp - ONNX matmul, conv, pooling, norms -> dlg -----------===//
 
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -229,11 +230,62 @@ LogicalResult globalAveragePool(NodeContext &ctx,
   return pushResult(ctx.create<dlg::GlobalAvgPoolOp>({ctx.input(0)}), results);
 }
 
+/// BatchNormalization-14/15 with training_mode = 1: normalizes with the
+/// batch statistics (population variance over every axis but 1) and also
+/// returns the running statistics updated with `momentum`, as the reference.
+LogicalResult batchNormTraining(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  Value x = ctx.input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return ctx.emitError() << "expects an input of rank >= 2, got rank "
+                           << rank,
+           failure();
+  Type elementType = type.getElementType();
+  if (!isa<FloatType>(elementType))
+    return ctx.emitError() << "expects a float input, got " << elementType,
+           failure();
+  int64_t channels = type.getDimSize(1);
+  SmallVector<int64_t> axes = {0};
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  double momentum = ctx.floatAttr("momentum", 0.9f);
+
+  Composer c(ctx);
+  SmallVector<Value> params;
+  for (size_t i = 1; i < 5; ++i)
+    params.push_back(c.cast(ctx.input(i), elementType));
+  Value mean = c.reduce<dlg::ReduceMeanOp>(x, axes);
+  Value diff = c.create<dlg::SubOp>({x, mean});
+  Value var =
+      c.reduce<dlg::ReduceMeanOp>(c.create<dlg::MulOp>({diff, diff}), axes);
+  Value batchMean = c.reshape(mean, {channels});
+  Value batchVar = c.reshape(var, {channels});
+  Value y = c.create<dlg::BatchNormOp>(
+      {x, params[0], params[1], batchMean, batchVar},
+      {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
+                                ctx.floatAttr("epsilon", 1e-5f)))});
+  // running = input * momentum + batch * (1 - momentum), in the type of the
+  // input statistics (T2 in BatchNormalization-15).
+  auto update = [&](Value running, Value batch, Value original) {
+    Value kept =
+        c.create<dlg::MulOp>({running, c.scalar(elementType, momentum)});
+    Value added =
+        c.create<dlg::MulOp>({batch, c.scalar(elementType, 1.0 - momentum)});
+    return c.cast(c.create<dlg::AddOp>({kept, added}),
+                  getElementTypeOrSelf(original.getType()));
+  };
+  Value runningMean = update(params[2], batchMean, ctx.input(3));
+  Value runningVar = update(params[3], batchVar, ctx.input(4));
+  return c.finish({y, runningMean, runningVar}, results);
+}
+
 LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(5)))
     return failure();
-  if (ctx.intAttr("training_mode", 0) != 0)
-    return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  if (ctx.opset >= 14 && ctx.intAttr("training_mode", 0) != 0)
+    return batchNormTraining(ctx, results);
   // Before opset 9, `spatial = 0` kept one statistic per element; `is_test`
   // is ignored (inference semantics, as onnxruntime).
   if (ctx.opset < 9 && ctx.intAttr("spatial", 1) != 1)
