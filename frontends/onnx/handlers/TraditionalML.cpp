@@ -240,11 +240,15 @@ Value TreeEnsembleBuilder::condition(int64_t node) {
         c.create<dlg::BitwiseNotOp>({c.create<dlg::EqualOp>({column, split})});
     break;
   case Branch::Member:
-    result = c.scalar(ctx.builder.getI1Type(), 0);
-    for (double member : memberSets[node])
-      result = c.create<dlg::BitwiseOrOp>(
-          {result,
-           c.create<dlg::EqualOp>({column, c.scalar(elementType, member)})});
+    for (double member : memberSets[node]) {
+      Value equal =
+          c.create<dlg::EqualOp>({column, c.scalar(elementType, member)});
+      result = result ? c.create<dlg::BitwiseOrOp>({result, equal}) : equal;
+    }
+    if (!result) // An empty set: false, per sample.
+      result =
+          c.create<dlg::BitwiseAndOp>({c.create<dlg::EqualOp>({column, column}),
+                                       c.scalar(ctx.builder.getI1Type(), 0)});
     break;
   }
   if (missingTrue[node]) {
