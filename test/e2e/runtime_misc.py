@@ -63,6 +63,11 @@ def tree(x, dtype, aggregate, n_targets, reference=True, **extra):
                    reference=reference)
 
 
+def transformed(built, transform):
+    model, feeds, expected = built
+    return model, feeds, [transform(e).astype(e.dtype) for e in expected]
+
+
 xt = np.array([[0, -1, 1], [0, 2, 3], [0, np.nan, 2], [1, 1, 1],
                [0.5, 0, 3], [np.nan, -3, 0]], np.float32)
 bn_x = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
@@ -112,6 +117,16 @@ CASES = {
     "tree_ensemble_min": tree(xt, np.float32, 2, 3, reference=False),
     "tree_ensemble_max": tree(xt, np.float32, 3, 2, reference=False),
     "tree_ensemble_sum_ort": tree(xt, np.float32, 1, 2, reference=False),
+    # The reference evaluator ignores post_transform, and onnxruntime swaps
+    # SOFTMAX (1) and LOGISTIC (2): the transform is applied here, per the
+    # spec, to the reference's raw scores.
+    "tree_ensemble_softmax": transformed(
+        tree(xt, np.float32, 1, 2, post_transform=1),
+        lambda y: np.exp(y - y.max(1, keepdims=True))
+        / np.exp(y - y.max(1, keepdims=True)).sum(1, keepdims=True)),
+    "tree_ensemble_logistic": transformed(
+        tree(xt, np.float32, 0, 3, post_transform=2),
+        lambda y: 1 / (1 + np.exp(-y))),
     "optional_tensor": case(
         [N("Optional", ["x"], ["o"]),
          N("OptionalHasElement", ["o"], ["h"]),

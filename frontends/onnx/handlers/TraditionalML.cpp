@@ -493,6 +493,8 @@ LogicalResult TreeEnsembleBuilder::build(SmallVectorImpl<Value> &results) {
           ? columns[0]
           : c.create<dlg::ConcatOp>(
                 columns, {ctx.named("axis", ctx.builder.getI64IntegerAttr(1))});
+  // The spec's numbering: 1 SOFTMAX, 2 LOGISTIC (onnxruntime 1.32 swaps the
+  // two in TreeEnsemble-5).
   if (postTransform == 1)
     result = c.create<dlg::SoftmaxOp>(
         {result}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(1))});
