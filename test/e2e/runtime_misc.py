@@ -90,6 +90,14 @@ CASES = {
                                      "rm": (np.float32, [3]),
                                      "rv": (np.float32, [3])},
         inits=bn_params, opset=14),
+    "batchnorm_training_f16_mixed": case(
+        [N("BatchNormalization", ["x", "s", "b", "m", "v"], ["y", "rm", "rv"],
+           training_mode=1)],
+        {"x": (bn_x * 4 + 100).astype(np.float16)},
+        {"y": (np.float16, [2, 3, 4, 5]), "rm": (np.float32, [3]),
+         "rv": (np.float32, [3])},
+        inits=[(k, v.astype(np.float16)) for k, v in bn_params[:2]]
+        + bn_params[2:], opset=15),
     "array_feature_extractor_runtime_indices": ml_case(
         [N("ArrayFeatureExtractor", ["x", "i"], ["y"], domain=ML)],
         {"x": np.arange(24, dtype=np.float32).reshape(2, 3, 4),

@@ -253,31 +253,39 @@ LogicalResult batchNormTraining(NodeContext &ctx,
   double momentum = ctx.floatAttr("momentum", 0.9f);
 
   Composer c(ctx);
-  SmallVector<Value> params;
-  for (size_t i = 1; i < 5; ++i)
-    params.push_back(c.cast(ctx.input(i), elementType));
-  Value mean = c.reduce<dlg::ReduceMeanOp>(x, axes);
-  Value diff = c.create<dlg::SubOp>({x, mean});
+  // f16/bf16 inputs are normalized in f32 (as numpy's mean/var accumulate),
+  // rounded once to the input type.
+  Type statType = elementType.getIntOrFloatBitWidth() < 32
+                      ? ctx.builder.getF32Type()
+                      : elementType;
+  Value xs = c.cast(x, statType);
+  Value mean = c.reduce<dlg::ReduceMeanOp>(xs, axes);
+  Value diff = c.create<dlg::SubOp>({xs, mean});
   Value var =
       c.reduce<dlg::ReduceMeanOp>(c.create<dlg::MulOp>({diff, diff}), axes);
-  Value batchMean = c.reshape(mean, {channels});
-  Value batchVar = c.reshape(var, {channels});
-  Value y = c.create<dlg::BatchNormOp>(
-      {x, params[0], params[1], batchMean, batchVar},
-      {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
-                                ctx.floatAttr("epsilon", 1e-5f)))});
+  Value statMean = c.reshape(mean, {channels});
+  Value statVar = c.reshape(var, {channels});
+  Value y =
+      c.cast(c.create<dlg::BatchNormOp>(
+                 {xs, c.cast(ctx.input(1), statType),
+                  c.cast(ctx.input(2), statType), statMean, statVar},
+                 {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
+                                           ctx.floatAttr("epsilon", 1e-5f)))}),
+             elementType);
+  Value batchMean = c.cast(statMean, elementType);
+  Value batchVar = c.cast(statVar, elementType);
   // running = input * momentum + batch * (1 - momentum), in the type of the
-  // input statistics (T2 in BatchNormalization-15).
-  auto update = [&](Value running, Value batch, Value original) {
-    Value kept =
-        c.create<dlg::MulOp>({running, c.scalar(elementType, momentum)});
-    Value added =
-        c.create<dlg::MulOp>({batch, c.scalar(elementType, 1.0 - momentum)});
-    return c.cast(c.create<dlg::AddOp>({kept, added}),
-                  getElementTypeOrSelf(original.getType()));
+  // input statistics (T2 in BatchNormalization-15), with the batch statistics
+  // rounded to the input type first, as the reference.
+  auto update = [&](Value running, Value batch) {
+    Type type = getElementTypeOrSelf(running.getType());
+    Value kept = c.create<dlg::MulOp>({running, c.scalar(type, momentum)});
+    Value added = c.create<dlg::MulOp>(
+        {c.cast(batch, type), c.scalar(type, 1.0 - momentum)});
+    return c.create<dlg::AddOp>({kept, added});
   };
-  Value runningMean = update(params[2], batchMean, ctx.input(3));
-  Value runningVar = update(params[3], batchVar, ctx.input(4));
+  Value runningMean = update(ctx.input(3), batchMean);
+  Value runningVar = update(ctx.input(4), batchVar);
   return c.finish({y, runningMean, runningVar}, results);
 }
 
