@@ -170,6 +170,8 @@ const OpRegistry &OpRegistry::get() {
     registerControlFlowHandlers(r);
     registerLossHandlers(r);
     registerMiscHandlers(r);
+    registerOptionalHandlers(r);
+    registerTraditionalMLHandlers(r);
     return r;
   }();
   return registry;

@@ -298,6 +298,8 @@ void registerQuantizationHandlers(OpRegistry &registry);
 void registerControlFlowHandlers(OpRegistry &registry);
 void registerLossHandlers(OpRegistry &registry);
 void registerMiscHandlers(OpRegistry &registry);
+void registerOptionalHandlers(OpRegistry &registry);
+void registerTraditionalMLHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);

@@ -1,6 +1,7 @@
 //===- NeuralNet.cpp - ONNX matmul, conv, pooling, norms -> dlg -----------===//
 
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/handlers/Composer.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -229,11 +230,70 @@ LogicalResult globalAveragePool(NodeContext &ctx,
   return pushResult(ctx.create<dlg::GlobalAvgPoolOp>({ctx.input(0)}), results);
 }
 
+/// BatchNormalization-14/15 with training_mode = 1: normalizes with the
+/// batch statistics (population variance over every axis but 1) and also
+/// returns the running statistics updated with `momentum`, as the reference.
+LogicalResult batchNormTraining(NodeContext &ctx,
+                                SmallVectorImpl<Value> &results) {
+  Value x = ctx.input(0);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return ctx.emitError() << "expects an input of rank >= 2, got rank "
+                           << rank,
+           failure();
+  Type elementType = type.getElementType();
+  if (!isa<FloatType>(elementType))
+    return ctx.emitError() << "expects a float input, got " << elementType,
+           failure();
+  int64_t channels = type.getDimSize(1);
+  SmallVector<int64_t> axes = {0};
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  double momentum = ctx.floatAttr("momentum", 0.9f);
+
+  Composer c(ctx);
+  // f16/bf16 inputs are normalized in f32 (as numpy's mean/var accumulate),
+  // rounded once to the input type.
+  Type statType = elementType.getIntOrFloatBitWidth() < 32
+                      ? ctx.builder.getF32Type()
+                      : elementType;
+  Value xs = c.cast(x, statType);
+  Value mean = c.reduce<dlg::ReduceMeanOp>(xs, axes);
+  Value diff = c.create<dlg::SubOp>({xs, mean});
+  Value var =
+      c.reduce<dlg::ReduceMeanOp>(c.create<dlg::MulOp>({diff, diff}), axes);
+  Value statMean = c.reshape(mean, {channels});
+  Value statVar = c.reshape(var, {channels});
+  Value y =
+      c.cast(c.create<dlg::BatchNormOp>(
+                 {xs, c.cast(ctx.input(1), statType),
+                  c.cast(ctx.input(2), statType), statMean, statVar},
+                 {ctx.named("epsilon", ctx.builder.getF32FloatAttr(
+                                           ctx.floatAttr("epsilon", 1e-5f)))}),
+             elementType);
+  Value batchMean = c.cast(statMean, elementType);
+  Value batchVar = c.cast(statVar, elementType);
+  // running = input * momentum + batch * (1 - momentum), in the type of the
+  // input statistics (T2 in BatchNormalization-15), with the batch statistics
+  // rounded to the input type first, as the reference.
+  auto update = [&](Value running, Value batch) {
+    Type type = getElementTypeOrSelf(running.getType());
+    Value kept = c.create<dlg::MulOp>({running, c.scalar(type, momentum)});
+    Value added = c.create<dlg::MulOp>(
+        {c.cast(batch, type), c.scalar(type, 1.0 - momentum)});
+    return c.create<dlg::AddOp>({kept, added});
+  };
+  Value runningMean = update(ctx.input(3), batchMean);
+  Value runningVar = update(ctx.input(4), batchVar);
+  return c.finish({y, runningMean, runningVar}, results);
+}
+
 LogicalResult batchNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(5)))
     return failure();
-  if (ctx.intAttr("training_mode", 0) != 0)
-    return ctx.emitError() << "training_mode = 1 is not supported", failure();
+  if (ctx.opset >= 14 && ctx.intAttr("training_mode", 0) != 0)
+    return batchNormTraining(ctx, results);
   // Before opset 9, `spatial = 0` kept one statistic per element; `is_test`
   // is ignored (inference semantics, as onnxruntime).
   if (ctx.opset < 9 && ctx.intAttr("spatial", 1) != 1)
