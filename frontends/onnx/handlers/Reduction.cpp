@@ -54,8 +54,8 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return text + "]";
 }
 
-/// Reduction `kind` of `x` over exactly `axes` (normalized; none reduces
-/// nothing, but the elementwise part, such as L1's abs, still applies).
+/// Reduction `kind` of `x` over exactly `axes` (none reduces nothing, but the
+/// elementwise part, such as L1's abs, still applies).
 Value emitReduction(Composer &c, NodeContext &ctx, ReduceKind kind, Value x,
                     ArrayRef<int64_t> axes, bool keepDims) {
   // L2, LogSum and LogSumExp of integers are computed in f64 and
@@ -116,10 +116,14 @@ Value emitReduction(Composer &c, NodeContext &ctx, ReduceKind kind, Value x,
         c.create<dlg::LogOp>({c.reduce<dlg::ReduceSumOp>(shifted, axes)});
     result = c.create<dlg::AddOp>({logSum, max});
     if (!keepDims && result) {
+      // The reductions succeeded, so the axes are valid.
       RankedTensorType type = tensorType(x);
+      SmallVector<bool> reduced(type.getRank(), false);
+      for (int64_t axis : axes)
+        reduced[*dlg::normalizeAxis(axis, type.getRank())] = true;
       SmallVector<int64_t> shape;
       for (int64_t d = 0; d < type.getRank(); ++d)
-        if (!llvm::is_contained(axes, d))
+        if (!reduced[d])
           shape.push_back(type.getDimSize(d));
       result = c.reshape(result, shape);
     }
@@ -131,10 +135,10 @@ Value emitReduction(Composer &c, NodeContext &ctx, ReduceKind kind, Value x,
   return result;
 }
 
-/// The reduced axes, normalized: the `axes` attribute before
-/// `axesInputSince`, the optional constant input from then on (an input of
-/// static length 0 is empty). No axes reduce everything, unless
-/// noop_with_empty_axes, where nothing is reduced.
+/// The reduced axes: the `axes` attribute before `axesInputSince`, the
+/// optional constant input from then on (an input of static length 0 is
+/// empty). No axes reduce everything, unless noop_with_empty_axes, where
+/// nothing is reduced.
 FailureOr<SmallVector<int64_t>> reduceAxes(NodeContext &ctx,
                                            int64_t axesInputSince) {
   SmallVector<int64_t> axes;
@@ -146,30 +150,15 @@ FailureOr<SmallVector<int64_t>> reduceAxes(NodeContext &ctx,
       return failure();
     axes = *values;
   }
-  int64_t rank = tensorType(ctx.input(0)).getRank();
   if (axes.empty() && !ctx.intAttr("noop_with_empty_axes", 0))
-    return llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  SmallVector<bool> seen(rank, false);
-  for (int64_t &axis : axes) {
-    std::optional<int64_t> dim = dlg::normalizeAxis(axis, rank);
-    if (!dim)
-      return ctx.emitError() << "axis " << axis << " is out of range [" << -rank
-                             << ", " << rank - 1 << "]",
-             failure();
-    if (seen[*dim])
-      return ctx.emitError() << "axis " << axis << " is reduced twice",
-             failure();
-    seen[*dim] = true;
-    axis = *dim;
-  }
+    axes = llvm::to_vector(
+        llvm::seq<int64_t>(0, tensorType(ctx.input(0)).getRank()));
   return axes;
 }
 
-/// The mask (i1 of `rank`) of the run-time axes `axes` (rank-1 i64 of
-/// `count` elements), with run-time checks that they are in [-rank, rank)
-/// and distinct.
-Value runtimeAxisMask(Composer &c, NodeContext &ctx, Value axes, int64_t count,
-                      int64_t rank, StringRef what) {
+/// Checks at run time that the values of `axes` (rank-1 i64) are in
+/// [-rank, rank).
+void checkAxesInRange(Composer &c, Value axes, int64_t rank, StringRef what) {
   Value inRange = c.create<dlg::BitwiseAndOp>(
       {c.create<dlg::GreaterEqualOp>(
            {axes, c.ints({-rank}, SmallVector<int64_t>{})}),
@@ -177,13 +166,21 @@ Value runtimeAxisMask(Composer &c, NodeContext &ctx, Value axes, int64_t count,
   c.check(c.allOf(inRange), "the run-time '" + what +
                                 "' has a value out of range [" + Twine(-rank) +
                                 ", " + Twine(rank - 1) + "]");
+}
+
+/// The mask (i1 of `rank`) of the run-time axes `axes` (rank-1 i64 of
+/// `count` elements), with run-time checks that they are in range and
+/// distinct.
+Value runtimeAxisMask(Composer &c, NodeContext &ctx, Value axes, int64_t count,
+                      int64_t rank) {
+  checkAxesInRange(c, axes, rank, "axes");
   Value mask = c.axisMask(c.normalizeAxes(axes, rank), rank);
   if (count > 1) {
     Value hits =
         c.reduceAll<dlg::ReduceSumOp>(c.cast(mask, ctx.builder.getI64Type()));
     c.check(
         c.create<dlg::EqualOp>({hits, c.ints({count}, SmallVector<int64_t>{})}),
-        "the run-time '" + what + "' repeats an axis");
+        "the run-time 'axes' repeats an axis");
   }
   return mask;
 }
@@ -214,7 +211,7 @@ LogicalResult runtimeReduce(NodeContext &ctx, ReduceKind kind,
                          shapeString(in) + " to the declared output shape " +
                          shapeString(out);
   auto noFit = [&]() {
-    return ctx.emitError() << "no " << count << " axes reduce "
+    return ctx.emitError() << "no " << count << " distinct axes reduce "
                            << shapeString(in) << " to the declared output "
                            << "shape " << shapeString(out)
                            << (keepDims ? " (keepdims = 1)"
@@ -222,7 +219,7 @@ LogicalResult runtimeReduce(NodeContext &ctx, ReduceKind kind,
            failure();
   };
   Composer c(ctx);
-  Value mask = runtimeAxisMask(c, ctx, c.intsInput(1), count, rank, "axes");
+  Value mask = runtimeAxisMask(c, ctx, c.intsInput(1), count, rank);
   if (keepDims) {
     if (static_cast<int64_t>(out.size()) != rank)
       return noFit();
@@ -379,7 +376,7 @@ LogicalResult runtimeScan(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects an input of rank >= 1", failure();
   Composer c(ctx);
   Value raw = c.intsInput(1);
-  runtimeAxisMask(c, ctx, raw, 1, rank, "axis");
+  checkAxesInRange(c, raw, rank, "axis");
   Value axis = c.element(c.normalizeAxes(raw, rank), 0);
   SmallVector<Value> conditions, values;
   for (int64_t d = 0; d < rank; ++d) {
