@@ -64,6 +64,13 @@ CASES = {
     "mean_keep_size1_free": (
         reduce_case("ReduceMean", x231, ax(1, 2), [2, 1, 1], 1),
         [ax(1, 2), ax(2, 1), ax(-2, -1)], [ax(0, 1), ax(1, 1), ax(1, 5)]),
+    # Only size-1 dims reduced: nothing to compute, but the axes are checked.
+    "sum_keep_size1_only": (
+        reduce_case("ReduceSum", x231, ax(2), [2, 3, 1], 1),
+        [ax(2), ax(-1)], [ax(0), ax(1), ax(3)]),
+    "l1_keep_size1_only": (
+        reduce_case("ReduceL1", x231, ax(2), [2, 3, 1], 1),
+        [ax(2)], [ax(1)]),
     "prod_keep_one_axis": (
         reduce_case("ReduceProd", x231, ax(1), [2, 1, 1], 1),
         [ax(1), ax(-2)], [ax(0), ax(2)]),

@@ -227,19 +227,19 @@ LogicalResult runtimeReduce(NodeContext &ctx, ReduceKind kind,
     // > 1 whether the run-time axes must name it.
     SmallVector<int64_t> reduced;
     SmallVector<SmallVector<int64_t>> allowed;
-    int64_t free = 0;
+    int64_t sizeOne = 0;
     for (int64_t d = 0; d < rank; ++d) {
       if (in[d] != out[d]) {
         if (out[d] != 1)
           return noFit();
         reduced.push_back(d);
       }
-      free += in[d] == out[d] && in[d] == 1;
+      sizeOne += in[d] == out[d] && in[d] == 1;
       allowed.push_back(in[d] == 1 ? SmallVector<int64_t>{}
                                    : SmallVector<int64_t>{in[d] != out[d]});
     }
     if (static_cast<int64_t>(reduced.size()) > count ||
-        static_cast<int64_t>(reduced.size()) + free < count)
+        static_cast<int64_t>(reduced.size()) + sizeOne < count)
       return noFit();
     c.check(c.valuesIn(c.cast(mask, ctx.builder.getI64Type()), allowed),
             mismatch);
