@@ -50,6 +50,10 @@ MODELS = {
     "runtime_sum_nofit": lambda: model(
         [N("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
         [vi("x", [2, 3]), vi("axes", [1], I64)], [vi("y", [4])]),
+    "runtime_sum_then_sqrt": lambda: model(
+        [N("ReduceSum", ["x", "axes"], ["s"]), N("Cast", ["s"], ["c"], to=F),
+         N("Sqrt", ["c"], ["y"])],
+        [vi("x", [2, 3]), vi("axes", [1], I64)], [vi("y", [1, 3])]),
     "runtime_cumsum": lambda: model(
         [N("CumSum", ["x", "axis"], ["y"])],
         [vi("x", [2, 3]), vi("axis", [], I64)], [vi("y", [2, 3])], opset=14),
