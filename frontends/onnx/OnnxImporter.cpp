@@ -98,6 +98,25 @@ private:
     if (outputs)
       for (const auto &info : graph.output())
         record(info);
+    // The input of a shape-preserving unary node has its output's shape, so
+    // a declared shape also reaches the values before such nodes (as in the
+    // expanded function bodies, which declare only the graph outputs).
+    static const llvm::StringSet<> shapePreserving = {
+        "Abs",   "Cast",     "CastLike", "Ceil", "Erf",  "Exp",
+        "Floor", "Identity", "Log",      "Neg",  "Not",  "Reciprocal",
+        "Relu",  "Round",    "Sigmoid",  "Sign", "Sqrt", "Tanh"};
+    for (const ::onnx::NodeProto &node : llvm::reverse(graph.node())) {
+      if ((!node.domain().empty() && node.domain() != "ai.onnx") ||
+          !shapePreserving.contains(node.op_type()) || node.input_size() < 1 ||
+          node.output_size() < 1 || node.input(0).empty())
+        continue;
+      auto declared = declaredShapes.find(node.output(0));
+      if (declared == declaredShapes.end() ||
+          declaredShapes.contains(node.input(0)))
+        continue;
+      SmallVector<int64_t> shape = declared->second;
+      declaredShapes[node.input(0)] = std::move(shape);
+    }
   }
 };
 

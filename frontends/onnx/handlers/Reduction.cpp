@@ -34,18 +34,117 @@ FailureOr<SmallVector<int64_t>> trailingAxes(NodeContext &ctx, int64_t axis,
 // Reductions
 //===----------------------------------------------------------------------===//
 
-enum class ReduceKind { Min, Prod, L1, L2, LogSum, LogSumExp, SumSquare };
+enum class ReduceKind {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp,
+  SumSquare
+};
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, dim] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(dim);
+  return text + "]";
+}
+
+/// Reduction `kind` of `x` over exactly `axes` (none reduces nothing, but the
+/// elementwise part, such as L1's abs, still applies).
+Value emitReduction(Composer &c, NodeContext &ctx, ReduceKind kind, Value x,
+                    ArrayRef<int64_t> axes, bool keepDims) {
+  // L2, LogSum and LogSumExp of integers are computed in f64 and
+  // truncated back, as ONNX's reference does.
+  Type elementType = getElementTypeOrSelf(x.getType());
+  bool viaFloat = !isa<FloatType>(elementType) &&
+                  (kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
+                   kind == ReduceKind::LogSumExp);
+  if (viaFloat)
+    x = c.cast(x, ctx.builder.getF64Type());
+  auto sum = [&](Value v) {
+    return c.reduce<dlg::ReduceSumOp>(v, axes, keepDims);
+  };
+  Value result;
+  switch (kind) {
+  case ReduceKind::Sum:
+    result = sum(x);
+    break;
+  case ReduceKind::Mean:
+    result = c.reduce<dlg::ReduceMeanOp>(x, axes, keepDims);
+    break;
+  case ReduceKind::Max:
+    result = c.reduce<dlg::ReduceMaxOp>(x, axes, keepDims);
+    break;
+  case ReduceKind::Min:
+    result = c.reduce<dlg::ReduceMinOp>(x, axes, keepDims);
+    break;
+  case ReduceKind::Prod:
+    result = c.reduce<dlg::ReduceProdOp>(x, axes, keepDims);
+    break;
+  case ReduceKind::L1:
+    result = sum(c.create<dlg::AbsOp>({x}));
+    break;
+  case ReduceKind::L2:
+    result = c.create<dlg::SqrtOp>({sum(c.create<dlg::MulOp>({x, x}))});
+    break;
+  case ReduceKind::SumSquare:
+    result = sum(c.create<dlg::MulOp>({x, x}));
+    break;
+  case ReduceKind::LogSum:
+    result = c.create<dlg::LogOp>({sum(x)});
+    break;
+  case ReduceKind::LogSumExp: {
+    // log(sum(exp(x - max))) + max, stable for large x. The max is
+    // clamped to finite values so that all -inf (or empty) slices give
+    // -inf and +inf gives +inf rather than inf - inf = NaN.
+    Value max = c.reduce<dlg::ReduceMaxOp>(x, axes);
+    if (auto floatType =
+            dyn_cast<FloatType>(getElementTypeOrSelf(x.getType()))) {
+      double largest =
+          APFloat::getLargest(floatType.getFloatSemantics()).convertToDouble();
+      max = c.create<dlg::ClipOp>(
+          {max}, {ctx.named("min", ctx.builder.getF64FloatAttr(-largest)),
+                  ctx.named("max", ctx.builder.getF64FloatAttr(largest))});
+    }
+    Value shifted = c.create<dlg::ExpOp>({c.create<dlg::SubOp>({x, max})});
+    Value logSum =
+        c.create<dlg::LogOp>({c.reduce<dlg::ReduceSumOp>(shifted, axes)});
+    result = c.create<dlg::AddOp>({logSum, max});
+    if (!keepDims && result) {
+      // The reductions succeeded, so the axes are valid.
+      RankedTensorType type = tensorType(x);
+      SmallVector<bool> reduced(type.getRank(), false);
+      for (int64_t axis : axes)
+        reduced[*dlg::normalizeAxis(axis, type.getRank())] = true;
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (!reduced[d])
+          shape.push_back(type.getDimSize(d));
+      result = c.reshape(result, shape);
+    }
+    break;
+  }
+  }
+  if (viaFloat)
+    result = c.cast(result, elementType);
+  return result;
+}
 
 /// The reduced axes: the `axes` attribute before `axesInputSince`, the
-/// optional constant input from then on. No axes reduce everything, unless
-/// noop_with_empty_axes, where nothing is reduced (and the elementwise part
-/// of the reduction, such as L1's abs, still applies).
+/// optional constant input from then on (an input of static length 0 is
+/// empty). No axes reduce everything, unless noop_with_empty_axes, where
+/// nothing is reduced.
 FailureOr<SmallVector<int64_t>> reduceAxes(NodeContext &ctx,
                                            int64_t axesInputSince) {
   SmallVector<int64_t> axes;
   if (ctx.opset < axesInputSince) {
     axes = ctx.intsAttr("axes");
-  } else if (ctx.input(1)) {
+  } else if (ctx.input(1) && tensorType(ctx.input(1)).getNumElements() != 0) {
     FailureOr<SmallVector<int64_t>> values = ctx.requireConstantInts(1, "axes");
     if (failed(values))
       return failure();
@@ -57,82 +156,178 @@ FailureOr<SmallVector<int64_t>> reduceAxes(NodeContext &ctx,
   return axes;
 }
 
+/// Checks at run time that the values of `axes` (rank-1 i64) are in
+/// [-rank, rank).
+void checkAxesInRange(Composer &c, Value axes, int64_t rank, StringRef what) {
+  Value inRange = c.create<dlg::BitwiseAndOp>(
+      {c.create<dlg::GreaterEqualOp>(
+           {axes, c.ints({-rank}, SmallVector<int64_t>{})}),
+       c.create<dlg::LessOp>({axes, c.ints({rank}, SmallVector<int64_t>{})})});
+  c.check(c.allOf(inRange), "the run-time '" + what +
+                                "' has a value out of range [" + Twine(-rank) +
+                                ", " + Twine(rank - 1) + "]");
+}
+
+/// The mask (i1 of `rank`) of the run-time axes `axes` (rank-1 i64 of
+/// `count` elements), with run-time checks that they are in range and
+/// distinct.
+Value runtimeAxisMask(Composer &c, NodeContext &ctx, Value axes, int64_t count,
+                      int64_t rank) {
+  checkAxesInRange(c, axes, rank, "axes");
+  Value mask = c.axisMask(c.normalizeAxes(axes, rank), rank);
+  if (count > 1) {
+    Value hits =
+        c.reduceAll<dlg::ReduceSumOp>(c.cast(mask, ctx.builder.getI64Type()));
+    c.check(
+        c.create<dlg::EqualOp>({hits, c.ints({count}, SmallVector<int64_t>{})}),
+        "the run-time 'axes' repeats an axis");
+  }
+  return mask;
+}
+
+/// A reduction whose `axes` input is only known at run time: its length is
+/// static and the result has the declared shape. With keepdims, that shape
+/// fixes the reduced dims up to size-1 input dims, where reducing changes
+/// nothing; without, the few axis sets that map the input shape to the
+/// declared one are each computed and the run-time axes select one.
+LogicalResult runtimeReduce(NodeContext &ctx, ReduceKind kind,
+                            SmallVectorImpl<Value> &results) {
+  FailureOr<SmallVector<int64_t>> declared =
+      ctx.requireDeclaredShape(0, 1, "axes");
+  if (failed(declared))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> in = tensorType(x).getShape();
+  ArrayRef<int64_t> out = *declared;
+  int64_t rank = in.size();
+  RankedTensorType axesType = tensorType(ctx.input(1));
+  int64_t count = axesType.getNumElements();
+  if (axesType.getRank() > 1 || count > rank)
+    return ctx.emitError() << "'axes' has type " << axesType
+                           << " but the input has rank " << rank,
+           failure();
+  bool keepDims = ctx.intAttr("keepdims", 1);
+  std::string mismatch = "the run-time 'axes' does not reduce " +
+                         shapeString(in) + " to the declared output shape " +
+                         shapeString(out);
+  auto noFit = [&]() {
+    return ctx.emitError() << "no " << count << " distinct axes reduce "
+                           << shapeString(in) << " to the declared output "
+                           << "shape " << shapeString(out)
+                           << (keepDims ? " (keepdims = 1)"
+                                        : " (keepdims = 0)"),
+           failure();
+  };
+  Composer c(ctx);
+  Value mask = runtimeAxisMask(c, ctx, c.intsInput(1), count, rank);
+  if (keepDims) {
+    if (static_cast<int64_t>(out.size()) != rank)
+      return noFit();
+    // The dims the declared shape shows reduced, and for each dim of size
+    // > 1 whether the run-time axes must name it.
+    SmallVector<int64_t> reduced;
+    SmallVector<SmallVector<int64_t>> allowed;
+    int64_t sizeOne = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (in[d] != out[d]) {
+        if (out[d] != 1)
+          return noFit();
+        reduced.push_back(d);
+      }
+      sizeOne += in[d] == out[d] && in[d] == 1;
+      allowed.push_back(in[d] == 1 ? SmallVector<int64_t>{}
+                                   : SmallVector<int64_t>{in[d] != out[d]});
+    }
+    if (static_cast<int64_t>(reduced.size()) > count ||
+        static_cast<int64_t>(reduced.size()) + sizeOne < count)
+      return noFit();
+    c.check(c.valuesIn(c.cast(mask, ctx.builder.getI64Type()), allowed),
+            mismatch);
+    return c.finish({emitReduction(c, ctx, kind, x, reduced, true)}, results);
+  }
+  // Without keepdims: the axis sets that fit, grouped by their dims of size
+  // > 1 (sets that differ only in size-1 dims give the same result).
+  constexpr size_t kMaxSets = 16;
+  SmallVector<SmallVector<int64_t>> sets;
+  std::function<void(int64_t, size_t, SmallVector<int64_t> &)> walk =
+      [&](int64_t d, size_t j, SmallVector<int64_t> &chosen) {
+        if (sets.size() > kMaxSets)
+          return;
+        if (d == rank) {
+          if (j == out.size() && static_cast<int64_t>(chosen.size()) == count)
+            sets.push_back(chosen);
+          return;
+        }
+        if (j < out.size() && in[d] == out[j])
+          walk(d + 1, j + 1, chosen);
+        if (static_cast<int64_t>(chosen.size()) < count) {
+          chosen.push_back(d);
+          walk(d + 1, j, chosen);
+          chosen.pop_back();
+        }
+      };
+  SmallVector<int64_t> chosen;
+  walk(0, 0, chosen);
+  if (sets.empty())
+    return noFit();
+  if (sets.size() > kMaxSets)
+    return ctx.emitError() << "more than " << kMaxSets << " sets of " << count
+                           << " axes reduce " << shapeString(in)
+                           << " to the declared output shape "
+                           << shapeString(out)
+                           << "; a run-time 'axes' is not supported here",
+           failure();
+  SmallVector<SmallVector<int64_t>> keys;
+  SmallVector<Value> conditions, values;
+  Value matched;
+  for (const SmallVector<int64_t> &set : sets) {
+    SmallVector<bool> expected(rank, false);
+    for (int64_t d : set)
+      expected[d] = true;
+    Value condition = c.maskEquals(mask, expected);
+    matched =
+        matched ? c.create<dlg::BitwiseOrOp>({matched, condition}) : condition;
+    SmallVector<int64_t> key;
+    for (int64_t d : set)
+      if (in[d] != 1)
+        key.push_back(d);
+    auto *group = llvm::find(keys, key);
+    if (group != keys.end()) {
+      Value &groupCondition = conditions[group - keys.begin()];
+      groupCondition = c.create<dlg::BitwiseOrOp>({groupCondition, condition});
+      continue;
+    }
+    keys.push_back(key);
+    conditions.push_back(condition);
+    values.push_back(emitReduction(c, ctx, kind, x, set, false));
+  }
+  c.check(matched, mismatch);
+  return c.finish({c.select(conditions, values)}, results);
+}
+
 Handler reduce(ReduceKind kind, int64_t axesInputSince) {
   return [=](NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(ctx.requireInputs(1)))
       return failure();
+    Value axesInput = ctx.input(1);
+    if (ctx.opset >= axesInputSince && axesInput && !ctx.constantInts(1) &&
+        tensorType(axesInput).getNumElements() != 0)
+      return runtimeReduce(ctx, kind, results);
     FailureOr<SmallVector<int64_t>> axes = reduceAxes(ctx, axesInputSince);
     if (failed(axes))
       return failure();
-    bool keepDims = ctx.intAttr("keepdims", 1);
+    // Reducing nothing (noop_with_empty_axes) leaves plain reductions as
+    // they are.
+    if (axes->empty() && (kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
+                          kind == ReduceKind::Max || kind == ReduceKind::Min ||
+                          kind == ReduceKind::Prod)) {
+      results.push_back(ctx.input(0));
+      return success();
+    }
     Composer c(ctx);
-    Value x = ctx.input(0);
-    // L2, LogSum and LogSumExp of integers are computed in f64 and
-    // truncated back, as ONNX's reference does.
-    Type elementType = getElementTypeOrSelf(x.getType());
-    bool viaFloat = !isa<FloatType>(elementType) &&
-                    (kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
-                     kind == ReduceKind::LogSumExp);
-    if (viaFloat)
-      x = c.cast(x, ctx.builder.getF64Type());
-    auto sum = [&](Value v) {
-      return c.reduce<dlg::ReduceSumOp>(v, *axes, keepDims);
-    };
-    Value result;
-    switch (kind) {
-    case ReduceKind::Min:
-      result = c.reduce<dlg::ReduceMinOp>(x, *axes, keepDims);
-      break;
-    case ReduceKind::Prod:
-      result = c.reduce<dlg::ReduceProdOp>(x, *axes, keepDims);
-      break;
-    case ReduceKind::L1:
-      result = sum(c.create<dlg::AbsOp>({x}));
-      break;
-    case ReduceKind::L2:
-      result = c.create<dlg::SqrtOp>({sum(c.create<dlg::MulOp>({x, x}))});
-      break;
-    case ReduceKind::SumSquare:
-      result = sum(c.create<dlg::MulOp>({x, x}));
-      break;
-    case ReduceKind::LogSum:
-      result = c.create<dlg::LogOp>({sum(x)});
-      break;
-    case ReduceKind::LogSumExp: {
-      // log(sum(exp(x - max))) + max, stable for large x. The max is
-      // clamped to finite values so that all -inf (or empty) slices give
-      // -inf and +inf gives +inf rather than inf - inf = NaN.
-      Value max = c.reduce<dlg::ReduceMaxOp>(x, *axes);
-      if (auto floatType =
-              dyn_cast<FloatType>(getElementTypeOrSelf(x.getType()))) {
-        double largest = APFloat::getLargest(floatType.getFloatSemantics())
-                             .convertToDouble();
-        max = c.create<dlg::ClipOp>(
-            {max}, {ctx.named("min", ctx.builder.getF64FloatAttr(-largest)),
-                    ctx.named("max", ctx.builder.getF64FloatAttr(largest))});
-      }
-      Value shifted = c.create<dlg::ExpOp>({c.create<dlg::SubOp>({x, max})});
-      Value logSum =
-          c.create<dlg::LogOp>({c.reduce<dlg::ReduceSumOp>(shifted, *axes)});
-      result = c.create<dlg::AddOp>({logSum, max});
-      if (!keepDims && result) {
-        // The reductions succeeded, so the axes are valid.
-        RankedTensorType type = tensorType(x);
-        SmallVector<bool> reduced(type.getRank(), false);
-        for (int64_t axis : *axes)
-          reduced[*dlg::normalizeAxis(axis, type.getRank())] = true;
-        SmallVector<int64_t> shape;
-        for (int64_t d = 0; d < type.getRank(); ++d)
-          if (!reduced[d])
-            shape.push_back(type.getDimSize(d));
-        result = c.reshape(result, shape);
-      }
-      break;
-    }
-    }
-    if (viaFloat)
-      result = c.cast(result, elementType);
-    return c.finish({result}, results);
+    return c.finish({emitReduction(c, ctx, kind, ctx.input(0), *axes,
+                                   ctx.intAttr("keepdims", 1))},
+                    results);
   };
 }
 
@@ -157,24 +352,87 @@ LogicalResult argReduce(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       results);
 }
 
+/// The scan attributes but for the axis.
+SmallVector<NamedAttribute> scanAttrs(NodeContext &ctx, int64_t axis) {
+  OpBuilder &b = ctx.builder;
+  return {ctx.named("axis", b.getI64IntegerAttr(axis)),
+          ctx.named("exclusive", b.getBoolAttr(ctx.intAttr("exclusive", 0))),
+          ctx.named("reverse", b.getBoolAttr(ctx.intAttr("reverse", 0)))};
+}
+
+/// A scan whose `axis` is only known at run time: the scan along every
+/// axis, the one the run-time axis names selected (the shape is the
+/// input's whatever the axis).
+template <typename OpTy>
+LogicalResult runtimeScan(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+  Value x = ctx.input(0);
+  int64_t rank = tensorType(x).getRank();
+  RankedTensorType axisType = tensorType(ctx.input(1));
+  if (axisType.getNumElements() != 1 || axisType.getRank() > 1)
+    return ctx.emitError() << "expects one axis but 'axis' has type "
+                           << axisType,
+           failure();
+  if (rank == 0)
+    return ctx.emitError() << "expects an input of rank >= 1", failure();
+  Composer c(ctx);
+  Value raw = c.intsInput(1);
+  checkAxesInRange(c, raw, rank, "axis");
+  Value axis = c.element(c.normalizeAxes(raw, rank), 0);
+  SmallVector<Value> conditions, values;
+  for (int64_t d = 0; d < rank; ++d) {
+    conditions.push_back(
+        c.create<dlg::EqualOp>({axis, c.ints({d}, SmallVector<int64_t>{})}));
+    values.push_back(c.create<OpTy>({x}, scanAttrs(ctx, d)));
+  }
+  return c.finish({c.select(conditions, values)}, results);
+}
+
 template <typename OpTy>
 LogicalResult scan(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
+  if (!ctx.constantInts(1))
+    return runtimeScan<OpTy>(ctx, results);
   FailureOr<SmallVector<int64_t>> axis = ctx.requireConstantInts(1, "axis");
   if (failed(axis))
     return failure();
   if (axis->size() != 1)
     return ctx.emitError() << "expects one axis but got " << axis->size(),
            failure();
-  OpBuilder &b = ctx.builder;
   return pushResult(
-      ctx.create<OpTy>(
-          {ctx.input(0)},
-          {ctx.named("axis", b.getI64IntegerAttr(axis->front())),
-           ctx.named("exclusive", b.getBoolAttr(ctx.intAttr("exclusive", 0))),
-           ctx.named("reverse", b.getBoolAttr(ctx.intAttr("reverse", 0)))}),
-      results);
+      ctx.create<OpTy>({ctx.input(0)}, scanAttrs(ctx, axis->front())), results);
+}
+
+/// TopK's k when it is only known at run time: the declared size of its
+/// outputs along the axis.
+FailureOr<int64_t> declaredTopK(NodeContext &ctx) {
+  RankedTensorType kType = tensorType(ctx.input(1));
+  if (kType.getNumElements() != 1 || kType.getRank() > 1)
+    return ctx.emitError() << "expects one value of k but 'K' has type "
+                           << kType,
+           failure();
+  std::optional<SmallVector<int64_t>> shape = ctx.declaredShape(0);
+  if (!shape)
+    shape = ctx.declaredShape(1);
+  if (!shape)
+    return (void)ctx.requireDeclaredShape(0, 1, "K"), failure();
+  ArrayRef<int64_t> in = tensorType(ctx.input(0)).getShape();
+  int64_t rank = in.size(), axis = ctx.intAttr("axis", -1);
+  std::optional<int64_t> dim = dlg::normalizeAxis(axis, rank);
+  if (!dim)
+    return ctx.emitError() << "axis " << axis << " is out of range [" << -rank
+                           << ", " << rank - 1 << "]",
+           failure();
+  SmallVector<int64_t> expected(in);
+  if (static_cast<int64_t>(shape->size()) == rank)
+    expected[*dim] = (*shape)[*dim];
+  if (*shape != expected)
+    return ctx.emitError() << "the declared output shape "
+                           << shapeString(*shape)
+                           << " is not a top-k of the input shape "
+                           << shapeString(in) << " along axis " << axis,
+           failure();
+  return (*shape)[*dim];
 }
 
 /// TopK-1 takes `k` as an attribute, later versions as a constant input.
@@ -185,6 +443,19 @@ LogicalResult topK(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   int64_t k;
   if (ctx.opset < 10) {
     k = ctx.intAttr("k", -1);
+  } else if (!ctx.constantInts(1)) {
+    // A run-time k: the declared output shape gives it, checked at run time.
+    FailureOr<int64_t> declared = declaredTopK(ctx);
+    if (failed(declared))
+      return failure();
+    k = *declared;
+    Composer c(ctx);
+    c.check(c.create<dlg::EqualOp>({c.element(c.intsInput(1), 0),
+                                    c.ints({k}, SmallVector<int64_t>{})}),
+            "the run-time 'k' is not " + Twine(k) +
+                ", the size of the declared outputs along the axis");
+    if (c.failedBefore)
+      return failure();
   } else {
     FailureOr<SmallVector<int64_t>> values = ctx.requireConstantInts(1, "k");
     if (failed(values))
@@ -536,6 +807,12 @@ LogicalResult layerNorm(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 } // namespace
 
 void registerReductionHandlers(OpRegistry &registry) {
+  // ReduceSum, ReduceMean and ReduceMax replace NeuralNet.cpp's (registered
+  // earlier), so that every reduction takes run-time axes.
+  registry.add("", "ReduceSum", {1, 11, 13}, reduce(ReduceKind::Sum, 13));
+  registry.add("", "ReduceMean", {1, 11, 13, 18}, reduce(ReduceKind::Mean, 18));
+  registry.add("", "ReduceMax", {1, 11, 12, 13, 18, 20},
+               reduce(ReduceKind::Max, 18));
   registry.add("", "ReduceMin", {1, 11, 12, 13, 18, 20},
                reduce(ReduceKind::Min, 18));
   registry.add("", "ReduceProd", {1, 11, 13, 18}, reduce(ReduceKind::Prod, 18));

@@ -40,6 +40,27 @@ MODELS = {
     "reduce_min_runtime_axes": lambda: model(
         [N("ReduceMin", ["x", "axes"], ["y"])],
         [vi("x", [2, 3]), vi("axes", [1], I64)], [vi("y", None)]),
+    "runtime_sum_nokeep": lambda: model(
+        [N("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+        [vi("x", [3, 2, 2]), vi("axes", [1], I64)], [vi("y", [3, 2])],
+        opset=13),
+    "runtime_mean_keep": lambda: model(
+        [N("ReduceMean", ["x", "axes"], ["y"])],
+        [vi("x", [2, 3, 1]), vi("axes", [2], I64)], [vi("y", [2, 1, 1])]),
+    "runtime_sum_nofit": lambda: model(
+        [N("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+        [vi("x", [2, 3]), vi("axes", [1], I64)], [vi("y", [4])]),
+    "runtime_sum_then_sqrt": lambda: model(
+        [N("ReduceSum", ["x", "axes"], ["s"]), N("Cast", ["s"], ["c"], to=F),
+         N("Sqrt", ["c"], ["y"])],
+        [vi("x", [2, 3]), vi("axes", [1], I64)], [vi("y", [1, 3])]),
+    "runtime_cumsum": lambda: model(
+        [N("CumSum", ["x", "axis"], ["y"])],
+        [vi("x", [2, 3]), vi("axis", [], I64)], [vi("y", [2, 3])], opset=14),
+    "runtime_topk": lambda: model(
+        [N("TopK", ["x", "k"], ["v", "i"])],
+        [vi("x", [2, 5]), vi("k", [1], I64)],
+        [vi("v", [2, 3]), vi("i", [2, 3], I64)], opset=11),
     "argmax": lambda: model(
         [N("ArgMax", ["x"], ["y"], axis=-1, keepdims=0, select_last_index=1)],
         [vi("x", [2, 3])], [vi("y", [2], I64)], opset=13),
