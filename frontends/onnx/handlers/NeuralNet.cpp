@@ -354,43 +354,6 @@ LogicalResult softmax(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       results);
 }
 
-/// Reductions take `axes` as an attribute before `axesInputSince` and as an
-/// optional input from then on.
-template <typename OpTy> Handler reduce(int64_t axesInputSince) {
-  return [axesInputSince](NodeContext &ctx, SmallVectorImpl<Value> &results) {
-    if (failed(ctx.requireInputs(1)))
-      return failure();
-    SmallVector<int64_t> axes;
-    if (ctx.opset < axesInputSince) {
-      axes = ctx.intsAttr("axes");
-    } else if (ctx.input(1)) {
-      FailureOr<SmallVector<int64_t>> values =
-          ctx.requireConstantInts(1, "axes");
-      if (failed(values))
-        return failure();
-      axes = *values;
-    }
-    auto type = cast<RankedTensorType>(ctx.input(0).getType());
-    if (axes.empty()) {
-      if (ctx.intAttr("noop_with_empty_axes", 0)) {
-        results.push_back(ctx.input(0));
-        return success();
-      }
-      for (int64_t d = 0; d < type.getRank(); ++d)
-        axes.push_back(d);
-    }
-    OpBuilder &b = ctx.builder;
-    return pushResult(
-        ctx.create<OpTy>(
-            {ctx.input(0)},
-            ctx.withSign(ctx.input(0),
-                         {ctx.named("axes", b.getDenseI64ArrayAttr(axes)),
-                          ctx.named("keepdims", b.getBoolAttr(ctx.intAttr(
-                                                    "keepdims", 1)))})),
-        results);
-  };
-}
-
 } // namespace
 
 void registerNeuralNetHandlers(OpRegistry &registry) {
@@ -407,11 +370,6 @@ void registerNeuralNetHandlers(OpRegistry &registry) {
   registry.add("", "GlobalAveragePool", {1, 22}, globalAveragePool);
   registry.add("", "BatchNormalization", {1, 6, 7, 9, 14, 15}, batchNorm);
   registry.add("", "Softmax", {1, 11, 13}, softmax);
-  registry.add("", "ReduceSum", {1, 11, 13}, reduce<dlg::ReduceSumOp>(13));
-  registry.add("", "ReduceMean", {1, 11, 13, 18},
-               reduce<dlg::ReduceMeanOp>(18));
-  registry.add("", "ReduceMax", {1, 11, 12, 13, 18, 20},
-               reduce<dlg::ReduceMaxOp>(18));
 }
 
 } // namespace dlc::onnx
