@@ -169,6 +169,12 @@ const OpRegistry &OpRegistry::get() {
     registerControlFlowHandlers(r);
     registerLossHandlers(r);
     registerMiscHandlers(r);
+    registerNonMaxSuppressionHandlers(r);
+    registerLinearAttentionHandlers(r);
+    registerCausalConvWithStateHandlers(r);
+    registerTfIdfVectorizerHandlers(r);
+    registerMelWeightMatrixHandlers(r);
+    registerSTFTHandlers(r);
     return r;
   }();
   return registry;
