@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""BitCast between floats and integers, NonMaxSuppression (whose output count
-is data dependent: run-time max_output_boxes_per_class with several values,
-and a run whose count differs from the declared shape, which must fail with
-the check's message), LinearAttention and CausalConvWithState, compiled with
-dlc and compared with onnxruntime (NMS) or the ONNX reference evaluator (ops
-onnxruntime does not implement) as in ops.py.
+"""BitCast between floats and integers, TfIdfVectorizer, STFT and
+MelWeightMatrix (run-time frame_step, frame_length and scalars, each with
+two values), NonMaxSuppression (whose output count is data dependent:
+run-time max_output_boxes_per_class with several values), runs whose
+run-time values contradict the declared shapes (which must fail with the
+check's message), LinearAttention and CausalConvWithState, compiled with dlc
+and compared with onnxruntime or, for the ops it does not implement, the
+ONNX reference evaluator, as in ops.py.
 """
 
 import argparse
@@ -99,6 +101,55 @@ CASES = {
            activation="silu")],
         {"x": cc_x, "w": cc_w, "b": cc_b, "p": cc_past},
         {"y": (np.float32, [2, 3, 5]), "s": (np.float32, [2, 3, 2])}),
+    # weights[i] weighs the i-th pool n-gram (the spec, onnxruntime), which
+    # is not its output index here.
+    "tfidf_tfidf_weights_int32_rank1": case(
+        [N("TfIdfVectorizer", ["x"], ["y"], mode="TFIDF", min_gram_length=1,
+           max_gram_length=3, max_skip_count=1, ngram_counts=[0, 3, 7],
+           ngram_indexes=[4, 0, 2, 1, 3, 5, 6],
+           pool_int64s=[2, 3, 5, 2, 3, 3, 5, 3, 5, 7, 2, 3, 5],
+           weights=[0.5, 2, 1.5, 3, 0.25, 4, 1])],
+        {"x": np.array([2, 3, 5, 3, 5, 7, 2, 9, 3], np.int32)},
+        {"y": (np.float32, [7])}, opset=9),
+    # Only the bigrams are counted (min_gram_length = 2).
+    "tfidf_idf_batch": case(
+        [N("TfIdfVectorizer", ["x"], ["y"], mode="IDF", min_gram_length=2,
+           max_gram_length=2, max_skip_count=2, ngram_counts=[0, 2],
+           ngram_indexes=[3, 2, 1, 0], pool_int64s=[1, 2, 1, 3, 2, 2])],
+        {"x": np.array([[1, 1, 2, 3, 2], [2, 4, 2, 1, 5]], np.int64)},
+        {"y": (np.float32, [2, 4])}, opset=9),
+    # frame_step and frame_length are graph inputs: 16 and 17 both give the
+    # declared 9 bins; the steps give the declared 7 frames.
+    "stft_runtime_step_length_16": case(
+        [N("STFT", ["x", "step", "", "len"], ["y"])],
+        {"x": rng.standard_normal((2, 64, 1)).astype(np.float32),
+         "step": np.array(8, np.int64), "len": np.array(16, np.int64)},
+        {"y": (np.float32, [2, 7, 9, 2])}, opset=17),
+    "stft_runtime_step_length_17": case(
+        [N("STFT", ["x", "step", "", "len"], ["y"])],
+        {"x": rng.standard_normal((2, 64, 1)).astype(np.float32),
+         "step": np.array(7, np.int64), "len": np.array(17, np.int64)},
+        {"y": (np.float32, [2, 7, 9, 2])}, opset=17),
+    "stft_complex_window_twosided": case(
+        [N("STFT", ["x", "step", "w"], ["y"], onesided=0)],
+        {"x": rng.standard_normal((1, 20, 2)).astype(np.float32),
+         "w": np.hanning(6).astype(np.float32)},
+        {"y": (np.float32, [1, 5, 6, 2])},
+        inits=[("step", np.array(3, np.int64))],
+        opset=17),
+    # All MelWeightMatrix inputs at run time, two sample rates.
+    "mel_weight_matrix_runtime_16k": case(
+        [N("MelWeightMatrix", ["m", "n", "r", "lo", "hi"], ["y"])],
+        {"m": np.array(8, np.int64), "n": np.array(64, np.int64),
+         "r": np.array(16000, np.int64),
+         "lo": np.array(0, np.float32), "hi": np.array(8000, np.float32)},
+        {"y": (np.float32, [33, 8])}, opset=17),
+    "mel_weight_matrix_runtime_8k": case(
+        [N("MelWeightMatrix", ["m", "n", "r", "lo", "hi"], ["y"])],
+        {"m": np.array(8, np.int64), "n": np.array(65, np.int64),
+         "r": np.array(8000, np.int64),
+         "lo": np.array(100, np.float32), "hi": np.array(3000, np.float32)},
+        {"y": (np.float32, [33, 8])}, opset=17),
     "causal_conv_no_state": opset27(
         [N("CausalConvWithState", ["x", "w"], ["y", "s"])],
         {"x": cc_x, "w": cc_w},
@@ -112,6 +163,20 @@ FAILING = {
         nms([corner_boxes, two_class_scores[:, :1], i64(2), f32(0.5),
              f32(0.0)], 3),
         "the number of selected boxes differs from the 3 of the declared"),
+    "stft_runtime_step_9_declared_7_frames": (
+        case([N("STFT", ["x", "step", "", "len"], ["y"])],
+             {"x": rng.standard_normal((2, 64, 1)).astype(np.float32),
+              "step": np.array(9, np.int64), "len": np.array(16, np.int64)},
+             {"y": (np.float32, [2, 7, 9, 2])}, opset=17),
+        "frame_step does not give the 7 frames of the declared output shape"),
+    "mel_weight_matrix_dft_length_contradicts_shape": (
+        case([N("MelWeightMatrix", ["m", "n", "r", "lo", "hi"], ["y"])],
+             {"m": np.array(8, np.int64), "n": np.array(66, np.int64),
+              "r": np.array(16000, np.int64),
+              "lo": np.array(0, np.float32),
+              "hi": np.array(8000, np.float32)},
+             {"y": (np.float32, [33, 8])}, opset=17),
+        "dft_length / 2 + 1 differs from the 33 rows"),
 }
 
 

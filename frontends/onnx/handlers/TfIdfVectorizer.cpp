@@ -5,8 +5,9 @@
 // pool n-gram size n in [min_gram_length, max_gram_length] and each skip
 // distance d the reference visits, the tokens at i, i + d, ..., i + (n-1) d
 // are compared with every pool n-gram of that size (an [rows, positions,
-// n-grams] equality), and the matches are summed over positions. A constant
-// one-hot matrix maps the pool n-grams to their ngram_indexes.
+// n-grams] equality), and the matches are summed over positions and
+// distances. The counts (or their presence for IDF) are weighted per pool
+// n-gram and a constant one-hot matrix maps them to their ngram_indexes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,10 +65,6 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
   int64_t outSize = *llvm::max_element(indexes) + 1;
   if (llvm::any_of(indexes, [](int64_t i) { return i < 0; }))
     return ctx.emitError() << "expects non-negative 'ngram_indexes'", failure();
-  if (!weights.empty() && (int64_t)weights.size() < outSize)
-    return ctx.emitError() << "expects " << outSize << " weights but got "
-                           << weights.size(),
-           failure();
 
   // The pool n-grams in order (their ids), by size. A repeated n-gram keeps
   // its last id, as the reference's trie does.
@@ -100,6 +97,10 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
     return ctx.emitError() << "expects " << id << " ngram_indexes but got "
                            << indexes.size(),
            failure();
+  if (!weights.empty() && (int64_t)weights.size() < id)
+    return ctx.emitError() << "expects " << id << " weights but got "
+                           << weights.size(),
+           failure();
 
   Composer c(ctx);
   Type f32 = ctx.builder.getF32Type(), i64 = ctx.builder.getI64Type();
@@ -113,17 +114,17 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
     return dlg::ConstantOp::create(ctx.builder, ctx.loc,
                                    DenseElementsAttr::get(type, values));
   };
-  // freq[rows, outSize] accumulates each size's counts through its one-hot
-  // map to the output indices.
-  Value freq = floats({rows, outSize}, {0.0f});
+  // y[rows, outSize] accumulates each size's weighted counts through its
+  // one-hot map to the output indices.
+  Value y = floats({rows, outSize}, {0.0f});
   for (auto &[size, grams] : bySize) {
     int64_t numGrams = grams.size();
     SmallVector<float> oneHot(numGrams * outSize, 0.0f);
     for (int64_t g = 0; g < numGrams; ++g)
       oneHot[g * outSize + indexes[grams[g].id]] += 1.0f;
-    Value map = floats({numGrams, outSize}, oneHot);
     // Unigrams are only searched at distance 1 (the reference's
     // start_ngram_size moves past 1 after the first distance).
+    Value count;
     int64_t maxDistance = size == 1 ? 1 : maxSkip + 1;
     for (int64_t d = 1; d <= maxDistance; ++d) {
       int64_t positions = length - (size - 1) * d;
@@ -148,21 +149,25 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
         match = match ? c.create<dlg::MulOp>({match, eq}) : eq;
       }
       Value found = c.reduce<dlg::ReduceSumOp>(match, {1}, false);
-      freq =
-          c.create<dlg::AddOp>({freq, c.create<dlg::MatMulOp>({found, map})});
+      count = count ? c.create<dlg::AddOp>({count, found}) : found;
     }
-  }
-
-  Value y = freq;
-  auto weightConst = [&]() {
-    return floats({outSize}, ArrayRef<float>(weights).take_front(outSize));
-  };
-  if (mode == "IDF") {
-    Value seen =
-        c.cast(c.create<dlg::GreaterOp>({freq, c.scalar(f32, 0)}), f32);
-    y = weights.empty() ? seen : c.create<dlg::MulOp>({seen, weightConst()});
-  } else if (mode == "TFIDF" && !weights.empty()) {
-    y = c.create<dlg::MulOp>({freq, weightConst()});
+    if (!count)
+      continue;
+    // The spec weighs each pool n-gram (weights[i] is that of the i-th pool
+    // n-gram), as onnxruntime does; the Python reference indexes weights by
+    // output position instead, which only agrees for identity
+    // ngram_indexes.
+    if (mode == "IDF")
+      count = c.cast(c.create<dlg::GreaterOp>({count, c.scalar(f32, 0)}), f32);
+    if (mode != "TF" && !weights.empty()) {
+      SmallVector<float> gramWeights;
+      for (const Gram &gram : grams)
+        gramWeights.push_back(weights[gram.id]);
+      count = c.create<dlg::MulOp>({count, floats({numGrams}, gramWeights)});
+    }
+    y = c.create<dlg::AddOp>(
+        {y, c.create<dlg::MatMulOp>(
+                {count, floats({numGrams, outSize}, oneHot)})});
   }
   if (xType.getRank() == 1)
     y = c.reshape(y, {outSize});
