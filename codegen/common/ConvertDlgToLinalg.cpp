@@ -49,6 +49,7 @@ struct ConvertDlgToLinalgPass
     populateIndexingLoweringPatterns(patterns);
     populateSequenceLoweringPatterns(patterns);
     populateCheckLoweringPatterns(patterns);
+    populateExtraLoweringPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<dlg::DlgDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

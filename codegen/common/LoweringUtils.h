@@ -109,6 +109,7 @@ void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateIndexingLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateSequenceLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateCheckLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateExtraLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace dlc
 

@@ -172,6 +172,12 @@ const OpRegistry &OpRegistry::get() {
     registerMiscHandlers(r);
     registerOptionalHandlers(r);
     registerTraditionalMLHandlers(r);
+    registerNonMaxSuppressionHandlers(r);
+    registerLinearAttentionHandlers(r);
+    registerCausalConvWithStateHandlers(r);
+    registerTfIdfVectorizerHandlers(r);
+    registerMelWeightMatrixHandlers(r);
+    registerSTFTHandlers(r);
     return r;
   }();
   return registry;

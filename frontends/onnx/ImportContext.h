@@ -300,6 +300,12 @@ void registerLossHandlers(OpRegistry &registry);
 void registerMiscHandlers(OpRegistry &registry);
 void registerOptionalHandlers(OpRegistry &registry);
 void registerTraditionalMLHandlers(OpRegistry &registry);
+void registerNonMaxSuppressionHandlers(OpRegistry &registry);
+void registerLinearAttentionHandlers(OpRegistry &registry);
+void registerCausalConvWithStateHandlers(OpRegistry &registry);
+void registerTfIdfVectorizerHandlers(OpRegistry &registry);
+void registerMelWeightMatrixHandlers(OpRegistry &registry);
+void registerSTFTHandlers(OpRegistry &registry);
 
 /// Element type for an ONNX TensorProto data type, or null if unsupported.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);

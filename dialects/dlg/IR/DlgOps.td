@@ -570,5 +570,6 @@ include "dialects/dlg/IR/DlgMathOps.td"
 include "dialects/dlg/IR/DlgReductionOps.td"
 include "dialects/dlg/IR/DlgIndexingOps.td"
 include "dialects/dlg/IR/DlgSequenceOps.td"
+include "dialects/dlg/IR/DlgExtraOps.td"
 
 #endif // DLC_DIALECTS_DLG_IR_DLGOPS_TD

@@ -600,10 +600,10 @@ LogicalResult det(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   return success();
 }
 
-/// BitCast between integer types of the same width (dlg tensors are
-/// signless, so only the tracked signedness changes) and between bool and
-/// 8-bit integers. Float <-> integer reinterpretation needs a dlg primitive
-/// that does not exist yet.
+/// BitCast between types of the same width. Integer <-> integer (dlg
+/// tensors are signless, so only the tracked signedness changes) and bool
+/// <-> 8-bit integers are same-width casts; a float on either side needs the
+/// bit reinterpretation of dlg.bitcast.
 LogicalResult bitCast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
@@ -623,21 +623,37 @@ LogicalResult bitCast(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                            << dataTypeName(to) << " changes the bit width ("
                            << width(from) << " vs " << width(type) << ")",
            failure();
-  if (!from.isSignlessInteger() || !type.isSignlessInteger())
+  bool toUnsigned = isUnsignedDataType(to);
+  bool isFloatCast = isa<FloatType>(from) || isa<FloatType>(type);
+  // Only types whose elements are stored in their own width (f16 and up,
+  // integers of 8 bits and up) have bits to reinterpret directly.
+  auto plain = [](Type t) {
+    return t.isF16() || t.isBF16() || t.isF32() || t.isF64() ||
+           (t.isSignlessInteger() && t.getIntOrFloatBitWidth() >= 8);
+  };
+  if (isFloatCast && (!plain(from) || !plain(type)))
     return ctx.emitError() << "bitcast between " << from << " and "
                            << dataTypeName(to)
-                           << " is not supported (only integer and bool "
-                              "reinterpretation)",
+                           << " is not supported (floats of 16 to 64 bits "
+                              "and integers of 8 bits and up)",
            failure();
-  bool toUnsigned = isUnsignedDataType(to);
+  if (!isFloatCast && (!from.isSignlessInteger() || !type.isSignlessInteger()))
+    return ctx.emitError() << "bitcast between " << from << " and "
+                           << dataTypeName(to) << " is not supported",
+           failure();
   SmallVector<NamedAttribute> attrs = {ctx.named("to", TypeAttr::get(type))};
-  if (ctx.inputIsUnsigned(0))
-    attrs.push_back(ctx.named("from_unsigned", ctx.builder.getUnitAttr()));
-  if (toUnsigned)
-    attrs.push_back(ctx.named("to_unsigned", ctx.builder.getUnitAttr()));
-  // A same-width integer cast wraps, which is the bit reinterpretation; it
-  // also gives the result its own value for the signedness to attach to.
-  FailureOr<Value> result = ctx.create<dlg::CastOp>({x}, attrs);
+  FailureOr<Value> result;
+  if (isFloatCast) {
+    result = ctx.create<dlg::BitcastOp>({x}, attrs);
+  } else {
+    if (ctx.inputIsUnsigned(0))
+      attrs.push_back(ctx.named("from_unsigned", ctx.builder.getUnitAttr()));
+    if (toUnsigned)
+      attrs.push_back(ctx.named("to_unsigned", ctx.builder.getUnitAttr()));
+    // A same-width integer cast wraps, which is the bit reinterpretation; it
+    // also gives the result its own value for the signedness to attach to.
+    result = ctx.create<dlg::CastOp>({x}, attrs);
+  }
   if (failed(result))
     return failure();
   ctx.setUnsigned(*result, toUnsigned);
