@@ -147,20 +147,53 @@ def run_case(name, model, feeds, expected, dlc, dlc_run, workdir):
     return None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+def run_failing_case(name, model, feeds, message, dlc, dlc_run, workdir):
+    """Compiles `model`, runs it on `feeds` and expects the run to fail with
+    `message` (a run-time check of a shape argument)."""
+    path = os.path.join(workdir, name + ".onnx")
+    onnx.save(model, path)
+    so = os.path.join(workdir, name + ".so")
+    inputs = os.path.join(workdir, name + ".inputs.npz")
+    np.savez(inputs, **feeds)
+    result = subprocess.run([dlc, path, "-o", so], capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        return f"dlc failed: {result.stderr.strip()}"
+    result = subprocess.run(
+        [dlc_run, so, "--inputs", inputs, "--output",
+         os.path.join(workdir, name + ".outputs.npz")],
+        capture_output=True, text=True)
+    if result.returncode == 0:
+        return "dlc-run succeeded but the run-time check should fail"
+    if message not in result.stderr:
+        return f"dlc-run failed without {message!r}: {result.stderr.strip()}"
+    return None
+
+
+def main(cases=None, failing=None, description=__doc__):
+    """Runs `cases` ({name: (model, feeds, expected)}) and `failing`
+    ({name: ((model, feeds, _), message)}); exits non-zero on a failure."""
+    cases = CASES if cases is None else cases
+    failing = failing or {}
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--dlc", required=True)
     parser.add_argument("--dlc-run", required=True)
     parser.add_argument("--workdir", required=True)
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     failed = 0
-    for name, (model, feeds, expected) in CASES.items():
+    for name, (model, feeds, expected) in cases.items():
         problem = run_case(name, model, feeds, expected, args.dlc,
                            args.dlc_run, args.workdir)
         print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
         failed += problem is not None
-    print(f"{len(CASES) - failed} passed, {failed} failed")
+    for name, ((model, feeds, _), message) in failing.items():
+        problem = run_failing_case(name, model, feeds, message, args.dlc,
+                                   args.dlc_run, args.workdir)
+        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
+        failed += problem is not None
+    total = len(cases) + len(failing)
+    print(f"{total - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 

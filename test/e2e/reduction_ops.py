@@ -4,14 +4,14 @@ and pooling variants with chosen inputs (ties, infinities, middle axes, old
 opsets), compiled with dlc and compared with onnxruntime as in ops.py.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops import N, case, f32, i64, run_case  # noqa: E402
+from ops import N, case, f32, i64  # noqa: E402
+import ops  # noqa: E402
 
 rng = np.random.default_rng(0)
 x3 = rng.standard_normal((3, 5, 4)).astype(np.float32)
@@ -121,22 +121,5 @@ CASES = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, (model, feeds, expected) in CASES.items():
-        problem = run_case(name, model, feeds, expected, args.dlc,
-                           args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    print(f"{len(CASES) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.main(CASES, None, __doc__)

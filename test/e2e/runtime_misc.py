@@ -5,7 +5,6 @@ tensors, compiled with dlc and compared with onnxruntime (or the ONNX
 reference evaluator where onnxruntime lacks the op) as in ops.py.
 """
 
-import argparse
 import os
 import sys
 
@@ -14,7 +13,8 @@ from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops import N, T, case, f32, i64, run_case, vi  # noqa: E402
+from ops import N, T, case, f32, i64, vi  # noqa: E402
+import ops  # noqa: E402
 
 rng = np.random.default_rng(0)
 T[np.float64] = TensorProto.DOUBLE
@@ -145,22 +145,5 @@ CASES = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, (model, feeds, expected) in CASES.items():
-        problem = run_case(name, model, feeds, expected, args.dlc,
-                           args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    print(f"{len(CASES) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.main(CASES, None, __doc__)

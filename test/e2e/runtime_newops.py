@@ -9,9 +9,7 @@ and compared with onnxruntime or, for the ops it does not implement, the
 ONNX reference evaluator, as in ops.py.
 """
 
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -19,7 +17,8 @@ import onnx
 from onnx.reference import ReferenceEvaluator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops import N, case, f32, i64, run_case  # noqa: E402
+from ops import N, case, f32, i64  # noqa: E402
+import ops  # noqa: E402
 
 rng = np.random.default_rng(0)
 corner_boxes = np.array([[[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9],
@@ -180,49 +179,5 @@ FAILING = {
 }
 
 
-def run_failing(name, model, feeds, message, dlc, dlc_run, workdir):
-    path = os.path.join(workdir, name + ".onnx")
-    onnx.save(model, path)
-    so = os.path.join(workdir, name + ".so")
-    inputs = os.path.join(workdir, name + ".inputs.npz")
-    np.savez(inputs, **feeds)
-    result = subprocess.run([dlc, path, "-o", so], capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        return f"dlc failed: {result.stderr.strip()}"
-    result = subprocess.run(
-        [dlc_run, so, "--inputs", inputs, "--output",
-         os.path.join(workdir, name + ".outputs.npz")],
-        capture_output=True, text=True)
-    if result.returncode == 0:
-        return "dlc-run succeeded but should fail"
-    if message not in result.stderr:
-        return f"message {message!r} not in {result.stderr.strip()!r}"
-    return None
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, (model, feeds, expected) in CASES.items():
-        problem = run_case(name, model, feeds, expected, args.dlc,
-                           args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    for name, ((model, feeds, _), message) in FAILING.items():
-        problem = run_failing(name, model, feeds, message, args.dlc,
-                              args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    total = len(CASES) + len(FAILING)
-    print(f"{total - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.main(CASES, FAILING, __doc__)
