@@ -1,8 +1,9 @@
 //===- ConvertChecks.cpp - dlg.check -> a store to the status word --------===//
 //
-// A failed check writes its code to the entry function's status argument and
-// the computation goes on; dlc_model_run returns the code, so the runtime
-// reports the check's message instead of the outputs.
+// A failed check writes its code to the entry function's status argument,
+// unless an earlier check failed, and the computation goes on; dlc_model_run
+// returns the code, so the runtime reports the check's message instead of the
+// outputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,10 +43,19 @@ struct CheckLowering : OpConversionPattern<dlg::CheckOp> {
     Value status = func.getArgument(0);
     auto ifOp = scf::IfOp::create(rewriter, loc, fails, /*withElse=*/false);
     {
+      // The first failed check is the cause; later ones may only follow
+      // from it, so they keep its code.
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value current = memref::LoadOp::create(rewriter, loc, status);
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getI32IntegerAttr(0));
+      Value first = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, current, zero);
       Value value = arith::ConstantOp::create(rewriter, loc, code);
-      memref::StoreOp::create(rewriter, loc, value, status, ValueRange());
+      Value stored =
+          arith::SelectOp::create(rewriter, loc, first, value, current);
+      memref::StoreOp::create(rewriter, loc, stored, status, ValueRange());
     }
     rewriter.eraseOp(op);
     return success();

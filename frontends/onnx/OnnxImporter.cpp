@@ -79,8 +79,9 @@ private:
   /// Static shapes the model declares (outputs, value_info), by name.
   llvm::StringMap<SmallVector<int64_t>> declaredShapes;
 
-  /// Records the static shapes `graph` declares for its values.
-  void collectDeclaredShapes(const ::onnx::GraphProto &graph, bool outputs) {
+  /// Records the static shapes `graph` declares for its values and outputs
+  /// (a subgraph's are those of one iteration or branch).
+  void collectDeclaredShapes(const ::onnx::GraphProto &graph) {
     auto record = [&](const ::onnx::ValueInfoProto &info) {
       if (!info.type().has_tensor_type() ||
           !info.type().tensor_type().has_shape())
@@ -95,9 +96,8 @@ private:
     };
     for (const auto &info : graph.value_info())
       record(info);
-    if (outputs)
-      for (const auto &info : graph.output())
-        record(info);
+    for (const auto &info : graph.output())
+      record(info);
     // The input of a shape-preserving unary node has its output's shape, so
     // a declared shape also reaches the values before such nodes (as in the
     // expanded function bodies, which declare only the graph outputs).
@@ -238,7 +238,7 @@ GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
       return defineSequence(name, *value.sequence, loc);
     return define(name, value.tensor, loc);
   };
-  collectDeclaredShapes(graph, /*outputs=*/false);
+  collectDeclaredShapes(graph);
   LogicalResult result = success();
   for (auto [info, value] : llvm::zip(graph.input(), inputs))
     if (failed(bind(info.name(), value)))
@@ -401,7 +401,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   if (failed(readOpsets(model)))
     return nullptr;
   ::onnx::GraphProto &graph = *model.mutable_graph();
-  collectDeclaredShapes(graph, /*outputs=*/true);
+  collectDeclaredShapes(graph);
   OwningOpRef<ModuleOp> module = ModuleOp::create(nodeLoc(source));
   builder.setInsertionPointToEnd(module->getBody());
 

@@ -144,6 +144,41 @@ def main():
                              [args.dlc_run, so, "--inputs", bad],
                              "a run-time check of the model failed",
                              "node 'rs' (Reshape, opset 14)")
+    # A check inside an If branch only counts when the branch is taken.
+    then_branch = helper.make_graph(
+        [helper.make_node("Reshape", ["x", "s"], ["t"], name="rs_then")],
+        "then", [], [vi("t", [3, 2])])
+    else_branch = helper.make_graph(
+        [helper.make_node("Transpose", ["x"], ["e"], name="tr_else")],
+        "else", [], [vi("e", [3, 2])])
+    path = os.path.join(work, "if_check.onnx")
+    onnx.save(make([helper.make_node("If", ["c"], ["y"], name="branch",
+                                     then_branch=then_branch,
+                                     else_branch=else_branch)],
+                   [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64),
+                    vi("c", [], TensorProto.BOOL)],
+                   [vi("y", [3, 2])], opset=14), path)
+    so = os.path.join(work, "if_check.so")
+    subprocess.run([args.dlc, path, "-o", so], check=True)
+    for label, cond, shape, want in [
+            ("else branch, bad shape", False, [6, 1], x.T),
+            ("then branch, good shape", True, [3, 2], x.reshape(3, 2))]:
+        feeds = os.path.join(work, "if_feeds.npz")
+        result_path = os.path.join(work, "if_result.npz")
+        np.savez(feeds, x=x, s=np.array(shape, np.int64), c=np.array(cond))
+        result = subprocess.run([args.dlc_run, so, "--inputs", feeds,
+                                 "--output", result_path],
+                                capture_output=True, text=True)
+        same = (result.returncode == 0 and
+                np.array_equal(np.load(result_path)["y"], want))
+        print(f"If with a run-time check, {label}: "
+              f"{'ok' if same else 'FAIL ' + result.stderr}")
+        ok &= same
+    bad = os.path.join(work, "if_bad.npz")
+    np.savez(bad, x=x, s=np.array([6, 1], np.int64), c=np.array(True))
+    ok &= expect_failure("If with a run-time check, then branch, bad shape",
+                         [args.dlc_run, so, "--inputs", bad],
+                         "node 'rs_then' (Reshape, opset 14)")
     sys.exit(0 if ok else 1)
 
 

@@ -63,6 +63,14 @@ Value Composer::valuesIn(Value values,
 }
 
 Value Composer::allOf(Value bools) {
+  // All of nothing holds (a reduction of no elements gives its identity).
+  if (bools &&
+      llvm::cast<RankedTensorType>(bools.getType()).getNumElements() == 0)
+    return create<dlg::ConstantOp>(
+        {}, {ctx.named("value",
+                       DenseElementsAttr::get(
+                           RankedTensorType::get({}, ctx.builder.getI1Type()),
+                           true))});
   // min over {0, 1} as i64: i1 is signed in dlg reductions (true is -1).
   Value min =
       reduceAll<dlg::ReduceMinOp>(cast(bools, ctx.builder.getI64Type()));
@@ -70,6 +78,13 @@ Value Composer::allOf(Value bools) {
 }
 
 Value Composer::anyOf(Value bools) {
+  if (bools &&
+      llvm::cast<RankedTensorType>(bools.getType()).getNumElements() == 0)
+    return create<dlg::ConstantOp>(
+        {}, {ctx.named("value",
+                       DenseElementsAttr::get(
+                           RankedTensorType::get({}, ctx.builder.getI1Type()),
+                           false))});
   Value max =
       reduceAll<dlg::ReduceMaxOp>(cast(bools, ctx.builder.getI64Type()));
   return create<dlg::EqualOp>({max, ints({1}, llvm::SmallVector<int64_t>{})});

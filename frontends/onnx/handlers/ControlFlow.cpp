@@ -341,6 +341,32 @@ std::optional<bool> knownCondition(NodeContext &ctx, Value cond) {
   return (*values)[0] != 0;
 }
 
+/// Imports `graph` at the end of the current block; the run-time checks it
+/// creates also hold when `skipped` (a rank-0 i1) is true.
+LogicalResult importGuarded(NodeContext &ctx, const ::onnx::GraphProto &graph,
+                            Value skipped,
+                            SmallVectorImpl<GraphValue> &outputs) {
+  Block *block = ctx.builder.getInsertionBlock();
+  Operation *last = block->empty() ? nullptr : &block->back();
+  if (failed(ctx.importSubgraph(graph, {}, outputs)))
+    return failure();
+  auto begin = last ? std::next(last->getIterator()) : block->begin();
+  SmallVector<dlg::CheckOp> checks;
+  for (Operation &op : llvm::make_range(begin, block->end()))
+    if (auto check = dyn_cast<dlg::CheckOp>(op))
+      checks.push_back(check);
+  OpBuilder::InsertionGuard guard(ctx.builder);
+  for (dlg::CheckOp check : checks) {
+    ctx.builder.setInsertionPoint(check);
+    FailureOr<Value> holds =
+        ctx.create<dlg::BitwiseOrOp>({check.getCondition(), skipped});
+    if (failed(holds))
+      return failure();
+    check.getConditionMutable().assign(*holds);
+  }
+  return success();
+}
+
 LogicalResult ifOp(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
@@ -361,19 +387,24 @@ LogicalResult ifOp(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     pushGraphValues(ctx, outputs, results);
     return success();
   }
-  // Both branches are side-effect free: compute both and select.
+  // Both branches are computed and the results selected. Their only side
+  // effects are run-time checks, which must not fail in the branch not
+  // taken.
+  FailureOr<Value> scalarCond = ctx.create<dlg::ReshapeOp>(
+      {cond}, {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr({}))});
+  if (failed(scalarCond))
+    return failure();
+  FailureOr<Value> notCond = ctx.create<dlg::BitwiseNotOp>({*scalarCond});
+  if (failed(notCond))
+    return failure();
   SmallVector<GraphValue> thenOutputs, elseOutputs;
-  if (failed(ctx.importSubgraph(*thenGraph, {}, thenOutputs)) ||
-      failed(ctx.importSubgraph(*elseGraph, {}, elseOutputs)))
+  if (failed(importGuarded(ctx, *thenGraph, *notCond, thenOutputs)) ||
+      failed(importGuarded(ctx, *elseGraph, *scalarCond, elseOutputs)))
     return failure();
   if (thenOutputs.size() != elseOutputs.size())
     return ctx.emitError() << "the branches have " << thenOutputs.size()
                            << " and " << elseOutputs.size() << " outputs",
            failure();
-  FailureOr<Value> scalarCond = ctx.create<dlg::ReshapeOp>(
-      {cond}, {ctx.named("shape", ctx.builder.getDenseI64ArrayAttr({}))});
-  if (failed(scalarCond))
-    return failure();
   for (auto [i, thenValue, elseValue] :
        llvm::enumerate(thenOutputs, elseOutputs)) {
     if (thenValue.sequence || elseValue.sequence)

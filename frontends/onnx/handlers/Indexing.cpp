@@ -103,7 +103,8 @@ LogicalResult oneHot(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     SmallVector<int64_t> expected(typeOf(*indices).getShape());
     if ((int64_t)declared->size() == rank)
       expected.insert(expected.begin() + *axis, (*declared)[*axis]);
-    if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(*declared) ||
+    if ((int64_t)declared->size() != rank ||
+        ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(*declared) ||
         typeOf(ctx.input(1)).getNumElements() != 1)
       return ctx.emitError()
                  << "the declared output shape " << formatDims(*declared)

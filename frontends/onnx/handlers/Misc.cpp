@@ -14,6 +14,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <array>
 #include <cmath>
 
@@ -179,7 +181,8 @@ LogicalResult affineGrid(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (failed(out))
       return failure();
     int64_t length = DlgEmitter::typeOf(ctx.input(1)).getNumElements();
-    if ((int64_t)out->size() != length || out->back() != length - 2)
+    if (length < 3 || (int64_t)out->size() != length ||
+        out->back() != length - 2)
       return ctx.emitError() << "expects a declared output of rank " << length
                              << " ending in " << length - 2,
              failure();
@@ -314,14 +317,22 @@ LogicalResult col2im(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       if (blk[d] <= 0 || (*image)[d] <= 0 || dilations[d] <= 0 ||
           strides[d] <= 0)
         return "expects positive sizes, dilations and strides";
-      kernelSize *= blk[d];
-      int64_t span = dilations[d] * (blk[d] - 1) + 1;
+      constexpr int64_t kLimit = dlg::kMaxNumElements;
+      int64_t span = 0;
+      if ((*image)[d] > kLimit || std::abs(pads[d]) > kLimit ||
+          std::abs(pads[d + dims]) > kLimit ||
+          llvm::MulOverflow(kernelSize, blk[d], kernelSize) ||
+          kernelSize > kLimit ||
+          llvm::MulOverflow(dilations[d], blk[d] - 1, span) || span > kLimit)
+        return "block, image or pad sizes are too large";
+      span += 1;
       int64_t count =
           ((*image)[d] + pads[d] + pads[d + dims] - span) / strides[d] + 1;
       if ((*image)[d] + pads[d] + pads[d + dims] < span || count < 1)
         return "no sliding block fits dimension " + std::to_string(d);
       grid.push_back(count);
-      blocks *= count;
+      if (llvm::MulOverflow(blocks, count, blocks) || blocks > kLimit)
+        return "block, image or pad sizes are too large";
     }
     if (xShape[1] % kernelSize != 0 || xShape[2] != blocks)
       return "expects input of shape [N, C * " + std::to_string(kernelSize) +

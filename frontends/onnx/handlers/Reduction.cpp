@@ -10,6 +10,9 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <set>
+#include <tuple>
+
 using namespace mlir;
 
 namespace dlc::onnx {
@@ -249,23 +252,34 @@ LogicalResult runtimeReduce(NodeContext &ctx, ReduceKind kind,
   // > 1 (sets that differ only in size-1 dims give the same result).
   constexpr size_t kMaxSets = 16;
   SmallVector<SmallVector<int64_t>> sets;
-  std::function<void(int64_t, size_t, SmallVector<int64_t> &)> walk =
-      [&](int64_t d, size_t j, SmallVector<int64_t> &chosen) {
-        if (sets.size() > kMaxSets)
-          return;
-        if (d == rank) {
-          if (j == out.size() && static_cast<int64_t>(chosen.size()) == count)
-            sets.push_back(chosen);
-          return;
-        }
-        if (j < out.size() && in[d] == out[j])
-          walk(d + 1, j + 1, chosen);
-        if (static_cast<int64_t>(chosen.size()) < count) {
-          chosen.push_back(d);
-          walk(d + 1, j, chosen);
-          chosen.pop_back();
-        }
-      };
+  // States (d, j, chosen) known to lead to no set keep the search
+  // polynomial in the rank.
+  std::set<std::tuple<int64_t, size_t, size_t>> deadEnds;
+  std::function<bool(int64_t, size_t, SmallVector<int64_t> &)> walk =
+      [&](int64_t d, size_t j, SmallVector<int64_t> &chosen) -> bool {
+    if (sets.size() > kMaxSets)
+      return true;
+    if (d == rank) {
+      if (j != out.size() || static_cast<int64_t>(chosen.size()) != count)
+        return false;
+      sets.push_back(chosen);
+      return true;
+    }
+    auto state = std::make_tuple(d, j, chosen.size());
+    if (deadEnds.count(state))
+      return false;
+    bool found = false;
+    if (j < out.size() && in[d] == out[j])
+      found |= walk(d + 1, j + 1, chosen);
+    if (static_cast<int64_t>(chosen.size()) < count) {
+      chosen.push_back(d);
+      found |= walk(d + 1, j, chosen);
+      chosen.pop_back();
+    }
+    if (!found)
+      deadEnds.insert(state);
+    return found;
+  };
   SmallVector<int64_t> chosen;
   walk(0, 0, chosen);
   if (sets.empty())

@@ -14,6 +14,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <set>
+
 using namespace mlir;
 
 namespace dlc::onnx {
@@ -32,28 +34,34 @@ unitAxisSets(ArrayRef<int64_t> big, ArrayRef<int64_t> small, size_t limit) {
   SmallVector<SmallVector<bool>> sets;
   SmallVector<bool> dropped(big.size(), false);
   bool tooMany = false;
-  // Matches big[i..] against small[j..], dropping unit dims of big.
-  std::function<void(size_t, size_t)> walk = [&](size_t i, size_t j) {
+  // Matches big[i..] against small[j..], dropping unit dims of big; states
+  // (i, j) known to match nothing keep the search polynomial.
+  std::set<std::pair<size_t, size_t>> deadEnds;
+  std::function<bool(size_t, size_t)> walk = [&](size_t i, size_t j) -> bool {
     if (tooMany)
-      return;
+      return true;
     if (i == big.size()) {
-      if (j == small.size()) {
-        if (sets.size() == limit)
-          tooMany = true;
-        else
-          sets.push_back(dropped);
-      }
-      return;
+      if (j != small.size())
+        return false;
+      if (sets.size() == limit)
+        tooMany = true;
+      else
+        sets.push_back(dropped);
+      return true;
     }
-    if (big.size() - i < small.size() - j)
-      return;
+    if (big.size() - i < small.size() - j || deadEnds.count({i, j}))
+      return false;
+    bool found = false;
     if (big[i] == 1) {
       dropped[i] = true;
-      walk(i + 1, j);
+      found |= walk(i + 1, j);
       dropped[i] = false;
     }
     if (j < small.size() && big[i] == small[j])
-      walk(i + 1, j + 1);
+      found |= walk(i + 1, j + 1);
+    if (!found)
+      deadEnds.insert({i, j});
+    return found;
   };
   walk(0, 0);
   if (tooMany)

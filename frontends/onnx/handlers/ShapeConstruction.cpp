@@ -265,7 +265,8 @@ LogicalResult runtimeExpand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   for (int64_t j = 0; j < rank; ++j) {
     int64_t inIndex = j - (rank - (int64_t)inShape.size());
     int64_t in = inIndex >= 0 ? inShape[inIndex] : 1, out = (*declared)[j];
-    if (in != 1 && in != out)
+    // Leading input dims that `shape` does not cover are kept as they are.
+    if ((in != 1 && in != out) || (j < rank - count && in != out))
       return ctx.emitError()
                  << "the declared output shape " << formatDims(*declared)
                  << " is not a broadcast of the input shape "

@@ -62,9 +62,15 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
            failure();
   if (indexes.empty())
     return ctx.emitError() << "expects a non-empty 'ngram_indexes'", failure();
-  int64_t outSize = *llvm::max_element(indexes) + 1;
   if (llvm::any_of(indexes, [](int64_t i) { return i < 0; }))
     return ctx.emitError() << "expects non-negative 'ngram_indexes'", failure();
+  // The n-gram to output map is a dense matrix of pool size x output size.
+  constexpr int64_t kMaxMapElements = int64_t(1) << 26;
+  int64_t outSize = *llvm::max_element(indexes) + 1;
+  if (outSize > kMaxMapElements / static_cast<int64_t>(indexes.size()))
+    return ctx.emitError() << "an output of " << outSize << " n-grams from a "
+                           << "pool of " << indexes.size() << " is too large",
+           failure();
 
   // The pool n-grams in order (their ids), by size. A repeated n-gram keeps
   // its last id, as the reference's trie does.

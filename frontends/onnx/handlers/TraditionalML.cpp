@@ -278,10 +278,16 @@ FailureOr<Value> TreeEnsembleBuilder::evaluate(int64_t index, bool isLeaf,
     return ctx.emitError() << "node index " << index << " is out of range [0, "
                            << numNodes << ")",
            failure();
-  // A tree is acyclic: no path is longer than the number of nodes.
+  // A tree is acyclic: no path is longer than the number of nodes. Trees
+  // are unrolled recursively, so their depth is bounded too.
+  constexpr int kMaxDepth = 512;
   if (depth > numNodes)
     return ctx.emitError() << "the nodes reached from node " << index
                            << " form a cycle",
+           failure();
+  if (depth > kMaxDepth)
+    return ctx.emitError() << "a tree is deeper than " << kMaxDepth
+                           << " levels, which is not supported",
            failure();
   auto key = std::make_pair(index, target);
   auto it = memo.find(key);
