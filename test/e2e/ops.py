@@ -170,11 +170,34 @@ def run_failing_case(name, model, feeds, message, dlc, dlc_run, workdir):
     return None
 
 
-def main(cases=None, failing=None, description=__doc__):
-    """Runs `cases` ({name: (model, feeds, expected)}) and `failing`
-    ({name: ((model, feeds, _), message)}); exits non-zero on a failure."""
-    cases = CASES if cases is None else cases
-    failing = failing or {}
+def compile_model(name, model, dlc, workdir):
+    """Saves `model` and compiles it; returns (onnx path, .so path, error)."""
+    path = os.path.join(workdir, name + ".onnx")
+    onnx.save(model, path)
+    so = os.path.join(workdir, name + ".so")
+    result = subprocess.run([dlc, path, "-o", so], capture_output=True,
+                            text=True)
+    error = f"dlc failed: {result.stderr.strip()}" if result.returncode else None
+    return path, so, error
+
+
+def run_compiled(dlc_run, so, feeds, workdir, name="run"):
+    """Runs a compiled model on `feeds`; returns the finished process and
+    the path of its outputs (.npz)."""
+    inputs = os.path.join(workdir, name + ".inputs.npz")
+    outputs = os.path.join(workdir, name + ".outputs.npz")
+    if os.path.exists(outputs):
+        os.remove(outputs)
+    np.savez(inputs, **feeds)
+    result = subprocess.run([dlc_run, so, "--inputs", inputs, "--output",
+                             outputs], capture_output=True, text=True)
+    return result, outputs
+
+
+def run_table(entries, check, description):
+    """Parses --dlc/--dlc-run/--workdir, calls check(name, entry, args) for
+    every entry (it returns a list of problems), prints one line each and
+    exits non-zero when any entry has a problem."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--dlc", required=True)
     parser.add_argument("--dlc-run", required=True)
@@ -182,19 +205,35 @@ def main(cases=None, failing=None, description=__doc__):
     args = parser.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     failed = 0
-    for name, (model, feeds, expected) in cases.items():
-        problem = run_case(name, model, feeds, expected, args.dlc,
-                           args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    for name, ((model, feeds, _), message) in failing.items():
-        problem = run_failing_case(name, model, feeds, message, args.dlc,
-                                   args.dlc_run, args.workdir)
-        print(f"{name}: {'ok' if problem is None else 'FAIL: ' + problem}")
-        failed += problem is not None
-    total = len(cases) + len(failing)
-    print(f"{total - failed} passed, {failed} failed")
+    for name, entry in entries.items():
+        problems = check(name, entry, args)
+        print(f"{name}: {'ok' if not problems else 'FAIL: ' + '; '.join(problems)}")
+        failed += bool(problems)
+    print(f"{len(entries) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+def main(cases=None, failing=None, description=__doc__):
+    """Runs `cases` ({name: (model, feeds, expected)}) and `failing`
+    ({name: ((model, feeds, _), message)}); exits non-zero on a failure."""
+    cases = CASES if cases is None else cases
+    entries = {name: (False, entry) for name, entry in cases.items()}
+    entries.update({name: (True, entry)
+                    for name, entry in (failing or {}).items()})
+
+    def check(name, entry, args):
+        expect_failure, value = entry
+        if expect_failure:
+            (model, feeds, _), message = value
+            problem = run_failing_case(name, model, feeds, message, args.dlc,
+                                       args.dlc_run, args.workdir)
+        else:
+            model, feeds, expected = value
+            problem = run_case(name, model, feeds, expected, args.dlc,
+                               args.dlc_run, args.workdir)
+        return [problem] if problem else []
+
+    run_table(entries, check, description)
 
 
 if __name__ == "__main__":

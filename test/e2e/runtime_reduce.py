@@ -6,17 +6,15 @@ onnxruntime, then run with values that do not fit, which must fail the run
 with the node's run-time check message.
 """
 
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ops import N, case  # noqa: E402
+import ops  # noqa: E402
 
 rng = np.random.default_rng(0)
 x322 = rng.standard_normal((3, 2, 2)).astype(np.float32)
@@ -105,29 +103,18 @@ CASES = {
 }
 
 
-def run(dlc_run, so, feeds, workdir, name):
-    inputs = os.path.join(workdir, name + ".inputs.npz")
-    outputs = os.path.join(workdir, name + ".outputs.npz")
-    np.savez(inputs, **feeds)
-    result = subprocess.run([dlc_run, so, "--inputs", inputs, "--output",
-                             outputs], capture_output=True, text=True)
-    return result, outputs
-
-
-def check_case(name, model, feeds, good, bad, args):
-    path = os.path.join(args.workdir, name + ".onnx")
-    onnx.save(model, path)
-    so = os.path.join(args.workdir, name + ".so")
-    result = subprocess.run([args.dlc, path, "-o", so], capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        return [f"dlc failed: {result.stderr.strip()}"]
+def check_case(name, entry, args):
+    (model, feeds, _), good, bad = entry
+    path, so, error = ops.compile_model(name, model, args.dlc, args.workdir)
+    if error:
+        return [error]
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     arg = model.graph.input[-1].name
     problems = []
     for value in good:
         run_feeds = dict(feeds, **{arg: value})
-        result, outputs = run(args.dlc_run, so, run_feeds, args.workdir, name)
+        result, outputs = ops.run_compiled(args.dlc_run, so, run_feeds,
+                                           args.workdir, name)
         label = f"{arg}={value.tolist()}"
         if result.returncode != 0:
             problems.append(f"{label}: dlc-run failed: {result.stderr.strip()}")
@@ -141,8 +128,9 @@ def check_case(name, model, feeds, good, bad, args):
                 problems.append(f"{label}: {info.name} got {have.ravel()[:6]} "
                                 f"expected {want.ravel()[:6]}")
     for value in bad:
-        result, _ = run(args.dlc_run, so, dict(feeds, **{arg: value}),
-                        args.workdir, name)
+        result, _ = ops.run_compiled(args.dlc_run, so,
+                                     dict(feeds, **{arg: value}),
+                                     args.workdir, name)
         label = f"{arg}={value.tolist()}"
         if result.returncode <= 0 or "node 'r'" not in result.stderr:
             problems.append(f"{label}: expected a failed run-time check, got "
@@ -151,21 +139,5 @@ def check_case(name, model, feeds, good, bad, args):
     return problems
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, ((model, feeds, _), good, bad) in CASES.items():
-        problems = check_case(name, model, feeds, good, bad, args)
-        print(f"{name}: {'ok' if not problems else 'FAIL: ' + '; '.join(problems)}")
-        failed += bool(problems)
-    print(f"{len(CASES) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.run_table(CASES, check_case, __doc__)

@@ -9,9 +9,7 @@ DFT's axis, Col2Im's block_shape, the window size, MaxUnpool's output_shape
 and Dropout's training_mode as graph inputs are covered the same way.
 """
 
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -21,6 +19,7 @@ from onnx.reference import ReferenceEvaluator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ops import N, case, f32, i64  # noqa: E402
+import ops  # noqa: E402
 
 rng = np.random.default_rng(0)
 x44 = rng.standard_normal((1, 1, 4, 4)).astype(np.float32)
@@ -143,24 +142,11 @@ def add_input(model, name, value):
     return model
 
 
-def run(dlc_run, so, feeds, workdir):
-    inputs = os.path.join(workdir, "inputs.npz")
-    outputs = os.path.join(workdir, "outputs.npz")
-    np.savez(inputs, **feeds)
-    result = subprocess.run([dlc_run, so, "--inputs", inputs, "--output",
-                             outputs], capture_output=True, text=True)
-    return result, outputs
-
-
 def check_case(args, name, model, fixed, arg, good, bad, expected="ort"):
     model = add_input(model, arg, good[0])
-    path = os.path.join(args.workdir, name + ".onnx")
-    onnx.save(model, path)
-    so = os.path.join(args.workdir, name + ".so")
-    result = subprocess.run([args.dlc, path, "-o", so], capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        return [f"dlc failed: {result.stderr.strip()}"]
+    path, so, error = ops.compile_model(name, model, args.dlc, args.workdir)
+    if error:
+        return [error]
     if expected == "reference":
         session = ReferenceEvaluator(model)
     else:
@@ -169,7 +155,8 @@ def check_case(args, name, model, fixed, arg, good, bad, expected="ort"):
     problems = []
     for value in good:
         feeds = dict(fixed, **{arg: value})
-        result, outputs = run(args.dlc_run, so, feeds, args.workdir)
+        result, outputs = ops.run_compiled(args.dlc_run, so, feeds,
+                                           args.workdir)
         if result.returncode != 0:
             problems.append(f"{arg}={value}: dlc-run failed: "
                             f"{result.stderr.strip()}")
@@ -181,8 +168,8 @@ def check_case(args, name, model, fixed, arg, good, bad, expected="ort"):
             problems.append(f"{arg}={value}: got {have.ravel()[:8]} "
                             f"expected {want.ravel()[:8]}")
     for value in bad:
-        result, _ = run(args.dlc_run, so, dict(fixed, **{arg: value}),
-                        args.workdir)
+        result, _ = ops.run_compiled(args.dlc_run, so,
+                                     dict(fixed, **{arg: value}), args.workdir)
         text = result.stdout + result.stderr
         if result.returncode <= 0 or "node 'rs'" not in text:
             problems.append(f"{arg}={value}: expected a failed check, got "
@@ -190,21 +177,6 @@ def check_case(args, name, model, fixed, arg, good, bad, expected="ort"):
     return problems
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, spec in CASES.items():
-        problems = check_case(args, name, *spec)
-        print(f"{name}: {'ok' if not problems else 'FAIL: ' + '; '.join(problems)}")
-        failed += bool(problems)
-    print(f"{len(CASES) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.run_table(CASES, lambda name, spec, args: check_case(args, name, *spec),
+                  __doc__)

@@ -7,9 +7,7 @@ onnxruntime, or numpy where onnxruntime lacks the mode), then with values
 that do not, which must fail the run with the node's check message.
 """
 
-import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -17,8 +15,8 @@ import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ops import N, case, f32, i64  # noqa: E402
+import ops  # noqa: E402
 
-import onnx  # noqa: E402
 
 BIG = np.iinfo(np.int64).max
 x56 = np.arange(30, dtype=np.float32).reshape(5, 6)
@@ -200,29 +198,15 @@ MODELS = {
 }
 
 
-def run(dlc_run, so, feeds, workdir):
-    inputs = os.path.join(workdir, "inputs.npz")
-    outputs = os.path.join(workdir, "outputs.npz")
-    if os.path.exists(outputs):
-        os.remove(outputs)
-    np.savez(inputs, **feeds)
-    result = subprocess.run([dlc_run, so, "--inputs", inputs, "--output",
-                             outputs], capture_output=True, text=True)
-    return result, outputs
-
-
 def check_model(name, entry, args):
     (model, _, _), valid, invalid, reference = entry
-    path = os.path.join(args.workdir, name + ".onnx")
-    so = os.path.join(args.workdir, name + ".so")
-    onnx.save(model, path)
-    result = subprocess.run([args.dlc, path, "-o", so], capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        return [f"dlc failed: {result.stderr.strip()}"]
+    path, so, error = ops.compile_model(name, model, args.dlc, args.workdir)
+    if error:
+        return [error]
     problems = []
     for k, feeds in enumerate(valid):
-        result, outputs = run(args.dlc_run, so, feeds, args.workdir)
+        result, outputs = ops.run_compiled(args.dlc_run, so, feeds,
+                                           args.workdir)
         if result.returncode != 0:
             problems.append(f"valid #{k}: {result.stderr.strip()}")
             continue
@@ -238,7 +222,7 @@ def check_model(name, entry, args):
                 problems.append(f"valid #{k} {info.name}: got {have.tolist()} "
                                 f"expected {want.tolist()}")
     for k, feeds in enumerate(invalid):
-        result, _ = run(args.dlc_run, so, feeds, args.workdir)
+        result, _ = ops.run_compiled(args.dlc_run, so, feeds, args.workdir)
         text = result.stdout + result.stderr
         node = model.graph.node[0]
         if (result.returncode <= 0 or
@@ -249,21 +233,5 @@ def check_model(name, entry, args):
     return problems
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dlc", required=True)
-    parser.add_argument("--dlc-run", required=True)
-    parser.add_argument("--workdir", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
-    failed = 0
-    for name, entry in MODELS.items():
-        problems = check_model(name, entry, args)
-        print(f"{name}: {'ok' if not problems else 'FAIL: ' + '; '.join(problems)}")
-        failed += bool(problems)
-    print(f"{len(MODELS) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    ops.run_table(MODELS, check_model, __doc__)
