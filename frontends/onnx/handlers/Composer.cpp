@@ -20,6 +20,16 @@ Value Composer::intsInput(size_t i) {
   return values;
 }
 
+Value Composer::bools(ArrayRef<bool> values, ArrayRef<int64_t> shape) {
+  if (failedBefore)
+    return {};
+  auto type = RankedTensorType::get(shape, ctx.builder.getI1Type());
+  DenseElementsAttr attr = values.size() == 1
+                               ? DenseElementsAttr::get(type, values[0])
+                               : DenseElementsAttr::get(type, values);
+  return dlg::ConstantOp::create(ctx.builder, ctx.loc, attr);
+}
+
 Value Composer::element(Value values, int64_t k) {
   Value index = ints({k}, llvm::SmallVector<int64_t>{});
   return create<dlg::GatherOp>(
@@ -43,50 +53,31 @@ Value Composer::valuesIn(Value values,
     }
     Value equal = create<dlg::EqualOp>({values, ints(expected)});
     if (llvm::is_contained(any, true)) {
-      Value free = create<dlg::ConstantOp>(
-          {}, {ctx.named("value", DenseElementsAttr::get(
-                                      RankedTensorType::get(
-                                          {static_cast<int64_t>(any.size())},
-                                          ctx.builder.getI1Type()),
-                                      ArrayRef<bool>(any)))});
+      Value free = bools(any, {static_cast<int64_t>(any.size())});
       equal = create<dlg::BitwiseOrOp>({equal, free});
     }
     ok = ok ? create<dlg::BitwiseOrOp>({ok, equal}) : equal;
   }
-  if (!ok)
-    return create<dlg::ConstantOp>(
-        {}, {ctx.named("value",
-                       DenseElementsAttr::get(
-                           RankedTensorType::get({}, ctx.builder.getI1Type()),
-                           true))});
-  return allOf(ok);
+  return ok ? allOf(ok) : bools({true}, {});
 }
 
-Value Composer::allOf(Value bools) {
+Value Composer::allOf(Value conditions) {
   // All of nothing holds (a reduction of no elements gives its identity).
-  if (bools &&
-      llvm::cast<RankedTensorType>(bools.getType()).getNumElements() == 0)
-    return create<dlg::ConstantOp>(
-        {}, {ctx.named("value",
-                       DenseElementsAttr::get(
-                           RankedTensorType::get({}, ctx.builder.getI1Type()),
-                           true))});
+  if (conditions &&
+      llvm::cast<RankedTensorType>(conditions.getType()).getNumElements() == 0)
+    return bools({true}, {});
   // min over {0, 1} as i64: i1 is signed in dlg reductions (true is -1).
   Value min =
-      reduceAll<dlg::ReduceMinOp>(cast(bools, ctx.builder.getI64Type()));
+      reduceAll<dlg::ReduceMinOp>(cast(conditions, ctx.builder.getI64Type()));
   return create<dlg::EqualOp>({min, ints({1}, llvm::SmallVector<int64_t>{})});
 }
 
-Value Composer::anyOf(Value bools) {
-  if (bools &&
-      llvm::cast<RankedTensorType>(bools.getType()).getNumElements() == 0)
-    return create<dlg::ConstantOp>(
-        {}, {ctx.named("value",
-                       DenseElementsAttr::get(
-                           RankedTensorType::get({}, ctx.builder.getI1Type()),
-                           false))});
+Value Composer::anyOf(Value conditions) {
+  if (conditions &&
+      llvm::cast<RankedTensorType>(conditions.getType()).getNumElements() == 0)
+    return bools({false}, {});
   Value max =
-      reduceAll<dlg::ReduceMaxOp>(cast(bools, ctx.builder.getI64Type()));
+      reduceAll<dlg::ReduceMaxOp>(cast(conditions, ctx.builder.getI64Type()));
   return create<dlg::EqualOp>({max, ints({1}, llvm::SmallVector<int64_t>{})});
 }
 
@@ -115,12 +106,7 @@ Value Composer::axisMask(Value axes, int64_t rank) {
   Value positions = ints(llvm::to_vector(llvm::seq<int64_t>(0, rank)));
   Value equal = create<dlg::EqualOp>({column, positions});
   if (count == 0)
-    return create<dlg::ConstantOp>(
-        {},
-        {ctx.named("value",
-                   DenseElementsAttr::get(
-                       RankedTensorType::get({rank}, ctx.builder.getI1Type()),
-                       false))});
+    return bools({false}, {rank});
   Value hits = reduce<dlg::ReduceMaxOp>(cast(equal, ctx.builder.getI64Type()),
                                         {0}, /*keepDims=*/false);
   return create<dlg::EqualOp>({hits, ints({1}, llvm::SmallVector<int64_t>{})});

@@ -117,6 +117,8 @@ public:
   // (NodeContext::requireDeclaredShape), compute with the argument where its
   // values matter, and check() at run time that it is consistent.
 
+  /// An i1 constant of `shape`: `values` per element, or one splat value.
+  Value bools(ArrayRef<bool> values, ArrayRef<int64_t> shape);
   /// Input `i` as a rank-1 i64 tensor (a scalar becomes one element).
   Value intsInput(size_t i);
   /// Element `k` of the rank-1 tensor `values`, as a rank-0 tensor.
@@ -125,8 +127,8 @@ public:
   /// `allowed[k]` (an empty set allows anything): a rank-0 i1 tensor.
   Value valuesIn(Value values, ArrayRef<llvm::SmallVector<int64_t>> allowed);
   /// Whether all (any) elements of an i1 tensor are true: rank-0 i1.
-  Value allOf(Value bools);
-  Value anyOf(Value bools);
+  Value allOf(Value conditions);
+  Value anyOf(Value conditions);
   /// How many elements of `values` equal `value`: rank-0 i64.
   Value countEqual(Value values, int64_t value);
   /// Axes in [-rank, rank) made non-negative.
