@@ -28,6 +28,19 @@ using namespace builders;
 // Constants and shapes
 //===----------------------------------------------------------------------===//
 
+/// Rejects a shape argument with a negative dim or too many elements.
+LogicalResult verifyShapeArgument(NodeContext &ctx, ArrayRef<int64_t> shape) {
+  for (int64_t dim : shape)
+    if (dim < 0)
+      return ctx.emitError() << "shape has negative dimension " << dim,
+             failure();
+  if (!dlg::checkedNumElements(shape))
+    return ctx.emitError() << "shape has more than " << dlg::kMaxNumElements
+                           << " elements",
+           failure();
+  return success();
+}
+
 LogicalResult constantOfShape(NodeContext &ctx,
                               SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
@@ -49,27 +62,16 @@ LogicalResult constantOfShape(NodeContext &ctx,
              failure();
     Composer c(ctx);
     SmallVector<SmallVector<int64_t>> allowed;
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << "[";
-    for (auto [i, dim] : llvm::enumerate(*shape)) {
+    for (int64_t dim : *shape)
       allowed.push_back({dim});
-      os << (i ? ", " : "") << dim;
-    }
-    os << "]";
     c.check(c.valuesIn(c.intsInput(0), allowed),
-            "the run-time 'shape' is not the declared output shape " + text);
+            "the run-time 'shape' is not the declared output shape " +
+                formatDims(*shape));
     if (c.failedBefore)
       return failure();
   }
-  for (int64_t dim : *shape)
-    if (dim < 0)
-      return ctx.emitError() << "shape has negative dimension " << dim,
-             failure();
-  if (!dlg::checkedNumElements(*shape))
-    return ctx.emitError() << "shape has more than " << dlg::kMaxNumElements
-                           << " elements",
-           failure();
+  if (failed(verifyShapeArgument(ctx, *shape)))
+    return failure();
   Attribute element = FloatAttr::get(ctx.builder.getF32Type(), 0.0);
   if (const ::onnx::AttributeProto *attr = ctx.attribute("value")) {
     ::onnx::TensorProto tensor = attr->t();
@@ -294,14 +296,8 @@ LogicalResult expand(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   FailureOr<SmallVector<int64_t>> shape = ctx.requireConstantInts(1, "shape");
   if (failed(shape))
     return failure();
-  for (int64_t dim : *shape)
-    if (dim < 0)
-      return ctx.emitError() << "shape has negative dimension " << dim,
-             failure();
-  if (!dlg::checkedNumElements(*shape))
-    return ctx.emitError() << "shape has more than " << dlg::kMaxNumElements
-                           << " elements",
-           failure();
+  if (failed(verifyShapeArgument(ctx, *shape)))
+    return failure();
   return pushResult(broadcastTo(ctx, ctx.input(0), *shape), results);
 }
 
