@@ -57,6 +57,8 @@ void buildOptimizePipeline(OpPassManager &pm, const PipelineOptions &) {
 }
 
 void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  // Before the interface is recorded: it numbers every check.
+  pm.addPass(createInsertDynamicDimChecks());
   pm.addPass(
       createRecordModelInterface(RecordModelInterfaceOptions{options.entry}));
   pm.addPass(createConvertDlgToLinalg());

@@ -22,8 +22,10 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
                        ArrayRef<utils::IteratorType> iterators,
                        ArrayRef<int64_t> outShape, Type elementType) {
-  Value acc =
-      filledTensor(b, loc, outShape, scalarConstant(b, loc, elementType, 0));
+  Value acc = filledTensor(
+      b, loc, outShape, scalarConstant(b, loc, elementType, 0),
+      dynamicSizesFromMaps(b, loc, outShape, outMap, {lhs, rhs},
+                           {lhsMap, rhsMap}));
   auto generic = linalg::GenericOp::create(
       b, loc, acc.getType(), ValueRange{lhs, rhs}, acc,
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
@@ -180,7 +182,9 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
     llvm::append_range(wShape, wType.getShape().drop_front(2));
     SmallVector<int64_t> groupedOut = {outType.getDimSize(0), group, filters};
     llvm::append_range(groupedOut, outType.getShape().drop_front(2));
-    input = reshapeTensor(rewriter, loc, input, inShape);
+    // Only the batch dim may be dynamic (see ConvertDlgToLinalg).
+    SmallVector<Value> batch = dynamicDimSizes(rewriter, loc, input);
+    input = reshapeTensor(rewriter, loc, input, inShape, batch);
     Value weight = reshapeTensor(rewriter, loc, adaptor.getWeight(), wShape);
 
     // Dim numbering of the iteration space.
@@ -211,7 +215,7 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
                                     AffineMap::get(numDims, 0, wExprs, ctx),
                                     AffineMap::get(numDims, 0, outExprs, ctx),
                                     iterators, groupedOut, elementType);
-    result = reshapeTensor(rewriter, loc, result, outType.getShape());
+    result = reshapeTensor(rewriter, loc, result, outType.getShape(), batch);
     if (Value bias = adaptor.getBias()) {
       // Bias [F] broadcasts along dim 1: view it as [F, 1, ..., 1].
       SmallVector<int64_t> biasShape(spatial + 1, 1);

@@ -16,28 +16,55 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
+/// Whether the lowering of `op` handles its dynamic dims. Convolutions and
+/// pooling take a dynamic batch dim only.
+bool lowersDynamicDims(Operation *op) {
+  if (op->hasTrait<OpTrait::DlgBroadcastsOperands>())
+    return true;
+  if (isa<dlg::HardmaxOp, dlg::CumSumOp, dlg::CumProdOp>(op))
+    return false;
+  if (op->hasTrait<OpTrait::SameOperandsAndResultType>())
+    return true; // Unary elementwise ops and softmax.
+  if (isa<dlg::ConvOp, dlg::MaxPoolOp, dlg::AvgPoolOp>(op)) {
+    auto input = cast<RankedTensorType>(op->getOperand(0).getType());
+    for (int64_t d = 1; d < input.getRank(); ++d)
+      if (input.isDynamicDim(d))
+        return false;
+    return llvm::all_of(op->getOperands().drop_front(), [](Value operand) {
+      return cast<RankedTensorType>(operand.getType()).hasStaticShape();
+    });
+  }
+  return isa<dlg::BatchNormOp, dlg::CastOp, dlg::CheckOp, dlg::ConcatOp,
+             dlg::ConstantOp, dlg::DimOp, dlg::DynamicReshapeOp,
+             dlg::FlattenOp, dlg::GatherOp, dlg::GemmOp, dlg::GlobalAvgPoolOp,
+             dlg::LayerNormOp, dlg::MatMulOp, dlg::ReduceMaxOp,
+             dlg::ReduceMeanOp, dlg::ReduceSumOp, dlg::ReshapeOp,
+             dlg::SqueezeOp, dlg::TransposeOp, dlg::UnsqueezeOp>(op);
+}
+
 struct ConvertDlgToLinalgPass
     : impl::ConvertDlgToLinalgBase<ConvertDlgToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    // The patterns build static shapes only: report dynamic ones here rather
-    // than emit invalid tensor.empty / reshape ops.
-    bool dynamic = false;
+    // Report the ops whose patterns build static shapes only, rather than
+    // emit invalid tensor.empty / reshape ops.
+    bool unsupported = false;
     getOperation()->walk([&](Operation *op) {
-      if (!isa<dlg::DlgDialect>(op->getDialect()))
+      if (!isa<dlg::DlgDialect>(op->getDialect()) || lowersDynamicDims(op))
         return;
       for (Type type :
            llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
         auto shaped = dyn_cast<ShapedType>(type);
         if (shaped && !shaped.hasStaticShape()) {
-          op->emitOpError("cannot be lowered to linalg: dynamic shape ")
-              << type;
-          dynamic = true;
+          op->emitOpError("cannot be lowered to linalg with the dynamic shape ")
+              << type << " yet; give the model's inputs static sizes with "
+              << "--input-shape";
+          unsupported = true;
           return;
         }
       }
     });
-    if (dynamic)
+    if (unsupported)
       return signalPassFailure();
     RewritePatternSet patterns(ctx);
     populateElementwiseLoweringPatterns(patterns);
@@ -50,6 +77,7 @@ struct ConvertDlgToLinalgPass
     populateSequenceLoweringPatterns(patterns);
     populateCheckLoweringPatterns(patterns);
     populateExtraLoweringPatterns(patterns);
+    populateDynamicLoweringPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<dlg::DlgDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

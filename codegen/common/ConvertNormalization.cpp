@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
@@ -55,12 +56,15 @@ Value buildPooling(OpBuilder &b, Location loc, Value input,
   }
   // The window operand only carries the window's extent, as in linalg.pooling.
   Value window = emptyTensor(b, loc, kernel, outType.getElementType());
-  Value acc = filledTensor(b, loc, outType.getShape(), init);
+  AffineMap inMap = AffineMap::get(numDims, 0, inExprs, ctx);
+  AffineMap outMap = AffineMap::get(numDims, 0, outExprs, ctx);
+  Value acc = filledTensor(b, loc, outType.getShape(), init,
+                           dynamicSizesFromMaps(b, loc, outType.getShape(),
+                                                outMap, padded, inMap));
   auto generic = linalg::GenericOp::create(
       b, loc, outType, ValueRange{padded, window}, acc,
-      ArrayRef<AffineMap>{AffineMap::get(numDims, 0, inExprs, ctx),
-                          AffineMap::get(numDims, 0, windowExprs, ctx),
-                          AffineMap::get(numDims, 0, outExprs, ctx)},
+      ArrayRef<AffineMap>{inMap, AffineMap::get(numDims, 0, windowExprs, ctx),
+                          outMap},
       iterators, [&](OpBuilder &nested, Location l, ValueRange args) {
         linalg::YieldOp::create(nested, l,
                                 combine(nested, l, {args[0], args[2]}));
@@ -298,9 +302,15 @@ Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
   auto type = cast<RankedTensorType>(input.getType());
   Type elementType = type.getElementType();
   int64_t count = 1;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (reduced[d])
+  SmallVector<Value> dynamicCounts;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!reduced[d])
+      continue;
+    if (type.isDynamicDim(d))
+      dynamicCounts.push_back(tensor::DimOp::create(b, loc, input, d));
+    else
       count *= type.getDimSize(d);
+  }
   // An empty integer mean is 0 rather than a division by zero.
   if (count == 0 && !isa<FloatType>(elementType))
     count = 1;
@@ -309,6 +319,22 @@ Value buildMean(OpBuilder &b, Location loc, Value input, ArrayRef<bool> reduced,
                      scalarConstant(b, loc, elementType, 0), addCombiner);
   auto sumType = cast<RankedTensorType>(sum.getType());
   Value divisor = scalarConstant(b, loc, elementType, count);
+  if (!dynamicCounts.empty()) {
+    // The element count of dynamic dims is only known at run time.
+    Value total = arith::ConstantIndexOp::create(b, loc, count);
+    for (Value size : dynamicCounts)
+      total = arith::MulIOp::create(b, loc, total, size);
+    if (!isa<FloatType>(elementType))
+      total = arith::MaxUIOp::create(
+          b, loc, total, arith::ConstantIndexOp::create(b, loc, 1));
+    Value wide = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), total);
+    if (isa<FloatType>(elementType))
+      divisor = arith::UIToFPOp::create(b, loc, elementType, wide);
+    else if (elementType.isInteger(64))
+      divisor = wide;
+    else
+      divisor = arith::TruncIOp::create(b, loc, elementType, wide);
+  }
   return buildElementwise(
       b, loc, sumType, {sum}, [&](OpBuilder &nb, Location l, ValueRange args) {
         if (isa<FloatType>(elementType))
@@ -457,7 +483,7 @@ struct BatchNormPattern : OpConversionPattern<dlg::BatchNormOp> {
               b, l, args[0], arith::MulFOp::create(b, l, args[1], args[2]));
         });
     SmallVector<int64_t> channelShape(type.getRank() - 1, 1);
-    channelShape[0] = type.getDimSize(1);
+    channelShape[0] = paramType.getDimSize(0);
     coefficient = reshapeTensor(rewriter, loc, coefficient, channelShape);
     offset = reshapeTensor(rewriter, loc, offset, channelShape);
     rewriter.replaceOp(

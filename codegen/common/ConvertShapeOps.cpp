@@ -4,6 +4,7 @@
 #include "dialects/dlg/IR/DlgOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -33,6 +34,37 @@ struct ConstantPattern : OpConversionPattern<dlg::ConstantOp> {
   }
 };
 
+/// A dynamic `input` in the static `type`: a run-time check guards the
+/// element count, but the kernel runs either way, so it copies at most the
+/// elements the input has (the rest stay zero) instead of viewing memory
+/// past its end.
+Value boundedReshape(OpBuilder &b, Location loc, Value input,
+                     RankedTensorType type) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t count = type.getNumElements();
+  Value flat = input;
+  if (inputType.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      all.front().push_back(d);
+    flat = tensor::CollapseShapeOp::create(b, loc, input, all);
+  }
+  Value available = arith::MinUIOp::create(
+      b, loc, dimSize(b, loc, flat, 0),
+      arith::ConstantIndexOp::create(b, loc, count));
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  Value part = tensor::ExtractSliceOp::create(
+      b, loc, flat, ArrayRef<OpFoldResult>{zero},
+      ArrayRef<OpFoldResult>{available}, ArrayRef<OpFoldResult>{one});
+  Value result = filledTensor(
+      b, loc, {count}, scalarConstant(b, loc, type.getElementType(), 0));
+  result = tensor::InsertSliceOp::create(b, loc, part, result,
+                                         ArrayRef<OpFoldResult>{zero},
+                                         ArrayRef<OpFoldResult>{available},
+                                         ArrayRef<OpFoldResult>{one});
+  return reshapeTensor(b, loc, result, type.getShape());
+}
+
 /// Every op that only reinterprets the shape lowers to collapse + expand.
 template <typename OpTy> struct ReshapeLikePattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -40,8 +72,37 @@ template <typename OpTy> struct ReshapeLikePattern : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(),
-                                         adaptor.getInput(), type.getShape()));
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    SmallVector<Value> sizes;
+    if constexpr (std::is_same_v<OpTy, dlg::FlattenOp>) {
+      // [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
+      auto inputType = cast<RankedTensorType>(input.getType());
+      int64_t rank = inputType.getRank();
+      int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+      for (auto [part, range] :
+           llvm::enumerate(ArrayRef<std::pair<int64_t, int64_t>>{
+               {0, axis}, {axis, rank}})) {
+        if (!type.isDynamicDim(part))
+          continue;
+        Value size = arith::ConstantIndexOp::create(rewriter, loc, 1);
+        for (int64_t d = range.first; d < range.second; ++d)
+          size = arith::MulIOp::create(rewriter, loc, size,
+                                       dimSize(rewriter, loc, input, d));
+        sizes.push_back(size);
+      }
+    } else if (type.hasStaticShape() &&
+               !cast<RankedTensorType>(input.getType()).hasStaticShape()) {
+      rewriter.replaceOp(op, boundedReshape(rewriter, loc, input, type));
+      return success();
+    } else {
+      // Squeeze and unsqueeze keep the dynamic dims in order; a dlg.reshape
+      // result is static.
+      sizes = dynamicDimSizes(rewriter, loc, input);
+    }
+    rewriter.replaceOp(op,
+                       reshapeTensor(rewriter, loc, input, type.getShape(),
+                                     sizes));
     return success();
   }
 };
@@ -52,8 +113,13 @@ struct TransposePattern : OpConversionPattern<dlg::TransposeOp> {
   matchAndRewrite(dlg::TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<Value> sizes;
+    for (auto [d, source] : llvm::enumerate(op.getPerm()))
+      if (type.isDynamicDim(d))
+        sizes.push_back(
+            dimSize(rewriter, op.getLoc(), adaptor.getInput(), source));
     Value init = emptyTensor(rewriter, op.getLoc(), type.getShape(),
-                             type.getElementType());
+                             type.getElementType(), sizes);
     rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
                                                        adaptor.getInput(), init,
                                                        op.getPerm())
@@ -70,6 +136,39 @@ struct ConcatPattern : OpConversionPattern<dlg::ConcatOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     int64_t axis = *dlg::normalizeAxis(op.getAxis(), type.getRank());
+    if (!type.hasStaticShape()) {
+      // Offsets along the axis and the sizes come from the run-time dims.
+      ValueRange inputs = adaptor.getInputs();
+      Value axisSize = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      for (Value input : inputs)
+        axisSize = arith::AddIOp::create(rewriter, loc, axisSize,
+                                         dimSize(rewriter, loc, input, axis));
+      SmallVector<Value> sizes;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d))
+          sizes.push_back(d == axis ? axisSize
+                                    : dimSize(rewriter, loc, inputs[0], d));
+      Value result = emptyTensor(rewriter, loc, type.getShape(),
+                                 type.getElementType(), sizes);
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      for (Value input : inputs) {
+        SmallVector<OpFoldResult> inputSizes =
+            tensor::getMixedSizes(rewriter, loc, input);
+        result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                               offsets, inputSizes, strides);
+        offsets[axis] = arith::AddIOp::create(
+                            rewriter, loc,
+                            getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                            offsets[axis]),
+                            dimSize(rewriter, loc, input, axis))
+                            .getResult();
+      }
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     Value result =
         emptyTensor(rewriter, loc, type.getShape(), type.getElementType());
     SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
@@ -154,13 +253,25 @@ struct GatherPattern : OpConversionPattern<dlg::GatherOp> {
     auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
     int64_t axis = *dlg::normalizeAxis(op.getAxis(), dataType.getRank());
     int64_t indexRank = indicesType.getRank();
-    int64_t axisSize = dataType.getDimSize(axis);
     SmallVector<AffineExpr> indexExprs;
     for (int64_t d = 0; d < indexRank; ++d)
       indexExprs.push_back(getAffineDimExpr(axis + d, ctx));
     Value data = adaptor.getData();
-    Value init =
-        emptyTensor(rewriter, loc, type.getShape(), type.getElementType());
+    Value axisSize = dimSize(rewriter, loc, data, axis);
+    // Result dims: data's before the axis, the indices', data's after it.
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (d < axis)
+        sizes.push_back(dimSize(rewriter, loc, data, d));
+      else if (d < axis + indexRank)
+        sizes.push_back(dimSize(rewriter, loc, adaptor.getIndices(), d - axis));
+      else
+        sizes.push_back(dimSize(rewriter, loc, data, d - indexRank + 1));
+    }
+    Value init = emptyTensor(rewriter, loc, type.getShape(),
+                             type.getElementType(), sizes);
     SmallVector<utils::IteratorType> iterators(type.getRank(),
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -170,7 +281,7 @@ struct GatherPattern : OpConversionPattern<dlg::GatherOp> {
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index =
               arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value size = arith::ConstantIndexOp::create(b, l, axisSize);
+          Value size = axisSize;
           Value zero = arith::ConstantIndexOp::create(b, l, 0);
           Value negative = arith::CmpIOp::create(
               b, l, arith::CmpIPredicate::slt, index, zero);
@@ -179,8 +290,10 @@ struct GatherPattern : OpConversionPattern<dlg::GatherOp> {
           index = arith::MaxSIOp::create(b, l, index, zero);
           index = arith::MinSIOp::create(
               b, l, index,
-              arith::ConstantIndexOp::create(
-                  b, l, std::max<int64_t>(0, axisSize - 1)));
+              arith::MaxSIOp::create(
+                  b, l, zero,
+                  arith::SubIOp::create(
+                      b, l, size, arith::ConstantIndexOp::create(b, l, 1))));
           SmallVector<Value> coords;
           for (int64_t d = 0; d < axis; ++d)
             coords.push_back(linalg::IndexOp::create(b, l, d));

@@ -17,6 +17,61 @@ Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return tensor::EmptyOp::create(b, loc, shape, elementType);
 }
 
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  Type elementType, ValueRange dynamicSizes) {
+  return tensor::EmptyOp::create(b, loc, shape, elementType, dynamicSizes);
+}
+
+Value dimSize(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
+  int64_t size = cast<RankedTensorType>(tensor.getType()).getDimSize(dim);
+  if (!ShapedType::isDynamic(size))
+    return arith::ConstantIndexOp::create(b, loc, size);
+  return tensor::DimOp::create(b, loc, tensor, dim);
+}
+
+SmallVector<Value> dynamicDimSizes(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<Value> sizes;
+  auto type = cast<RankedTensorType>(tensor.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, tensor, d));
+  return sizes;
+}
+
+SmallVector<Value> dynamicSizesFromMaps(OpBuilder &b, Location loc,
+                                        ArrayRef<int64_t> shape,
+                                        AffineMap outMap, ValueRange operands,
+                                        ArrayRef<AffineMap> maps) {
+  SmallVector<Value> sizes;
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    if (!ShapedType::isDynamic(size))
+      continue;
+    auto loopDim = dyn_cast<AffineDimExpr>(outMap.getResult(i));
+    Value found;
+    for (auto [operand, map] : llvm::zip(operands, maps)) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      for (auto [j, expr] : llvm::enumerate(map.getResults())) {
+        if (!loopDim || expr != loopDim || type.getDimSize(j) == 1)
+          continue;
+        found = dimSize(b, loc, operand, j);
+        break;
+      }
+      if (found)
+        break;
+    }
+    // Shape inference only leaves a dim dynamic when some operand's is.
+    assert(found && "no operand dim gives the size of a dynamic output dim");
+    sizes.push_back(found);
+  }
+  return sizes;
+}
+
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                   Value value, ValueRange dynamicSizes) {
+  Value empty = emptyTensor(b, loc, shape, value.getType(), dynamicSizes);
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value) {
   Value empty = emptyTensor(b, loc, shape, value.getType());
@@ -72,8 +127,10 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         broadcastMap(ctx, cast<RankedTensorType>(operand.getType()).getShape(),
                      resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  Value init =
-      emptyTensor(b, loc, resultType.getShape(), resultType.getElementType());
+  Value init = emptyTensor(
+      b, loc, resultType.getShape(), resultType.getElementType(),
+      dynamicSizesFromMaps(b, loc, resultType.getShape(), maps.back(),
+                           operands, ArrayRef(maps).drop_back()));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -91,6 +148,7 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
   MLIRContext *ctx = b.getContext();
   auto inputType = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape;
+  SmallVector<Value> dynamicSizes;
   SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iterators;
   for (int64_t d = 0; d < inputType.getRank(); ++d) {
@@ -98,13 +156,15 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
                                    : utils::IteratorType::parallel);
     if (!reduced[d]) {
       shape.push_back(inputType.getDimSize(d));
+      if (inputType.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(b, loc, input, d));
       outExprs.push_back(getAffineDimExpr(d, ctx));
     } else if (keepDims) {
       shape.push_back(1);
       outExprs.push_back(getAffineConstantExpr(0, ctx));
     }
   }
-  Value accumulator = filledTensor(b, loc, shape, init);
+  Value accumulator = filledTensor(b, loc, shape, init, dynamicSizes);
   SmallVector<AffineMap> maps = {
       b.getMultiDimIdentityMap(inputType.getRank()),
       AffineMap::get(inputType.getRank(), 0, outExprs, ctx)};
@@ -118,11 +178,34 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
 }
 
 Value reshapeTensor(OpBuilder &b, Location loc, Value input,
-                    ArrayRef<int64_t> shape) {
+                    ArrayRef<int64_t> shape, ValueRange dynamicSizes) {
   auto inputType = cast<RankedTensorType>(input.getType());
+  Type elementType = inputType.getElementType();
+  if (!inputType.hasStaticShape() ||
+      llvm::any_of(shape, ShapedType::isDynamic)) {
+    if (inputType.getShape() == shape &&
+        llvm::count_if(shape, ShapedType::isDynamic) ==
+            static_cast<int64_t>(dynamicSizes.size()))
+      return input;
+    // tensor.reshape takes the run-time shape; it bufferizes to a view.
+    SmallVector<Value> sizes;
+    auto dynamicSize = dynamicSizes.begin();
+    for (int64_t size : shape) {
+      Value value =
+          ShapedType::isDynamic(size)
+              ? *dynamicSize++
+              : Value(arith::ConstantIndexOp::create(b, loc, size));
+      sizes.push_back(
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), value));
+    }
+    Value shapeTensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({int64_t(shape.size())}, b.getI64Type()),
+        sizes);
+    return tensor::ReshapeOp::create(
+        b, loc, RankedTensorType::get(shape, elementType), input, shapeTensor);
+  }
   if (inputType.getShape() == shape)
     return input;
-  Type elementType = inputType.getElementType();
   int64_t count = inputType.getNumElements();
   auto flatType = RankedTensorType::get({count}, elementType);
   auto allInOne = [](int64_t rank) {
@@ -160,7 +243,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   for (size_t i = 0; i < spatial; ++i) {
     low.push_back(b.getIndexAttr(pads[i]));
     high.push_back(b.getIndexAttr(pads[i + spatial]));
-    shape[i + 2] += pads[i] + pads[i + spatial];
+    if (!ShapedType::isDynamic(shape[i + 2]))
+      shape[i + 2] += pads[i] + pads[i + spatial];
   }
   auto resultType = RankedTensorType::get(shape, type.getElementType());
   return tensor::PadOp::create(b, loc, resultType, input, low, high, padValue);

@@ -23,6 +23,32 @@ using ScalarBuilder = llvm::function_ref<mlir::Value(
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> shape, mlir::Type elementType);
 
+/// Creates tensor.empty of the given shape whose dynamic dims have
+/// `dynamicSizes` (index values, in order).
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                        mlir::ValueRange dynamicSizes);
+
+/// The size of dim `dim` of `tensor` as an index (a constant when static).
+mlir::Value dimSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                    int64_t dim);
+
+/// The sizes of the dynamic dims of `shape`, the output of an iteration space
+/// that `operands` are read through `maps` and the output through `outMap`:
+/// each comes from an operand dim indexed by the same loop dim alone (shape
+/// inference made the dims that loop dim indexes agree).
+llvm::SmallVector<mlir::Value>
+dynamicSizesFromMaps(mlir::OpBuilder &b, mlir::Location loc,
+                     llvm::ArrayRef<int64_t> shape, mlir::AffineMap outMap,
+                     mlir::ValueRange operands,
+                     llvm::ArrayRef<mlir::AffineMap> maps);
+
+/// Creates tensor.empty of `shape` filled with `value`; dynamic dims have
+/// `dynamicSizes`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<int64_t> shape, mlir::Value value,
+                         mlir::ValueRange dynamicSizes);
+
 /// Creates tensor.empty of `shape` filled with `value`.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          llvm::ArrayRef<int64_t> shape, mlir::Value value);
@@ -56,8 +82,16 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            ScalarBuilder combine);
 
 /// Reinterprets a static-shaped tensor in `shape` through a rank-1 collapse.
+/// A dynamic input or shape reshapes with the run-time sizes `dynamicSizes`
+/// of the dynamic dims of `shape`.
 mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value input, llvm::ArrayRef<int64_t> shape);
+                          mlir::Value input, llvm::ArrayRef<int64_t> shape,
+                          mlir::ValueRange dynamicSizes = {});
+
+/// The sizes of the dynamic dims of `tensor`, in order.
+llvm::SmallVector<mlir::Value> dynamicDimSizes(mlir::OpBuilder &b,
+                                               mlir::Location loc,
+                                               mlir::Value tensor);
 
 /// Pads spatial dims (from dim 2 on) with `padValue`; pads = begins then ends.
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
@@ -110,6 +144,7 @@ void populateIndexingLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateSequenceLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateCheckLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateExtraLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateDynamicLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace dlc
 

@@ -2,6 +2,7 @@
 
 #include "frontends/onnx/OnnxImporter.h"
 #include "frontends/onnx/ImportContext.h"
+#include "frontends/onnx/DynamicShapes.h"
 #include "frontends/onnx/KnownIntsFolding.h"
 #include "frontends/onnx/TensorImport.h"
 
@@ -184,16 +185,16 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
              failure();
     return RankedTensorType::get(pinned->second, elementType);
   }
+  // Symbolic (dim_param) and unknown dims stay dynamic: the model is
+  // compiled once for every size.
   SmallVector<int64_t> shape;
-  for (const auto &dim : tensorType.shape().dim()) {
-    if (!dim.has_dim_value() || dim.dim_value() < 0)
-      return emitError(loc) << "graph input '" << info.name()
-                            << "' has a symbolic dimension '" << dim.dim_param()
-                            << "'; set it with --input-shape",
-             failure();
-    shape.push_back(dim.dim_value());
-  }
-  if (!dlg::checkedNumElements(shape))
+  for (const auto &dim : tensorType.shape().dim())
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
+                        ? dim.dim_value()
+                        : ShapedType::kDynamic);
+  SmallVector<int64_t> staticDims(llvm::make_filter_range(
+      shape, [](int64_t dim) { return !ShapedType::isDynamic(dim); }));
+  if (!dlg::checkedNumElements(staticDims))
     return emitError(loc) << "graph input '" << info.name()
                           << "' has more than " << dlg::kMaxNumElements
                           << " elements",
@@ -347,6 +348,16 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
                     << "' is an optional output that dlc does not produce";
     operands.push_back(it->second);
   }
+  if (!handlesDynamicDims(domain, node.op_type()))
+    for (auto [i, operand] : llvm::enumerate(operands)) {
+      auto type =
+          operand ? dyn_cast<RankedTensorType>(operand.getType()) : nullptr;
+      if (type && !type.hasStaticShape())
+        return fail() << "input '" << node.input(i) << "' has dynamic shape "
+                      << type
+                      << ", which this op does not support yet; give the "
+                         "model's inputs static sizes with --input-shape";
+    }
   NodeContext context(builder, loc, node, domain, opset->second, operands,
                       knownInts);
   context.unsignedValues = &unsignedValues;
@@ -410,6 +421,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     initializerNames.insert(tensor.name());
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<const ::onnx::ValueInfoProto *> argInfos;
   SmallVector<bool> argUnsigned;
   SmallVector<RankedTensorType> realTypes;
   for (const auto &input : graph.input()) {
@@ -421,6 +433,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     argTypes.push_back(type->clone(abiElementType(type->getElementType())));
     realTypes.push_back(*type);
     argNames.push_back(input.name());
+    argInfos.push_back(&input);
     argUnsigned.push_back(
         isUnsignedDataType(input.type().tensor_type().elem_type()));
   }
@@ -432,6 +445,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   builder.setInsertionPointToStart(body);
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "dlc.name", builder.getStringAttr(name));
+    if (ArrayAttr dimNames =
+            dimNamesAttr(builder, argInfos[i]->type(), realTypes[i]))
+      func.setArgAttr(i, kDimNamesAttr, dimNames);
     Value arg = body->getArgument(i);
     if (argTypes[i] != realTypes[i]) {
       // float8/float4 and sub-byte inputs arrive widened (exactly).
@@ -494,6 +510,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   func.setType(builder.getFunctionType(argTypes, resultTypes));
   for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "dlc.name", builder.getStringAttr(output.name()));
+    if (ArrayAttr dimNames = dimNamesAttr(
+            builder, output.type(), cast<RankedTensorType>(resultTypes[i])))
+      func.setResultAttr(i, kDimNamesAttr, dimNames);
     // The declared output type wins over the tracked signedness.
     bool isUnsigned = unsignedValues.contains(results[i]);
     if (output.type().has_tensor_type() &&

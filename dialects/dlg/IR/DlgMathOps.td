@@ -17,7 +17,8 @@ def Dlg_BoolTensor : RankedTensorOf<[I1]>;
 //===----------------------------------------------------------------------===//
 
 class Dlg_CompareOp<string mnemonic, string what, list<Trait> traits = []>
-    : Dlg_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
+    : Dlg_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor,
+                                            Dlg_BroadcastsOperands])> {
   let summary = "Elementwise `lhs " # what # " rhs` with broadcasting, as i1";
   let description = [{
     Compares each pair of elements after numpy-style broadcasting of both

@@ -12,6 +12,14 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::OpTrait {
+/// Marks dlg ops whose operands broadcast (numpy rules) to the result shape;
+/// passes read it to check dynamic dims that broadcasting assumes equal.
+template <typename ConcreteType>
+class DlgBroadcastsOperands
+    : public TraitBase<ConcreteType, DlgBroadcastsOperands> {};
+} // namespace mlir::OpTrait
+
 namespace dlc::dlg {
 
 /// Shape-inference helpers shared by several ops. Each emits a diagnostic at

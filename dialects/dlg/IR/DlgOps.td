@@ -19,6 +19,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 class Dlg_Op<string mnemonic, list<Trait> traits = []>
     : Op<Dlg_Dialect, mnemonic, !listconcat(traits, [Pure])>;
 
+/// Operands broadcast to the result shape with numpy rules.
+def Dlg_BroadcastsOperands : NativeOpTrait<"DlgBroadcastsOperands">;
+
 def Dlg_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Dlg_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
 
@@ -49,7 +52,8 @@ def Dlg_ConstantOp : Dlg_Op<"constant", [ConstantLike,
 //===----------------------------------------------------------------------===//
 
 class Dlg_BinaryOp<string mnemonic, list<Trait> traits = []>
-    : Dlg_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
+    : Dlg_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor,
+                                            Dlg_BroadcastsOperands])> {
   let summary = "Elementwise `" # mnemonic # "` with numpy-style broadcasting";
   let description = [{
     Applies `}] # mnemonic # [{` to each pair of elements after broadcasting
@@ -184,7 +188,8 @@ def Dlg_CastOp : Dlg_Op<"cast", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
-def Dlg_WhereOp : Dlg_Op<"where", [InferTypeOpAdaptor]> {
+def Dlg_WhereOp : Dlg_Op<"where", [InferTypeOpAdaptor,
+                                   Dlg_BroadcastsOperands]> {
   let summary = "Elementwise select with broadcasting";
   let description = [{
     `condition ? x : y` after broadcasting all three operands.
@@ -571,5 +576,6 @@ include "dialects/dlg/IR/DlgReductionOps.td"
 include "dialects/dlg/IR/DlgIndexingOps.td"
 include "dialects/dlg/IR/DlgSequenceOps.td"
 include "dialects/dlg/IR/DlgExtraOps.td"
+include "dialects/dlg/IR/DlgDynamicOps.td"
 
 #endif // DLC_DIALECTS_DLG_IR_DLGOPS_TD

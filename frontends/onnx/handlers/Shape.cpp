@@ -9,6 +9,7 @@
 #include "frontends/onnx/ImportContext.h"
 #include "frontends/onnx/TensorImport.h"
 #include "frontends/onnx/handlers/Composer.h"
+#include "frontends/onnx/handlers/DynamicReshape.h"
 #include "frontends/onnx/handlers/RuntimeSlicing.h"
 
 #include "onnx/onnx_pb.h"
@@ -88,6 +89,10 @@ LogicalResult shape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
   ArrayRef<int64_t> slice =
       end > start ? dims.slice(start, end - start) : ArrayRef<int64_t>();
+  if (llvm::any_of(slice, ShapedType::isDynamic))
+    return pushResult(runtimeShapeOf(ctx, ctx.input(0), start,
+                                     std::max(start, end)),
+                      results);
   results.push_back(intConstant(ctx, slice, {(int64_t)slice.size()}));
   return success();
 }
@@ -142,11 +147,50 @@ LogicalResult runtimeReshape(NodeContext &ctx, SmallVectorImpl<Value> &results) 
   return c.finish({c.reshape(ctx.input(0), *declared)}, results);
 }
 
+/// Reshape whose input has dynamic dims, or whose run-time shape has no
+/// declared result: the shape is resolved when the model runs.
+LogicalResult reshapeAtRunTime(NodeContext &ctx,
+                               SmallVectorImpl<Value> &results) {
+  auto shapeType = typeOf(ctx.input(1));
+  if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0))
+    return ctx.emitError() << "expects a 'shape' of one static dim but got "
+                           << shapeType,
+           failure();
+  SmallVector<int64_t> dims(shapeType.getDimSize(0), ShapedType::kDynamic);
+  if (std::optional<SmallVector<int64_t>> declared = ctx.declaredShape(0);
+      declared && declared->size() == dims.size())
+    dims = *declared;
+  if (std::optional<SmallVector<int64_t>> requested = ctx.constantInts(1)) {
+    // Entries known at compile time: positive sizes, and 0 copying a dim.
+    ArrayRef<int64_t> inShape = typeOf(ctx.input(0)).getShape();
+    bool allowZero = ctx.intAttr("allowzero", 0);
+    for (auto [i, dim] : llvm::enumerate(*requested)) {
+      if (dim < -1)
+        return ctx.emitError() << "shape entry " << i << " is " << dim,
+               failure();
+      if (dim > 0 || (dim == 0 && allowZero))
+        dims[i] = dim;
+      else if (dim == 0 && i < inShape.size())
+        dims[i] = inShape[i];
+    }
+  }
+  Composer c(ctx);
+  Value shape = c.intsInput(1);
+  if (c.failedBefore)
+    return failure();
+  return dynamicReshape(ctx, shape, dims, results);
+}
+
 LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  if (!ctx.constantInts(1))
+  if (!typeOf(ctx.input(0)).hasStaticShape())
+    return reshapeAtRunTime(ctx, results);
+  if (!ctx.constantInts(1)) {
+    if (!ctx.declaredShape(0))
+      return reshapeAtRunTime(ctx, results);
     return runtimeReshape(ctx, results);
+  }
   FailureOr<SmallVector<int64_t>> requested =
       ctx.requireConstantInts(1, "shape");
   if (failed(requested))
