@@ -222,12 +222,22 @@ struct CpuEmitModelEntryPass
               b, loc, i64Type, slot(dims, i64Type, *firstDim + d)));
         }
         // Dense row-major: each stride is the product of the later sizes.
+        // Static products stay constants.
         SmallVector<Value> strides(sizes.size());
         Value stride = i64(1);
+        std::optional<int64_t> staticStride = 1;
         for (size_t d = sizes.size(); d-- > 0;) {
           strides[d] = stride;
-          if (d)
+          if (!d)
+            break;
+          int64_t dim = memref.getDimSize(d);
+          if (staticStride && ShapedType::isStatic(dim)) {
+            staticStride = *staticStride * dim;
+            stride = i64(*staticStride);
+          } else {
+            staticStride.reset();
             stride = LLVM::MulOp::create(b, loc, stride, sizes[d]);
+          }
         }
         args.append({data, data, i64(0)});
         args.append(sizes);
