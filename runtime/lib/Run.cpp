@@ -232,8 +232,10 @@ dlcrt_status run(dlcrt_module module, const dlcrt_tensor *inputs,
     }
     buffers.push_back(outputs[i] ? outputs[i]->data : created.tensors[i]->data);
   }
-  int32_t code = module->run(buffers.data(), dims.data());
+  // Allocated before the call, so that nothing can throw between the run
+  // and the hand-over of the model's buffers.
   ModelBuffers modelBuffers(numOutputs);
+  int32_t code = module->run(buffers.data(), dims.data());
   for (size_t i = 0; i < numOutputs; ++i)
     if (sig.outputs[i].isDynamic)
       modelBuffers.buffers[i] = buffers[numInputs + i];
