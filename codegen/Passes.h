@@ -28,6 +28,12 @@ inline constexpr llvm::StringLiteral kParallelLoopAttr = "dlc.parallel";
 /// entry-emitting pass turns it into llvm.func's `no_inline`.
 inline constexpr llvm::StringLiteral kNoInlineAttr = "dlc.no_inline";
 
+/// The memref function type of the entry function after
+/// dlc-cpu-static-results-to-out-params, which dlc-cpu-emit-model-entry reads
+/// on the lowered llvm.func.
+inline constexpr llvm::StringLiteral kMemRefSignatureAttr =
+    "dlc.memref_signature";
+
 inline void registerCodegenPasses() { registerDlcCodegenPasses(); }
 
 } // namespace dlc

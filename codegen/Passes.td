@@ -47,10 +47,15 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
     must run while the signature still has tensor types; the entry-emitting
     pass turns the attribute into the `dlc_model_metadata` symbol.
 
-    Empty inputs and outputs (a dimension of size 0) carry no data; their
-    arguments and results become `tensor<0xT>` after recording, because the
-    bare-pointer calling convention of the entry function cannot pass a
-    memref whose zero-size dimension is not the innermost one.
+    Dynamic dimensions are recorded as `?` followed by their symbol name
+    from the `dlc.dim_names` argument or result attribute (an array of one
+    string per dimension, "" for anonymous dimensions; absent means all
+    anonymous): `tensor<?x16xf32> {dlc.dim_names = ["batch", ""]}` gives
+    the dims `?batch 16`.
+
+    Statically shaped empty inputs and outputs (a dimension of size 0) carry
+    no data; their arguments and results become `tensor<0xT>` after
+    recording, which keeps their buffers trivially contiguous.
 
     Each dlg.check gets its code (`dlc.check_code`, 1, 2, ...) and a `check`
     record with its message, and the entry function gets a first argument,
@@ -84,10 +89,10 @@ def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
   let summary = "Moves every top-level loop nest into its own function";
   let description = [{
     Each scf.parallel or result-less scf.for at the top level of a function
-    body becomes a call to a new private function `<function>_nest<N>`. Constants and view-like ops
-    (subview, expand/collapse_shape, get_global) that the nest uses are
-    cloned into it, so the new function takes only identity-layout buffers
-    and scalars and keeps the bare-pointer calling convention. LLVM's
+    body becomes a call to a new private function `<function>_nest<N>`.
+    Constants and view-like ops (subview, expand/collapse_shape, get_global)
+    that the nest uses are cloned into it, so the new function takes only
+    the underlying buffers and scalars (such as dynamic sizes). LLVM's
     OpenMP outliner and its loop analyses (dominator and SCEV queries walk
     the enclosing function) then work on small functions: on one function
     holding every nest they take time quadratic in the model size.
@@ -139,7 +144,37 @@ def CpuUniqueResultBuffers : Pass<"dlc-cpu-unique-result-buffers",
     returned twice; buffer-results-to-out-params would turn its allocation
     into the first out-parameter and leave the second unwritten. Every
     repeated return operand gets a fresh allocation and a copy instead.
+
+    A dynamically shaped result is handed to the caller, who frees it, so it
+    must be a `memref.alloc` of the function with the result's identity
+    layout: any other dynamic result (an argument, a global, a view such as a
+    reshape of an input, a buffer returned twice) is copied into a fresh
+    allocation sized with `memref.dim`.
   }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def CpuStaticResultsToOutParams : Pass<"dlc-cpu-static-results-to-out-params",
+                                        "mlir::ModuleOp"> {
+  let summary = "Turns the entry's statically shaped results into out-params";
+  let description = [{
+    Upstream buffer-results-to-out-params rejects dynamically shaped results.
+    This pass converts only the statically shaped memref results of the
+    entry function: each becomes a new trailing argument (in result order);
+    a result that is a `memref.alloc` returned once by the only return is
+    replaced by the argument (no copy), any other is copied into it.
+    Dynamically shaped results stay results (the model allocates them; see
+    ModelABI.h). The entry must not be called and its results must be
+    identity-layout memrefs. The resulting memref signature is recorded as
+    the `dlc.memref_signature` attribute for dlc-cpu-emit-model-entry.
+
+    Example: `(memref<?x4xf32>) -> (memref<?x4xf32>, memref<2xf32>)` becomes
+    `(memref<?x4xf32>, memref<2xf32>) -> memref<?x4xf32>`.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", /*default=*/"\"main_graph\"",
+           "Name of the function that implements the model">,
+  ];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
@@ -148,11 +183,20 @@ def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let description = [{
     Gives every defined function internal linkage (and `no_inline` where
     dlc-cpu-outline-loop-nests asked for it) and emits
-    `int32_t dlc_model_run(void **buffers)`, which passes a zeroed status
-    word as the model function's first argument, unpacks the input and
-    output buffers, and returns the status, plus `dlc_model_metadata` and `dlc_model_abi_version`, as
-    documented in runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM
-    dialect after the model function was lowered with bare pointers.
+    `int32_t dlc_model_run(void **buffers, int64_t *dims)`, plus
+    `dlc_model_metadata` and `dlc_model_abi_version`, as documented in
+    runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM dialect, after
+    the model function was lowered with the default (descriptor) calling
+    convention; its memref types come from its `dlc.memref_signature`.
+
+    dlc_model_run builds a memref descriptor for every parameter: a zeroed
+    status word, then the inputs and the static outputs' buffers (allocated
+    and aligned pointer = the buffer, offset 0, sizes from the metadata or,
+    for dynamic dims, from `dims`, contiguous strides). It calls the model
+    function and, for each returned (dynamically shaped) output, stores the
+    descriptor's allocated pointer into its buffer slot and its sizes into
+    its `dims` slots; static outputs' dims are stored as constants. It
+    returns the status word.
   }];
   let options = [
     Option<"entryName", "entry", "std::string", /*default=*/"\"main_graph\"",

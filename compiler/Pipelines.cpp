@@ -79,10 +79,10 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   bufferize.analysisHeuristic = "top-down";
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Static outputs become caller storage; dynamic ones stay results that
+  // the model allocates and the caller frees (ModelABI.h).
+  pm.addPass(createCpuStaticResultsToOutParams(
+      CpuStaticResultsToOutParamsOptions{options.entry}));
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
@@ -99,7 +99,12 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   // Expanding strided metadata computes offsets with affine.apply.
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // aligned_alloc returns the aligned pointer itself: a returned dynamic
+  // output's data then starts at its allocated pointer, which the caller
+  // frees with free() (ModelABI.h). malloc plus manual alignment would not.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createCpuAnnotateParallelLoops());
   pm.addPass(createSCFToControlFlowPass());
   // math.ipowi has no LLVM intrinsic or libm function: expand it first.
@@ -108,9 +113,10 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
-  ConvertFuncToLLVMPassOptions funcToLLVM;
-  funcToLLVM.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  // The default calling convention: dynamically shaped memrefs cannot be
+  // bare pointers. Sizes and strides of static types are constants in the
+  // callee, so static models lose nothing.
+  pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCpuEmitModelEntry(CpuEmitModelEntryOptions{options.entry}));

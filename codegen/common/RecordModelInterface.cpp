@@ -72,10 +72,27 @@ struct RecordModelInterfacePass
   LogicalResult appendRecord(std::string &text, Operation *func, StringRef kind,
                              unsigned index, Type type, DictionaryAttr attrs) {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || !tensor.hasStaticShape())
-      return func->emitError()
-             << kind << " " << index
-             << " must be a statically shaped tensor but is " << type;
+    if (!tensor)
+      return func->emitError() << kind << " " << index
+                               << " must be a ranked tensor but is " << type;
+    // Symbol names of the dynamic dims; "" for anonymous (or static) dims.
+    SmallVector<StringRef> dimNames(tensor.getRank(), "");
+    if (Attribute attr = attrs ? attrs.get("dlc.dim_names") : Attribute()) {
+      auto names = dyn_cast<ArrayAttr>(attr);
+      if (!names || names.size() != static_cast<size_t>(tensor.getRank()))
+        return func->emitError()
+               << kind << " " << index
+               << ": 'dlc.dim_names' must be an array of " << tensor.getRank()
+               << " strings (one per dim) but is " << attr;
+      for (auto [i, name] : llvm::enumerate(names)) {
+        auto str = dyn_cast<StringAttr>(name);
+        if (!str)
+          return func->emitError()
+                 << kind << " " << index << ": 'dlc.dim_names' entry " << i
+                 << " must be a string but is " << name;
+        dimNames[i] = str.getValue();
+      }
+    }
     bool markedUnsigned = attrs && attrs.get("dlc.unsigned");
     StringRef dtype = dtypeName(tensor.getElementType(), markedUnsigned);
     if (dtype.empty())
@@ -90,8 +107,15 @@ struct RecordModelInterfacePass
     text += ' ';
     appendEncodedName(text, name);
     text += (" " + dtype + " " + Twine(tensor.getRank())).str();
-    for (int64_t dim : tensor.getShape())
-      text += " " + std::to_string(dim);
+    for (auto [dim, dimName] : llvm::zip(tensor.getShape(), dimNames)) {
+      if (ShapedType::isStatic(dim)) {
+        text += " " + std::to_string(dim);
+        continue;
+      }
+      // A dynamic dim: `?` and its percent-encoded symbol, if any.
+      text += " ?";
+      appendEncodedName(text, dimName);
+    }
     text += '\n';
     return success();
   }

@@ -17,8 +17,9 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-/// Ops that are cheaper to recompute in the nest than to pass in, and whose
-/// results (views) would not survive the bare-pointer calling convention.
+/// Ops that are cheaper to recompute in the nest than to pass in; views
+/// cloned into the nest keep their strides known there. Their operands
+/// (dynamic sizes and offsets included) become arguments.
 bool isClonedIntoNest(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() ||
          isa<ViewLikeOpInterface, memref::GetGlobalOp, memref::ExpandShapeOp,
@@ -26,11 +27,10 @@ bool isClonedIntoNest(Operation *op) {
 }
 
 /// Moves `loop` into a new function placed after `previous`; returns it.
-func::FuncOp outline(Operation *loop, func::FuncOp parent,
-                     Operation *previous, unsigned index) {
+func::FuncOp outline(Operation *loop, func::FuncOp parent, Operation *previous,
+                     unsigned index) {
   // Values the nest reads from outside, split into clones and arguments.
-  SetVector<Value> used(loop->getOperands().begin(),
-                        loop->getOperands().end());
+  SetVector<Value> used(loop->getOperands().begin(), loop->getOperands().end());
   getUsedValuesDefinedAbove(loop->getRegions(), used);
   SetVector<Operation *> clones;
   SetVector<Value> arguments;
@@ -46,9 +46,8 @@ func::FuncOp outline(Operation *loop, func::FuncOp parent,
     arguments.insert(value);
   }
   SmallVector<Operation *> ordered(clones.begin(), clones.end());
-  llvm::sort(ordered, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(ordered,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
 
   OpBuilder builder(parent);
   builder.setInsertionPointAfter(previous);
@@ -72,8 +71,7 @@ func::FuncOp outline(Operation *loop, func::FuncOp parent,
   func::ReturnOp::create(builder, loop->getLoc());
 
   builder.setInsertionPoint(loop);
-  func::CallOp::create(builder, loop->getLoc(), nest,
-                       arguments.getArrayRef());
+  func::CallOp::create(builder, loop->getLoc(), nest, arguments.getArrayRef());
   loop->erase();
   return nest;
 }
@@ -81,8 +79,7 @@ func::FuncOp outline(Operation *loop, func::FuncOp parent,
 struct CpuOutlineLoopNestsPass
     : impl::CpuOutlineLoopNestsBase<CpuOutlineLoopNestsPass> {
   void runOnOperation() override {
-    SmallVector<func::FuncOp> functions(
-        getOperation().getOps<func::FuncOp>());
+    SmallVector<func::FuncOp> functions(getOperation().getOps<func::FuncOp>());
     for (func::FuncOp function : functions) {
       if (function.isExternal())
         continue;

@@ -5,8 +5,8 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
-#include <limits>
 #include "mlir/IR/PatternMatch.h"
+#include <limits>
 
 namespace dlc {
 #define GEN_PASS_DEF_CPUSERIALIZENESTEDPARALLEL
@@ -42,8 +42,7 @@ std::optional<int64_t> tripCount(Operation *loop) {
     return *u > *l ? (*u - *l + *s - 1) / *s : 0;
   };
   if (auto forOp = dyn_cast<scf::ForOp>(loop))
-    return count(forOp.getLowerBound(), forOp.getUpperBound(),
-                 forOp.getStep());
+    return count(forOp.getLowerBound(), forOp.getUpperBound(), forOp.getStep());
   auto parallel = cast<scf::ParallelOp>(loop);
   int64_t total = 1;
   for (auto [lb, ub, step] :

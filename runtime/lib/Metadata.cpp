@@ -8,6 +8,26 @@
 
 using namespace dlc::rt;
 
+TensorSpec &TensorSpec::operator=(const TensorSpec &other) {
+  if (this == &other)
+    return *this;
+  name = other.name;
+  dtype = other.dtype;
+  dims = other.dims;
+  dimNames = other.dimNames;
+  byteSize = other.byteSize;
+  isDynamic = other.isDynamic;
+  refreshDimNamePtrs();
+  return *this;
+}
+
+void TensorSpec::refreshDimNamePtrs() {
+  // The pointers must point into this spec's own strings.
+  dimNamePtrs.clear();
+  for (const std::string &dimName : dimNames)
+    dimNamePtrs.push_back(dimName.c_str());
+}
+
 namespace {
 class Parser {
 public:
@@ -160,12 +180,35 @@ dlcrt_status Parser::parseTensor(const std::vector<std::string_view> &fields,
                  std::to_string(rank) + " but " +
                  std::to_string(fields.size() - 4) + " dims");
   for (uint64_t i = 0; i < rank; ++i) {
+    std::string_view field = fields[4 + i];
+    std::string dimName;
+    if (field[0] == '?') {
+      // `?` and an optional percent-encoded symbol name.
+      std::string_view symbol = field.substr(1);
+      if (!symbol.empty())
+        if (dlcrt_status status = parseName(symbol, dimName)) {
+          std::string message = dlcrt_status_message(status);
+          dlcrt_status_free(status);
+          return error(std::string(kind) + " '" + spec.name +
+                       "' has bad dynamic dim " + quote(field) + ": " +
+                       message.substr(message.find(": ") + 2));
+        }
+      spec.dims.push_back(kDynamicDim);
+      spec.dimNames.push_back(std::move(dimName));
+      spec.isDynamic = true;
+      continue;
+    }
     uint64_t dim = 0;
-    if (!parseNumber(fields[4 + i], std::numeric_limits<int64_t>::max(), dim))
+    if (!parseNumber(field, std::numeric_limits<int64_t>::max(), dim))
       return error(std::string(kind) + " '" + spec.name + "' has bad dim " +
-                   quote(fields[4 + i]));
+                   quote(field) +
+                   " (expected a decimal integer or '?' and a symbol name)");
     spec.dims.push_back(static_cast<int64_t>(dim));
+    spec.dimNames.emplace_back();
   }
+  spec.refreshDimNamePtrs();
+  if (spec.isDynamic)
+    return nullptr;
   size_t elements = 0;
   if (dlcrt_status status = checkedSizes(
           std::string(kind) + " '" + spec.name + "'", spec.dtype,

@@ -19,9 +19,25 @@ namespace dlc::rt {
 struct TensorSpec {
   std::string name; // decoded
   dlcrt_dtype_t dtype = DLCRT_DTYPE_INVALID;
-  std::vector<int64_t> dims;
-  size_t byteSize = 0;
+  std::vector<int64_t> dims; // kDynamicDim for a dynamic dim
+  /// Decoded symbol name of each dim; "" for static or anonymous dims.
+  std::vector<std::string> dimNames;
+  /// dimNames as C strings, for dlcrt_tensor_info_t::dim_names.
+  std::vector<const char *> dimNamePtrs;
+  size_t byteSize = 0; // 0 when the shape is dynamic
+  bool isDynamic = false;
+
+  TensorSpec() = default;
+  TensorSpec(const TensorSpec &other) { *this = other; }
+  TensorSpec(TensorSpec &&other) { *this = other; }
+  TensorSpec &operator=(const TensorSpec &other);
+  TensorSpec &operator=(TensorSpec &&other) { return *this = other; }
+  /// Points dimNamePtrs at dimNames.
+  void refreshDimNamePtrs();
 };
+
+/// How a dynamic dim appears in TensorSpec::dims and dlcrt_tensor_info_t.
+constexpr int64_t kDynamicDim = -1;
 
 struct ModelSignature {
   std::vector<TensorSpec> inputs;

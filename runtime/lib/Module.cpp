@@ -126,6 +126,7 @@ dlcrt_status describe(dlcrt_module module, size_t index, bool input,
   out_info->rank = spec.dims.size();
   out_info->dims = spec.dims.data();
   out_info->byte_size = spec.byteSize;
+  out_info->dim_names = spec.dimNamePtrs.data();
   return nullptr;
 }
 

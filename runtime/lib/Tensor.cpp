@@ -2,13 +2,18 @@
 
 #include "Tensor.h"
 
+#include <cstdlib>
 #include <memory>
 
 using namespace dlc::rt;
 
 dlcrt_tensor_s::~dlcrt_tensor_s() {
-  if (owned && data)
-    device->impl->deallocate(data);
+  if (owned && data) {
+    if (freeWithFree)
+      std::free(data);
+    else
+      device->impl->deallocate(data);
+  }
   dlcrt_device_release(device);
 }
 
@@ -49,6 +54,21 @@ dlcrt_status dlc::rt::createTensor(const std::string &what, dlcrt_device device,
           tensor->byteSize, kTensorAlignment, &tensor->data))
     return status;
   tensor->owned = true;
+  *out = tensor.release();
+  return nullptr;
+}
+
+dlcrt_status dlc::rt::adoptModelBuffer(const std::string &what,
+                                       dlcrt_device device, dlcrt_dtype_t dtype,
+                                       size_t rank, const int64_t *dims,
+                                       void *data, dlcrt_tensor *out) {
+  TensorPtr tensor(nullptr, dlcrt_tensor_release);
+  if (dlcrt_status status =
+          makeShell(what, device, dtype, rank, dims, out, tensor))
+    return status;
+  tensor->data = data;
+  tensor->owned = true;
+  tensor->freeWithFree = true;
   *out = tensor.release();
   return nullptr;
 }

@@ -17,6 +17,9 @@ struct dlcrt_tensor_s : dlc::rt::RefCounted<dlcrt_tensor_s> {
   size_t byteSize = 0;
   size_t elementCount = 0;
   bool owned = false;
+  /// Owned storage a model allocated (ModelABI.h): released with free()
+  /// instead of the device's deallocate.
+  bool freeWithFree = false;
 };
 
 namespace dlc::rt {
@@ -28,6 +31,14 @@ constexpr size_t kTensorAlignment = 64;
 dlcrt_status createTensor(const std::string &what, dlcrt_device device,
                           dlcrt_dtype_t dtype, size_t rank, const int64_t *dims,
                           dlcrt_tensor *out);
+
+/// Wraps `data`, which a model allocated with the malloc family, in an owned
+/// tensor that releases it with free(). On success the tensor owns `data`;
+/// on failure the caller still does.
+dlcrt_status adoptModelBuffer(const std::string &what, dlcrt_device device,
+                              dlcrt_dtype_t dtype, size_t rank,
+                              const int64_t *dims, void *data,
+                              dlcrt_tensor *out);
 
 } // namespace dlc::rt
 

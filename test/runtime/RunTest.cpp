@@ -2,6 +2,7 @@
 
 #include "TestUtil.h"
 
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -252,3 +253,161 @@ TEST_F(RunTest, FailedCheckIsAnErrorWithItsMessage) {
   EXPECT_EQ(none, nullptr);
   dlcrt_module_release(checked);
 }
+
+namespace {
+
+/// The FAKE_DYN model: a, b: f32[?batch,2] -> sum: f32[?batch,2] (model
+/// allocated), total: f32[].
+class DynamicRunTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_OK(dlcrt_device_create_cpu(&device));
+    ASSERT_OK(dlcrt_module_open(device, FAKE_MODEL_DYN, &module));
+  }
+  void TearDown() override {
+    for (dlcrt_tensor tensor : owned)
+      dlcrt_tensor_release(tensor);
+    dlcrt_module_release(module);
+    dlcrt_device_release(device);
+    unsetenv("DLC_FAKE_DYN_MODE");
+  }
+  dlcrt_tensor make(std::vector<int64_t> dims, float first) {
+    dlcrt_tensor tensor = nullptr;
+    EXPECT_OK(dlcrt_tensor_create(device, DLCRT_DTYPE_F32, dims.size(),
+                                  dims.data(), &tensor));
+    owned.push_back(tensor);
+    auto *data = static_cast<float *>(dlcrt_tensor_data(tensor));
+    for (size_t i = 0; i < dlcrt_tensor_element_count(tensor); ++i)
+      data[i] = first + i;
+    return tensor;
+  }
+  dlcrt_status run(std::vector<dlcrt_tensor> inputs,
+                   std::vector<dlcrt_tensor> &outputs) {
+    return dlcrt_module_run(module, inputs.data(), inputs.size(),
+                            outputs.data(), outputs.size());
+  }
+
+  dlcrt_device device = nullptr;
+  dlcrt_module module = nullptr;
+  std::vector<dlcrt_tensor> owned;
+};
+
+TEST_F(DynamicRunTest, WrapsModelOutputsOfEveryBatch) {
+  for (int64_t batch : {0, 1, 3, 7}) {
+    dlcrt_tensor a = make({batch, 2}, 1), b = make({batch, 2}, 10);
+    std::vector<dlcrt_tensor> outputs(2, nullptr);
+    ASSERT_OK(run({a, b}, outputs));
+    owned.insert(owned.end(), outputs.begin(), outputs.end());
+    dlcrt_tensor sum = outputs[0];
+    EXPECT_TRUE(dlcrt_tensor_is_owned(sum));
+    ASSERT_EQ(dlcrt_tensor_rank(sum), 2u);
+    EXPECT_EQ(dlcrt_tensor_dims(sum)[0], batch);
+    EXPECT_EQ(dlcrt_tensor_dims(sum)[1], 2);
+    EXPECT_EQ(dlcrt_tensor_byte_size(sum), size_t(batch * 2 * 4));
+    auto *data = static_cast<float *>(dlcrt_tensor_data(sum));
+    float total = 0;
+    for (int64_t i = 0; i < batch * 2; ++i) {
+      EXPECT_EQ(data[i], 11.0f + 2 * i);
+      total += data[i];
+    }
+    EXPECT_EQ(*static_cast<float *>(dlcrt_tensor_data(outputs[1])), total);
+  }
+}
+
+TEST_F(DynamicRunTest, SymbolsMustAgreeAcrossInputs) {
+  dlcrt_tensor a = make({3, 2}, 1), b = make({4, 2}, 1);
+  std::vector<dlcrt_tensor> outputs(2, nullptr);
+  EXPECT_TRUE(fails(run({a, b}, outputs), DLCRT_STATUS_INVALID_ARGUMENT,
+                    "input 'b' dim 0 is 4 but input 'a' dim 0 sets symbol "
+                    "'batch' to 3"));
+  EXPECT_EQ(outputs[0], nullptr);
+}
+
+TEST_F(DynamicRunTest, StaticDimsAndRankStillMatch) {
+  dlcrt_tensor a = make({3, 2}, 1), b = make({3, 3}, 1), c = make({3}, 1);
+  std::vector<dlcrt_tensor> outputs(2, nullptr);
+  EXPECT_TRUE(fails(run({a, b}, outputs), DLCRT_STATUS_INVALID_ARGUMENT,
+                    "input 'b': expected shape [?batch,2] but got [3,3]"));
+  EXPECT_TRUE(fails(run({a, c}, outputs), DLCRT_STATUS_INVALID_ARGUMENT,
+                    "input 'b': expected shape [?batch,2] but got [3]"));
+}
+
+TEST_F(DynamicRunTest, CopiesIntoCallerOutputOfTheRightShape) {
+  dlcrt_tensor a = make({3, 2}, 1), b = make({3, 2}, 10);
+  dlcrt_tensor given = make({3, 2}, 0);
+  std::vector<dlcrt_tensor> outputs = {given, nullptr};
+  ASSERT_OK(run({a, b}, outputs));
+  owned.push_back(outputs[1]);
+  EXPECT_EQ(outputs[0], given);
+  EXPECT_EQ(static_cast<float *>(dlcrt_tensor_data(given))[5], 21.0f);
+
+  dlcrt_tensor wrong = make({4, 2}, 0);
+  std::vector<dlcrt_tensor> mismatched = {wrong, nullptr};
+  EXPECT_TRUE(fails(run({a, b}, mismatched), DLCRT_STATUS_INVALID_ARGUMENT,
+                    "output 'sum': the given tensor has shape [4,2] but the "
+                    "model produced shape [3,2]"));
+  EXPECT_EQ(mismatched[1], nullptr);
+  dlcrt_tensor badStatic = make({3, 3}, 0);
+  std::vector<dlcrt_tensor> rejected = {badStatic, nullptr};
+  EXPECT_TRUE(fails(run({a, b}, rejected), DLCRT_STATUS_INVALID_ARGUMENT,
+                    "output 'sum': expected shape [?batch,2] but got [3,3]"));
+}
+
+TEST_F(DynamicRunTest, FailedCheckFreesModelBuffers) {
+  setenv("DLC_FAKE_DYN_MODE", "fail", 1);
+  dlcrt_tensor a = make({3, 2}, 1), b = make({3, 2}, 10);
+  // Under a leak checker this loop would report the model's buffers.
+  for (int i = 0; i < 3; ++i) {
+    std::vector<dlcrt_tensor> outputs(2, nullptr);
+    EXPECT_TRUE(fails(run({a, b}, outputs), DLCRT_STATUS_INVALID_ARGUMENT,
+                      "a run-time check of the model failed: forced failure"));
+    EXPECT_EQ(outputs[0], nullptr);
+    EXPECT_EQ(outputs[1], nullptr);
+  }
+}
+
+TEST_F(DynamicRunTest, BadModelOutputsAreInvalidModel) {
+  dlcrt_tensor a = make({3, 2}, 1), b = make({3, 2}, 10);
+  const std::pair<const char *, const char *> cases[] = {
+      {"bad_dim", "output 'sum' dim 0 is 4 but input 'a' dim 0 sets symbol "
+                  "'batch' to 3"},
+      {"neg_dim", "dim 0 is -1"},
+      {"null", "output 'sum' has 24 bytes but its data is NULL"},
+  };
+  for (auto [mode, message] : cases) {
+    setenv("DLC_FAKE_DYN_MODE", mode, 1);
+    std::vector<dlcrt_tensor> outputs(2, nullptr);
+    EXPECT_TRUE(
+        fails(run({a, b}, outputs), DLCRT_STATUS_INVALID_MODEL, message))
+        << mode;
+    EXPECT_EQ(outputs[0], nullptr);
+  }
+}
+
+TEST_F(DynamicRunTest, ConcurrentRunsOfDifferentBatches) {
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      int64_t dims[2] = {t + 1, 2};
+      for (int i = 0; i < 200; ++i) {
+        dlcrt_tensor in = nullptr;
+        dlcrt_tensor_create(device, DLCRT_DTYPE_F32, 2, dims, &in);
+        dlcrt_tensor inputs[2] = {in, in};
+        dlcrt_tensor outputs[2] = {nullptr, nullptr};
+        dlcrt_status status = dlcrt_module_run(module, inputs, 2, outputs, 2);
+        if (status || dlcrt_tensor_dims(outputs[0])[0] != t + 1)
+          ++failures[t];
+        dlcrt_status_free(status);
+        dlcrt_tensor_release(outputs[0]);
+        dlcrt_tensor_release(outputs[1]);
+        dlcrt_tensor_release(in);
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (int t = 0; t < 4; ++t)
+    EXPECT_EQ(failures[t], 0) << "thread " << t;
+}
+
+} // namespace

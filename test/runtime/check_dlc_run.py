@@ -141,7 +141,7 @@ def main():
 
     # Every dtype, through the model whose metadata comes from the
     # environment (its run does nothing, so outputs stay zero).
-    env = dict(os.environ, DLC_FAKE_METADATA="dlc-model 2\n" + "".join(
+    env = dict(os.environ, DLC_FAKE_METADATA="dlc-model 3\n" + "".join(
         f"input {t} {t} 1 3\n" for t in DTYPES) + "output h f16 1 2\n"
         "output g bf16 2 1 2\noutput s u64 0\n")
     env_model = ARGS.env_model
@@ -203,6 +203,37 @@ def main():
     expect_error([], "no model given")
     expect_error([sum_model, "--bench", "0"], "at least 1 run")
 
+    # A dynamic batch (FAKE_DYN: a, b: f32[?batch,2] -> sum: f32[?batch,2],
+    # total: f32[]): shapes come from the entries, outputs keep theirs.
+    dyn_model = ARGS.dyn_model
+    for batch in (0, 1, 5):
+        da = rng.standard_normal((batch, 2)).astype(np.float32)
+        db = rng.standard_normal((batch, 2)).astype(np.float32)
+        np.savez(path("dyn.npz"), a=da, b=db)
+        run([dyn_model, "--inputs", path("dyn.npz"), "--output",
+             path("dyn_out.npz")])
+        result = np.load(path("dyn_out.npz"))
+        check(result["sum"].shape == (batch, 2)
+              and np.array_equal(result["sum"], da + db),
+              f"dyn batch {batch}: sum {result['sum']!r}")
+        check(result["total"].shape == ()
+              and np.isclose(result["total"], (da + db).sum(), atol=1e-5),
+              f"dyn batch {batch}: total {result['total']!r}")
+    proc = run([dyn_model, "--bench", 3, "--inputs", path("dyn.npz")])
+    proc = run([dyn_model])
+    check(re.search(r"^sum: f32 \[1,2\] = \[", proc.stdout, re.M),
+          f"dyn random inputs take batch 1: {proc.stdout!r}")
+    np.savez(path("dyn_mismatch.npz"), a=np.zeros((3, 2), np.float32),
+             b=np.zeros((4, 2), np.float32))
+    expect_error([dyn_model, "--inputs", path("dyn_mismatch.npz")],
+                 "input 'b' dim 0 is 4 but input 'a' dim 0 sets symbol "
+                 "'batch' to 3")
+    np.savez(path("dyn_static.npz"), a=np.zeros((3, 3), np.float32),
+             b=np.zeros((3, 3), np.float32))
+    expect_error([dyn_model, "--inputs", path("dyn_static.npz")],
+                 "entry 'a' has shape [3,3] but model input 'a' expects "
+                 "[?batch,2]")
+
     # Mutated .npy headers: any outcome but a crash.
     mutator = np.random.default_rng(5)
     good_a = npy_bytes(a)
@@ -232,6 +263,7 @@ if __name__ == "__main__":
     parser.add_argument("--sum-model", required=True)
     parser.add_argument("--mixed-model", required=True)
     parser.add_argument("--env-model", required=True)
+    parser.add_argument("--dyn-model", required=True)
     parser.add_argument("--workdir", required=True)
     ARGS = parser.parse_args()
     sys.exit(main())

@@ -31,7 +31,8 @@ Runs a model compiled by dlc.
 
 options:
   --inputs IN.npz    inputs keyed by the model's input names (numpy.savez);
-                     random inputs when omitted
+                     random inputs when omitted (dynamic dims get size 1);
+                     dynamic dims take the sizes of the entries
   --output OUT.npz   save the outputs keyed by the model's output names
   --bench N          time N runs after one warm-up run; print median/min/mean
   --seed S           seed for random inputs (default 0)
@@ -118,9 +119,26 @@ Options parseArgs(int argc, char **argv) {
   return options;
 }
 
-std::string describe(const TensorInfo &info) {
-  return std::string(dlcrt_dtype_name(info.dtype)) + " " +
-         formatShape(info.dims);
+/// The declared shape, `?name` (or `?`) for dynamic dims.
+std::string describeShape(const TensorInfo &info) {
+  std::string out = "[";
+  for (size_t i = 0; i < info.dims.size(); ++i) {
+    if (i)
+      out += ',';
+    out += info.dims[i] == DLCRT_DYNAMIC_DIM ? "?" + info.dimNames[i]
+                                             : std::to_string(info.dims[i]);
+  }
+  return out + "]";
+}
+
+/// Whether `shape` has the rank and the static dims of `info`.
+bool fitsShape(const TensorInfo &info, const std::vector<int64_t> &shape) {
+  if (shape.size() != info.dims.size())
+    return false;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (info.dims[i] != DLCRT_DYNAMIC_DIM && info.dims[i] != shape[i])
+      return false;
+  return true;
 }
 
 std::vector<Tensor> randomInputs(const Module &module, const Device &device,
@@ -129,7 +147,12 @@ std::vector<Tensor> randomInputs(const Module &module, const Device &device,
   std::vector<Tensor> inputs;
   for (size_t i = 0; i < module.numInputs(); ++i) {
     TensorInfo info = module.input(i);
-    Tensor tensor = Tensor::create(device, info.dtype, info.dims);
+    // Random inputs give every dynamic dim the size 1.
+    std::vector<int64_t> dims = info.dims;
+    for (int64_t &dim : dims)
+      if (dim == DLCRT_DYNAMIC_DIM)
+        dim = 1;
+    Tensor tensor = Tensor::create(device, info.dtype, dims);
     fillRandom(info.dtype, tensor.data(), tensor.elementCount(), rng);
     inputs.push_back(std::move(tensor));
   }
@@ -159,14 +182,16 @@ std::vector<Tensor> npzInputs(const Module &module, const Device &device,
         fail(what + " has dtype " + dlcrt_dtype_name(header.dtype) +
              " but model input '" + info.name + "' expects " +
              dlcrt_dtype_name(expected));
-      if (header.shape != info.dims)
+      // Dynamic dims take the entry's sizes; the runtime checks that dims
+      // of the same symbol agree.
+      if (!fitsShape(info, header.shape))
         fail(what + " has shape " + formatShape(header.shape) +
              " but model input '" + info.name + "' expects " +
-             formatShape(info.dims));
+             describeShape(info));
     };
     NpyHeader header;
     std::vector<char> data = reader.read(info.name, check, header);
-    Tensor tensor = Tensor::create(device, info.dtype, info.dims);
+    Tensor tensor = Tensor::create(device, info.dtype, header.shape);
     if (fromF32) {
       for (size_t j = 0; j < tensor.elementCount(); ++j) {
         float value;
@@ -196,14 +221,14 @@ void saveOutputs(const Module &module, const std::vector<Tensor> &outputs,
     TensorInfo info = module.output(i);
     const Tensor &tensor = outputs[i];
     if (info.dtype != DLCRT_DTYPE_BF16) {
-      writer.add(info.name, info.dtype, info.dims, tensor.data(),
+      writer.add(info.name, info.dtype, tensor.dims(), tensor.data(),
                  tensor.byteSize());
       continue;
     }
     std::vector<float> widened(tensor.elementCount());
     for (size_t j = 0; j < widened.size(); ++j)
       widened[j] = bf16ToFloat(tensor.data<uint16_t>()[j]);
-    writer.add(info.name, DLCRT_DTYPE_F32, info.dims, widened.data(),
+    writer.add(info.name, DLCRT_DTYPE_F32, tensor.dims(), widened.data(),
                widened.size() * sizeof(float));
   }
   writer.close();
@@ -214,7 +239,8 @@ void printOutputs(const Module &module, const std::vector<Tensor> &outputs) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     TensorInfo info = module.output(i);
     size_t count = outputs[i].elementCount();
-    std::cout << info.name << ": " << describe(info) << " = [";
+    std::cout << info.name << ": " << dlcrt_dtype_name(info.dtype) << " "
+              << formatShape(outputs[i].dims()) << " = [";
     for (size_t j = 0; j < count && j < kShown; ++j)
       std::cout << (j ? ", " : "")
                 << formatValue(info.dtype, outputs[i].data(), j);
@@ -257,7 +283,10 @@ int runMain(int argc, char **argv) {
   std::vector<Tensor> outputs;
   for (size_t i = 0; i < module.numOutputs(); ++i) {
     TensorInfo info = module.output(i);
-    outputs.push_back(Tensor::create(device, info.dtype, info.dims));
+    // The model allocates dynamic outputs; the first run fills the slot.
+    outputs.push_back(info.isDynamic()
+                          ? Tensor()
+                          : Tensor::create(device, info.dtype, info.dims));
   }
   // The first run is also the warm-up for --bench.
   module.run(inputs, outputs);

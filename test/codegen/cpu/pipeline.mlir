@@ -7,15 +7,18 @@
 // LLVM dialect (no other dialect's ops left) with OpenMP loops and the
 // dlc_model_* ABI symbols; parallel=false emits plain loops.
 // CHECK-LABEL: module
-// CHECK: llvm.func internal @main_graph(%{{[^:]+}}: !llvm.ptr {dlc.status}, %[[X:[^:]+]]: !llvm.ptr {dlc.name = "x"}, %[[W:[^:]+]]: !llvm.ptr {dlc.name = "w"}, %[[Y:[^:]+]]: !llvm.ptr {dlc.name = "y"})
+// Memrefs are passed as descriptors: allocated and aligned pointers, offset,
+// sizes, strides (status word: rank 0; x, w, y: rank 2).
+// CHECK: llvm.func internal @main_graph(%{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: !llvm.ptr, %[[X:[^:]+]]: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: !llvm.ptr, %[[W:[^:]+]]: !llvm.ptr, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: i64, %{{[^:]+}}: !llvm.ptr, %[[Y:[^:]+]]: !llvm.ptr, %{{[^)]+}}: i64)
+// CHECK-NOT: llvm.call @aligned_alloc
 // Every loop nest is outlined into its own internal function, and the
 // matmul and relu write straight into the caller's output buffer.
-// CHECK: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]], %[[W]], %[[X]])
-// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%[[Y]]) : (!llvm.ptr) -> ()
+// CHECK: llvm.call @main_graph_nest{{[0-9]+}}(%{{[^,]+}}, %[[Y]],
+// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%{{[^,]+}}, %[[Y]], {{.*}} %[[W]], {{.*}} %[[X]],
+// CHECK-NEXT: llvm.call @main_graph_nest{{[0-9]+}}(%{{[^,]+}}, %[[Y]],
 // CHECK-NEXT: llvm.return
 // The matmul reads both inputs inside a parallel loop.
-// CHECK: llvm.func internal @main_graph_nest{{[0-9]+}}(%[[ACC:[^:]+]]: !llvm.ptr, %[[W2:[^:]+]]: !llvm.ptr, %[[X2:[^:]+]]: !llvm.ptr)
+// CHECK: llvm.func internal @main_graph_nest{{[0-9]+}}(%{{[^:]+}}: !llvm.ptr, %[[ACC:[^:]+]]: !llvm.ptr, {{.*}}, %{{[^:]+}}: !llvm.ptr, %[[W2:[^:]+]]: !llvm.ptr, {{.*}}, %{{[^:]+}}: !llvm.ptr, %[[X2:[^:]+]]: !llvm.ptr,
 // CHECK: omp.parallel {
 // CHECK-NEXT: omp.wsloop {
 // CHECK-NEXT: omp.loop_nest
@@ -25,9 +28,9 @@
 // CHECK: llvm.fadd
 // CHECK: omp.yield
 // CHECK: llvm.intr.maximum
-// CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr)
-// CHECK: llvm.call @main_graph(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
-// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 2\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
+// CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr, %[[DIMS:.+]]: !llvm.ptr)
+// CHECK: llvm.call @main_graph({{.+}}) : (!llvm.ptr, !llvm.ptr, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64) -> ()
+// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 3\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
 // CHECK: llvm.func @dlc_model_metadata() -> !llvm.ptr
 // CHECK: llvm.func @dlc_model_abi_version() -> i32
 
@@ -53,7 +56,7 @@ func.func @main_graph(%x: tensor<4x8xf32> {dlc.name = "x"}, %w: tensor<8x16xf32>
 // CHECK: llvm.intr.exp
 // CHECK: llvm.fdiv
 // CHECK: llvm.func @dlc_model_run
-// CHECK: @dlc_model_metadata_text("dlc-model 2\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
+// CHECK: @dlc_model_metadata_text("dlc-model 3\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
 
 // SEQ-LABEL: module
 // SEQ: llvm.func @dlc_model_run

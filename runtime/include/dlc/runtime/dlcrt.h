@@ -220,9 +220,19 @@ typedef struct dlcrt_tensor_info_t {
   const char *name; /* decoded from the metadata, NUL-terminated */
   dlcrt_dtype_t dtype;
   size_t rank;
+  /* -1 (DLCRT_DYNAMIC_DIM) for a dim known only when the model runs. */
   const int64_t *dims;
-  size_t byte_size; /* element count times element size */
+  /* Element count times element size; 0 when a dim is dynamic. */
+  size_t byte_size;
+  /* `rank` NUL-terminated symbol names, one per dim: "" for a static dim or
+   * an anonymous dynamic one, else the symbol (such as "batch"). Dynamic dims
+   * with the same symbol take the same value in a run, across all inputs and
+   * outputs. */
+  const char *const *dim_names;
 } dlcrt_tensor_info_t;
+
+/* The value of a dynamic dim in dlcrt_tensor_info_t::dims. */
+#define DLCRT_DYNAMIC_DIM (-1)
 
 /* Loads the compiled model at `path` for `device`: checks its ABI version and
  * validates its metadata. */
@@ -268,11 +278,17 @@ DLCRT_API dlcrt_status dlcrt_module_find_output(dlcrt_module module,
                                                 size_t *out_index);
 
 /* Runs `module`. `inputs[0..num_inputs)` must match the module's inputs in
- * dtype, shape and byte size and live on the module's device. For each
- * `outputs[i]` that is NULL the runtime creates an owned tensor and stores it
- * there (the caller releases it); a non-NULL `outputs[i]` must match output
- * `i` and not overlap any other input or output. Everything is validated
- * before the model runs; on failure no output slot is changed. */
+ * dtype, rank and static dims and live on the module's device; a dynamic dim
+ * takes any size >= 0, but dims with the same symbol name must agree across
+ * all inputs. For each `outputs[i]` that is NULL the runtime stores there an
+ * owned tensor (the caller releases it): for a static output one it created
+ * before the run, for an output with a dynamic dim the model's own result of
+ * the shape the run produced. A non-NULL `outputs[i]` must match output `i`
+ * in dtype and rank (and its static dims) and not overlap any other input or
+ * output; for a dynamic output the model's result is copied into it, and the
+ * run fails with DLCRT_STATUS_INVALID_ARGUMENT if the shapes differ.
+ * Everything is validated before the model runs; on failure no output slot
+ * is changed. */
 DLCRT_API dlcrt_status dlcrt_module_run(dlcrt_module module,
                                         const dlcrt_tensor *inputs,
                                         size_t num_inputs,

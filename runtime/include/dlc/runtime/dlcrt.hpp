@@ -140,8 +140,17 @@ public:
 struct TensorInfo {
   std::string name;
   dlcrt_dtype_t dtype = DLCRT_DTYPE_INVALID;
-  std::vector<int64_t> dims;
-  size_t byteSize = 0;
+  std::vector<int64_t> dims; // DLCRT_DYNAMIC_DIM for a dynamic dim
+  size_t byteSize = 0;       // 0 when a dim is dynamic
+  /// Symbol name per dim; "" for static or anonymous dims.
+  std::vector<std::string> dimNames;
+
+  bool isDynamic() const {
+    for (int64_t dim : dims)
+      if (dim == DLCRT_DYNAMIC_DIM)
+        return true;
+    return false;
+  }
 };
 
 class Module
@@ -208,9 +217,10 @@ public:
 
 private:
   static TensorInfo convert(const dlcrt_tensor_info_t &info) {
-    return {info.name, info.dtype,
-            std::vector<int64_t>(info.dims, info.dims + info.rank),
-            info.byte_size};
+    return {
+        info.name, info.dtype,
+        std::vector<int64_t>(info.dims, info.dims + info.rank), info.byte_size,
+        std::vector<std::string>(info.dim_names, info.dim_names + info.rank)};
   }
 };
 
