@@ -25,9 +25,7 @@ struct Size {
   int64_t staticSize = ShapedType::kDynamic;
   std::string what;
 
-  bool isDynamic() const {
-    return tensor && typeOf(tensor).isDynamicDim(dim);
-  }
+  bool isDynamic() const { return tensor && typeOf(tensor).isDynamicDim(dim); }
 };
 
 /// Emits the checks of one op, named after its node.
@@ -42,8 +40,8 @@ public:
       }
       return WalkResult::advance();
     });
-    prefix = "node '" + node + "' (" + op->getName().getStringRef().str() +
-             "): ";
+    prefix =
+        "node '" + node + "' (" + op->getName().getStringRef().str() + "): ";
   }
 
   Size operandDim(unsigned operand, int64_t dim) {
@@ -59,8 +57,8 @@ public:
       return;
     if (a.tensor == b.tensor && a.dim == b.dim)
       return;
-    Value condition = dlg::EqualOp::create(builder, op->getLoc(), value(a),
-                                           value(b));
+    Value condition =
+        dlg::EqualOp::create(builder, op->getLoc(), value(a), value(b));
     std::string expected =
         b.isDynamic() ? b.what : std::to_string(b.staticSize);
     dlg::CheckOp::create(builder, op->getLoc(), condition,

@@ -20,8 +20,7 @@ struct DimPattern : OpConversionPattern<dlg::DimOp> {
     Value size = dimSize(rewriter, loc, adaptor.getInput(), op.getDim());
     Value wide =
         arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(), size);
-    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(),
-                                                        wide);
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, op.getType(), wide);
     return success();
   }
 };

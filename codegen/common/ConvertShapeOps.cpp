@@ -42,6 +42,8 @@ Value boundedReshape(OpBuilder &b, Location loc, Value input,
                      RankedTensorType type) {
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t count = type.getNumElements();
+  if (count == 0)
+    return emptyTensor(b, loc, type.getShape(), type.getElementType());
   Value flat = input;
   if (inputType.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);

@@ -19,16 +19,16 @@ bool handlesDynamicDims(StringRef domain, StringRef opType) {
       "Elu", "Equal", "Erf", "Exp", "Floor", "Gelu", "Greater",
       "GreaterOrEqual", "HardSigmoid", "HardSwish", "Identity", "IsInf",
       "IsNaN", "LeakyRelu", "Less", "LessOrEqual", "Log", "Max", "Min", "Mul",
-      "Neg", "Not", "Or", "Pow", "PRelu", "Reciprocal", "Relu", "Round",
-      "Selu", "Sigmoid", "Sign", "Sin", "Softplus", "Softsign", "Sqrt", "Sub",
-      "Sum", "Tanh", "Where", "Xor",
+      "Neg", "Not", "Or", "Pow", "PRelu", "Reciprocal", "Relu", "Round", "Selu",
+      "Sigmoid", "Sign", "Sin", "Softplus", "Softsign", "Sqrt", "Sub", "Sum",
+      "Tanh", "Where", "Xor",
       // Contractions and networks.
-      "AveragePool", "BatchNormalization", "Conv", "Dropout", "Flatten",
-      "Gemm", "GlobalAveragePool", "GlobalMaxPool", "LayerNormalization",
-      "LogSoftmax", "MatMul", "MaxPool", "Softmax",
+      "AveragePool", "BatchNormalization", "Conv", "Dropout", "Flatten", "Gemm",
+      "GlobalAveragePool", "GlobalMaxPool", "LayerNormalization", "LogSoftmax",
+      "MatMul", "MaxPool", "Softmax",
       // Shapes and indexing.
-      "Concat", "Gather", "NonZero", "Reshape", "Shape", "Squeeze",
-      "Transpose", "Unsqueeze",
+      "Concat", "Gather", "NonZero", "Reshape", "Shape", "Squeeze", "Transpose",
+      "Unsqueeze",
       // Reductions over constant axes.
       "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum"};
   return domain.empty() && ops.contains(opType);

@@ -453,8 +453,13 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                              ", ", rank, "]");
   if (axis < 0)
     axis += rank;
-  int64_t outer = ShapedType::getNumElements(type.getShape().take_front(axis));
-  int64_t inner = ShapedType::getNumElements(type.getShape().drop_front(axis));
+  auto product = [](ArrayRef<int64_t> dims) {
+    return llvm::any_of(dims, ShapedType::isDynamic)
+               ? ShapedType::kDynamic
+               : ShapedType::getNumElements(dims);
+  };
+  int64_t outer = product(type.getShape().take_front(axis));
+  int64_t inner = product(type.getShape().drop_front(axis));
   return push(types, {outer, inner}, type.getElementType());
 }
 
@@ -552,12 +557,22 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
         type.getRank() != first.getRank())
       return emitOptionalError(loc, "input ", index, " has type ", type,
                                " which does not match ", first);
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (d != *axis && type.getDimSize(d) != first.getDimSize(d))
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (d == *axis || type.isDynamicDim(d))
+        continue;
+      // A dynamic dim takes the static size of another input (checked at
+      // run time).
+      if (ShapedType::isDynamic(shape[d]))
+        shape[d] = type.getDimSize(d);
+      else if (type.getDimSize(d) != shape[d])
         return emitOptionalError(loc, "input ", index, " has size ",
                                  type.getDimSize(d), " in dimension ", d,
-                                 " but input 0 has ", first.getDimSize(d));
-    shape[*axis] += type.getDimSize(*axis);
+                                 " but input 0 has ", shape[d]);
+    }
+    if (type.isDynamicDim(*axis) || ShapedType::isDynamic(shape[*axis]))
+      shape[*axis] = ShapedType::kDynamic;
+    else
+      shape[*axis] += type.getDimSize(*axis);
   }
   return push(types, shape, first.getElementType());
 }

@@ -55,9 +55,7 @@ LogicalResult dynamicReshape(NodeContext &ctx, Value shape,
   int64_t rank = resultDims.size();
   bool allowZero = ctx.intAttr("allowzero", 0);
   Composer c(ctx);
-  auto scalar = [&](int64_t v) {
-    return c.ints({v}, SmallVector<int64_t>{});
-  };
+  auto scalar = [&](int64_t v) { return c.ints({v}, SmallVector<int64_t>{}); };
   // Entry i of a 0 (copy) reads input dim i; past the input rank it stays 0
   // and the element count check below rejects it.
   SmallVector<Value> pieces;
@@ -65,10 +63,11 @@ LogicalResult dynamicReshape(NodeContext &ctx, Value shape,
     pieces.push_back(d < inType.getRank() ? dimPiece(c, ctx, input, d)
                                           : c.ints({0}));
   Value copied = concatPieces(c, ctx, pieces);
-  Value inputDims = concatPieces(
-      c, ctx, llvm::to_vector(llvm::map_range(
-                  llvm::seq<int64_t>(0, inType.getRank()),
-                  [&](int64_t d) { return dimPiece(c, ctx, input, d); })));
+  Value inputDims =
+      concatPieces(c, ctx,
+                   llvm::to_vector(llvm::map_range(
+                       llvm::seq<int64_t>(0, inType.getRank()),
+                       [&](int64_t d) { return dimPiece(c, ctx, input, d); })));
   Value count = inType.getRank() == 0
                     ? scalar(1)
                     : c.reduce<dlg::ReduceProdOp>(inputDims, {0}, false);

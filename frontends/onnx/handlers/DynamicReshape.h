@@ -22,10 +22,9 @@ mlir::FailureOr<mlir::Value> runtimeShapeOf(NodeContext &ctx, mlir::Value input,
 /// Reshape (input 0 by the rank-1 i64 `shape`, input 1) where the input or
 /// the result has dynamic dims. `resultDims` are the result dims known at
 /// compile time (dynamic where unknown); the run-time shape must agree.
-mlir::LogicalResult
-dynamicReshape(NodeContext &ctx, mlir::Value shape,
-               llvm::ArrayRef<int64_t> resultDims,
-               llvm::SmallVectorImpl<mlir::Value> &results);
+mlir::LogicalResult dynamicReshape(NodeContext &ctx, mlir::Value shape,
+                                   llvm::ArrayRef<int64_t> resultDims,
+                                   llvm::SmallVectorImpl<mlir::Value> &results);
 
 } // namespace dlc::onnx
 

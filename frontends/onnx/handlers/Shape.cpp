@@ -314,6 +314,13 @@ template <typename OpTy> Handler squeezeLike() {
         return failure();
       axes = *values;
     }
+    if (axes.empty() && !typeOf(ctx.input(0)).hasStaticShape())
+      return ctx.emitError() << "without 'axes' the squeezed dims depend on "
+                                "the dynamic dims of "
+                             << typeOf(ctx.input(0))
+                             << "; give the model's inputs static sizes "
+                                "with --input-shape",
+             failure();
     FailureOr<Value> result = ctx.create<OpTy>(
         {ctx.input(0)},
         {ctx.named("axes", ctx.builder.getDenseI64ArrayAttr(axes))});
