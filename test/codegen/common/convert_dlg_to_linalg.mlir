@@ -464,18 +464,20 @@ func.func @slice_positive_step(%x: tensor<2x8xf32>) -> tensor<1x3xf32> {
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: %[[DATA:[^:]+]]: tensor<100x32xf32>, %[[IDS:[^:]+]]: tensor<2x8xi64>
 func.func @gather(%emb: tensor<100x32xf32>, %ids: tensor<2x8xi64>) -> tensor<2x8x32xf32> {
+  // CHECK: %[[SIZE:.+]] = arith.constant 100 : index
   // CHECK: linalg.generic
   // CHECK-SAME: indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]
   // CHECK-SAME: ins(%[[IDS]] : tensor<2x8xi64>)
   // CHECK: ^bb0(%[[ID:.+]]: i64, %{{.+}}: f32):
   // CHECK: %[[I:.+]] = arith.index_cast %[[ID]] : i64 to index
-  // CHECK-DAG: %[[SIZE:.+]] = arith.constant 100 : index
-  // CHECK-DAG: %[[ZERO:.+]] = arith.constant 0 : index
+  // CHECK: %[[ZERO:.+]] = arith.constant 0 : index
   // CHECK: %[[NEG:.+]] = arith.cmpi slt, %[[I]], %[[ZERO]] : index
   // CHECK: %[[WRAPPED:.+]] = arith.addi %[[I]], %[[SIZE]] : index
   // CHECK: %[[SEL:.+]] = arith.select %[[NEG]], %[[WRAPPED]], %[[I]] : index
   // CHECK: %[[LO:.+]] = arith.maxsi %[[SEL]], %[[ZERO]] : index
-  // CHECK: %[[LAST:.+]] = arith.constant 99 : index
+  // CHECK: %[[ONE:.+]] = arith.constant 1 : index
+  // CHECK: %[[M1:.+]] = arith.subi %[[SIZE]], %[[ONE]] : index
+  // CHECK: %[[LAST:.+]] = arith.maxsi %[[ZERO]], %[[M1]] : index
   // CHECK: %[[ROW:.+]] = arith.minsi %[[LO]], %[[LAST]] : index
   // CHECK: %[[COL:.+]] = linalg.index 2 : index
   // CHECK: %[[V:.+]] = tensor.extract %[[DATA]][%[[ROW]], %[[COL]]] : tensor<100x32xf32>
@@ -504,9 +506,24 @@ func.func @constant() -> tensor<2xf32> {
 
 // -----
 
-// Tests that an op with a dynamic shape is reported instead of lowered.
-func.func @dynamic(%a: tensor<?x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{'dlg.add' op cannot be lowered to linalg: dynamic shape 'tensor<?x4xf32>'}}
+// Tests that a dynamic dim sizes the result from the operand that has it.
+// CHECK-LABEL: func.func @dynamic_add
+// CHECK-SAME: %[[A:[^:]+]]: tensor<?x4xf32>
+func.func @dynamic_add(%a: tensor<?x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32> {
+  // CHECK: %[[C0:.+]] = arith.constant 0 : index
+  // CHECK: %[[N:.+]] = tensor.dim %[[A]], %[[C0]] : tensor<?x4xf32>
+  // CHECK: %[[INIT:.+]] = tensor.empty(%[[N]]) : tensor<?x4xf32>
+  // CHECK: linalg.generic
+  // CHECK-SAME: outs(%[[INIT]] : tensor<?x4xf32>)
   %0 = dlg.add %a, %b : tensor<?x4xf32>, tensor<4xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// Tests that an op whose lowering needs static shapes reports a dynamic one.
+func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{'dlg.cum_sum' op cannot be lowered to linalg with the dynamic shape 'tensor<?x4xf32>' yet; give the model's inputs static sizes with --input-shape}}
+  %0 = dlg.cum_sum %a {axis = 1 : i64, exclusive = false, reverse = false} : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }

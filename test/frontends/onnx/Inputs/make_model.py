@@ -112,6 +112,9 @@ MODELS = {
     "symbolic_dim": lambda: model(
         [N("Relu", ["x"], ["y"], name="r")],
         [vi("x", ["batch", 4])], [vi("y", ["batch", 4])]),
+    "symbolic_unsupported": lambda: model(
+        [N("Hardmax", ["x"], ["y"], name="hm")],
+        [vi("x", ["batch", 4])], [vi("y", ["batch", 4])]),
     "dynamic_reshape": lambda: model(
         [N("Reshape", ["x", "s"], ["r"], name="rs_dyn"),
          N("ReduceSum", ["r"], ["y"], keepdims=0)],
