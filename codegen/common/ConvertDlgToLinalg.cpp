@@ -39,7 +39,8 @@ bool lowersDynamicDims(Operation *op) {
              dlg::FlattenOp, dlg::GatherOp, dlg::GemmOp, dlg::GlobalAvgPoolOp,
              dlg::LayerNormOp, dlg::MatMulOp, dlg::ReduceMaxOp,
              dlg::ReduceMeanOp, dlg::ReduceSumOp, dlg::ReshapeOp,
-             dlg::SqueezeOp, dlg::TransposeOp, dlg::UnsqueezeOp>(op);
+             dlg::SqueezeOp, dlg::TransposeOp, dlg::TruncateOp,
+             dlg::UnsqueezeOp>(op);
 }
 
 struct ConvertDlgToLinalgPass

@@ -37,10 +37,37 @@ struct DynamicReshapePattern : OpConversionPattern<dlg::DynamicReshapeOp> {
   }
 };
 
+/// An extract_slice of the clamped run-time size.
+struct TruncatePattern : OpConversionPattern<dlg::TruncateOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(dlg::TruncateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    int64_t axis = op.getAxis();
+    Value requested = tensor::ExtractOp::create(rewriter, loc,
+                                                adaptor.getSize(), ValueRange{});
+    Value size = arith::IndexCastOp::create(rewriter, loc,
+                                            rewriter.getIndexType(), requested);
+    size = arith::MaxSIOp::create(
+        rewriter, loc, size, arith::ConstantIndexOp::create(rewriter, loc, 0));
+    size = arith::MinSIOp::create(rewriter, loc, size,
+                                  dimSize(rewriter, loc, input, axis));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    sizes[axis] = size;
+    SmallVector<OpFoldResult> offsets(sizes.size(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(sizes.size(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, op.getType(), input, offsets, sizes, strides);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateDynamicLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<DimPattern, DynamicReshapePattern>(patterns.getContext());
+  patterns.add<DimPattern, DynamicReshapePattern, TruncatePattern>(patterns.getContext());
 }
 
 } // namespace dlc

@@ -83,6 +83,23 @@ def broadcast_pair():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
+def non_zero():
+    """NonZero whose output count is only known at run time, and its
+    transpose."""
+    nodes = [
+        helper.make_node("NonZero", ["x"], ["idx"], name="nz"),
+        helper.make_node("Transpose", ["idx"], ["pairs"], perm=[1, 0]),
+    ]
+    graph = helper.make_graph(
+        nodes, "non_zero",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4])],
+        [helper.make_tensor_value_info("idx", TensorProto.INT64, [2, None]),
+         helper.make_tensor_value_info("pairs", TensorProto.INT64,
+                                       [None, 2])],
+        [])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 # name -> (model, {input: shape per run}, ...)
 CASES = {
     "mlp": (symbolic(models.mlp(), {0: "batch"}),
@@ -94,6 +111,7 @@ CASES = {
                      {"x": (3, 33, 64)}]),
     "shape_chain": (shape_chain(),
                     [{"x": (1, 2, 3)}, {"x": (4, 5, 3)}, {"x": (2, 0, 3)}]),
+    "non_zero": (non_zero(), [{"x": (3, 4)}] * 3),
     "broadcast_pair": (broadcast_pair(),
                        [{"a": (3, 4), "b": (3, 4)}, {"a": (1, 4),
                                                      "b": (1, 4)}]),
@@ -138,6 +156,8 @@ def main():
         for i, shapes in enumerate(runs):
             feeds = {k: rng.standard_normal(s).astype(np.float32)
                      for k, s in shapes.items()}
+            if name == "non_zero":  # a different count each run
+                feeds["x"][rng.random(feeds["x"].shape) < 0.3 * i] = 0
             inputs = os.path.join(args.workdir, f"{name}_in{i}.npz")
             outputs = os.path.join(args.workdir, f"{name}_out{i}.npz")
             np.savez(inputs, **feeds)

@@ -47,3 +47,18 @@ LogicalResult DynamicReshapeOp::verify() {
            << output.getNumElements();
   return success();
 }
+
+LogicalResult TruncateOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= input.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range [0, ",
+                             input.getRank() - 1, "] of ", input);
+  SmallVector<int64_t> shape(input.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}

@@ -48,4 +48,26 @@ def Dlg_DynamicReshapeOp : Dlg_Op<"dynamic_reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Dlg_TruncateOp : Dlg_Op<"truncate", [InferTypeOpAdaptor]> {
+  let summary = "Keeps the first `size` entries along `axis`, a run-time count";
+  let description = [{
+    The result is `input` cut to its first `size` entries along `axis`
+    (`size`, a rank-0 i64, is clamped to [0, dim]); that dim of the result
+    is dynamic. Data-dependent results (NonZero) are computed at their
+    static bound and truncated to the count found at run time.
+
+    ```mlir
+    %r = dlg.truncate %x, %n {axis = 1 : i64}
+        : tensor<2x12xi64>, tensor<i64> -> tensor<2x?xi64>
+    ```
+  }];
+  let arguments = (ins Dlg_Tensor:$input, 0DTensorOf<[I64]>:$size,
+                       I64Attr:$axis);
+  let results = (outs Dlg_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $size attr-dict `:` type($input) `,` type($size) `->`
+    type($output)
+  }];
+}
+
 #endif // DLC_DIALECTS_DLG_IR_DLGDYNAMICOPS_TD

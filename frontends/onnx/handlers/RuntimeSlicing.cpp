@@ -16,6 +16,8 @@
 
 #include <set>
 
+#include <numeric>
+
 using namespace mlir;
 
 namespace dlc::onnx {
@@ -448,14 +450,68 @@ LogicalResult runtimeCompress(NodeContext &ctx, Value input, int64_t axis,
   return r.c.finish({result}, results);
 }
 
+/// NonZero without a declared output shape: the coordinates of every
+/// element, non-zero ones first, truncated to their run-time count (a
+/// dynamic dim, returned as a model-allocated output).
+LogicalResult dynamicNonZero(NodeContext &ctx,
+                             SmallVectorImpl<Value> &results) {
+  Value input = ctx.input(0);
+  ArrayRef<int64_t> shape = typeOf(input).getShape();
+  int64_t rank = shape.size(), total = numElements(input);
+  Runtime r(ctx);
+  Composer &c = r.c;
+  Value flags = r.nonZeroFlags(c.reshape(input, {total}));
+  Value count = c.reduceAll<dlg::ReduceSumOp>(flags);
+  Value padded;
+  if (rank == 0 || total == 0) {
+    padded = c.ints({}, SmallVector<int64_t>{rank, 0});
+  } else {
+    // Entry i goes to slot "set entries before i"; unset ones to the spare
+    // slot `total`.
+    Value before = c.create<dlg::CumSumOp>(
+        {flags}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(0)),
+                  ctx.named("exclusive", ctx.builder.getBoolAttr(true)),
+                  ctx.named("reverse", ctx.builder.getBoolAttr(false))});
+    Value slot = c.create<dlg::WhereOp>(
+        {c.create<dlg::EqualOp>({flags, r.scalar(1)}), before,
+         r.scalar(total)});
+    SmallVector<int64_t> zeros(total + 1, 0), iota(total);
+    std::iota(iota.begin(), iota.end(), 0);
+    Value positions = c.create<dlg::ScatterElementsOp>(
+        {c.ints(zeros), slot, c.ints(iota)},
+        {ctx.named("axis", ctx.builder.getI64IntegerAttr(0)),
+         ctx.named("reduction", ctx.builder.getStringAttr("none"))});
+    if (!positions)
+      return failure();
+    positions = r.unwrap(builders::sliceAxis(ctx, positions, 0, 0, total));
+    SmallVector<Value> rows;
+    int64_t stride = total;
+    for (int64_t d = 0; d < rank; ++d) {
+      stride /= shape[d];
+      Value coordinate =
+          r.mod(r.div(positions, r.scalar(stride)), r.scalar(shape[d]));
+      rows.push_back(c.reshape(coordinate, {1, total}));
+    }
+    padded = rank == 1 ? rows[0]
+                       : c.create<dlg::ConcatOp>(
+                             rows, {ctx.named("axis",
+                                              ctx.builder.getI64IntegerAttr(0))});
+  }
+  Value result = c.create<dlg::TruncateOp>(
+      {padded, count}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(1))});
+  return c.finish({result}, results);
+}
+
 LogicalResult nonZero(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
+  Value input = ctx.input(0);
+  if (!ctx.declaredShape(0) && typeOf(input).hasStaticShape())
+    return dynamicNonZero(ctx, results);
   FailureOr<SmallVector<int64_t>> declared =
       ctx.requireDeclaredShape(0, 0, "X");
   if (failed(declared))
     return failure();
-  Value input = ctx.input(0);
   ArrayRef<int64_t> shape = typeOf(input).getShape();
   int64_t rank = shape.size(), total = numElements(input);
   if (declared->size() != 2 || (*declared)[0] != rank || (*declared)[1] > total)
