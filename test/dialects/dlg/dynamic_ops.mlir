@@ -13,3 +13,10 @@ func.func @dynamic_reshape(%x: tensor<?x64xf32>, %s: tensor<3xi64>) -> tensor<?x
   %0 = dlg.dynamic_reshape %x, %s : tensor<?x64xf32>, tensor<3xi64> -> tensor<?x4x16xf32>
   return %0 : tensor<?x4x16xf32>
 }
+
+// CHECK-LABEL: func.func @truncate
+func.func @truncate(%x: tensor<2x12xi64>, %n: tensor<i64>) -> tensor<2x?xi64> {
+  // CHECK: dlg.truncate %{{.+}}, %{{.+}} {axis = 1 : i64} : tensor<2x12xi64>, tensor<i64> -> tensor<2x?xi64>
+  %0 = dlg.truncate %x, %n {axis = 1 : i64} : tensor<2x12xi64>, tensor<i64> -> tensor<2x?xi64>
+  return %0 : tensor<2x?xi64>
+}
