@@ -16,8 +16,6 @@
 
 #include <set>
 
-#include <numeric>
-
 using namespace mlir;
 
 namespace dlc::onnx {
@@ -167,6 +165,13 @@ struct Runtime {
     c.check(equal(total, scalar(count)),
             what + " selects a different number of elements than the " +
                 llvm::Twine(count) + " of the declared output shape");
+    return firstPositions(flags, count);
+  }
+
+  /// The positions of the first `count` set entries of `flags` (0/1 i64 of
+  /// rank 1), in order; slots past the number set hold 0.
+  Value firstPositions(Value flags, int64_t count) {
+    int64_t n = typeOf(flags).getDimSize(0);
     if (count == 0 || n == 0)
       return c.ints({}, SmallVector<int64_t>{0});
     // Entry i goes to slot "set entries before i"; unset ones (and any
@@ -450,6 +455,25 @@ LogicalResult runtimeCompress(NodeContext &ctx, Value input, int64_t axis,
   return r.c.finish({result}, results);
 }
 
+/// The row-major coordinates in `shape` of the flat `positions` (rank 1):
+/// one row per dim.
+Value coordinatesOf(Runtime &r, Value positions, ArrayRef<int64_t> shape) {
+  Composer &c = r.c;
+  int64_t count = typeOf(positions).getDimSize(0);
+  SmallVector<Value> rows;
+  int64_t stride = ShapedType::getNumElements(shape);
+  for (int64_t size : shape) {
+    stride /= size;
+    Value coordinate =
+        r.mod(r.div(positions, r.scalar(stride)), r.scalar(size));
+    rows.push_back(c.reshape(coordinate, {1, count}));
+  }
+  if (rows.size() == 1)
+    return rows[0];
+  return c.create<dlg::ConcatOp>(
+      rows, {r.ctx.named("axis", r.ctx.builder.getI64IntegerAttr(0))});
+}
+
 /// NonZero without a declared output shape: the coordinates of every
 /// element, non-zero ones first, truncated to their run-time count (a
 /// dynamic dim, returned as a model-allocated output).
@@ -462,41 +486,9 @@ LogicalResult dynamicNonZero(NodeContext &ctx,
   Composer &c = r.c;
   Value flags = r.nonZeroFlags(c.reshape(input, {total}));
   Value count = c.reduceAll<dlg::ReduceSumOp>(flags);
-  Value padded;
-  if (rank == 0 || total == 0) {
-    padded = c.ints({}, SmallVector<int64_t>{rank, 0});
-  } else {
-    // Entry i goes to slot "set entries before i"; unset ones to the spare
-    // slot `total`.
-    Value before = c.create<dlg::CumSumOp>(
-        {flags}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(0)),
-                  ctx.named("exclusive", ctx.builder.getBoolAttr(true)),
-                  ctx.named("reverse", ctx.builder.getBoolAttr(false))});
-    Value slot = c.create<dlg::WhereOp>(
-        {c.create<dlg::EqualOp>({flags, r.scalar(1)}), before,
-         r.scalar(total)});
-    SmallVector<int64_t> zeros(total + 1, 0), iota(total);
-    std::iota(iota.begin(), iota.end(), 0);
-    Value positions = c.create<dlg::ScatterElementsOp>(
-        {c.ints(zeros), slot, c.ints(iota)},
-        {ctx.named("axis", ctx.builder.getI64IntegerAttr(0)),
-         ctx.named("reduction", ctx.builder.getStringAttr("none"))});
-    if (!positions)
-      return failure();
-    positions = r.unwrap(builders::sliceAxis(ctx, positions, 0, 0, total));
-    SmallVector<Value> rows;
-    int64_t stride = total;
-    for (int64_t d = 0; d < rank; ++d) {
-      stride /= shape[d];
-      Value coordinate =
-          r.mod(r.div(positions, r.scalar(stride)), r.scalar(shape[d]));
-      rows.push_back(c.reshape(coordinate, {1, total}));
-    }
-    padded = rank == 1 ? rows[0]
-                       : c.create<dlg::ConcatOp>(
-                             rows, {ctx.named("axis",
-                                              ctx.builder.getI64IntegerAttr(0))});
-  }
+  Value padded = rank == 0 || total == 0
+                     ? c.ints({}, SmallVector<int64_t>{rank, 0})
+                     : coordinatesOf(r, r.firstPositions(flags, total), shape);
   Value result = c.create<dlg::TruncateOp>(
       {padded, count}, {ctx.named("axis", ctx.builder.getI64IntegerAttr(1))});
   return c.finish({result}, results);
@@ -526,21 +518,7 @@ LogicalResult nonZero(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   Value positions = r.positionsOf(flags, kept, "the input");
   if (rank == 0 || kept == 0)
     return c.finish({c.ints({}, SmallVector<int64_t>{rank, kept})}, results);
-  // Row-major coordinates of each flat position.
-  SmallVector<Value> rows;
-  int64_t stride = total;
-  for (int64_t d = 0; d < rank; ++d) {
-    stride /= shape[d];
-    Value coordinate =
-        r.mod(r.div(positions, r.scalar(stride)), r.scalar(shape[d]));
-    rows.push_back(c.reshape(coordinate, {1, kept}));
-  }
-  Value result =
-      rank == 1
-          ? rows[0]
-          : c.create<dlg::ConcatOp>(
-                rows, {ctx.named("axis", ctx.builder.getI64IntegerAttr(0))});
-  return c.finish({result}, results);
+  return c.finish({coordinatesOf(r, positions, shape)}, results);
 }
 
 } // namespace dlc::onnx
