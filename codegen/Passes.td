@@ -100,6 +100,39 @@ def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def CpuLowerContractionsToUkernels
+    : Pass<"dlc-cpu-lower-contractions-to-ukernels", "mlir::ModuleOp"> {
+  let summary = "Replaces f32 matrix products on buffers with GEMM ukernel calls";
+  let description = [{
+    Every linalg op on buffers that is a contraction (a multiply-accumulate
+    body and projected-permutation maps) of f32 operands whose batch, m, n
+    and k dimensions each collapse to one strided dimension becomes a call
+    to `dlc_uk_sgemm` (runtime/ukernels/Ukernels.h): matmul, batch matmul,
+    transposed operands, and convolutions rewritten as im2col products. The
+    blocked, packed and multithreaded ukernel runs at a large fraction of the
+    machine's peak, where generated loops reach a few percent. A zero
+    `linalg.fill` of the accumulator right before the product folds into the
+    call. Other contractions keep their loops.
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>)
+                  outs(%c : memref<128x768xf32>)
+    // becomes
+    func.call @dlc_uk_sgemm(%isa, %c1, %c128, %c768, %c768, %pa, ...)
+    ```
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx2\"",
+           "Best instruction set of the target CPU: generic, avx2 or avx512 "
+           "(the ukernel also checks the running CPU)">,
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"4096",
+           "Multiply-adds below which a static contraction keeps its loops">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def CpuSerializeNestedParallel : Pass<"dlc-cpu-serialize-nested-parallel",
                                       "mlir::func::FuncOp"> {
   let summary = "Keeps only outermost scf.parallel loops parallel";

@@ -70,6 +70,7 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   PipelineOptions pipelineOptions;
   pipelineOptions.entry = importOptions.entryName;
   pipelineOptions.parallel = options.parallel;
+  target->configurePipeline(pipelineOptions, options.targetOptions);
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();

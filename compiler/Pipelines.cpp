@@ -86,6 +86,9 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
+  if (options.ukernelIsa != "none")
+    pm.addPass(createCpuLowerContractionsToUkernels(
+        CpuLowerContractionsToUkernelsOptions{options.ukernelIsa}));
 
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

@@ -41,6 +41,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Innermost iterations below which a loop nest runs on "
                      "one thread"),
       llvm::cl::init(16384)};
+  Option<std::string> ukernelIsa{
+      *this, "ukernel-isa",
+      llvm::cl::desc("Instruction set for CPU ukernels: none (generated "
+                     "loops only), generic, avx2 or avx512"),
+      llvm::cl::init("none")};
 };
 
 void buildGraphPipeline(mlir::OpPassManager &pm,

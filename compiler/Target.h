@@ -21,6 +21,8 @@ struct TargetOptions {
   /// Target CPU for host code: "native" (the compiling machine) or an LLVM
   /// CPU name such as "x86-64-v3" or "sapphirerapids".
   std::string cpu = "native";
+  /// Call hand-scheduled ukernels for the ops that have one (GEMMs).
+  bool ukernels = true;
   /// LLVM optimization level 0-3.
   unsigned optLevel = 3;
 };
@@ -29,6 +31,10 @@ class Target {
 public:
   virtual ~Target() = default;
   virtual llvm::StringRef name() const = 0;
+  /// Sets the pipeline options that depend on the target machine, such as
+  /// the instruction set of its ukernels.
+  virtual void configurePipeline(PipelineOptions &options,
+                                 const TargetOptions &targetOptions) const {}
   /// Adds the passes that take lowered IR to the LLVM dialect.
   virtual void buildCodegenPipeline(mlir::OpPassManager &pm,
                                     const PipelineOptions &options) const = 0;

@@ -42,17 +42,25 @@ static cl::opt<std::string> emit("emit",
 static cl::opt<std::string>
     compileTo("compile-to",
               cl::desc("Stop after this phase and print its IR: import, "
-                       "graph, optimize, lower, codegen, link"), cl::cat(dlcCategory));
+                       "graph, optimize, lower, codegen, link"),
+              cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("cpu",
                                 cl::desc("Target CPU (native or LLVM name)"),
                                 cl::init("native"), cl::cat(dlcCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
-                                  cl::init(3), cl::Prefix, cl::cat(dlcCategory));
+                                  cl::init(3), cl::Prefix,
+                                  cl::cat(dlcCategory));
 static cl::opt<bool> noParallel("no-parallel",
-                                cl::desc("Run every loop on one thread"), cl::cat(dlcCategory));
+                                cl::desc("Run every loop on one thread"),
+                                cl::cat(dlcCategory));
+static cl::opt<bool> noUkernels(
+    "no-ukernels",
+    cl::desc("Generate loops for GEMMs instead of calling the ukernels"),
+    cl::cat(dlcCategory));
 static cl::list<std::string>
     inputShapes("input-shape",
-                cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"), cl::cat(dlcCategory));
+                cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"),
+                cl::cat(dlcCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -75,6 +83,7 @@ int main(int argc, char **argv) {
   dlc::CompileOptions options;
   options.target = target;
   options.targetOptions.cpu = cpu;
+  options.targetOptions.ukernels = !noUkernels;
   options.targetOptions.optLevel = optLevel;
   options.parallel = !noParallel;
   std::optional<dlc::EmitKind> kind = dlc::parseEmitKind(emit);

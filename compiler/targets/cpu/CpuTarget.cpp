@@ -13,6 +13,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -31,6 +32,12 @@ namespace {
 class CpuTarget : public Target {
 public:
   llvm::StringRef name() const override { return "cpu"; }
+
+  void configurePipeline(PipelineOptions &options,
+                         const TargetOptions &targetOptions) const override {
+    options.ukernelIsa =
+        targetOptions.ukernels ? ukernelIsaFor(targetOptions.cpu) : "none";
+  }
 
   void buildCodegenPipeline(OpPassManager &pm,
                             const PipelineOptions &options) const override {
@@ -86,6 +93,7 @@ public:
                                                objectPath,
                                                libDir,
                                                rpath,
+                                               DLC_UKERNELS_LIBRARY,
                                                "-lomp",
                                                "-lm",
                                                "-Wl,--no-undefined",
@@ -105,6 +113,33 @@ public:
   }
 
 private:
+  /// The best ukernel instruction set of `cpu` ("native" or an LLVM name).
+  static std::string ukernelIsaFor(llvm::StringRef cpu) {
+    llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+    if (!triple.isX86())
+      return "generic";
+    auto has = [&](llvm::StringRef feature) {
+      if (cpu == "native") {
+        llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+        return features.lookup(feature);
+      }
+      llvm::InitializeNativeTarget();
+      std::string error;
+      const llvm::Target *target =
+          llvm::TargetRegistry::lookupTarget(triple, error);
+      if (!target)
+        return false;
+      std::unique_ptr<llvm::MCSubtargetInfo> info(
+          target->createMCSubtargetInfo(triple, cpu, ""));
+      return info && info->checkFeatures(("+" + feature).str());
+    };
+    if (has("avx512f"))
+      return "avx512";
+    if (has("avx2") && has("fma"))
+      return "avx2";
+    return "generic";
+  }
+
   static std::unique_ptr<llvm::Module>
   translateAndOptimize(ModuleOp module, const TargetOptions &options,
                        llvm::LLVMContext &llvmContext,

@@ -1,0 +1,261 @@
+//===- LowerContractionsToUkernels.cpp - f32 GEMMs -> dlc_uk_sgemm --------===//
+//
+// A contraction's loop dims fall into batch, m, n and k groups. When each
+// group is one dim, or several that are contiguous in every operand that
+// uses them, the op is a strided batched GEMM and becomes one ukernel call.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_CPULOWERCONTRACTIONSTOUKERNELS
+#include "codegen/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
+
+/// One operand of the call: its memref, the map from loop dims to its dims,
+/// and its static strides (ShapedType::kDynamic where unknown).
+struct OperandView {
+  Value memref;
+  AffineMap map;
+  SmallVector<int64_t> strides;
+};
+
+/// The stride of `view` along loop dim `dim`: 0 when the operand does not
+/// use the dim, nullopt when it uses it with a dynamic stride.
+std::optional<int64_t> staticStride(const OperandView &view, unsigned dim) {
+  for (unsigned r = 0; r < view.map.getNumResults(); ++r)
+    if (view.map.getDimPosition(r) == dim)
+      return ShapedType::isDynamic(view.strides[r])
+                 ? std::nullopt
+                 : std::optional<int64_t>(view.strides[r]);
+  return 0;
+}
+
+/// A group of loop dims collapsed into one: its size and, per operand, the
+/// loop dim whose stride it has (nullopt: the operand does not use it).
+struct CollapsedDim {
+  OpFoldResult size;
+  SmallVector<std::optional<unsigned>, 3> strideDim;
+};
+
+/// Collapses `dims` (loop order, outermost first) into one dim, or fails
+/// when some operand does not walk them as a single stride.
+FailureOr<CollapsedDim> collapse(ArrayRef<unsigned> dims,
+                                 ArrayRef<int64_t> staticSizes,
+                                 ArrayRef<OpFoldResult> sizes,
+                                 ArrayRef<OperandView> views, OpBuilder &b) {
+  SmallVector<unsigned> kept;
+  for (unsigned d : dims)
+    if (staticSizes[d] != 1)
+      kept.push_back(d);
+  CollapsedDim result;
+  result.strideDim.resize(views.size());
+  if (kept.empty()) {
+    result.size = b.getIndexAttr(1);
+    return result;
+  }
+  for (auto [i, view] : llvm::enumerate(views)) {
+    // The operand uses all kept dims or none.
+    unsigned used = 0;
+    for (unsigned d : kept)
+      used += view.map.getResultPosition(b.getAffineDimExpr(d)).has_value();
+    if (used == 0)
+      continue;
+    if (used != kept.size())
+      return failure();
+    result.strideDim[i] = kept.back();
+    for (size_t j = 0; j + 1 < kept.size(); ++j) {
+      std::optional<int64_t> outer = staticStride(view, kept[j]);
+      std::optional<int64_t> inner = staticStride(view, kept[j + 1]);
+      if (!outer || !inner || ShapedType::isDynamic(staticSizes[kept[j + 1]]) ||
+          *outer != *inner * staticSizes[kept[j + 1]])
+        return failure();
+    }
+  }
+  if (kept.size() == 1) {
+    result.size = sizes[kept.front()];
+    return result;
+  }
+  int64_t product = 1;
+  for (unsigned d : kept) {
+    if (ShapedType::isDynamic(staticSizes[d]))
+      return failure();
+    product *= staticSizes[d];
+  }
+  result.size = b.getIndexAttr(product);
+  return result;
+}
+
+bool isZeroFill(Operation *op, Value buffer) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op);
+  return fill && fill.hasPureBufferSemantics() &&
+         fill.getDpsInitOperand(0)->get() == buffer &&
+         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// The zero fill of `buffer` that the contraction `op` may absorb: the
+/// nearest preceding op that writes memory, if it is that fill.
+linalg::FillOp absorbableFill(Operation *op, Value buffer) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (isZeroFill(prev, buffer))
+      return cast<linalg::FillOp>(prev);
+    if (!isMemoryEffectFree(prev))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+func::FuncOp declareSgemm(ModuleOp module) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(kSgemm))
+    return existing;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  SmallVector<Type> inputs = {i32};
+  inputs.append(16, i64);
+  inputs.push_back(i32);
+  auto func = func::FuncOp::create(b, module.getLoc(), kSgemm,
+                                   b.getFunctionType(inputs, {}));
+  func.setPrivate();
+  return func;
+}
+
+struct CpuLowerContractionsToUkernelsPass
+    : impl::CpuLowerContractionsToUkernelsBase<
+          CpuLowerContractionsToUkernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::optional<int32_t> isaCode =
+        llvm::StringSwitch<std::optional<int32_t>>(isa)
+            .Case("generic", 0)
+            .Case("avx2", 1)
+            .Case("avx512", 2)
+            .Default(std::nullopt);
+    if (!isaCode) {
+      getOperation().emitError("unknown ukernel instruction set '")
+          << isa << "' (expected generic, avx2 or avx512)";
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.hasPureBufferSemantics())
+        candidates.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : candidates)
+      (void)lower(rewriter, op, *isaCode);
+  }
+
+  LogicalResult lower(IRRewriter &rewriter, linalg::LinalgOp op,
+                      int32_t isaCode) {
+    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+        !linalg::isaContractionOpInterface(op))
+      return failure();
+    SmallVector<OperandView> views;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!type || !type.getElementType().isF32())
+        return failure();
+      OperandView view{operand.get(), op.getMatchingIndexingMap(&operand), {}};
+      int64_t offset;
+      if (failed(type.getStridesAndOffset(view.strides, offset)))
+        return failure();
+      views.push_back(view);
+    }
+    FailureOr<linalg::ContractionDimensions> groups =
+        linalg::inferContractionDims(op);
+    if (failed(groups) || groups->k.empty())
+      return failure();
+
+    SmallVector<int64_t> staticSizes = op.getStaticLoopRanges();
+    int64_t work = 1;
+    bool dynamic = false;
+    for (int64_t size : staticSizes) {
+      if (ShapedType::isDynamic(size))
+        dynamic = true;
+      else
+        work *= size;
+    }
+    if (!dynamic && work < minFlops)
+      return failure();
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    SmallVector<OpFoldResult> sizes;
+    for (Range range : op.createLoopRanges(rewriter, loc))
+      sizes.push_back(range.size);
+    FailureOr<CollapsedDim> batch =
+        collapse(groups->batch, staticSizes, sizes, views, rewriter);
+    FailureOr<CollapsedDim> m =
+        collapse(groups->m, staticSizes, sizes, views, rewriter);
+    FailureOr<CollapsedDim> n =
+        collapse(groups->n, staticSizes, sizes, views, rewriter);
+    FailureOr<CollapsedDim> k =
+        collapse(groups->k, staticSizes, sizes, views, rewriter);
+    if (failed(batch) || failed(m) || failed(n) || failed(k))
+      return failure();
+
+    Value buffer = views[2].memref;
+    // Erased, not moved: values between it and `op` may feed the call.
+    linalg::FillOp fill = absorbableFill(op, buffer);
+
+    Type i64 = rewriter.getI64Type();
+    auto toI64 = [&](OpFoldResult value) -> Value {
+      Value index = getValueOrCreateConstantIndexOp(rewriter, loc, value);
+      return arith::IndexCastOp::create(rewriter, loc, i64, index);
+    };
+    SmallVector<Value> args = {arith::ConstantIntOp::create(
+        rewriter, loc, rewriter.getI32Type(), isaCode)};
+    for (const FailureOr<CollapsedDim> &dim : {batch, m, n, k})
+      args.push_back(toI64(dim->size));
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    // A: (batch, m, k), B: (batch, k, n), C: (batch, m, n).
+    const std::array<std::array<const CollapsedDim *, 3>, 3> layouts = {
+        {{&*batch, &*m, &*k}, {&*batch, &*k, &*n}, {&*batch, &*m, &*n}}};
+    for (auto [i, view] : llvm::enumerate(views)) {
+      auto metadata =
+          memref::ExtractStridedMetadataOp::create(rewriter, loc, view.memref);
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
+                                                                  view.memref);
+      // The aligned pointer plus the view's offset, in bytes.
+      Value offsetBytes = arith::MulIOp::create(
+          rewriter, loc, metadata.getOffset(),
+          arith::ConstantIndexOp::create(rewriter, loc, sizeof(float)));
+      args.push_back(toI64(
+          arith::AddIOp::create(rewriter, loc, base, offsetBytes).getResult()));
+      for (const CollapsedDim *dim : layouts[i]) {
+        Value stride = zero;
+        if (std::optional<unsigned> loopDim = dim->strideDim[i]) {
+          unsigned position =
+              *view.map.getResultPosition(rewriter.getAffineDimExpr(*loopDim));
+          stride = metadata.getStrides()[position];
+        }
+        args.push_back(toI64(stride));
+      }
+    }
+    args.push_back(arith::ConstantIntOp::create(
+        rewriter, loc, rewriter.getI32Type(), fill ? 0 : 1));
+    func::FuncOp callee = declareSgemm(getOperation());
+    func::CallOp::create(rewriter, loc, callee, args);
+    if (fill)
+      rewriter.eraseOp(fill);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+} // namespace
+} // namespace dlc

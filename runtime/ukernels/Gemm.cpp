@@ -1,0 +1,330 @@
+//===- Gemm.cpp - Blocked, packed f32 GEMM --------------------------------===//
+//
+// GotoBLAS blocking: a KC x NC block of B is packed into NR-wide panels that
+// stay in L2/L3, an MC x KC block of A into MR-high panels that stay in L2,
+// and an MR x NR register tile accumulates over KC with broadcast FMAs. Work
+// is split over threads by batch, then columns, then rows; each thread packs
+// only what it multiplies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Ukernels.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define DLC_UK_X86 1
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace {
+
+constexpr int64_t kKC = 256;
+constexpr int64_t kMC = 96; // A multiple of every MR.
+constexpr int64_t kNC = 2048;
+constexpr int64_t kMaxTile = 12 * 32;
+
+/// acc(MR x NR) = sum_k ap[k][0..MR) (x) bp[k][0..NR), stored row-major into
+/// `c` (row stride ldc, column stride 1), added to it when `accumulate`.
+using MicroKernel = void (*)(int64_t kc, const float *ap, const float *bp,
+                             float *c, int64_t ldc, bool accumulate);
+
+struct KernelInfo {
+  int64_t mr, nr;
+  MicroKernel kernel;
+};
+
+void genericKernel(int64_t kc, const float *ap, const float *bp, float *c,
+                   int64_t ldc, bool accumulate) {
+  constexpr int kMR = 4, kNR = 8;
+  float acc[kMR][kNR] = {};
+  for (int64_t k = 0; k < kc; ++k, ap += kMR, bp += kNR)
+    for (int i = 0; i < kMR; ++i)
+      for (int j = 0; j < kNR; ++j)
+        acc[i][j] += ap[i] * bp[j];
+  for (int i = 0; i < kMR; ++i)
+    for (int j = 0; j < kNR; ++j)
+      c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
+}
+
+#ifdef DLC_UK_X86
+// 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast of A (15 of 16).
+__attribute__((target("avx2,fma"))) void avx2Kernel(int64_t kc, const float *ap,
+                                                    const float *bp, float *c,
+                                                    int64_t ldc,
+                                                    bool accumulate) {
+  __m256 acc[6][2];
+  for (int i = 0; i < 6; ++i)
+    acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, ap += 6, bp += 16) {
+    __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+    for (int i = 0; i < 6; ++i) {
+      __m256 a = _mm256_broadcast_ss(ap + i);
+      acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < 6; ++i) {
+    float *row = c + i * ldc;
+    if (accumulate) {
+      acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row));
+      acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8));
+    }
+    _mm256_storeu_ps(row, acc[i][0]);
+    _mm256_storeu_ps(row + 8, acc[i][1]);
+  }
+}
+
+// 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
+__attribute__((target("avx512f"))) void
+avx512Kernel(int64_t kc, const float *ap, const float *bp, float *c,
+             int64_t ldc, bool accumulate) {
+  __m512 acc[12][2];
+  for (int i = 0; i < 12; ++i)
+    acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, ap += 12, bp += 32) {
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+    for (int i = 0; i < 12; ++i) {
+      __m512 a = _mm512_set1_ps(ap[i]);
+      acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < 12; ++i) {
+    float *row = c + i * ldc;
+    if (accumulate) {
+      acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(row));
+      acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(row + 16));
+    }
+    _mm512_storeu_ps(row, acc[i][0]);
+    _mm512_storeu_ps(row + 16, acc[i][1]);
+  }
+}
+#endif
+
+int32_t cpuIsa() {
+#ifdef DLC_UK_X86
+  // Cheap (reads what the startup constructor found), and no function-local
+  // static: those need the C++ runtime's guards.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f"))
+    return DLC_UK_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return DLC_UK_ISA_AVX2;
+  return DLC_UK_ISA_GENERIC;
+#else
+  return DLC_UK_ISA_GENERIC;
+#endif
+}
+
+KernelInfo kernelFor(int32_t isa) {
+#ifdef DLC_UK_X86
+  if (isa >= DLC_UK_ISA_AVX512)
+    return {12, 32, avx512Kernel};
+  if (isa >= DLC_UK_ISA_AVX2)
+    return {6, 16, avx2Kernel};
+#endif
+  return {4, 8, genericKernel};
+}
+
+struct View {
+  const float *data;
+  int64_t rowStride, colStride;
+};
+
+/// Packs rows [0, mc) x cols [0, kc) of `a` into MR-high panels, k-major,
+/// zero-padding the last panel.
+void packA(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
+  for (int64_t p = 0; p < mc; p += mr, out += kc * mr) {
+    int64_t rows = std::min(mr, mc - p);
+    for (int64_t r = 0; r < mr; ++r) {
+      if (r >= rows) {
+        for (int64_t k = 0; k < kc; ++k)
+          out[k * mr + r] = 0.0f;
+        continue;
+      }
+      const float *src = a.data + (p + r) * a.rowStride;
+      for (int64_t k = 0; k < kc; ++k)
+        out[k * mr + r] = src[k * a.colStride];
+    }
+  }
+}
+
+/// Packs rows [0, kc) x cols [0, nc) of `b` into NR-wide panels, k-major,
+/// zero-padding the last panel.
+void packB(const View &b, int64_t kc, int64_t nc, int64_t nr, float *out) {
+  for (int64_t q = 0; q < nc; q += nr, out += kc * nr) {
+    int64_t cols = std::min(nr, nc - q);
+    if (b.colStride == 1) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float *src = b.data + k * b.rowStride + q;
+        std::memcpy(out + k * nr, src, cols * sizeof(float));
+        std::fill(out + k * nr + cols, out + (k + 1) * nr, 0.0f);
+      }
+      continue;
+    }
+    for (int64_t j = 0; j < nr; ++j) {
+      if (j >= cols) {
+        for (int64_t k = 0; k < kc; ++k)
+          out[k * nr + j] = 0.0f;
+        continue;
+      }
+      const float *src = b.data + (q + j) * b.colStride;
+      for (int64_t k = 0; k < kc; ++k)
+        out[k * nr + j] = src[k * b.rowStride];
+    }
+  }
+}
+
+/// A thread's packing buffer, grown as needed and kept for later calls. Plain
+/// malloc and a trivially destructible thread_local: the library links into
+/// C-linked models without the C++ runtime.
+struct Scratch {
+  float *data = nullptr;
+  size_t capacity = 0;
+};
+
+float *scratchBuffer(Scratch &scratch, size_t elements) {
+  if (scratch.capacity < elements) {
+    std::free(scratch.data);
+    size_t bytes = (elements * sizeof(float) + 63) / 64 * 64;
+    scratch.data = static_cast<float *>(std::aligned_alloc(64, bytes));
+    scratch.capacity = scratch.data ? elements : 0;
+  }
+  return scratch.data;
+}
+
+thread_local Scratch scratchA, scratchB;
+
+/// One thread's C(m x n) = A(m x k) * B(k x n) (+ C).
+void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
+                View b, float *c, int64_t cRow, int64_t cCol, bool accumulate) {
+  if (m <= 0 || n <= 0)
+    return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          c[i * cRow + j * cCol] = 0.0f;
+    return;
+  }
+  const int64_t mr = info.mr, nr = info.nr;
+  const int64_t ncMax = std::min(kNC, (n + nr - 1) / nr * nr);
+  const int64_t kcMax = std::min(kKC, k);
+  const int64_t mcMax = std::min(kMC, (m + mr - 1) / mr * mr);
+  float *packedB = scratchBuffer(scratchB, size_t(ncMax) * kcMax);
+  float *packedA = scratchBuffer(scratchA, size_t(mcMax) * kcMax);
+  if (!packedA || !packedB)
+    std::abort(); // Out of memory: a few hundred KiB per thread.
+  alignas(64) float tile[kMaxTile];
+
+  for (int64_t jc = 0; jc < n; jc += kNC) {
+    int64_t nc = std::min(kNC, n - jc);
+    for (int64_t pc = 0; pc < k; pc += kKC) {
+      int64_t kc = std::min(kKC, k - pc);
+      bool add = accumulate || pc > 0;
+      packB({b.data + pc * b.rowStride + jc * b.colStride, b.rowStride,
+             b.colStride},
+            kc, nc, nr, packedB);
+      for (int64_t ic = 0; ic < m; ic += kMC) {
+        int64_t mc = std::min(kMC, m - ic);
+        packA({a.data + ic * a.rowStride + pc * a.colStride, a.rowStride,
+               a.colStride},
+              mc, kc, mr, packedA);
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          int64_t cols = std::min(nr, nc - jr);
+          const float *bp = packedB + jr * kc;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            int64_t rows = std::min(mr, mc - ir);
+            const float *ap = packedA + ir * kc;
+            float *cTile = c + (ic + ir) * cRow + (jc + jr) * cCol;
+            if (rows == mr && cols == nr && cCol == 1) {
+              info.kernel(kc, ap, bp, cTile, cRow, add);
+              continue;
+            }
+            info.kernel(kc, ap, bp, tile, nr, false);
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = 0; j < cols; ++j) {
+                float &out = cTile[i * cRow + j * cCol];
+                out = (add ? out : 0.0f) + tile[i * nr + j];
+              }
+          }
+        }
+      }
+    }
+  }
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+} // namespace
+
+extern "C" int32_t dlc_uk_effective_isa(int32_t isa) {
+  return std::min(isa, cpuIsa());
+}
+
+extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
+                             int64_t k, int64_t a, int64_t aBatchStride,
+                             int64_t aRowStride, int64_t aColStride, int64_t b,
+                             int64_t bBatchStride, int64_t bRowStride,
+                             int64_t bColStride, int64_t c,
+                             int64_t cBatchStride, int64_t cRowStride,
+                             int64_t cColStride, int32_t accumulate) {
+  if (batch <= 0 || m <= 0 || n <= 0)
+    return;
+  const KernelInfo info = kernelFor(dlc_uk_effective_isa(isa));
+  const float *aData = reinterpret_cast<const float *>(a);
+  const float *bData = reinterpret_cast<const float *>(b);
+  float *cData = reinterpret_cast<float *>(c);
+
+  int threads = 1;
+#ifdef _OPENMP
+  // Small products and calls from parallel loops run on this thread.
+  double flops = 2.0 * double(batch) * double(m) * double(n) * double(k);
+  if (!omp_in_parallel() && flops >= 2.0e5)
+    threads = omp_get_max_threads();
+#endif
+  // Split batch first, then columns (each thread packs only its part of B),
+  // then rows, into about `threads` tasks.
+  int64_t nParts = 1, mParts = 1;
+  if (batch < threads) {
+    int64_t wanted = ceilDiv(threads, batch);
+    nParts = std::min(ceilDiv(n, info.nr), wanted);
+    mParts = std::min(ceilDiv(m, info.mr), ceilDiv(wanted, nParts));
+  }
+  int64_t nChunk = ceilDiv(ceilDiv(n, nParts), info.nr) * info.nr;
+  int64_t mChunk = ceilDiv(ceilDiv(m, mParts), info.mr) * info.mr;
+  nParts = ceilDiv(n, nChunk);
+  mParts = ceilDiv(m, mChunk);
+  int64_t tasks = batch * nParts * mParts;
+
+  auto runTask = [&](int64_t task) {
+    int64_t bi = task / (nParts * mParts);
+    int64_t rest = task % (nParts * mParts);
+    int64_t i0 = (rest / nParts) * mChunk, j0 = (rest % nParts) * nChunk;
+    int64_t rows = std::min(mChunk, m - i0), cols = std::min(nChunk, n - j0);
+    View aView{aData + bi * aBatchStride + i0 * aRowStride, aRowStride,
+               aColStride};
+    View bView{bData + bi * bBatchStride + j0 * bColStride, bRowStride,
+               bColStride};
+    float *cView =
+        cData + bi * cBatchStride + i0 * cRowStride + j0 * cColStride;
+    gemmSerial(info, rows, cols, k, aView, bView, cView, cRowStride, cColStride,
+               accumulate != 0);
+  };
+#ifdef _OPENMP
+  if (threads > 1 && tasks > 1) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int64_t task = 0; task < tasks; ++task)
+      runTask(task);
+    return;
+  }
+#endif
+  for (int64_t task = 0; task < tasks; ++task)
+    runTask(task);
+}
