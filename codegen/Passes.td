@@ -100,6 +100,21 @@ def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
+  let summary = "Rewrites f32 NCHW convolutions as im2col plus a matrix product";
+  let description = [{
+    Each `linalg.conv_2d_nchw_fchw` on f32 tensors becomes an im2col
+    `linalg.generic` that gathers the input windows into an
+    `[N, C*KH*KW, OH*OW]` tensor and a batched matrix product with the
+    filter viewed as `[F, C*KH*KW]`, which dlc-cpu-lower-contractions-to-
+    ukernels turns into one GEMM ukernel call. Convolutions run at GEMM speed
+    for the price of one pass over the windows (like `rewriteInIm2Col`, but
+    with a gather that vectorizes).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def CpuLowerContractionsToUkernels
     : Pass<"dlc-cpu-lower-contractions-to-ukernels", "mlir::ModuleOp"> {
   let summary = "Replaces f32 matrix products on buffers with GEMM ukernel calls";

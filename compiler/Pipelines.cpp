@@ -69,6 +69,8 @@ void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void buildCpuCodegenPipeline(OpPassManager &pm,
                              const PipelineOptions &options) {
+  if (options.ukernelIsa != "none")
+    pm.addPass(createCpuConvolutionsToGemm());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

@@ -22,10 +22,10 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
                        ArrayRef<utils::IteratorType> iterators,
                        ArrayRef<int64_t> outShape, Type elementType) {
-  Value acc = filledTensor(
-      b, loc, outShape, scalarConstant(b, loc, elementType, 0),
-      dynamicSizesFromMaps(b, loc, outShape, outMap, {lhs, rhs},
-                           {lhsMap, rhsMap}));
+  Value acc =
+      filledTensor(b, loc, outShape, scalarConstant(b, loc, elementType, 0),
+                   dynamicSizesFromMaps(b, loc, outShape, outMap, {lhs, rhs},
+                                        {lhsMap, rhsMap}));
   auto generic = linalg::GenericOp::create(
       b, loc, acc.getType(), ValueRange{lhs, rhs}, acc,
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
@@ -184,6 +184,13 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
     llvm::append_range(groupedOut, outType.getShape().drop_front(2));
     // Only the batch dim may be dynamic (see ConvertDlgToLinalg).
     SmallVector<Value> batch = dynamicDimSizes(rewriter, loc, input);
+    if (spatial == 2 && group == 1 && elementType.isF32()) {
+      Value result =
+          conv2d(rewriter, loc, op, input, adaptor.getWeight(), outType, batch);
+      rewriter.replaceOp(
+          op, addBias(rewriter, loc, result, adaptor.getBias(), outType));
+      return success();
+    }
     input = reshapeTensor(rewriter, loc, input, inShape, batch);
     Value weight = reshapeTensor(rewriter, loc, adaptor.getWeight(), wShape);
 
@@ -216,18 +223,64 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
                                     AffineMap::get(numDims, 0, outExprs, ctx),
                                     iterators, groupedOut, elementType);
     result = reshapeTensor(rewriter, loc, result, outType.getShape(), batch);
-    if (Value bias = adaptor.getBias()) {
-      // Bias [F] broadcasts along dim 1: view it as [F, 1, ..., 1].
-      SmallVector<int64_t> biasShape(spatial + 1, 1);
-      biasShape[0] = outType.getDimSize(1);
-      Value shaped = reshapeTensor(rewriter, loc, bias, biasShape);
-      result = buildElementwise(rewriter, loc, outType, {result, shaped},
-                                [](OpBuilder &b, Location l, ValueRange args) {
-                                  return createAdd(b, l, args[0], args[1]);
-                                });
-    }
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, addBias(rewriter, loc, result, adaptor.getBias(), outType));
     return success();
+  }
+
+private:
+  static Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
+                       RankedTensorType outType) {
+    if (!bias)
+      return result;
+    // Bias [F] broadcasts along dim 1: view it as [F, 1, ..., 1].
+    SmallVector<int64_t> biasShape(outType.getRank() - 1, 1);
+    biasShape[0] = outType.getDimSize(1);
+    Value shaped = reshapeTensor(b, loc, bias, biasShape);
+    return buildElementwise(b, loc, outType, {result, shaped},
+                            [](OpBuilder &nested, Location l, ValueRange args) {
+                              return createAdd(nested, l, args[0], args[1]);
+                            });
+  }
+
+  /// 2-D, ungrouped f32 convolution of the padded input. A 1x1 kernel with
+  /// unit strides is a matrix product over channels; anything else is the
+  /// named NCHW op, which targets may rewrite (the CPU one as im2col + GEMM).
+  static Value conv2d(OpBuilder &b, Location loc, dlg::ConvOp op, Value input,
+                      Value weight, RankedTensorType outType,
+                      ValueRange batch) {
+    MLIRContext *ctx = b.getContext();
+    auto wType = cast<RankedTensorType>(weight.getType());
+    Type elementType = outType.getElementType();
+    bool pointwise =
+        wType.getDimSize(2) == 1 && wType.getDimSize(3) == 1 &&
+        llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
+        cast<RankedTensorType>(input.getType()).getDimSize(2) ==
+            outType.getDimSize(2) &&
+        cast<RankedTensorType>(input.getType()).getDimSize(3) ==
+            outType.getDimSize(3);
+    Value zero = scalarConstant(b, loc, elementType, 0);
+    if (pointwise) {
+      // Loop dims n, f, h, w, c: out[n,f,h,w] += in[n,c,h,w] * w[f,c].
+      Value matrix = reshapeTensor(b, loc, weight,
+                                   {wType.getDimSize(0), wType.getDimSize(1)});
+      auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+      SmallVector<utils::IteratorType> iterators(4,
+                                                 utils::IteratorType::parallel);
+      iterators.push_back(utils::IteratorType::reduction);
+      return buildContraction(
+          b, loc, input, matrix,
+          AffineMap::get(5, 0, {dim(0), dim(4), dim(2), dim(3)}, ctx),
+          AffineMap::get(5, 0, {dim(1), dim(4)}, ctx),
+          AffineMap::get(5, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx),
+          iterators, outType.getShape(), elementType);
+    }
+    Value acc = filledTensor(b, loc, outType.getShape(), zero, batch);
+    auto conv = linalg::Conv2DNchwFchwOp::create(
+        b, loc, TypeRange{acc.getType()}, ValueRange{input, weight},
+        ValueRange{acc}, b.getI64VectorAttr(op.getStrides()),
+        b.getI64VectorAttr(op.getDilations()));
+    return conv.getResult(0);
   }
 };
 

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include <limits>
 
@@ -72,18 +73,76 @@ int64_t nestIterations(Operation *loop) {
   return saturatingMul(*trips, std::max<int64_t>(inner, 1));
 }
 
+/// Outer iterations enough to balance the threads of one loop nest.
+constexpr int64_t kParallelIterations = 64;
+
+/// Splits a multi-dim outermost scf.parallel into the fewest outer dims that
+/// give kParallelIterations and an inner scf.parallel over the rest (which
+/// is then serialized). OpenMP would otherwise collapse all dims into one
+/// linear loop and rebuild every index with div/mod, which keeps the
+/// innermost dim from vectorizing.
+void splitOuterParallel(IRRewriter &rewriter, scf::ParallelOp op) {
+  if (op.getNumReductions() != 0 || op.getNumLoops() < 2)
+    return;
+  size_t prefix = 0;
+  int64_t product = 1;
+  while (prefix < op.getNumLoops() - 1 && product < kParallelIterations) {
+    std::optional<int64_t> lb = getConstantIntValue(op.getLowerBound()[prefix]),
+                           ub = getConstantIntValue(op.getUpperBound()[prefix]),
+                           step = getConstantIntValue(op.getStep()[prefix]);
+    if (!lb || !ub || !step || *step <= 0)
+      break;
+    product = saturatingMul(product, (*ub - *lb + *step - 1) / *step);
+    ++prefix;
+  }
+  prefix = std::max<size_t>(prefix, 1);
+  if (prefix == op.getNumLoops())
+    return;
+  auto lower = op.getLowerBound(), upper = op.getUpperBound(),
+       steps = op.getStep();
+  rewriter.setInsertionPoint(op);
+  auto outer = scf::ParallelOp::create(
+      rewriter, op.getLoc(), lower.take_front(prefix), upper.take_front(prefix),
+      steps.take_front(prefix),
+      [&](OpBuilder &b, Location loc, ValueRange outerIvs) {
+        scf::ParallelOp::create(
+            b, loc, lower.drop_front(prefix), upper.drop_front(prefix),
+            steps.drop_front(prefix),
+            [&](OpBuilder &nested, Location nestedLoc, ValueRange innerIvs) {
+              IRMapping mapping;
+              mapping.map(ValueRange(op.getInductionVars()).take_front(prefix),
+                          outerIvs);
+              mapping.map(ValueRange(op.getInductionVars()).drop_front(prefix),
+                          innerIvs);
+              for (Operation &child : op.getBody()->without_terminator())
+                nested.clone(child, mapping);
+            });
+      });
+  outer->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+  rewriter.eraseOp(op);
+}
+
 struct CpuSerializeNestedParallelPass
     : impl::CpuSerializeNestedParallelBase<CpuSerializeNestedParallelPass> {
   using Base::Base;
 
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<scf::ParallelOp> outermost;
+    getOperation().walk([&](scf::ParallelOp op) {
+      if (!op->getParentOfType<scf::ParallelOp>() &&
+          nestIterations(op) >= minParallelWork)
+        outermost.push_back(op);
+    });
+    for (scf::ParallelOp op : outermost)
+      splitOuterParallel(rewriter, op);
+
     SmallVector<scf::ParallelOp> nested;
     getOperation().walk([&](scf::ParallelOp op) {
       if (op->getParentOfType<scf::ParallelOp>() ||
           nestIterations(op) < minParallelWork)
         nested.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
     // The post-order walk lists innermost loops first, so rewriting an outer
     // loop never invalidates a pending inner one.
     for (scf::ParallelOp op : nested) {
