@@ -256,6 +256,15 @@ def cpu_model():
     return platform.processor() or "unknown CPU"
 
 
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short",
+                               "HEAD"], capture_output=True, text=True,
+                              timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
 def default_threads():
     try:
         return len(os.sched_getaffinity(0))
@@ -318,8 +327,11 @@ def main():
     os.makedirs(workdir, exist_ok=True)
 
     table = models.QUICK if args.quick else models.MODELS
+    # Timings on a loaded machine are noisy: the load is part of the record.
     results = {"cpu": cpu_model(), "threads": args.threads,
                "onnxruntime": ort.__version__, "quick": args.quick,
+               "commit": git_commit(), "load": os.getloadavg()[0],
+               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "models": [], "gemms": []}
     if not args.gemm_only:
         for name in selected:
@@ -344,7 +356,9 @@ def main():
 
     print(f"# dlc vs onnxruntime {ort.__version__}"
           + (" (--quick: tiny variants)" if args.quick else ""))
-    print(f"\nCPU: {results['cpu']}; threads: {args.threads}; "
+    print(f"\n{results['date']}, dlc {results['commit']}, CPU: "
+          f"{results['cpu']}, {os.cpu_count()} CPUs, load average "
+          f"{results['load']:.2f} at the start; threads: {args.threads}; "
           f"timed runs: up to {args.runs} within {args.budget:g} s per model "
           f"and runtime; match: rtol {RTOL}, atol {ATOL}\n")
     if results["models"]:
