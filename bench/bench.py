@@ -235,8 +235,9 @@ def measure_peak(args):
                   "-o", exe], timeout=120)
         iterations = "20000000" if args.quick else "100000000"
         for threads in sorted({1, args.threads}):
-            stdout = run_tool([exe, str(threads), "3" if args.quick else "5",
-                               iterations], timeout=600)
+            reps = "3" if args.quick else "10"
+            stdout = run_tool([exe, str(threads), reps, iterations],
+                              timeout=600)
             values = dict(line.split(": ", 1) for line in stdout.splitlines())
             result["isa"] = values["isa"]
             result[threads] = float(values["gflops"])
@@ -372,7 +373,12 @@ def main():
             peak_t = peak.get(args.threads)
             print(f"\nPeak ({peak['isa']} FMA, measured by bench/peak.c): "
                   f"{peak[1]:.1f} GFLOP/s per core, {peak_t:.1f} GFLOP/s on "
-                  f"{args.threads} threads\n")
+                  f"{args.threads} threads")
+            if peak_t < 0.8 * args.threads * peak[1]:
+                print(f"(below {args.threads} x the one-core peak: other "
+                      "load, shared FMA units (SMT) or a lower all-core "
+                      "clock; fractions are against the measured value)")
+            print()
         print(gemm_table(results["gemms"], peak_t))
 
     rows = results["models"] + results["gemms"]
