@@ -132,10 +132,11 @@ def time_ort(args, model_file, feeds):
         return (time.perf_counter() - start) * 1e3
 
     outputs = session.run(None, feeds)
-    runs = adaptive_runs(timed(), args.runs, args.budget)
+    times = [timed()]
+    runs = adaptive_runs(times[0], args.runs, args.budget)
     if runs > 1:
         session.run(None, feeds)
-    times = [timed() for _ in range(runs)] if runs > 1 else [timed()]
+        times = [timed() for _ in range(runs)]
     return outputs, names, float(np.median(times)), runs
 
 
