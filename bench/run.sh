@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# Side-by-side latency of dlc and onnxruntime on the bundled models, as
-# ratios, in one run on the same inputs.
+# Builds dlc (tools/scripts/build.sh) and runs bench/bench.py: dlc against
+# onnxruntime on ResNet-50, MobileNetV2, BERT-base and GPT-2 small, and the
+# GEMM table. Arguments go to bench.py (e.g. --quick, --models bert,
+# --threads 4, --runs 5); see docs/benchmarks.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$root/tools/scripts/build.sh" >/dev/null
 build="${DLC_BUILD_DIR:-$root/build}"
-for model in "${@:-mlp cnn transformer}"; do
-  for m in $model; do
-    "$root/.venv/bin/python" "$root/test/e2e/compare.py" "$m" --bench "${BENCH_RUNS:-100}" \
-      --dlc "$build/bin/dlc" --dlc-run "$build/bin/dlc-run" \
-      --workdir "$build/bench/$m" | grep -E "^[a-z]|latency"
-  done
-done
+bash "$root/tools/scripts/build.sh" >/dev/null
+exec "$root/.venv/bin/python" "$root/bench/bench.py" \
+  --dlc "$build/bin/dlc" --dlc-run "$build/bin/dlc-run" \
+  --workdir "$build/bench" "$@"
