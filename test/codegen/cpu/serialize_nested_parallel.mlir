@@ -61,26 +61,32 @@ func.func @deep(%m: memref<2x3x4xf32>, %v: f32) {
 
 // -----
 
-// Tests that outermost parallel loops, also multi-dimensional ones and ones
-// inside a sequential loop, stay parallel.
+// Tests that outermost parallel loops, also ones inside a sequential loop,
+// stay parallel, and that a multi-dimensional one keeps only the outer dims
+// that give 64 iterations parallel: the inner dims become scf.for, so OpenMP
+// does not linearize them and the innermost dim vectorizes.
 // CHECK-LABEL: func.func @outermost
-func.func @outermost(%m: memref<4x8xf32>, %v: f32) {
+func.func @outermost(%m: memref<4x32x16xf32>, %v: f32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  %c8 = arith.constant 8 : index
-  // CHECK: scf.parallel (%{{.+}}, %{{.+}}) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  // CHECK: scf.parallel (%[[I:.+]], %[[J:.+]]) = (%{{.+}}, %{{.+}}) to (%{{.+}}, %{{.+}})
+  // CHECK-NEXT: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+  // CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[I]], %[[J]], %[[K]]]
+  // CHECK-NEXT: } {dlc.parallel}
   // CHECK: scf.for
   // CHECK-NEXT: scf.parallel (%{{.+}}) =
   // CHECK-NOT: scf.for
   // CHECK: return
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
-    memref.store %v, %m[%i, %j] : memref<4x8xf32>
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c4, %c32, %c16) step (%c1, %c1, %c1) {
+    memref.store %v, %m[%i, %j, %k] : memref<4x32x16xf32>
     scf.reduce
   }
   scf.for %i = %c0 to %c4 step %c1 {
-    scf.parallel (%j) = (%c0) to (%c8) step (%c1) {
-      memref.store %v, %m[%i, %j] : memref<4x8xf32>
+    scf.parallel (%j) = (%c0) to (%c32) step (%c1) {
+      memref.store %v, %m[%i, %j, %c0] : memref<4x32x16xf32>
       scf.reduce
     }
   }
