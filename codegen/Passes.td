@@ -29,10 +29,14 @@ def ConvertDlgToLinalg : Pass<"dlc-codegen-convert-dlg-to-linalg"> {
 def FuseElementwise : Pass<"dlc-codegen-fuse-elementwise"> {
   let summary = "Fuses elementwise linalg.generic producers into their consumers";
   let description = [{
-    Like upstream linalg-fuse-elementwise-ops, but only into consumers whose
-    iterators are all parallel: fusing an elementwise producer into a
-    contraction would recompute it once per reduction step (GELU before a
-    matmul would evaluate erf K times per element).
+    Like upstream linalg-fuse-elementwise-ops, but without recomputation:
+    only producers whose single user is the consumer (a residual stream
+    used by every layer would otherwise be recomputed from the embedding at
+    each use), and only into consumers whose iterators are all parallel:
+    fusing an elementwise producer into a contraction would recompute it
+    once per reduction step (GELU before a matmul would evaluate erf K times
+    per element). Transposes (generalized first) only move data and fuse
+    into any consumer, so a matmul reads a transposed operand in place.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }

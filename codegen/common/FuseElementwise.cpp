@@ -15,16 +15,47 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-/// Fuses only into all-parallel consumers, where every producer element is
-/// computed exactly once.
+/// A producer that only moves data: its body yields an input unchanged, so
+/// fusing it into any consumer reads the input through a permuted map and
+/// computes nothing twice.
+bool isDataMovement(linalg::GenericOp producer) {
+  auto yield = cast<linalg::YieldOp>(producer.getBody()->getTerminator());
+  return producer.getNumDpsInputs() == 1 && yield.getNumOperands() == 1 &&
+         yield.getOperand(0) == producer.getBody()->getArgument(0);
+}
+
+/// Fuses a producer whose only user is the consumer (a producer with other
+/// users would be computed twice: once for them and once inside the fused
+/// op, and chains such as a residual stream would be recomputed from the
+/// start at every use), and only into all-parallel consumers, where every
+/// producer element is computed once; pure data movement (transposes) fuses
+/// into any consumer, contractions included.
 bool fusesWithoutRecomputation(OpOperand *fusedOperand) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fusedOperand->getOwner());
-  return consumer && consumer.getNumParallelLoops() == consumer.getNumLoops();
+  if (!consumer)
+    return false;
+  Value produced = fusedOperand->get();
+  if (!llvm::all_of(produced.getUsers(),
+                    [&](Operation *user) { return user == consumer; }))
+    return false;
+  auto producer = produced.getDefiningOp<linalg::GenericOp>();
+  if (producer && isDataMovement(producer))
+    return true;
+  return consumer.getNumParallelLoops() == consumer.getNumLoops();
 }
 
 struct FuseElementwisePass : impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // The fusion patterns take generic producers only.
+    IRRewriter rewriter(ctx);
+    SmallVector<linalg::TransposeOp> transposes;
+    getOperation()->walk(
+        [&](linalg::TransposeOp op) { transposes.push_back(op); });
+    for (linalg::TransposeOp op : transposes) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns,
                                                  fusesWithoutRecomputation);

@@ -1,10 +1,12 @@
 //===- Gemm.cpp - Blocked, packed f32 GEMM --------------------------------===//
 //
 // GotoBLAS blocking: a KC x NC block of B is packed into NR-wide panels that
-// stay in L2/L3, an MC x KC block of A into MR-high panels that stay in L2,
-// and an MR x NR register tile accumulates over KC with broadcast FMAs. Work
+// stay in L2/L3, and an MR x NR register tile accumulates over KC with
+// broadcast FMAs. A is read in place through its strides (its MC x KC block
+// stays in L2; packing it cost more than it saved at the M of transformer
+// layers), except a partial last panel, which is packed with zero rows. Work
 // is split over threads by batch, then columns, then rows; each thread packs
-// only what it multiplies.
+// only its part of B.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,24 +31,26 @@ constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
 constexpr int64_t kMaxTile = 12 * 32;
 
-/// acc(MR x NR) = sum_k ap[k][0..MR) (x) bp[k][0..NR), stored row-major into
+/// acc(MR x NR) = sum_k a(0..MR, k) (x) bp[k][0..NR), where a(i, k) is
+/// a[i * ars + k * aks] (a packed panel, or A in place), stored row-major into
 /// `c` (row stride ldc, column stride 1), added to it when `accumulate`.
-using MicroKernel = void (*)(int64_t kc, const float *ap, const float *bp,
-                             float *c, int64_t ldc, bool accumulate);
+using MicroKernel = void (*)(int64_t kc, const float *a, int64_t ars,
+                             int64_t aks, const float *bp, float *c,
+                             int64_t ldc, bool accumulate);
 
 struct KernelInfo {
   int64_t mr, nr;
   MicroKernel kernel;
 };
 
-void genericKernel(int64_t kc, const float *ap, const float *bp, float *c,
-                   int64_t ldc, bool accumulate) {
+void genericKernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
+                   const float *bp, float *c, int64_t ldc, bool accumulate) {
   constexpr int kMR = 4, kNR = 8;
   float acc[kMR][kNR] = {};
-  for (int64_t k = 0; k < kc; ++k, ap += kMR, bp += kNR)
+  for (int64_t k = 0; k < kc; ++k, a += aks, bp += kNR)
     for (int i = 0; i < kMR; ++i)
       for (int j = 0; j < kNR; ++j)
-        acc[i][j] += ap[i] * bp[j];
+        acc[i][j] += a[i * ars] * bp[j];
   for (int i = 0; i < kMR; ++i)
     for (int j = 0; j < kNR; ++j)
       c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
@@ -54,19 +58,22 @@ void genericKernel(int64_t kc, const float *ap, const float *bp, float *c,
 
 #ifdef DLC_UK_X86
 // 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast of A (15 of 16).
-__attribute__((target("avx2,fma"))) void avx2Kernel(int64_t kc, const float *ap,
-                                                    const float *bp, float *c,
-                                                    int64_t ldc,
-                                                    bool accumulate) {
+__attribute__((target("avx2,fma"))) void
+avx2Kernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
+           const float *bp, float *c, int64_t ldc, bool accumulate) {
   __m256 acc[6][2];
   for (int i = 0; i < 6; ++i)
     acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k, ap += 6, bp += 16) {
+  const float *rows[6];
+  for (int i = 0; i < 6; ++i)
+    rows[i] = a + i * ars;
+  for (int64_t k = 0; k < kc; ++k, bp += 16) {
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+    int64_t offset = k * aks;
     for (int i = 0; i < 6; ++i) {
-      __m256 a = _mm256_broadcast_ss(ap + i);
-      acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+      __m256 ai = _mm256_broadcast_ss(rows[i] + offset);
+      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
   for (int i = 0; i < 6; ++i) {
@@ -82,17 +89,21 @@ __attribute__((target("avx2,fma"))) void avx2Kernel(int64_t kc, const float *ap,
 
 // 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
 __attribute__((target("avx512f"))) void
-avx512Kernel(int64_t kc, const float *ap, const float *bp, float *c,
-             int64_t ldc, bool accumulate) {
+avx512Kernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
+             const float *bp, float *c, int64_t ldc, bool accumulate) {
   __m512 acc[12][2];
   for (int i = 0; i < 12; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k, ap += 12, bp += 32) {
+  const float *rows[12];
+  for (int i = 0; i < 12; ++i)
+    rows[i] = a + i * ars;
+  for (int64_t k = 0; k < kc; ++k, bp += 32) {
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+    int64_t offset = k * aks;
     for (int i = 0; i < 12; ++i) {
-      __m512 a = _mm512_set1_ps(ap[i]);
-      acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
+      __m512 ai = _mm512_set1_ps(rows[i][offset]);
+      acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
   for (int i = 0; i < 12; ++i) {
@@ -158,16 +169,24 @@ void packA(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
 /// Packs rows [0, kc) x cols [0, nc) of `b` into NR-wide panels, k-major,
 /// zero-padding the last panel.
 void packB(const View &b, int64_t kc, int64_t nc, int64_t nr, float *out) {
+  if (b.colStride == 1) {
+    // Row by row: B is read sequentially (weights usually come from DRAM;
+    // a column strip would touch a new page every 64 bytes).
+    for (int64_t k = 0; k < kc; ++k) {
+      const float *src = b.data + k * b.rowStride;
+      for (int64_t q = 0; q < nc; q += nr) {
+        float *dst = out + q * kc + k * nr;
+        int64_t cols = std::min(nr, nc - q);
+        for (int64_t j = 0; j < cols; ++j)
+          dst[j] = src[q + j];
+        for (int64_t j = cols; j < nr; ++j)
+          dst[j] = 0.0f;
+      }
+    }
+    return;
+  }
   for (int64_t q = 0; q < nc; q += nr, out += kc * nr) {
     int64_t cols = std::min(nr, nc - q);
-    if (b.colStride == 1) {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float *src = b.data + k * b.rowStride + q;
-        std::memcpy(out + k * nr, src, cols * sizeof(float));
-        std::fill(out + k * nr + cols, out + (k + 1) * nr, 0.0f);
-      }
-      continue;
-    }
     for (int64_t j = 0; j < nr; ++j) {
       if (j >= cols) {
         for (int64_t k = 0; k < kc; ++k)
@@ -216,10 +235,9 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
   const int64_t mr = info.mr, nr = info.nr;
   const int64_t ncMax = std::min(kNC, (n + nr - 1) / nr * nr);
   const int64_t kcMax = std::min(kKC, k);
-  const int64_t mcMax = std::min(kMC, (m + mr - 1) / mr * mr);
   float *packedB = scratchBuffer(scratchB, size_t(ncMax) * kcMax);
-  float *packedA = scratchBuffer(scratchA, size_t(mcMax) * kcMax);
-  if (!packedA || !packedB)
+  float *edgeA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
+  if (!edgeA || !packedB)
     std::abort(); // Out of memory: a few hundred KiB per thread.
   alignas(64) float tile[kMaxTile];
 
@@ -233,21 +251,27 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
             kc, nc, nr, packedB);
       for (int64_t ic = 0; ic < m; ic += kMC) {
         int64_t mc = std::min(kMC, m - ic);
-        packA({a.data + ic * a.rowStride + pc * a.colStride, a.rowStride,
-               a.colStride},
-              mc, kc, mr, packedA);
+        const float *aBlock = a.data + ic * a.rowStride + pc * a.colStride;
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
           const float *bp = packedB + jr * kc;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
-            const float *ap = packedA + ir * kc;
+            // Full panels read A in place (the kernel's broadcasts walk its
+            // rows); a partial one is packed with zero rows, so no read
+            // passes the end of A.
+            float *panel = edgeA + ir * kc;
+            if (jr == 0)
+              packA({aBlock + ir * a.rowStride, a.rowStride, a.colStride},
+                    rows, kc, mr, panel);
+            const float *ap = panel;
+            int64_t ars = 1, aks = mr;
             float *cTile = c + (ic + ir) * cRow + (jc + jr) * cCol;
             if (rows == mr && cols == nr && cCol == 1) {
-              info.kernel(kc, ap, bp, cTile, cRow, add);
+              info.kernel(kc, ap, ars, aks, bp, cTile, cRow, add);
               continue;
             }
-            info.kernel(kc, ap, bp, tile, nr, false);
+            info.kernel(kc, ap, ars, aks, bp, tile, nr, false);
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j) {
                 float &out = cTile[i * cRow + j * cCol];
