@@ -104,6 +104,21 @@ def CpuOutlineLoopNests : Pass<"dlc-cpu-outline-loop-nests",
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def CpuApproximateMath : Pass<"dlc-cpu-approximate-math"> {
+  let summary = "Replaces libm calls with inline polynomials that vectorize";
+  let description = [{
+    `math.exp`, `expm1`, `tanh`, `erf`, `log` and `log1p` on f32 become
+    upstream's polynomial approximations (accurate to a few ulp, the same
+    kind onnxruntime's MLAS uses), and powers with constant exponents become
+    multiplications and square roots (`x^3` = `x * x * x`). Left alone, each
+    is a scalar libm call per element that keeps its loop from vectorizing:
+    GELU and softmax then cost as much as the matrix products around them.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
   let summary = "Rewrites f32 NCHW convolutions as im2col plus a matrix product";
   let description = [{

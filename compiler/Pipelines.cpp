@@ -69,6 +69,7 @@ void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void buildCpuCodegenPipeline(OpPassManager &pm,
                              const PipelineOptions &options) {
+  pm.addPass(createCpuApproximateMath());
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuConvolutionsToGemm());
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -8,8 +8,13 @@
 
 #include "codegen/Passes.h"
 
+#include <functional>
+#include <map>
+
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -24,6 +29,12 @@ namespace dlc {
 namespace {
 
 constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
+constexpr llvm::StringLiteral kSgemmPackedB = "dlc_uk_sgemm_packed_b";
+// The pre-packed layout of runtime/ukernels/Ukernels.h.
+constexpr int64_t kPanelWidth = 16;
+int64_t paddedPanels(int64_t n) {
+  return (n + 2 * kPanelWidth - 1) / (2 * kPanelWidth) * 2;
+}
 
 /// One operand of the call: its memref, the map from loop dims to its dims,
 /// and its static strides (ShapedType::kDynamic where unknown).
@@ -118,24 +129,103 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
   return nullptr;
 }
 
-func::FuncOp declareSgemm(ModuleOp module) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(kSgemm))
+/// Declares `name(i32 isa, <numI64> x i64, i32 accumulate)`.
+func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i32 = b.getI32Type(), i64 = b.getI64Type();
   SmallVector<Type> inputs = {i32};
-  inputs.append(16, i64);
+  inputs.append(numI64, i64);
   inputs.push_back(i32);
-  auto func = func::FuncOp::create(b, module.getLoc(), kSgemm,
+  auto func = func::FuncOp::create(b, module.getLoc(), name,
                                    b.getFunctionType(inputs, {}));
   func.setPrivate();
   return func;
+}
+
+/// The f32 values of a constant, read in place.
+std::optional<std::function<float(int64_t)>> constantValues(Attribute value) {
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return [data = *data](int64_t i) { return data[i]; };
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    if (dense.isSplat()) {
+      float splat = dense.getSplatValue<float>();
+      return [splat](int64_t) { return splat; };
+    }
+    auto values = dense.getValues<float>();
+    return [values](int64_t i) { return values[i]; };
+  }
+  return std::nullopt;
 }
 
 struct CpuLowerContractionsToUkernelsPass
     : impl::CpuLowerContractionsToUkernelsBase<
           CpuLowerContractionsToUkernelsPass> {
   using Base::Base;
+
+  /// Packed copies of constant weights, by (global, K, N, k and n strides):
+  /// weights shared by several products are packed once.
+  std::map<std::tuple<Operation *, int64_t, int64_t, int64_t, int64_t>,
+           memref::GlobalOp>
+      packedGlobals;
+
+  /// A global holding the K x N matrix B[k * kStride + n * nStride] of
+  /// `source`'s constant value in the ukernel's pre-packed layout, or null
+  /// when the value cannot be read.
+  memref::GlobalOp packedWeights(memref::GlobalOp source, int64_t k, int64_t n,
+                                 int64_t kStride, int64_t nStride) {
+    auto key = std::make_tuple(source.getOperation(), k, n, kStride, nStride);
+    if (auto it = packedGlobals.find(key); it != packedGlobals.end())
+      return it->second;
+    std::optional<std::function<float(int64_t)>> at =
+        source.getInitialValue() ? constantValues(*source.getInitialValue())
+                                 : std::nullopt;
+    if (!at)
+      return nullptr;
+    int64_t panels = paddedPanels(n);
+    std::vector<float> packed(size_t(panels) * k * kPanelWidth, 0.0f);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t row = 0; row < k; ++row)
+        for (int64_t j = 0; j < kPanelWidth; ++j) {
+          int64_t col = p * kPanelWidth + j;
+          if (col < n)
+            packed[(p * k + row) * kPanelWidth + j] =
+                (*at)(row * kStride + col * nStride);
+        }
+    OpBuilder b = OpBuilder::atBlockBegin(getOperation().getBody());
+    auto type = MemRefType::get({int64_t(packed.size())}, b.getF32Type());
+    auto blobName = (source.getSymName() + "_packed").str();
+    auto value = DenseResourceElementsAttr::get(
+        RankedTensorType::get(type.getShape(), type.getElementType()), blobName,
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(
+            ArrayRef<float>(packed)));
+    auto global = memref::GlobalOp::create(
+        b, source.getLoc(), blobName, b.getStringAttr("private"), type, value,
+        /*constant=*/true, b.getI64IntegerAttr(64));
+    SymbolTable(getOperation()).insert(global);
+    packedGlobals[key] = global;
+    return global;
+  }
+
+  /// The constant global that `memref` reads directly, if any.
+  memref::GlobalOp constantGlobal(Value memref) {
+    auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+    if (!get)
+      return nullptr;
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    if (!global || !global.getConstant() || !global.getInitialValue() ||
+        !global.getType().getLayout().isIdentity())
+      return nullptr;
+    return global;
+  }
 
   void runOnOperation() override {
     std::optional<int32_t> isaCode =
@@ -149,6 +239,7 @@ struct CpuLowerContractionsToUkernelsPass
           << isa << "' (expected generic, avx2 or avx512)";
       return signalPassFailure();
     }
+    packedGlobals.clear();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics())
@@ -212,6 +303,21 @@ struct CpuLowerContractionsToUkernelsPass
     // Erased, not moved: values between it and `op` may feed the call.
     linalg::FillOp fill = absorbableFill(op, buffer);
 
+    // Constant weights without a batch dim are packed now, not per run.
+    memref::GlobalOp packedB;
+    if (memref::GlobalOp weights = constantGlobal(views[1].memref);
+        weights && !batch->strideDim[1]) {
+      std::optional<int64_t> kSize = getConstantIntValue(k->size),
+                             nSize = getConstantIntValue(n->size);
+      auto strideOf = [&](const CollapsedDim &dim) -> std::optional<int64_t> {
+        return dim.strideDim[1] ? staticStride(views[1], *dim.strideDim[1])
+                                : std::optional<int64_t>(0);
+      };
+      std::optional<int64_t> kStride = strideOf(*k), nStride = strideOf(*n);
+      if (kSize && nSize && kStride && nStride)
+        packedB = packedWeights(weights, *kSize, *nSize, *kStride, *nStride);
+    }
+
     Type i64 = rewriter.getI64Type();
     auto toI64 = [&](OpFoldResult value) -> Value {
       Value index = getValueOrCreateConstantIndexOp(rewriter, loc, value);
@@ -226,6 +332,15 @@ struct CpuLowerContractionsToUkernelsPass
     const std::array<std::array<const CollapsedDim *, 3>, 3> layouts = {
         {{&*batch, &*m, &*k}, {&*batch, &*k, &*n}, {&*batch, &*m, &*n}}};
     for (auto [i, view] : llvm::enumerate(views)) {
+      if (i == 1 && packedB) {
+        Value packed = memref::GetGlobalOp::create(
+            rewriter, loc, packedB.getType(), packedB.getSymName());
+        Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+            rewriter, loc, packed);
+        args.push_back(toI64(base));
+        args.push_back(toI64(zero)); // Batch stride: B has no batch dim.
+        continue;
+      }
       auto metadata =
           memref::ExtractStridedMetadataOp::create(rewriter, loc, view.memref);
       Value base = memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
@@ -248,7 +363,9 @@ struct CpuLowerContractionsToUkernelsPass
     }
     args.push_back(arith::ConstantIntOp::create(
         rewriter, loc, rewriter.getI32Type(), fill ? 0 : 1));
-    func::FuncOp callee = declareSgemm(getOperation());
+    func::FuncOp callee =
+        packedB ? declareUkernel(getOperation(), kSgemmPackedB, 14)
+                : declareUkernel(getOperation(), kSgemm, 16);
     func::CallOp::create(rewriter, loc, callee, args);
     if (fill)
       rewriter.eraseOp(fill);

@@ -31,12 +31,14 @@ constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
 constexpr int64_t kMaxTile = 12 * 32;
 
-/// acc(MR x NR) = sum_k a(0..MR, k) (x) bp[k][0..NR), where a(i, k) is
-/// a[i * ars + k * aks] (a packed panel, or A in place), stored row-major into
+/// acc(MR x NR) = sum_k a(0..MR, k) (x) b(k, 0..NR), where a(i, k) is
+/// a[i * ars + k * aks] (a packed panel, or A in place) and b(k, j) is
+/// bp[(j / 16) * panelStride + k * 16 + j % 16] (16-wide packed panels),
+/// stored row-major into
 /// `c` (row stride ldc, column stride 1), added to it when `accumulate`.
 using MicroKernel = void (*)(int64_t kc, const float *a, int64_t ars,
-                             int64_t aks, const float *bp, float *c,
-                             int64_t ldc, bool accumulate);
+                             int64_t aks, const float *bp, int64_t panelStride,
+                             float *c, int64_t ldc, bool accumulate);
 
 struct KernelInfo {
   int64_t mr, nr;
@@ -44,8 +46,9 @@ struct KernelInfo {
 };
 
 void genericKernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
-                   const float *bp, float *c, int64_t ldc, bool accumulate) {
-  constexpr int kMR = 4, kNR = 8;
+                   const float *bp, int64_t, float *c, int64_t ldc,
+                   bool accumulate) {
+  constexpr int kMR = 4, kNR = 16;
   float acc[kMR][kNR] = {};
   for (int64_t k = 0; k < kc; ++k, a += aks, bp += kNR)
     for (int i = 0; i < kMR; ++i)
@@ -60,7 +63,7 @@ void genericKernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
 // 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast of A (15 of 16).
 __attribute__((target("avx2,fma"))) void
 avx2Kernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
-           const float *bp, float *c, int64_t ldc, bool accumulate) {
+           const float *bp, int64_t, float *c, int64_t ldc, bool accumulate) {
   __m256 acc[6][2];
   for (int i = 0; i < 6; ++i)
     acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -90,15 +93,17 @@ avx2Kernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
 // 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
 __attribute__((target("avx512f"))) void
 avx512Kernel(int64_t kc, const float *a, int64_t ars, int64_t aks,
-             const float *bp, float *c, int64_t ldc, bool accumulate) {
+             const float *bp, int64_t panelStride, float *c, int64_t ldc,
+             bool accumulate) {
+  const float *bp1 = bp + panelStride;
   __m512 acc[12][2];
   for (int i = 0; i < 12; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   const float *rows[12];
   for (int i = 0; i < 12; ++i)
     rows[i] = a + i * ars;
-  for (int64_t k = 0; k < kc; ++k, bp += 32) {
-    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
+  for (int64_t k = 0; k < kc; ++k, bp += 16, bp1 += 16) {
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
     int64_t offset = k * aks;
     for (int i = 0; i < 12; ++i) {
       __m512 ai = _mm512_set1_ps(rows[i][offset]);
@@ -140,7 +145,7 @@ KernelInfo kernelFor(int32_t isa) {
   if (isa >= DLC_UK_ISA_AVX2)
     return {6, 16, avx2Kernel};
 #endif
-  return {4, 8, genericKernel};
+  return {4, 16, genericKernel};
 }
 
 struct View {
@@ -166,36 +171,37 @@ void packA(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
   }
 }
 
-/// Packs rows [0, kc) x cols [0, nc) of `b` into NR-wide panels, k-major,
-/// zero-padding the last panel.
-void packB(const View &b, int64_t kc, int64_t nc, int64_t nr, float *out) {
+/// Packs rows [0, kc) x cols [0, nc) of `b` into 16-wide panels, k-major,
+/// zero-padding up to `panels` panels (the layout of Ukernels.h).
+void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
+  constexpr int64_t w = DLC_UK_PANEL_WIDTH;
   if (b.colStride == 1) {
     // Row by row: B is read sequentially (weights usually come from DRAM;
     // a column strip would touch a new page every 64 bytes).
     for (int64_t k = 0; k < kc; ++k) {
       const float *src = b.data + k * b.rowStride;
-      for (int64_t q = 0; q < nc; q += nr) {
-        float *dst = out + q * kc + k * nr;
-        int64_t cols = std::min(nr, nc - q);
+      for (int64_t p = 0; p < panels; ++p) {
+        float *dst = out + p * kc * w + k * w;
+        int64_t cols = std::max<int64_t>(0, std::min(w, nc - p * w));
         for (int64_t j = 0; j < cols; ++j)
-          dst[j] = src[q + j];
-        for (int64_t j = cols; j < nr; ++j)
+          dst[j] = src[p * w + j];
+        for (int64_t j = cols; j < w; ++j)
           dst[j] = 0.0f;
       }
     }
     return;
   }
-  for (int64_t q = 0; q < nc; q += nr, out += kc * nr) {
-    int64_t cols = std::min(nr, nc - q);
-    for (int64_t j = 0; j < nr; ++j) {
+  for (int64_t p = 0; p < panels; ++p, out += kc * w) {
+    int64_t cols = std::max<int64_t>(0, std::min(w, nc - p * w));
+    for (int64_t j = 0; j < w; ++j) {
       if (j >= cols) {
         for (int64_t k = 0; k < kc; ++k)
-          out[k * nr + j] = 0.0f;
+          out[k * w + j] = 0.0f;
         continue;
       }
-      const float *src = b.data + (q + j) * b.colStride;
+      const float *src = b.data + (p * w + j) * b.colStride;
       for (int64_t k = 0; k < kc; ++k)
-        out[k * nr + j] = src[k * b.rowStride];
+        out[k * w + j] = src[k * b.rowStride];
     }
   }
 }
@@ -220,9 +226,19 @@ float *scratchBuffer(Scratch &scratch, size_t elements) {
 
 thread_local Scratch scratchA, scratchB;
 
+/// B as the kernels read it: either a strided view packed per block, or
+/// panels packed ahead of time (Ukernels.h) starting at this part's first
+/// column, with `packedK` rows each.
+struct BSource {
+  View view;
+  const float *packed = nullptr;
+  int64_t packedK = 0;
+};
+
 /// One thread's C(m x n) = A(m x k) * B(k x n) (+ C).
 void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
-                View b, float *c, int64_t cRow, int64_t cCol, bool accumulate) {
+                const BSource &b, float *c, int64_t cRow, int64_t cCol,
+                bool accumulate) {
   if (m <= 0 || n <= 0)
     return;
   if (k <= 0) {
@@ -232,12 +248,14 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
           c[i * cRow + j * cCol] = 0.0f;
     return;
   }
+  constexpr int64_t w = DLC_UK_PANEL_WIDTH;
   const int64_t mr = info.mr, nr = info.nr;
   const int64_t ncMax = std::min(kNC, (n + nr - 1) / nr * nr);
   const int64_t kcMax = std::min(kKC, k);
-  float *packedB = scratchBuffer(scratchB, size_t(ncMax) * kcMax);
-  float *edgeA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
-  if (!edgeA || !packedB)
+  float *packedB =
+      b.packed ? nullptr : scratchBuffer(scratchB, size_t(ncMax) * kcMax);
+  float *packedA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
+  if (!packedA || (!b.packed && !packedB))
     std::abort(); // Out of memory: a few hundred KiB per thread.
   alignas(64) float tile[kMaxTile];
 
@@ -246,32 +264,39 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
     for (int64_t pc = 0; pc < k; pc += kKC) {
       int64_t kc = std::min(kKC, k - pc);
       bool add = accumulate || pc > 0;
-      packB({b.data + pc * b.rowStride + jc * b.colStride, b.rowStride,
-             b.colStride},
-            kc, nc, nr, packedB);
+      // Panel p of this block starts at blockB + p * panelStride.
+      const float *blockB;
+      int64_t panelStride;
+      if (b.packed) {
+        blockB = b.packed + (jc / w) * b.packedK * w + pc * w;
+        panelStride = b.packedK * w;
+      } else {
+        packB({b.view.data + pc * b.view.rowStride + jc * b.view.colStride,
+               b.view.rowStride, b.view.colStride},
+              kc, nc, (nc + nr - 1) / nr * (nr / w), packedB);
+        blockB = packedB;
+        panelStride = kc * w;
+      }
       for (int64_t ic = 0; ic < m; ic += kMC) {
         int64_t mc = std::min(kMC, m - ic);
         const float *aBlock = a.data + ic * a.rowStride + pc * a.colStride;
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
-          const float *bp = packedB + jr * kc;
+          const float *bp = blockB + (jr / w) * panelStride;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
-            // Full panels read A in place (the kernel's broadcasts walk its
-            // rows); a partial one is packed with zero rows, so no read
-            // passes the end of A.
-            float *panel = edgeA + ir * kc;
+            // A's MR-row panels are packed once per block (at the first
+            // column panel): one sequential stream for the broadcasts.
+            float *ap = packedA + ir * kc;
             if (jr == 0)
-              packA({aBlock + ir * a.rowStride, a.rowStride, a.colStride},
-                    rows, kc, mr, panel);
-            const float *ap = panel;
-            int64_t ars = 1, aks = mr;
+              packA({aBlock + ir * a.rowStride, a.rowStride, a.colStride}, rows,
+                    kc, mr, ap);
             float *cTile = c + (ic + ir) * cRow + (jc + jr) * cCol;
             if (rows == mr && cols == nr && cCol == 1) {
-              info.kernel(kc, ap, ars, aks, bp, cTile, cRow, add);
+              info.kernel(kc, ap, 1, mr, bp, panelStride, cTile, cRow, add);
               continue;
             }
-            info.kernel(kc, ap, ars, aks, bp, tile, nr, false);
+            info.kernel(kc, ap, 1, mr, bp, panelStride, tile, nr, false);
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j) {
                 float &out = cTile[i * cRow + j * cCol];
@@ -292,20 +317,18 @@ extern "C" int32_t dlc_uk_effective_isa(int32_t isa) {
   return std::min(isa, cpuIsa());
 }
 
-extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
-                             int64_t k, int64_t a, int64_t aBatchStride,
-                             int64_t aRowStride, int64_t aColStride, int64_t b,
-                             int64_t bBatchStride, int64_t bRowStride,
-                             int64_t bColStride, int64_t c,
-                             int64_t cBatchStride, int64_t cRowStride,
-                             int64_t cColStride, int32_t accumulate) {
+namespace {
+
+/// Splits the batched product over the threads and runs each part.
+void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
+              const float *aData, int64_t aBatchStride, int64_t aRowStride,
+              int64_t aColStride, const float *bData, int64_t bBatchStride,
+              int64_t bRowStride, int64_t bColStride, bool bPacked,
+              float *cData, int64_t cBatchStride, int64_t cRowStride,
+              int64_t cColStride, bool accumulate) {
   if (batch <= 0 || m <= 0 || n <= 0)
     return;
   const KernelInfo info = kernelFor(dlc_uk_effective_isa(isa));
-  const float *aData = reinterpret_cast<const float *>(a);
-  const float *bData = reinterpret_cast<const float *>(b);
-  float *cData = reinterpret_cast<float *>(c);
-
   int threads = 1;
 #ifdef _OPENMP
   // Small products and calls from parallel loops run on this thread.
@@ -314,7 +337,8 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
     threads = omp_get_max_threads();
 #endif
   // Split batch first, then columns (each thread packs only its part of B),
-  // then rows, into about `threads` tasks.
+  // then rows, into about `threads` tasks. Column parts are multiples of the
+  // kernel width, so a part of pre-packed B starts at a panel.
   int64_t nParts = 1, mParts = 1;
   if (batch < threads) {
     int64_t wanted = ceilDiv(threads, batch);
@@ -334,12 +358,19 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
     int64_t rows = std::min(mChunk, m - i0), cols = std::min(nChunk, n - j0);
     View aView{aData + bi * aBatchStride + i0 * aRowStride, aRowStride,
                aColStride};
-    View bView{bData + bi * bBatchStride + j0 * bColStride, bRowStride,
-               bColStride};
+    BSource bSource;
+    if (bPacked) {
+      bSource.packed = bData + bi * bBatchStride +
+                       (j0 / DLC_UK_PANEL_WIDTH) * k * DLC_UK_PANEL_WIDTH;
+      bSource.packedK = k;
+    } else {
+      bSource.view = {bData + bi * bBatchStride + j0 * bColStride, bRowStride,
+                      bColStride};
+    }
     float *cView =
         cData + bi * cBatchStride + i0 * cRowStride + j0 * cColStride;
-    gemmSerial(info, rows, cols, k, aView, bView, cView, cRowStride, cColStride,
-               accumulate != 0);
+    gemmSerial(info, rows, cols, k, aView, bSource, cView, cRowStride,
+               cColStride, accumulate);
   };
 #ifdef _OPENMP
   if (threads > 1 && tasks > 1) {
@@ -351,4 +382,34 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
 #endif
   for (int64_t task = 0; task < tasks; ++task)
     runTask(task);
+}
+
+} // namespace
+
+extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
+                             int64_t k, int64_t a, int64_t aBatchStride,
+                             int64_t aRowStride, int64_t aColStride, int64_t b,
+                             int64_t bBatchStride, int64_t bRowStride,
+                             int64_t bColStride, int64_t c,
+                             int64_t cBatchStride, int64_t cRowStride,
+                             int64_t cColStride, int32_t accumulate) {
+  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
+           aBatchStride, aRowStride, aColStride,
+           reinterpret_cast<const float *>(b), bBatchStride, bRowStride,
+           bColStride, /*bPacked=*/false, reinterpret_cast<float *>(c),
+           cBatchStride, cRowStride, cColStride, accumulate != 0);
+}
+
+extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
+                                      int64_t n, int64_t k, int64_t a,
+                                      int64_t aBatchStride, int64_t aRowStride,
+                                      int64_t aColStride, int64_t packedB,
+                                      int64_t bBatchStride, int64_t c,
+                                      int64_t cBatchStride, int64_t cRowStride,
+                                      int64_t cColStride, int32_t accumulate) {
+  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
+           aBatchStride, aRowStride, aColStride,
+           reinterpret_cast<const float *>(packedB), bBatchStride, 0, 0,
+           /*bPacked=*/true, reinterpret_cast<float *>(c), cBatchStride,
+           cRowStride, cColStride, accumulate != 0);
 }

@@ -38,6 +38,26 @@ void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
                   int64_t cBatchStride, int64_t cRowStride, int64_t cColStride,
                   int32_t accumulate);
 
+/// Columns per panel of a pre-packed B.
+#define DLC_UK_PANEL_WIDTH 16
+
+/// dlc_uk_padded_panels(n) panels of DLC_UK_PANEL_WIDTH columns hold a
+/// pre-packed K x N matrix B: element (k, j) is at
+/// `((j / 16) * K + k) * 16 + j % 16`, and columns past N are zero. The
+/// count is even, so a kernel may read panels in pairs.
+static inline int64_t dlc_uk_padded_panels(int64_t n) {
+  return (n + 2 * DLC_UK_PANEL_WIDTH - 1) / (2 * DLC_UK_PANEL_WIDTH) * 2;
+}
+
+/// dlc_uk_sgemm with B pre-packed as above (by the compiler, for constant
+/// weights); `bBatchStride` is in elements of the packed form.
+void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m, int64_t n,
+                           int64_t k, int64_t a, int64_t aBatchStride,
+                           int64_t aRowStride, int64_t aColStride,
+                           int64_t packedB, int64_t bBatchStride, int64_t c,
+                           int64_t cBatchStride, int64_t cRowStride,
+                           int64_t cColStride, int32_t accumulate);
+
 /// The instruction set dlc_uk_sgemm uses on this CPU when offered `isa`.
 int32_t dlc_uk_effective_isa(int32_t isa);
 
