@@ -78,6 +78,12 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
     if (phase > last)
       break;
     buildPhasePipeline(pm, phase, pipelineOptions);
+    if (phase == Phase::Optimize && options.afterOptimize) {
+      if (failed(pm.run(*module)))
+        return failure();
+      options.afterOptimize(*module);
+      pm.clear();
+    }
   }
   if (last >= Phase::Codegen)
     target->buildCodegenPipeline(pm, pipelineOptions);

@@ -11,8 +11,11 @@
 #include "compiler/Pipelines.h"
 #include "compiler/Target.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringMap.h"
+
+#include <functional>
 
 namespace dlc {
 
@@ -36,6 +39,8 @@ struct CompileOptions {
   bool parallel = true;
   /// Static shapes for graph inputs, by name.
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Called with the module after the optimize phase, when it runs.
+  std::function<void(mlir::ModuleOp)> afterOptimize;
 };
 
 /// Sets up `context` with every dialect and translation dlc uses.

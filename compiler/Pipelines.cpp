@@ -51,9 +51,14 @@ void buildGraphPipeline(OpPassManager &pm, const PipelineOptions &) {
 }
 
 void buildOptimizePipeline(OpPassManager &pm, const PipelineOptions &) {
-  // Fusion regions, mixed precision and quantization land here; linalg
-  // elementwise fusion after lowering already merges elementwise chains.
+  // Attention first: it claims matmuls and softmax that the contraction and
+  // reduction fusions would otherwise split.
+  pm.addPass(createFoldBatchNorm());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createFuseAttention());
+  pm.addPass(createFuseContractions());
+  pm.addPass(createFuseReductions());
+  pm.addPass(createFuseElementwiseChains());
 }
 
 void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {

@@ -47,6 +47,9 @@ struct ConvertDlgToLinalgPass
     : impl::ConvertDlgToLinalgBase<ConvertDlgToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Fusion regions group ops for the graph passes and reports; the CPU
+    // backend fuses the lowered linalg ops itself.
+    dlg::FusionOp::inlineAll(getOperation());
     // Report the ops whose patterns build static shapes only, rather than
     // emit invalid tensor.empty / reshape ops.
     bool unsupported = false;

@@ -8,16 +8,19 @@
 
 #include "compiler/Compiler.h"
 #include "compiler/Diagnostics.h"
+#include "compiler/FusionReport.h"
 #include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 namespace cl = llvm::cl;
 
@@ -61,6 +64,16 @@ static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape of an input: NAME:D0,D1,... (repeat)"),
                 cl::cat(dlcCategory));
+
+static cl::opt<std::string>
+    report("report",
+           cl::desc("Print a report after the optimize phase: fusion (the "
+                    "kernels, their ONNX nodes, FLOPs and bytes moved)"),
+           cl::cat(dlcCategory));
+static cl::opt<std::string>
+    reportFile("report-file",
+               cl::desc("Write the --report to this file (default: stdout)"),
+               cl::value_desc("path"), cl::init("-"), cl::cat(dlcCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -120,6 +133,30 @@ int main(int argc, char **argv) {
     options.inputShapes[name] = shape;
   }
 
+  std::unique_ptr<llvm::ToolOutputFile> reportOutput;
+  if (!report.empty()) {
+    if (report != "fusion") {
+      llvm::errs() << "dlc: error: unknown --report=" << report
+                   << " (expects fusion)\n";
+      return 1;
+    }
+    if (options.compileTo && *options.compileTo < dlc::Phase::Optimize) {
+      llvm::errs() << "dlc: error: --report=fusion needs the optimize phase "
+                      "(--compile-to=optimize or later)\n";
+      return 1;
+    }
+    std::string error;
+    reportOutput = mlir::openOutputFile(reportFile, &error);
+    if (!reportOutput) {
+      llvm::errs() << "dlc: error: " << error << "\n";
+      return 1;
+    }
+    options.afterOptimize = [&](mlir::ModuleOp module) {
+      dlc::printFusionReport(module, reportOutput->os());
+      reportOutput->os().flush();
+    };
+  }
+
   std::string output = outputPath;
   if (output.empty()) {
     bool binary =
@@ -136,5 +173,7 @@ int main(int argc, char **argv) {
   dlc::NodeDiagnosticHandler handler(&context, llvm::errs());
   if (mlir::failed(dlc::compileOnnxFile(context, inputPath, output, options)))
     return 1;
+  if (reportOutput)
+    reportOutput->keep();
   return 0;
 }

@@ -577,5 +577,6 @@ include "dialects/dlg/IR/DlgIndexingOps.td"
 include "dialects/dlg/IR/DlgSequenceOps.td"
 include "dialects/dlg/IR/DlgExtraOps.td"
 include "dialects/dlg/IR/DlgDynamicOps.td"
+include "dialects/dlg/IR/DlgFusionOps.td"
 
 #endif // DLC_DIALECTS_DLG_IR_DLGOPS_TD

@@ -1,0 +1,100 @@
+// RUN: dlc-opt %s --dlc-graph-fold-batch-norm --split-input-file | FileCheck %s
+// RUN: dlc-opt %s --dlc-graph-fold-batch-norm --split-input-file --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=LOC
+
+// Tests that batch norm folds into a conv with a bias: W' = W * s, with
+// s = scale / sqrt(var + eps) = [2, 0.5], and b' = (b - mean) * s + shift.
+// CHECK-LABEL: func.func @conv_bias
+// CHECK-DAG: %[[W:.+]] = dlg.constant dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}4.000000e+00]]], {{\[\[\[}}5.000000e-01]], {{\[\[}}1.000000e+00]]]]> : tensor<2x2x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = dlg.constant dense<[3.000000e+00, 1.500000e+00]> : tensor<2xf32>
+// CHECK: %[[R:.+]] = dlg.conv %{{.+}}, %[[W]], %[[B]]
+// CHECK-NOT: dlg.batch_norm
+// CHECK: return %[[R]]
+func.func @conv_bias(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = dlg.constant dense<[[[[1.0]], [[2.0]]], [[[1.0]], [[2.0]]]]> : tensor<2x2x1x1xf32>
+  %b = dlg.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %s = dlg.constant dense<[4.0, 1.0]> : tensor<2xf32>
+  %t = dlg.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  %m = dlg.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %v = dlg.constant dense<[4.0, 4.0]> : tensor<2xf32>
+  %c = dlg.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>, tensor<2xf32> -> tensor<1x2x4x4xf32>
+  %y = dlg.batch_norm %c, %s, %t, %m, %v {epsilon = 0.0 : f32} : tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests a conv without bias (the bias becomes shift - mean * s) and the
+// location fusing both nodes.
+// CHECK-LABEL: func.func @conv_no_bias
+// CHECK-DAG: %[[W:.+]] = dlg.constant dense<2.000000e+00> : tensor<1x1x3x3xf32>
+// CHECK-DAG: %[[B:.+]] = dlg.constant dense<-1.000000e+00> : tensor<1xf32>
+// CHECK: dlg.conv %{{.+}}, %[[W]], %[[B]]
+// LOC: loc(fused["conv1", "bn1"])
+func.func @conv_no_bias(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
+  %w = dlg.constant dense<1.0> : tensor<1x1x3x3xf32>
+  %s = dlg.constant dense<2.0> : tensor<1xf32>
+  %t = dlg.constant dense<1.0> : tensor<1xf32>
+  %m = dlg.constant dense<1.0> : tensor<1xf32>
+  %v = dlg.constant dense<1.0> : tensor<1xf32>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x5x5xf32>, tensor<1x1x3x3xf32> -> tensor<1x1x3x3xf32> loc("conv1")
+  %y = dlg.batch_norm %c, %s, %t, %m, %v {epsilon = 0.0 : f32} : tensor<1x1x3x3xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32> -> tensor<1x1x3x3xf32> loc("bn1")
+  return %y : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// Tests f16 weights, rounded back to f16.
+// CHECK-LABEL: func.func @conv_f16
+// CHECK-DAG: dlg.constant dense<3.000000e+00> : tensor<1x1x1x1xf16>
+// CHECK-DAG: dlg.constant dense<5.000000e-01> : tensor<1xf16>
+// CHECK-NOT: dlg.batch_norm
+func.func @conv_f16(%x: tensor<1x1x2x2xf16>) -> tensor<1x1x2x2xf16> {
+  %w = dlg.constant dense<1.5> : tensor<1x1x1x1xf16>
+  %s = dlg.constant dense<2.0> : tensor<1xf16>
+  %t = dlg.constant dense<0.5> : tensor<1xf16>
+  %m = dlg.constant dense<0.0> : tensor<1xf16>
+  %v = dlg.constant dense<1.0> : tensor<1xf16>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x2x2xf16>, tensor<1x1x1x1xf16> -> tensor<1x1x2x2xf16>
+  %y = dlg.batch_norm %c, %s, %t, %m, %v {epsilon = 0.0 : f32} : tensor<1x1x2x2xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16> -> tensor<1x1x2x2xf16>
+  return %y : tensor<1x1x2x2xf16>
+}
+
+// -----
+
+// Tests that a conv with a second user keeps its batch norm.
+// CHECK-LABEL: func.func @conv_two_users
+// CHECK: dlg.conv
+// CHECK: dlg.batch_norm
+func.func @conv_two_users(%x: tensor<1x1x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
+  %w = dlg.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %p = dlg.constant dense<1.0> : tensor<1xf32>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32> -> tensor<1x1x2x2xf32>
+  %y = dlg.batch_norm %c, %p, %p, %p, %p {epsilon = 1.0e-05 : f32} : tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32> -> tensor<1x1x2x2xf32>
+  return %y, %c : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// Tests that parameters that are not constants are not folded.
+// CHECK-LABEL: func.func @runtime_scale
+// CHECK: dlg.conv
+// CHECK: dlg.batch_norm
+func.func @runtime_scale(%x: tensor<1x1x2x2xf32>, %s: tensor<1xf32>) -> tensor<1x1x2x2xf32> {
+  %w = dlg.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %p = dlg.constant dense<1.0> : tensor<1xf32>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32> -> tensor<1x1x2x2xf32>
+  %y = dlg.batch_norm %c, %s, %p, %p, %p {epsilon = 1.0e-05 : f32} : tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32> -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// Tests that a non-constant weight is not folded.
+// CHECK-LABEL: func.func @runtime_weight
+// CHECK: dlg.batch_norm
+func.func @runtime_weight(%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32> {
+  %p = dlg.constant dense<1.0> : tensor<1xf32>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32> -> tensor<1x1x2x2xf32>
+  %y = dlg.batch_norm %c, %p, %p, %p, %p {epsilon = 1.0e-05 : f32} : tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32> -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}
