@@ -119,6 +119,21 @@ def CpuApproximateMath : Pass<"dlc-cpu-approximate-math"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def CpuFlattenConstantGlobals : Pass<"dlc-cpu-flatten-constant-globals",
+                                      "mlir::ModuleOp"> {
+  let summary = "Stores every multi-dimensional memref.global as a 1-D array";
+  let description = [{
+    The LLVM dialect gives a `memref<64x3x7x7xf32>` global the nested type
+    `!llvm.array<64 x array<3 x array<7 x array<7 x f32>>>>`, and LLVM
+    uniques every innermost row of its initializer separately: ResNet-50's
+    weights took more than a minute to translate. Each statically shaped,
+    identity-layout global becomes one 1-D array with the same data (a
+    resource blob is shared, not copied), and each `memref.get_global` of it
+    a 1-D get plus a free `memref.expand_shape` to the original type.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
   let summary = "Rewrites f32 NCHW convolutions as im2col plus a matrix product";
   let description = [{

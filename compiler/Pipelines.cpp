@@ -98,6 +98,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
     pm.addPass(createCpuLowerContractionsToUkernels(
         CpuLowerContractionsToUkernelsOptions{options.ukernelIsa}));
 
+  pm.addPass(createCpuFlattenConstantGlobals());
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createCpuSerializeNestedParallel(
