@@ -75,8 +75,8 @@ def FuseAttention : Pass<"dlc-graph-fuse-attention"> {
     `matmul(q, k^T)`, a scalar scale (mul or div), an optional mask (an add
     that broadcasts, or a `dlg.where` with a constant condition), a softmax
     over the last axis and `matmul(., v)`, each intermediate with no other
-    user, become one fusion, together with single-use transposes of q, k
-    and v.
+    user, become one fusion, together with the single-use transposes and
+    reshapes (head split) that produce q, k and v.
   }];
   let dependentDialects = ["::dlc::dlg::DlgDialect"];
 }
