@@ -98,3 +98,29 @@ func.func @runtime_weight(%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x1x1xf32>) -> t
   %y = dlg.batch_norm %c, %p, %p, %p, %p {epsilon = 1.0e-05 : f32} : tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32> -> tensor<1x1x2x2xf32>
   return %y : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// Tests a weight held as a dense_resource blob, as the importer stores
+// weights: [1, 2] scaled by s = 2 per channel.
+// CHECK-LABEL: func.func @resource_weight
+// CHECK-DAG: %[[W:.+]] = dlg.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}4.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = dlg.constant dense<0.000000e+00> : tensor<2xf32>
+// CHECK: dlg.conv %{{.+}}, %[[W]], %[[B]]
+func.func @resource_weight(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = dlg.constant dense_resource<conv_w> : tensor<2x1x1x1xf32>
+  %s = dlg.constant dense<2.0> : tensor<2xf32>
+  %z = dlg.constant dense<0.0> : tensor<2xf32>
+  %v = dlg.constant dense<1.0> : tensor<2xf32>
+  %c = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32> -> tensor<1x2x2x2xf32>
+  %y = dlg.batch_norm %c, %s, %z, %z, %v {epsilon = 0.0 : f32} : tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32> -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      conv_w: "0x040000000000803F00000040"
+    }
+  }
+#-}
