@@ -52,7 +52,7 @@ def InsertDynamicDimChecks : Pass<"dlc-graph-insert-dynamic-dim-checks"> {
 //===----------------------------------------------------------------------===//
 
 def FoldBatchNorm : Pass<"dlc-graph-fold-batch-norm"> {
-  let summary = "Folds inference batch norm into the preceding conv";
+  let summary = "Folds inference batch norm into the preceding conv, matmul or gemm";
   let description = [{
     A `dlg.conv` with a constant weight (and optional constant bias) whose
     only user is a `dlg.batch_norm` with constant parameters becomes one conv
@@ -65,6 +65,11 @@ def FoldBatchNorm : Pass<"dlc-graph-fold-batch-norm"> {
     // becomes, with W' = W * s / sqrt(v + eps), b' = (b - m) * s / sqrt(v + eps) + t:
     %y = dlg.conv %x, %w2, %b2 {...} : ...
     ```
+
+    A `dlg.matmul` or `dlg.gemm` with a constant 2-D weight and an [M, N]
+    result folds the same way over its N columns: the offset becomes the
+    gemm's `c` (merged with a constant per-column `c`), or a bias add after
+    the matmul.
   }];
   let dependentDialects = ["::dlc::dlg::DlgDialect"];
 }
