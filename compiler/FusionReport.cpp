@@ -50,12 +50,14 @@ int64_t countFlops(Operation *op) {
   }
   if (auto gemm = dyn_cast<dlg::GemmOp>(op)) {
     ArrayRef<int64_t> a = gemm.getA().getType().getShape();
-    int64_t k = product(a.slice(gemm.getTransA() ? 0 : 1, 1));
+    int64_t k = a.size() == 2 ? a[gemm.getTransA() ? 0 : 1] : 1;
+    k = ShapedType::isDynamic(k) ? 1 : k;
     return 2 * out * k + (gemm.getC() ? out : 0);
   }
   if (auto conv = dyn_cast<dlg::ConvOp>(op)) {
     ArrayRef<int64_t> w = conv.getWeight().getType().getShape();
-    return 2 * out * product(w.drop_front()) + (conv.getBias() ? out : 0);
+    int64_t perOutput = w.empty() ? 0 : product(w.drop_front());
+    return 2 * out * perOutput + (conv.getBias() ? out : 0);
   }
   if (isa<dlg::SoftmaxOp>(op))
     return 5 * out;
@@ -134,7 +136,7 @@ void printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
     std::vector<Row> rows;
     int64_t fusions = 0;
     for (Operation &op : func.getOps()) {
-      if (!isa<dlg::DlgDialect>(op.getDialect()) || isFree(&op))
+      if (!isa_and_nonnull<dlg::DlgDialect>(op.getDialect()) || isFree(&op))
         continue;
       fusions += isa<dlg::FusionOp>(op);
       rows.push_back(makeRow(&op));

@@ -4,7 +4,9 @@
 // parameters is conv(x, W * s, (b - mean) * s + shift) where
 // s = scale / sqrt(var + eps) per output channel. The weights are read and
 // written as raw buffers (f32 and f64 without per-element APFloat), since
-// ResNet-style models hold most of their bytes in these convolutions.
+// ResNet-style models hold most of their bytes in these convolutions. A
+// matmul or gemm with a constant [K, N] (or [N, K]) weight folds a batch
+// norm over its N columns the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -118,6 +120,117 @@ FailureOr<SmallVector<double>> readConstant(Value value) {
   return readFloats(constant.getValue());
 }
 
+/// The per-channel factor s = scale / sqrt(var + eps) and offset
+/// shift - mean * s of a batch norm with constant parameters of `channels`
+/// values in `element`, or failure.
+LogicalResult readBatchNorm(dlg::BatchNormOp bn, Type element, int64_t channels,
+                            SmallVector<double> &factor,
+                            SmallVector<double> &offset) {
+  for (Value v : {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()})
+    if (cast<RankedTensorType>(v.getType()).getElementType() != element)
+      return failure();
+  FailureOr<SmallVector<double>> scale = readConstant(bn.getScale());
+  FailureOr<SmallVector<double>> shift = readConstant(bn.getBias());
+  FailureOr<SmallVector<double>> mean = readConstant(bn.getMean());
+  FailureOr<SmallVector<double>> var = readConstant(bn.getVariance());
+  if (failed(scale) || failed(shift) || failed(mean) || failed(var))
+    return failure();
+  for (auto *params : {&*scale, &*shift, &*mean, &*var})
+    if (int64_t(params->size()) != channels)
+      return failure();
+  double eps = bn.getEpsilon().convertToDouble();
+  factor.resize(channels);
+  offset.resize(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    factor[c] = (*scale)[c] / std::sqrt((*var)[c] + eps);
+    offset[c] = (*shift)[c] - (*mean)[c] * factor[c];
+  }
+  return success();
+}
+
+std::string foldedName(dlg::BatchNormOp bn, StringRef what) {
+  if (auto named = dyn_cast<NameLoc>(bn.getLoc()))
+    return (named.getName().strref() + ".folded_" + what).str();
+  return ("bn_folded_" + what).str();
+}
+
+/// matmul(x, W) or gemm(x, W[, c]) with a constant 2-D W, then batch norm
+/// over the N columns of the [M, N] result: W's columns are scaled and the
+/// offset becomes the gemm's c (matmul: a bias add the contraction fusion
+/// takes as its epilogue).
+struct FoldMatMulBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(dlg::BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = bn.getInput().getDefiningOp();
+    if (!isa_and_nonnull<dlg::MatMulOp, dlg::GemmOp>(producer) ||
+        !producer->hasOneUse())
+      return rewriter.notifyMatchFailure(bn,
+                                         "input is not a single-use matmul");
+    RankedTensorType outType = bn.getType();
+    Value weight = producer->getOperand(1);
+    auto weightOp = weight.getDefiningOp<dlg::ConstantOp>();
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    Type element = weightType.getElementType();
+    if (!weightOp || outType.getRank() != 2 || weightType.getRank() != 2 ||
+        !weightType.hasStaticShape() || !isSupportedFloat(element))
+      return rewriter.notifyMatchFailure(bn, "not [M, N] with a constant W");
+    auto gemm = dyn_cast<dlg::GemmOp>(producer);
+    bool transB = gemm && gemm.getTransB();
+    int64_t channels = weightType.getDimSize(transB ? 0 : 1);
+    SmallVector<double> factor, offset;
+    if (outType.getDimSize(1) != channels ||
+        failed(readBatchNorm(bn, element, channels, factor, offset)))
+      return rewriter.notifyMatchFailure(bn, "non-constant parameters");
+    // A gemm's c joins the offset when it is a constant per column.
+    if (gemm && gemm.getC()) {
+      auto cType = cast<RankedTensorType>(gemm.getC().getType());
+      FailureOr<SmallVector<double>> c = readConstant(gemm.getC());
+      bool perColumn = cType.getNumElements() == channels &&
+                       cType.getShape().back() == channels;
+      bool scalar = cType.getNumElements() == 1;
+      if (failed(c) || (!perColumn && !scalar))
+        return rewriter.notifyMatchFailure(bn, "c is not per column");
+      double beta = gemm.getBeta().convertToDouble();
+      for (int64_t n = 0; n < channels; ++n)
+        offset[n] += factor[n] * beta * (*c)[scalar ? 0 : n];
+    }
+    FailureOr<SmallVector<double>> values = readFloats(weightOp.getValue());
+    if (failed(values))
+      return rewriter.notifyMatchFailure(bn, "unreadable weight");
+    int64_t rows = weightType.getDimSize(0), cols = weightType.getDimSize(1);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        (*values)[r * cols + c] *= factor[transB ? r : c];
+
+    Location loc = rewriter.getFusedLoc({producer->getLoc(), bn.getLoc()});
+    auto newWeight = dlg::ConstantOp::create(
+        rewriter, weightOp.getLoc(), weightType,
+        writeFloats(weightType, *values, foldedName(bn, "weight")));
+    auto biasType = RankedTensorType::get({channels}, element);
+    auto newBias = dlg::ConstantOp::create(
+        rewriter, loc, biasType,
+        writeFloats(biasType, offset, foldedName(bn, "bias")));
+    Value result;
+    if (gemm) {
+      result = dlg::GemmOp::create(rewriter, loc, outType, gemm.getA(),
+                                   newWeight, newBias, gemm.getAlphaAttr(),
+                                   rewriter.getF32FloatAttr(1.0f),
+                                   gemm.getTransAAttr(), gemm.getTransBAttr())
+                   .getResult();
+    } else {
+      auto matmul = dlg::MatMulOp::create(rewriter, producer->getLoc(), outType,
+                                          producer->getOperand(0), newWeight);
+      result =
+          dlg::AddOp::create(rewriter, bn.getLoc(), outType, matmul, newBias)
+              .getResult();
+    }
+    rewriter.replaceOp(bn, result);
+    rewriter.eraseOp(producer);
+    return success();
+  }
+};
+
 struct FoldConvBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(dlg::BatchNormOp bn,
@@ -132,20 +245,10 @@ struct FoldConvBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
     Type element = weightType.getElementType();
     if (!isSupportedFloat(element) || !weightType.hasStaticShape())
       return rewriter.notifyMatchFailure(bn, "unsupported weight type");
-    for (Value v :
-         {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()})
-      if (cast<RankedTensorType>(v.getType()).getElementType() != element)
-        return rewriter.notifyMatchFailure(bn, "mixed element types");
     int64_t channels = weightType.getDimSize(0);
-    FailureOr<SmallVector<double>> scale = readConstant(bn.getScale());
-    FailureOr<SmallVector<double>> shift = readConstant(bn.getBias());
-    FailureOr<SmallVector<double>> mean = readConstant(bn.getMean());
-    FailureOr<SmallVector<double>> var = readConstant(bn.getVariance());
-    if (failed(scale) || failed(shift) || failed(mean) || failed(var))
+    SmallVector<double> factor, offset;
+    if (failed(readBatchNorm(bn, element, channels, factor, offset)))
       return rewriter.notifyMatchFailure(bn, "non-constant parameters");
-    for (auto *params : {&*scale, &*shift, &*mean, &*var})
-      if (int64_t(params->size()) != channels)
-        return rewriter.notifyMatchFailure(bn, "not one value per channel");
     SmallVector<double> bias(channels, 0.0);
     if (Value b = conv.getBias()) {
       FailureOr<SmallVector<double>> values = readConstant(b);
@@ -158,26 +261,22 @@ struct FoldConvBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
     if (failed(weight))
       return rewriter.notifyMatchFailure(bn, "unreadable weight");
 
-    double eps = bn.getEpsilon().convertToDouble();
     int64_t perChannel = channels ? int64_t(weight->size()) / channels : 0;
     for (int64_t c = 0; c < channels; ++c) {
-      double s = (*scale)[c] / std::sqrt((*var)[c] + eps);
       double *w = weight->data() + c * perChannel;
       for (int64_t i = 0; i < perChannel; ++i)
-        w[i] *= s;
-      bias[c] = (bias[c] - (*mean)[c]) * s + (*shift)[c];
+        w[i] *= factor[c];
+      bias[c] = bias[c] * factor[c] + offset[c];
     }
 
-    std::string name = "bn_folded";
-    if (auto named = dyn_cast<NameLoc>(bn.getLoc()))
-      name = (named.getName().strref() + ".folded").str();
     Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
     auto newWeight = dlg::ConstantOp::create(
         rewriter, weightOp.getLoc(), weightType,
-        writeFloats(weightType, *weight, name + "_weight"));
+        writeFloats(weightType, *weight, foldedName(bn, "weight")));
     auto biasType = RankedTensorType::get({channels}, element);
     auto newBias = dlg::ConstantOp::create(
-        rewriter, loc, biasType, writeFloats(biasType, bias, name + "_bias"));
+        rewriter, loc, biasType,
+        writeFloats(biasType, bias, foldedName(bn, "bias")));
     auto folded = dlg::ConvOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newWeight, newBias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
@@ -191,7 +290,7 @@ struct FoldConvBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
 struct FoldBatchNormPass : impl::FoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldConvBatchNorm>(&getContext());
+    patterns.add<FoldConvBatchNorm, FoldMatMulBatchNorm>(&getContext());
     GreedyRewriteConfig config;
     config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
     if (failed(

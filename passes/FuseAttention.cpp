@@ -4,7 +4,8 @@
 // becomes one dlg.fusion "attention": the scores never leave the kernel
 // (flash-attention style), so they must have no other user. The mask is an
 // add of a broadcastable tensor (BERT) or a dlg.where with a constant
-// condition (GPT-2's causal mask). Single-use transposes of q, k and v join.
+// condition (GPT-2's causal mask). Single-use transposes and reshapes of q,
+// k and v join.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,11 +90,15 @@ std::optional<SmallVector<Operation *>> matchAttention(dlg::SoftmaxOp softmax) {
   if (!qk)
     return std::nullopt;
   ops.push_back(qk);
-  // Layout of q, k and v folded into the kernel.
-  for (Value operand : {qk.getLhs(), qk.getRhs(), pv.getRhs()})
-    if (auto transpose =
-            dyn_cast_or_null<dlg::TransposeOp>(singleUseProducer(operand)))
-      ops.push_back(transpose);
+  // Layout of q, k and v (head split and transpose) folded into the kernel.
+  for (Value operand : {qk.getLhs(), qk.getRhs(), pv.getRhs()}) {
+    while (Operation *producer = singleUseProducer(operand)) {
+      if (!isa<dlg::TransposeOp, dlg::ReshapeOp>(producer))
+        break;
+      ops.push_back(producer);
+      operand = producer->getOperand(0);
+    }
+  }
   return ops;
 }
 

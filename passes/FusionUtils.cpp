@@ -122,6 +122,8 @@ static std::optional<double> getSingleValue(ElementsAttr attr) {
 }
 
 std::optional<double> getScalarConstant(Value value) {
+  if (!value)
+    return std::nullopt;
   auto constant = value.getDefiningOp<dlg::ConstantOp>();
   if (!constant)
     return std::nullopt;
@@ -129,7 +131,7 @@ std::optional<double> getScalarConstant(Value value) {
 }
 
 bool isConstant(Value value) {
-  return value.getDefiningOp<dlg::ConstantOp>() != nullptr;
+  return value && value.getDefiningOp<dlg::ConstantOp>() != nullptr;
 }
 
 bool isElementwise(Operation *op) {

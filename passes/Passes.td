@@ -52,7 +52,7 @@ def InsertDynamicDimChecks : Pass<"dlc-graph-insert-dynamic-dim-checks"> {
 //===----------------------------------------------------------------------===//
 
 def FoldBatchNorm : Pass<"dlc-graph-fold-batch-norm"> {
-  let summary = "Folds inference batch norm into the preceding conv";
+  let summary = "Folds inference batch norm into the preceding conv, matmul or gemm";
   let description = [{
     A `dlg.conv` with a constant weight (and optional constant bias) whose
     only user is a `dlg.batch_norm` with constant parameters becomes one conv
@@ -65,6 +65,11 @@ def FoldBatchNorm : Pass<"dlc-graph-fold-batch-norm"> {
     // becomes, with W' = W * s / sqrt(v + eps), b' = (b - m) * s / sqrt(v + eps) + t:
     %y = dlg.conv %x, %w2, %b2 {...} : ...
     ```
+
+    A `dlg.matmul` or `dlg.gemm` with a constant 2-D weight and an [M, N]
+    result folds the same way over its N columns: the offset becomes the
+    gemm's `c` (merged with a constant per-column `c`), or a bias add after
+    the matmul.
   }];
   let dependentDialects = ["::dlc::dlg::DlgDialect"];
 }
@@ -75,8 +80,8 @@ def FuseAttention : Pass<"dlc-graph-fuse-attention"> {
     `matmul(q, k^T)`, a scalar scale (mul or div), an optional mask (an add
     that broadcasts, or a `dlg.where` with a constant condition), a softmax
     over the last axis and `matmul(., v)`, each intermediate with no other
-    user, become one fusion, together with single-use transposes of q, k
-    and v.
+    user, become one fusion, together with the single-use transposes and
+    reshapes (head split) that produce q, k and v.
   }];
   let dependentDialects = ["::dlc::dlg::DlgDialect"];
 }

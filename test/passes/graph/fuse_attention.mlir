@@ -1,22 +1,25 @@
 // RUN: dlc-opt %s --dlc-graph-fuse-attention --split-input-file | FileCheck %s
 
 // Tests BERT's attention: MatMul(Q, Transpose(K)) / 8 + mask -> Softmax ->
-// MatMul V, with the transposes of q, k and v inside the kernel.
+// MatMul V, with the head split of q and the transposes of q, k and v
+// inside the kernel.
 // CHECK-LABEL: func.func @bert
-// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x16x4x8xf32>, %[[K:[^:]+]]: tensor<2x16x4x8xf32>, %[[V:[^:]+]]: tensor<2x16x4x8xf32>, %[[M:[^:]+]]: tensor<2x1x1x16xf32>
-// CHECK: %[[R:.+]] = dlg.fusion "attention" (%[[Q]], %[[K]], %[[V]], %{{.+}}, %[[M]]) : (tensor<2x16x4x8xf32>, tensor<2x16x4x8xf32>, tensor<2x16x4x8xf32>, tensor<f32>, tensor<2x1x1x16xf32>) -> tensor<2x4x16x8xf32> {
-// CHECK: dlg.transpose
-// CHECK: dlg.transpose
-// CHECK: dlg.transpose
-// CHECK: dlg.matmul
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x16x32xf32>, %[[K:[^:]+]]: tensor<2x16x4x8xf32>, %[[V:[^:]+]]: tensor<2x16x4x8xf32>, %[[M:[^:]+]]: tensor<2x1x1x16xf32>
+// CHECK: %[[R:.+]] = dlg.fusion "attention" (%[[Q]], %[[K]], %[[V]], %{{.+}}, %[[M]]) : (tensor<2x16x32xf32>, tensor<2x16x4x8xf32>, tensor<2x16x4x8xf32>, tensor<f32>, tensor<2x1x1x16xf32>) -> tensor<2x4x16x8xf32> {
+// CHECK: dlg.reshape
+// CHECK-NEXT: dlg.transpose
+// CHECK-NEXT: dlg.transpose
+// CHECK-NEXT: dlg.transpose
+// CHECK-NEXT: dlg.matmul
 // CHECK-NEXT: dlg.div
 // CHECK-NEXT: dlg.add
 // CHECK-NEXT: dlg.softmax
 // CHECK-NEXT: dlg.matmul
 // CHECK-NEXT: dlg.yield
 // CHECK: return %[[R]]
-func.func @bert(%q: tensor<2x16x4x8xf32>, %k: tensor<2x16x4x8xf32>, %v: tensor<2x16x4x8xf32>, %mask: tensor<2x1x1x16xf32>) -> tensor<2x4x16x8xf32> {
+func.func @bert(%q0: tensor<2x16x32xf32>, %k: tensor<2x16x4x8xf32>, %v: tensor<2x16x4x8xf32>, %mask: tensor<2x1x1x16xf32>) -> tensor<2x4x16x8xf32> {
   %c8 = dlg.constant dense<8.0> : tensor<f32>
+  %q = dlg.reshape %q0 {shape = array<i64: 2, 16, 4, 8>} : tensor<2x16x32xf32> -> tensor<2x16x4x8xf32>
   %qt = dlg.transpose %q {perm = array<i64: 0, 2, 1, 3>} : tensor<2x16x4x8xf32> -> tensor<2x4x16x8xf32>
   %kt = dlg.transpose %k {perm = array<i64: 0, 2, 3, 1>} : tensor<2x16x4x8xf32> -> tensor<2x4x8x16xf32>
   %vt = dlg.transpose %v {perm = array<i64: 0, 2, 1, 3>} : tensor<2x16x4x8xf32> -> tensor<2x4x16x8xf32>
