@@ -30,11 +30,13 @@ namespace {
 
 constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
 constexpr llvm::StringLiteral kSgemmPackedB = "dlc_uk_sgemm_packed_b";
+constexpr llvm::StringLiteral kSgemmPackedA = "dlc_uk_sgemm_packed_a";
 // The pre-packed layout of runtime/ukernels/Ukernels.h.
 constexpr int64_t kPanelWidth = 16;
 int64_t paddedPanels(int64_t n) {
   return (n + 2 * kPanelWidth - 1) / (2 * kPanelWidth) * 2;
 }
+constexpr int64_t kPanelHeight = 12;
 
 /// One operand of the call: its memref, the map from loop dims to its dims,
 /// and its static strides (ShapedType::kDynamic where unknown).
@@ -110,20 +112,54 @@ FailureOr<CollapsedDim> collapse(ArrayRef<unsigned> dims,
   return result;
 }
 
+/// The buffer `view` reshapes: collapse and expand views cover all of it.
+Value reshapedBuffer(Value view) {
+  while (Operation *def = view.getDefiningOp()) {
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def))
+      view = collapse.getSrc();
+    else if (auto expand = dyn_cast<memref::ExpandShapeOp>(def))
+      view = expand.getSrc();
+    else
+      break;
+  }
+  return view;
+}
+
 bool isZeroFill(Operation *op, Value buffer) {
   auto fill = dyn_cast_or_null<linalg::FillOp>(op);
   return fill && fill.hasPureBufferSemantics() &&
-         fill.getDpsInitOperand(0)->get() == buffer &&
+         reshapedBuffer(fill.getDpsInitOperand(0)->get()) ==
+             reshapedBuffer(buffer) &&
          matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
 }
 
 /// The zero fill of `buffer` that the contraction `op` may absorb: the
 /// nearest preceding op that writes memory, if it is that fill.
 linalg::FillOp absorbableFill(Operation *op, Value buffer) {
+  Value root = reshapedBuffer(buffer);
+  // Distinct allocations never alias: a linalg op that touches only other
+  // allocations (an im2col copy) may sit between the fill and the product.
+  auto touchesOnlyOtherAllocations = [&](Operation *prev) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(prev);
+    if (!linalgOp || !linalgOp.hasPureBufferSemantics() ||
+        !root.getDefiningOp<memref::AllocOp>())
+      return false;
+    for (OpOperand &operand : prev->getOpOperands()) {
+      if (!isa<MemRefType>(operand.get().getType()))
+        continue;
+      Value other = reshapedBuffer(operand.get());
+      if (other == root)
+        return false;
+      if (linalgOp.isDpsInit(&operand) &&
+          !other.getDefiningOp<memref::AllocOp>())
+        return false;
+    }
+    return true;
+  };
   for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
     if (isZeroFill(prev, buffer))
       return cast<linalg::FillOp>(prev);
-    if (!isMemoryEffectFree(prev))
+    if (!isMemoryEffectFree(prev) && !touchesOnlyOtherAllocations(prev))
       return nullptr;
   }
   return nullptr;
@@ -172,16 +208,19 @@ struct CpuLowerContractionsToUkernelsPass
 
   /// Packed copies of constant weights, by (global, K, N, k and n strides):
   /// weights shared by several products are packed once.
-  std::map<std::tuple<Operation *, int64_t, int64_t, int64_t, int64_t>,
+  std::map<std::tuple<Operation *, bool, int64_t, int64_t, int64_t, int64_t>,
            memref::GlobalOp>
       packedGlobals;
 
-  /// A global holding the K x N matrix B[k * kStride + n * nStride] of
-  /// `source`'s constant value in the ukernel's pre-packed layout, or null
+  /// A global holding the rows x cols matrix W[r * rowStride + c *
+  /// colStride] of `source`'s constant value in the ukernel's pre-packed
+  /// layout for A (`isA`: 12-row panels) or B (16-column panels), or null
   /// when the value cannot be read.
-  memref::GlobalOp packedWeights(memref::GlobalOp source, int64_t k, int64_t n,
-                                 int64_t kStride, int64_t nStride) {
-    auto key = std::make_tuple(source.getOperation(), k, n, kStride, nStride);
+  memref::GlobalOp packedWeights(memref::GlobalOp source, bool isA,
+                                 int64_t rows, int64_t cols, int64_t rowStride,
+                                 int64_t colStride) {
+    auto key = std::make_tuple(source.getOperation(), isA, rows, cols,
+                               rowStride, colStride);
     if (auto it = packedGlobals.find(key); it != packedGlobals.end())
       return it->second;
     std::optional<std::function<float(int64_t)>> at =
@@ -189,19 +228,28 @@ struct CpuLowerContractionsToUkernelsPass
                                  : std::nullopt;
     if (!at)
       return nullptr;
-    int64_t panels = paddedPanels(n);
-    std::vector<float> packed(size_t(panels) * k * kPanelWidth, 0.0f);
-    for (int64_t p = 0; p < panels; ++p)
-      for (int64_t row = 0; row < k; ++row)
-        for (int64_t j = 0; j < kPanelWidth; ++j) {
-          int64_t col = p * kPanelWidth + j;
-          if (col < n)
-            packed[(p * k + row) * kPanelWidth + j] =
-                (*at)(row * kStride + col * nStride);
-        }
+    std::vector<float> packed;
+    if (isA) {
+      // Element (i, k) at ((i / 12) * K + k) * 12 + i % 12.
+      int64_t padded = (rows + kPanelHeight - 1) / kPanelHeight * kPanelHeight;
+      packed.assign(size_t(padded) * cols, 0.0f);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t c = 0; c < cols; ++c)
+          packed[((i / kPanelHeight) * cols + c) * kPanelHeight +
+                 i % kPanelHeight] = (*at)(i * rowStride + c * colStride);
+    } else {
+      // Element (k, j) at ((j / 16) * K + k) * 16 + j % 16.
+      int64_t panels = paddedPanels(cols);
+      packed.assign(size_t(panels) * rows * kPanelWidth, 0.0f);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < cols; ++j)
+          packed[((j / kPanelWidth) * rows + r) * kPanelWidth +
+                 j % kPanelWidth] = (*at)(r * rowStride + j * colStride);
+    }
     OpBuilder b = OpBuilder::atBlockBegin(getOperation().getBody());
     auto type = MemRefType::get({int64_t(packed.size())}, b.getF32Type());
-    auto blobName = (source.getSymName() + "_packed").str();
+    auto blobName =
+        (source.getSymName() + (isA ? "_packed_a" : "_packed")).str();
     auto value = DenseResourceElementsAttr::get(
         RankedTensorType::get(type.getShape(), type.getElementType()), blobName,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
@@ -216,7 +264,9 @@ struct CpuLowerContractionsToUkernelsPass
 
   /// The constant global that `memref` reads directly, if any.
   memref::GlobalOp constantGlobal(Value memref) {
-    auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+    // Reshapes of an identity-layout global keep its row-major order, so
+    // the view's strides index the global's data directly.
+    auto get = reshapedBuffer(memref).getDefiningOp<memref::GetGlobalOp>();
     if (!get)
       return nullptr;
     auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
@@ -303,20 +353,29 @@ struct CpuLowerContractionsToUkernelsPass
     // Erased, not moved: values between it and `op` may feed the call.
     linalg::FillOp fill = absorbableFill(op, buffer);
 
-    // Constant weights without a batch dim are packed now, not per run.
-    memref::GlobalOp packedB;
-    if (memref::GlobalOp weights = constantGlobal(views[1].memref);
-        weights && !batch->strideDim[1]) {
-      std::optional<int64_t> kSize = getConstantIntValue(k->size),
-                             nSize = getConstantIntValue(n->size);
+    // Constant weights without a batch dim are packed now, not per run:
+    // B (matmul weights), else A (convolution filters).
+    auto packOperand = [&](unsigned operand, const CollapsedDim &rowDim,
+                           const CollapsedDim &colDim) -> memref::GlobalOp {
+      memref::GlobalOp weights = constantGlobal(views[operand].memref);
+      if (!weights || batch->strideDim[operand])
+        return nullptr;
+      std::optional<int64_t> rows = getConstantIntValue(rowDim.size),
+                             cols = getConstantIntValue(colDim.size);
       auto strideOf = [&](const CollapsedDim &dim) -> std::optional<int64_t> {
-        return dim.strideDim[1] ? staticStride(views[1], *dim.strideDim[1])
-                                : std::optional<int64_t>(0);
+        return dim.strideDim[operand]
+                   ? staticStride(views[operand], *dim.strideDim[operand])
+                   : std::optional<int64_t>(0);
       };
-      std::optional<int64_t> kStride = strideOf(*k), nStride = strideOf(*n);
-      if (kSize && nSize && kStride && nStride)
-        packedB = packedWeights(weights, *kSize, *nSize, *kStride, *nStride);
-    }
+      std::optional<int64_t> rowStride = strideOf(rowDim),
+                             colStride = strideOf(colDim);
+      if (!rows || !cols || !rowStride || !colStride)
+        return nullptr;
+      return packedWeights(weights, /*isA=*/operand == 0, *rows, *cols,
+                           *rowStride, *colStride);
+    };
+    memref::GlobalOp packedB = packOperand(1, *k, *n);
+    memref::GlobalOp packedA = packedB ? nullptr : packOperand(0, *m, *k);
 
     Type i64 = rewriter.getI64Type();
     auto toI64 = [&](OpFoldResult value) -> Value {
@@ -332,13 +391,14 @@ struct CpuLowerContractionsToUkernelsPass
     const std::array<std::array<const CollapsedDim *, 3>, 3> layouts = {
         {{&*batch, &*m, &*k}, {&*batch, &*k, &*n}, {&*batch, &*m, &*n}}};
     for (auto [i, view] : llvm::enumerate(views)) {
-      if (i == 1 && packedB) {
+      if (memref::GlobalOp packedOperand =
+              i == 0 ? packedA : (i == 1 ? packedB : nullptr)) {
         Value packed = memref::GetGlobalOp::create(
-            rewriter, loc, packedB.getType(), packedB.getSymName());
+            rewriter, loc, packedOperand.getType(), packedOperand.getSymName());
         Value base = memref::ExtractAlignedPointerAsIndexOp::create(
             rewriter, loc, packed);
         args.push_back(toI64(base));
-        args.push_back(toI64(zero)); // Batch stride: B has no batch dim.
+        args.push_back(toI64(zero)); // Batch stride: weights have no batch.
         continue;
       }
       auto metadata =
@@ -364,8 +424,9 @@ struct CpuLowerContractionsToUkernelsPass
     args.push_back(arith::ConstantIntOp::create(
         rewriter, loc, rewriter.getI32Type(), fill ? 0 : 1));
     func::FuncOp callee =
-        packedB ? declareUkernel(getOperation(), kSgemmPackedB, 14)
-                : declareUkernel(getOperation(), kSgemm, 16);
+        packedB   ? declareUkernel(getOperation(), kSgemmPackedB, 14)
+        : packedA ? declareUkernel(getOperation(), kSgemmPackedA, 14)
+                  : declareUkernel(getOperation(), kSgemm, 16);
     func::CallOp::create(rewriter, loc, callee, args);
     if (fill)
       rewriter.eraseOp(fill);

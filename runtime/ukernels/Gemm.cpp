@@ -31,25 +31,26 @@ constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
 constexpr int64_t kMaxTile = 12 * 32;
 
-/// acc(MR x NR) = sum_k ap[k * MR + 0..MR) (x) b(k, 0..NR), where b(k, j)
+/// acc(MR x NR) = sum_k ap[k * aks + 0..MR) (x) b(k, 0..NR), where b(k, j)
 /// is bp[(j / 16) * panelStride + k * bRowStride + j % 16] (16-wide packed
 /// panels: bRowStride 16; B in place: its row stride), stored row-major into
 /// `c` (row stride ldc, column stride 1), added to it when `accumulate`.
-using MicroKernel = void (*)(int64_t kc, const float *ap, const float *bp,
-                             int64_t bRowStride, int64_t panelStride, float *c,
-                             int64_t ldc, bool accumulate);
+using MicroKernel = void (*)(int64_t kc, const float *ap, int64_t aks,
+                             const float *bp, int64_t bRowStride,
+                             int64_t panelStride, float *c, int64_t ldc,
+                             bool accumulate);
 
 struct KernelInfo {
   int64_t mr, nr;
   MicroKernel kernel;
 };
 
-void genericKernel(int64_t kc, const float *ap, const float *bp,
+void genericKernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
                    int64_t bRowStride, int64_t, float *c, int64_t ldc,
                    bool accumulate) {
   constexpr int kMR = 4, kNR = 16;
   float acc[kMR][kNR] = {};
-  for (int64_t k = 0; k < kc; ++k, ap += kMR, bp += bRowStride)
+  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bRowStride)
     for (int i = 0; i < kMR; ++i)
       for (int j = 0; j < kNR; ++j)
         acc[i][j] += ap[i] * bp[j];
@@ -61,8 +62,9 @@ void genericKernel(int64_t kc, const float *ap, const float *bp,
 #ifdef DLC_UK_X86
 // 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast of A (15 of 16).
 __attribute__((target("avx2,fma"))) void
-avx2Kernel(int64_t kc, const float *ap, const float *bp, int64_t bRowStride,
-           int64_t, float *c, int64_t ldc, bool accumulate) {
+avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
+           int64_t bRowStride, int64_t, float *c, int64_t ldc,
+           bool accumulate) {
   __m256 acc[6][2];
   for (int i = 0; i < 6; ++i)
     acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -74,7 +76,7 @@ avx2Kernel(int64_t kc, const float *ap, const float *bp, int64_t bRowStride,
   }
   // Unrolled by 4: 93 instead of 80 GFLOP/s per core on Zen 3.
 #pragma clang loop unroll_count(4)
-  for (int64_t k = 0; k < kc; ++k, ap += 6, bp += bRowStride) {
+  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bRowStride) {
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     for (int i = 0; i < 6; ++i) {
       __m256 ai = _mm256_broadcast_ss(ap + i);
@@ -95,8 +97,9 @@ avx2Kernel(int64_t kc, const float *ap, const float *bp, int64_t bRowStride,
 
 // 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
 __attribute__((target("avx512f"))) void
-avx512Kernel(int64_t kc, const float *ap, const float *bp, int64_t bRowStride,
-             int64_t panelStride, float *c, int64_t ldc, bool accumulate) {
+avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
+             int64_t bRowStride, int64_t panelStride, float *c, int64_t ldc,
+             bool accumulate) {
   const float *bp1 = bp + panelStride;
   __m512 acc[12][2];
   for (int i = 0; i < 12; ++i)
@@ -107,7 +110,7 @@ avx512Kernel(int64_t kc, const float *ap, const float *bp, int64_t bRowStride,
   }
 #pragma clang loop unroll_count(4)
   for (int64_t k = 0; k < kc;
-       ++k, ap += 12, bp += bRowStride, bp1 += bRowStride) {
+       ++k, ap += aks, bp += bRowStride, bp1 += bRowStride) {
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
     for (int i = 0; i < 12; ++i) {
       __m512 ai = _mm512_set1_ps(ap[i]);
@@ -233,6 +236,15 @@ thread_local Scratch scratchA, scratchB;
 /// B as the kernels read it: either a strided view packed per block, or
 /// panels packed ahead of time (Ukernels.h) starting at this part's first
 /// column, with `packedK` rows each.
+/// A as the kernels read it: a strided view packed per block, or panels of
+/// DLC_UK_A_PANEL_HEIGHT rows packed ahead of time (Ukernels.h), whose row 0
+/// is this part's first row `firstRow` of the whole matrix.
+struct ASource {
+  View view;
+  const float *packed = nullptr;
+  int64_t firstRow = 0;
+};
+
 struct BSource {
   View view;
   const float *packed = nullptr;
@@ -240,9 +252,9 @@ struct BSource {
 };
 
 /// One thread's C(m x n) = A(m x k) * B(k x n) (+ C).
-void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
-                const BSource &b, float *c, int64_t cRow, int64_t cCol,
-                bool accumulate) {
+void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
+                const ASource &a, const BSource &b, float *c, int64_t cRow,
+                int64_t cCol, bool accumulate) {
   if (m <= 0 || n <= 0)
     return;
   if (k <= 0) {
@@ -298,7 +310,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
       }
       for (int64_t ic = 0; ic < m; ic += kMC) {
         int64_t mc = std::min(kMC, m - ic);
-        const float *aBlock = a.data + ic * a.rowStride + pc * a.colStride;
+        const float *aBlock =
+            a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
           const float *bp = blockB + (jr / w) * panelStride;
@@ -311,18 +324,30 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k, View a,
             int64_t rows = std::min(mr, mc - ir);
             // A's MR-row panels are packed once per block (at the first
             // column panel): one sequential stream for the broadcasts.
-            float *ap = packedA + ir * kc;
-            if (jr == 0)
-              packA({aBlock + ir * a.rowStride, a.rowStride, a.colStride}, rows,
-                    kc, mr, ap);
+            const float *ap;
+            int64_t aks;
+            if (a.packed) {
+              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+              int64_t row = a.firstRow + ic + ir;
+              ap = a.packed + ((row / h) * k + pc) * h + row % h;
+              aks = h;
+            } else {
+              float *panel = packedA + ir * kc;
+              if (jr == 0)
+                packA({aBlock + ir * a.view.rowStride, a.view.rowStride,
+                       a.view.colStride},
+                      rows, kc, mr, panel);
+              ap = panel;
+              aks = mr;
+            }
             float *cTile = c + (ic + ir) * cRow + (jc + jr) * cCol;
             if (rows == mr && cols == nr && cCol == 1) {
-              info.kernel(kc, ap, bp, rowStride,
+              info.kernel(kc, ap, aks, bp, rowStride,
                           inPlace && jr + nr > nc ? kc * w : panelStride, cTile,
                           cRow, add);
               continue;
             }
-            info.kernel(kc, ap, bp, rowStride,
+            info.kernel(kc, ap, aks, bp, rowStride,
                         inPlace && jr + nr > nc ? kc * w : panelStride, tile,
                         nr, false);
             for (int64_t i = 0; i < rows; ++i)
@@ -351,9 +376,9 @@ namespace {
 void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
               const float *aData, int64_t aBatchStride, int64_t aRowStride,
               int64_t aColStride, const float *bData, int64_t bBatchStride,
-              int64_t bRowStride, int64_t bColStride, bool bPacked,
-              float *cData, int64_t cBatchStride, int64_t cRowStride,
-              int64_t cColStride, bool accumulate) {
+              int64_t bRowStride, int64_t bColStride, bool aPacked,
+              bool bPacked, float *cData, int64_t cBatchStride,
+              int64_t cRowStride, int64_t cColStride, bool accumulate) {
   if (batch <= 0 || m <= 0 || n <= 0)
     return;
   const KernelInfo info = kernelFor(dlc_uk_effective_isa(isa));
@@ -384,8 +409,14 @@ void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
     int64_t rest = task % (nParts * mParts);
     int64_t i0 = (rest / nParts) * mChunk, j0 = (rest % nParts) * nChunk;
     int64_t rows = std::min(mChunk, m - i0), cols = std::min(nChunk, n - j0);
-    View aView{aData + bi * aBatchStride + i0 * aRowStride, aRowStride,
-               aColStride};
+    ASource aSource;
+    if (aPacked) {
+      aSource.packed = aData + bi * aBatchStride;
+      aSource.firstRow = i0;
+    } else {
+      aSource.view = {aData + bi * aBatchStride + i0 * aRowStride, aRowStride,
+                      aColStride};
+    }
     BSource bSource;
     if (bPacked) {
       bSource.packed = bData + bi * bBatchStride +
@@ -397,7 +428,7 @@ void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
     }
     float *cView =
         cData + bi * cBatchStride + i0 * cRowStride + j0 * cColStride;
-    gemmSerial(info, rows, cols, k, aView, bSource, cView, cRowStride,
+    gemmSerial(info, rows, cols, k, aSource, bSource, cView, cRowStride,
                cColStride, accumulate);
   };
 #ifdef _OPENMP
@@ -424,8 +455,9 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
   runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
            aBatchStride, aRowStride, aColStride,
            reinterpret_cast<const float *>(b), bBatchStride, bRowStride,
-           bColStride, /*bPacked=*/false, reinterpret_cast<float *>(c),
-           cBatchStride, cRowStride, cColStride, accumulate != 0);
+           bColStride, /*aPacked=*/false, /*bPacked=*/false,
+           reinterpret_cast<float *>(c), cBatchStride, cRowStride, cColStride,
+           accumulate != 0);
 }
 
 extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
@@ -438,6 +470,20 @@ extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
   runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
            aBatchStride, aRowStride, aColStride,
            reinterpret_cast<const float *>(packedB), bBatchStride, 0, 0,
-           /*bPacked=*/true, reinterpret_cast<float *>(c), cBatchStride,
+           /*aPacked=*/false, /*bPacked=*/true, reinterpret_cast<float *>(c),
+           cBatchStride, cRowStride, cColStride, accumulate != 0);
+}
+
+extern "C" void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m,
+                                      int64_t n, int64_t k, int64_t packedA,
+                                      int64_t aBatchStride, int64_t b,
+                                      int64_t bBatchStride, int64_t bRowStride,
+                                      int64_t bColStride, int64_t c,
+                                      int64_t cBatchStride, int64_t cRowStride,
+                                      int64_t cColStride, int32_t accumulate) {
+  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(packedA),
+           aBatchStride, 0, 0, reinterpret_cast<const float *>(b), bBatchStride,
+           bRowStride, bColStride, /*aPacked=*/true,
+           /*bPacked=*/false, reinterpret_cast<float *>(c), cBatchStride,
            cRowStride, cColStride, accumulate != 0);
 }

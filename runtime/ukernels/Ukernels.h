@@ -58,6 +58,26 @@ void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m, int64_t n,
                            int64_t cBatchStride, int64_t cRowStride,
                            int64_t cColStride, int32_t accumulate);
 
+/// Rows per panel of a pre-packed A: a multiple of every kernel's row count.
+#define DLC_UK_A_PANEL_HEIGHT 12
+
+/// dlc_uk_a_padded_rows(m) rows hold a pre-packed M x K matrix A: element
+/// (i, k) is at `((i / 12) * K + k) * 12 + i % 12`, and rows past M are
+/// zero.
+static inline int64_t dlc_uk_a_padded_rows(int64_t m) {
+  return (m + DLC_UK_A_PANEL_HEIGHT - 1) / DLC_UK_A_PANEL_HEIGHT *
+         DLC_UK_A_PANEL_HEIGHT;
+}
+
+/// dlc_uk_sgemm with A pre-packed as above (constant convolution filters);
+/// `aBatchStride` is in elements of the packed form.
+void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m, int64_t n,
+                           int64_t k, int64_t packedA, int64_t aBatchStride,
+                           int64_t b, int64_t bBatchStride, int64_t bRowStride,
+                           int64_t bColStride, int64_t c, int64_t cBatchStride,
+                           int64_t cRowStride, int64_t cColStride,
+                           int32_t accumulate);
+
 /// The instruction set dlc_uk_sgemm uses on this CPU when offered `isa`.
 int32_t dlc_uk_effective_isa(int32_t isa);
 

@@ -54,6 +54,17 @@ std::vector<float> packed(const float *b, int64_t k, int64_t n,
   return out;
 }
 
+/// A of a (m x k) batch entry in the pre-packed layout of Ukernels.h.
+std::vector<float> packedA(const float *a, int64_t m, int64_t k,
+                           int64_t rowStride, int64_t colStride) {
+  constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+  std::vector<float> out(dlc_uk_a_padded_rows(m) * k, 0.0f);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t p = 0; p < k; ++p)
+      out[((i / h) * k + p) * h + i % h] = a[i * rowStride + p * colStride];
+  return out;
+}
+
 TEST_P(UkernelTest, MatchesReference) {
   auto [s, isa] = GetParam();
   if (dlc_uk_effective_isa(isa) != isa)
@@ -103,6 +114,21 @@ TEST_P(UkernelTest, MatchesReference) {
                         packedSize, intptr_t(c.data()), s.m * s.n, s.n, 1,
                         s.accumulate);
   check(c, "pre-packed B");
+
+  std::vector<float> packedAs;
+  int64_t packedASize = 0;
+  for (int64_t bi = 0; bi < s.batch; ++bi) {
+    std::vector<float> one =
+        packedA(a.data() + bi * aRows * aCols, s.m, s.k, aRow, aCol);
+    packedASize = one.size();
+    packedAs.insert(packedAs.end(), one.begin(), one.end());
+  }
+  c = c0;
+  dlc_uk_sgemm_packed_a(isa, s.batch, s.m, s.n, s.k, intptr_t(packedAs.data()),
+                        packedASize, intptr_t(b.data()), bRows * bCols, bRow,
+                        bCol, intptr_t(c.data()), s.m * s.n, s.n, 1,
+                        s.accumulate);
+  check(c, "pre-packed A");
 }
 
 INSTANTIATE_TEST_SUITE_P(
