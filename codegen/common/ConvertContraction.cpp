@@ -268,10 +268,11 @@ private:
       SmallVector<utils::IteratorType> iterators(4,
                                                  utils::IteratorType::parallel);
       iterators.push_back(utils::IteratorType::reduction);
+      // The filter first: the product is then filter x input, row-major in
+      // all three operands (a GEMM with the output's layout).
       return buildContraction(
-          b, loc, input, matrix,
+          b, loc, matrix, input, AffineMap::get(5, 0, {dim(1), dim(4)}, ctx),
           AffineMap::get(5, 0, {dim(0), dim(4), dim(2), dim(3)}, ctx),
-          AffineMap::get(5, 0, {dim(1), dim(4)}, ctx),
           AffineMap::get(5, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx),
           iterators, outType.getShape(), elementType);
     }
