@@ -151,7 +151,8 @@ def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
 
 def CpuLowerContractionsToUkernels
     : Pass<"dlc-cpu-lower-contractions-to-ukernels", "mlir::ModuleOp"> {
-  let summary = "Replaces f32 matrix products on buffers with GEMM ukernel calls";
+  let summary = "Replaces f32 matrix products and depthwise convolutions on "
+                "buffers with ukernel calls";
   let description = [{
     Every linalg op on buffers that is a contraction (a multiply-accumulate
     body and projected-permutation maps) of f32 operands whose batch, m, n
@@ -161,7 +162,10 @@ def CpuLowerContractionsToUkernels
     blocked, packed and multithreaded ukernel runs at a large fraction of the
     machine's peak, where generated loops reach a few percent. A zero
     `linalg.fill` of the accumulator right before the product folds into the
-    call. Other contractions keep their loops.
+    call. Other contractions keep their loops. A
+    `linalg.depthwise_conv_2d_nchw_chw` on contiguous f32 buffers becomes a
+    call to `dlc_uk_depthwise_conv2d`, which accumulates each output row's
+    taps in registers instead of one read-modify-write pass per tap.
 
     ```mlir
     linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>)

@@ -184,6 +184,25 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
     llvm::append_range(groupedOut, outType.getShape().drop_front(2));
     // Only the batch dim may be dynamic (see ConvertDlgToLinalg).
     SmallVector<Value> batch = dynamicDimSizes(rewriter, loc, input);
+    if (spatial == 2 && group > 1 && channels == 1 && filters == 1 &&
+        elementType.isF32()) {
+      // Depthwise: the named op, which targets may hand to a kernel.
+      Value filter = reshapeTensor(
+          rewriter, loc, adaptor.getWeight(),
+          {wType.getDimSize(0), wType.getDimSize(2), wType.getDimSize(3)});
+      Value acc =
+          filledTensor(rewriter, loc, outType.getShape(),
+                       scalarConstant(rewriter, loc, elementType, 0), batch);
+      Value result = linalg::DepthwiseConv2DNchwChwOp::create(
+                         rewriter, loc, TypeRange{acc.getType()},
+                         ValueRange{input, filter}, ValueRange{acc},
+                         rewriter.getI64VectorAttr(op.getStrides()),
+                         rewriter.getI64VectorAttr(op.getDilations()))
+                         .getResult(0);
+      rewriter.replaceOp(
+          op, addBias(rewriter, loc, result, adaptor.getBias(), outType));
+      return success();
+    }
     if (spatial == 2 && group == 1 && elementType.isF32()) {
       Value result =
           conv2d(rewriter, loc, op, input, adaptor.getWeight(), outType, batch);

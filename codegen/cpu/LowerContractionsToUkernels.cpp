@@ -12,6 +12,7 @@
 #include <map>
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -31,6 +32,7 @@ namespace {
 constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
 constexpr llvm::StringLiteral kSgemmPackedB = "dlc_uk_sgemm_packed_b";
 constexpr llvm::StringLiteral kSgemmPackedA = "dlc_uk_sgemm_packed_a";
+constexpr llvm::StringLiteral kDepthwise = "dlc_uk_depthwise_conv2d";
 // The pre-packed layout of runtime/ukernels/Ukernels.h.
 constexpr int64_t kPanelWidth = 16;
 int64_t paddedPanels(int64_t n) {
@@ -296,8 +298,76 @@ struct CpuLowerContractionsToUkernelsPass
         candidates.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : candidates)
-      (void)lower(rewriter, op, *isaCode);
+    for (linalg::LinalgOp op : candidates) {
+      if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(*op))
+        (void)lowerDepthwise(rewriter, depthwise, *isaCode);
+      else
+        (void)lower(rewriter, op, *isaCode);
+    }
+  }
+
+  /// A depthwise convolution of contiguous f32 buffers becomes one call.
+  LogicalResult lowerDepthwise(IRRewriter &rewriter,
+                               linalg::DepthwiseConv2DNchwChwOp op,
+                               int32_t isaCode) {
+    SmallVector<MemRefType> types;
+    for (Value operand : op->getOperands()) {
+      auto type = dyn_cast<MemRefType>(operand.getType());
+      if (!type || !type.getElementType().isF32() ||
+          !memref::isStaticShapeAndContiguousRowMajor(type))
+        return failure();
+      types.push_back(type);
+    }
+    ArrayRef<int64_t> in = types[0].getShape(), f = types[1].getShape(),
+                      out = types[2].getShape();
+    Value output = op.getOutputs()[0];
+    linalg::FillOp fill = absorbableFill(op, output);
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    auto i64 = [&](int64_t value) -> Value {
+      return arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(),
+                                          value);
+    };
+    auto address = [&](Value memref) -> Value {
+      Value base =
+          memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, memref);
+      auto metadata =
+          memref::ExtractStridedMetadataOp::create(rewriter, loc, memref);
+      Value offsetBytes = arith::MulIOp::create(
+          rewriter, loc, metadata.getOffset(),
+          arith::ConstantIndexOp::create(rewriter, loc, sizeof(float)));
+      Value sum = arith::AddIOp::create(rewriter, loc, base, offsetBytes);
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                        sum);
+    };
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    SmallVector<Value> args = {
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
+                                     isaCode),
+        i64(in[0]),
+        i64(in[1]),
+        i64(in[2]),
+        i64(in[3]),
+        i64(out[2]),
+        i64(out[3]),
+        i64(f[1]),
+        i64(f[2]),
+        i64(strides[0]),
+        i64(strides[1]),
+        i64(dilations[0]),
+        i64(dilations[1]),
+        address(op.getInputs()[0]),
+        address(op.getInputs()[1]),
+        address(output),
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
+                                     fill ? 0 : 1)};
+    func::FuncOp callee = declareUkernel(getOperation(), kDepthwise, 15);
+    func::CallOp::create(rewriter, loc, callee, args);
+    if (fill)
+      rewriter.eraseOp(fill);
+    rewriter.eraseOp(op);
+    return success();
   }
 
   LogicalResult lower(IRRewriter &rewriter, linalg::LinalgOp op,

@@ -78,6 +78,17 @@ void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m, int64_t n,
                            int64_t cRowStride, int64_t cColStride,
                            int32_t accumulate);
 
+/// Depthwise 2-D convolution of contiguous NCHW f32 tensors: output[n, c]
+/// (OH x OW) = sum over the KH x KW taps of filter[c] (contiguous
+/// [C, KH, KW]) times input[n, c] (H x W, already padded) at rows
+/// y * sh + i * dh and columns x * sw + j * dw; added to the output when
+/// `accumulate`.
+void dlc_uk_depthwise_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
+                             int64_t w, int64_t oh, int64_t ow, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t dh,
+                             int64_t dw, int64_t input, int64_t filter,
+                             int64_t output, int32_t accumulate);
+
 /// The instruction set dlc_uk_sgemm uses on this CPU when offered `isa`.
 int32_t dlc_uk_effective_isa(int32_t isa);
 

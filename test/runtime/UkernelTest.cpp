@@ -150,3 +150,57 @@ INSTANTIATE_TEST_SUITE_P(
                           DLC_UK_ISA_AVX512)));
 
 } // namespace
+
+namespace {
+
+struct DepthwiseShape {
+  int64_t n, c, h, w, kh, kw, sh, sw, dh, dw;
+  bool accumulate;
+};
+
+class DepthwiseTest
+    : public ::testing::TestWithParam<std::tuple<DepthwiseShape, int>> {};
+
+TEST_P(DepthwiseTest, MatchesReference) {
+  auto [s, isa] = GetParam();
+  if (dlc_uk_effective_isa(isa) != isa)
+    GTEST_SKIP() << "this CPU lacks instruction set " << isa;
+  int64_t oh = (s.h - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  int64_t ow = (s.w - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
+  std::vector<float> f = randomValues(s.c * s.kh * s.kw, 5);
+  std::vector<float> out = randomValues(s.n * s.c * oh * ow, 6);
+  std::vector<double> want(out.size());
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t ch = 0; ch < s.c; ++ch)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          size_t o = ((b * s.c + ch) * oh + y) * ow + x;
+          double sum = s.accumulate ? out[o] : 0.0;
+          for (int64_t i = 0; i < s.kh; ++i)
+            for (int64_t j = 0; j < s.kw; ++j)
+              sum += double(f[(ch * s.kh + i) * s.kw + j]) *
+                     in[((b * s.c + ch) * s.h + y * s.sh + i * s.dh) * s.w +
+                        x * s.sw + j * s.dw];
+          want[o] = sum;
+        }
+  dlc_uk_depthwise_conv2d(isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh,
+                          s.sw, s.dh, s.dw, intptr_t(in.data()),
+                          intptr_t(f.data()), intptr_t(out.data()),
+                          s.accumulate);
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_NEAR(out[i], want[i], 1e-4) << "element " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, DepthwiseTest,
+    ::testing::Combine(
+        ::testing::Values(DepthwiseShape{1, 3, 9, 9, 3, 3, 1, 1, 1, 1, false},
+                          // Stride 2 and a row wider than one chunk.
+                          DepthwiseShape{2, 4, 7, 1100, 3, 3, 2, 2, 1, 1, true},
+                          DepthwiseShape{1, 5, 12, 12, 3, 2, 1, 3, 2, 2, false},
+                          DepthwiseShape{1, 2, 5, 5, 5, 5, 1, 1, 1, 1, true}),
+        ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
+                          DLC_UK_ISA_AVX512)));
+
+} // namespace

@@ -1,0 +1,100 @@
+// RUN: dlc-opt %s --dlc-cpu-lower-contractions-to-ukernels --canonicalize --split-input-file | FileCheck %s
+
+// Tests that a matmul on buffers becomes one GEMM ukernel call with its
+// sizes and strides, and that the zero fill before it is absorbed
+// (accumulate = 0).
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.
+// CHECK: call @dlc_uk_sgemm(%c1_i32, %c1_i64, %c64_i64, %c48_i64, %c32_i64, %{{.+}}, %c0_i64, %c32_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %c0_i32)
+// CHECK-NOT: linalg.
+func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
+  return
+}
+
+// -----
+
+// Tests that a transposed operand is passed as swapped strides, a batch dim
+// as a batch stride, and that without a fill the call accumulates.
+// CHECK-LABEL: func.func @batch_transposed
+// CHECK: call @dlc_uk_sgemm(%c1_i32, %c4_i64, %c16_i64, %c24_i64, %c8_i64, %{{.+}}, %c128_i64, %c8_i64, %c1_i64, %{{.+}}, %c192_i64, %c1_i64, %c8_i64, %{{.+}}, %c384_i64, %c24_i64, %c1_i64, %c1_i32)
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (b, n, k)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @batch_transposed(%a: memref<4x16x8xf32>, %b: memref<4x24x8xf32>, %c: memref<4x16x24xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<4x16x8xf32>, memref<4x24x8xf32>) outs(%c : memref<4x16x24xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Tests that constant weights are packed at compile time: B into 16-column
+// panels (48 columns pad to 4 panels: 4 x 32 x 16 values), called through
+// dlc_uk_sgemm_packed_b.
+// CHECK: memref.global "private" constant @w_packed : memref<2048xf32> = dense_resource<w_packed> {alignment = 64 : i64}
+// CHECK-LABEL: func.func @weights
+// CHECK: %[[P:.+]] = memref.get_global @w_packed : memref<2048xf32>
+// CHECK: %[[PI:.+]] = memref.extract_aligned_pointer_as_index %[[P]]
+// CHECK: %[[PB:.+]] = arith.index_cast %[[PI]] : index to i64
+// CHECK: call @dlc_uk_sgemm_packed_b(%c1_i32, %c1_i64, %c64_i64, %c48_i64, %c32_i64, %{{.+}}, %c0_i64, %c32_i64, %c1_i64, %[[PB]], %c0_i64,
+memref.global "private" constant @w : memref<32x48xf32> = dense<1.0> {alignment = 64 : i64}
+func.func @weights(%a: memref<64x32xf32>, %c: memref<64x48xf32>) {
+  %b = memref.get_global @w : memref<32x48xf32>
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
+  return
+}
+
+// -----
+
+// Tests that a constant filter on the left (a convolution as filter x
+// im2col) is packed as A into 12-row panels (20 rows pad to 24).
+// CHECK: memref.global "private" constant @f_packed_a : memref<216xf32>
+// CHECK-LABEL: func.func @filter
+// CHECK: call @dlc_uk_sgemm_packed_a(%c1_i32, %c1_i64, %c20_i64, %c100_i64, %c9_i64,
+memref.global "private" constant @f : memref<20x1x3x3xf32> = dense<0.5> {alignment = 64 : i64}
+func.func @filter(%col: memref<9x100xf32>, %c: memref<20x100xf32>) {
+  %f = memref.get_global @f : memref<20x1x3x3xf32>
+  %a = memref.collapse_shape %f [[0], [1, 2, 3]] : memref<20x1x3x3xf32> into memref<20x9xf32>
+  linalg.matmul ins(%a, %col : memref<20x9xf32>, memref<9x100xf32>) outs(%c : memref<20x100xf32>)
+  return
+}
+
+// -----
+
+// Tests that a depthwise convolution becomes one dlc_uk_depthwise_conv2d
+// call (N, C, H, W, OH, OW, KH, KW, strides, dilations) absorbing its fill.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: linalg.
+// CHECK: call @dlc_uk_depthwise_conv2d(%c1_i32, %c1_i64, %c8_i64, %c17_i64, %c17_i64, %c8_i64, %c8_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i32)
+func.func @depthwise(%in: memref<1x8x17x17xf32>, %f: memref<8x3x3xf32>) -> memref<1x8x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x8x8x8xf32>
+  linalg.fill ins(%zero : f32) outs(%out : memref<1x8x8x8xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+      ins(%in, %f : memref<1x8x17x17xf32>, memref<8x3x3xf32>) outs(%out : memref<1x8x8x8xf32>)
+  return %out : memref<1x8x8x8xf32>
+}
+
+// -----
+
+// Tests what keeps its loops: integer products, and products below
+// min-flops multiply-adds.
+// CHECK-LABEL: func.func @not_lowered
+// CHECK-NOT: call
+// CHECK: linalg.matmul
+// CHECK: linalg.matmul
+func.func @not_lowered(%a: memref<64x32xi32>, %b: memref<32x48xi32>, %c: memref<64x48xi32>,
+                       %x: memref<4x4xf32>, %y: memref<4x4xf32>, %z: memref<4x4xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x32xi32>, memref<32x48xi32>) outs(%c : memref<64x48xi32>)
+  linalg.matmul ins(%x, %y : memref<4x4xf32>, memref<4x4xf32>) outs(%z : memref<4x4xf32>)
+  return
+}
