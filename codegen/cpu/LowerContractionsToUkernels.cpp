@@ -167,6 +167,19 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
   return nullptr;
 }
 
+/// The address of a strided f32 view's first element, as an i64: its aligned
+/// pointer plus its offset in bytes. `metadata` is the view's
+/// extract_strided_metadata.
+Value viewAddress(OpBuilder &b, Location loc, Value memref,
+                  memref::ExtractStridedMetadataOp metadata) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value offsetBytes = arith::MulIOp::create(
+      b, loc, metadata.getOffset(),
+      arith::ConstantIndexOp::create(b, loc, sizeof(float)));
+  Value sum = arith::AddIOp::create(b, loc, base, offsetBytes);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), sum);
+}
+
 /// Declares `name(i32 isa, <numI64> x i64, i32 accumulate)`.
 func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
@@ -328,17 +341,10 @@ struct CpuLowerContractionsToUkernelsPass
       return arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(),
                                           value);
     };
-    auto address = [&](Value memref) -> Value {
-      Value base =
-          memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, memref);
-      auto metadata =
-          memref::ExtractStridedMetadataOp::create(rewriter, loc, memref);
-      Value offsetBytes = arith::MulIOp::create(
-          rewriter, loc, metadata.getOffset(),
-          arith::ConstantIndexOp::create(rewriter, loc, sizeof(float)));
-      Value sum = arith::AddIOp::create(rewriter, loc, base, offsetBytes);
-      return arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
-                                        sum);
+    auto address = [&](Value memref) {
+      return viewAddress(
+          rewriter, loc, memref,
+          memref::ExtractStridedMetadataOp::create(rewriter, loc, memref));
     };
     SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
     SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
@@ -473,14 +479,7 @@ struct CpuLowerContractionsToUkernelsPass
       }
       auto metadata =
           memref::ExtractStridedMetadataOp::create(rewriter, loc, view.memref);
-      Value base = memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
-                                                                  view.memref);
-      // The aligned pointer plus the view's offset, in bytes.
-      Value offsetBytes = arith::MulIOp::create(
-          rewriter, loc, metadata.getOffset(),
-          arith::ConstantIndexOp::create(rewriter, loc, sizeof(float)));
-      args.push_back(toI64(
-          arith::AddIOp::create(rewriter, loc, base, offsetBytes).getResult()));
+      args.push_back(viewAddress(rewriter, loc, view.memref, metadata));
       for (const CollapsedDim *dim : layouts[i]) {
         Value stride = zero;
         if (std::optional<unsigned> loopDim = dim->strideDim[i]) {
