@@ -18,6 +18,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_CPULOWERCONTRACTIONSTOUKERNELS
@@ -127,6 +128,13 @@ Value reshapedBuffer(Value view) {
   return view;
 }
 
+/// The allocation or argument any view (subviews included) is part of.
+Value underlyingBuffer(Value view) {
+  while (auto viewLike = view.getDefiningOp<ViewLikeOpInterface>())
+    view = viewLike.getViewSource();
+  return view;
+}
+
 bool isZeroFill(Operation *op, Value buffer) {
   auto fill = dyn_cast_or_null<linalg::FillOp>(op);
   return fill && fill.hasPureBufferSemantics() &&
@@ -138,7 +146,7 @@ bool isZeroFill(Operation *op, Value buffer) {
 /// The zero fill of `buffer` that the contraction `op` may absorb: the
 /// nearest preceding op that writes memory, if it is that fill.
 linalg::FillOp absorbableFill(Operation *op, Value buffer) {
-  Value root = reshapedBuffer(buffer);
+  Value root = underlyingBuffer(buffer);
   // Distinct allocations never alias: a linalg op that touches only other
   // allocations (an im2col copy) may sit between the fill and the product.
   auto touchesOnlyOtherAllocations = [&](Operation *prev) {
@@ -149,7 +157,7 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
     for (OpOperand &operand : prev->getOpOperands()) {
       if (!isa<MemRefType>(operand.get().getType()))
         continue;
-      Value other = reshapedBuffer(operand.get());
+      Value other = underlyingBuffer(operand.get());
       if (other == root)
         return false;
       if (linalgOp.isDpsInit(&operand) &&
