@@ -98,3 +98,35 @@ func.func @not_lowered(%a: memref<64x32xi32>, %b: memref<32x48xi32>, %c: memref<
   linalg.matmul ins(%x, %y : memref<4x4xf32>, memref<4x4xf32>) outs(%z : memref<4x4xf32>)
   return
 }
+
+// -----
+
+// Tests that a zero fill stays when an op between it and the product reads
+// a view of the product's buffer (the fill's zeros are observed), and that
+// one on another allocation does not stop the fill from being absorbed.
+// CHECK-LABEL: func.func @fill_observed
+// CHECK: linalg.fill
+// CHECK: linalg.copy
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c1_i32)
+// CHECK-LABEL: func.func @fill_absorbed
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.copy
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32)
+func.func @fill_observed(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %side: memref<8x48xf32>) -> memref<64x48xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<64x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x48xf32>)
+  %rows = memref.subview %c[0, 0] [8, 48] [1, 1] : memref<64x48xf32> to memref<8x48xf32, strided<[48, 1]>>
+  linalg.copy ins(%rows : memref<8x48xf32, strided<[48, 1]>>) outs(%side : memref<8x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
+  return %c : memref<64x48xf32>
+}
+func.func @fill_absorbed(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %x: memref<8x48xf32>) -> (memref<64x48xf32>, memref<8x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<64x48xf32>
+  %other = memref.alloc() : memref<8x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x48xf32>)
+  linalg.copy ins(%x : memref<8x48xf32>) outs(%other : memref<8x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
+  return %c, %other : memref<64x48xf32>, memref<8x48xf32>
+}
