@@ -154,6 +154,21 @@ std::string foldedName(dlg::BatchNormOp bn, StringRef what) {
   return ("bn_folded_" + what).str();
 }
 
+/// The folded weight (at the old weight's location) and bias constants.
+std::pair<Value, Value>
+foldedConstants(RewriterBase &rewriter, dlg::BatchNormOp bn,
+                dlg::ConstantOp weightOp, RankedTensorType weightType,
+                ArrayRef<double> weight, ArrayRef<double> bias,
+                RankedTensorType biasType, Location loc) {
+  Value newWeight = dlg::ConstantOp::create(
+      rewriter, weightOp.getLoc(), weightType,
+      writeFloats(weightType, weight, foldedName(bn, "weight")));
+  Value newBias = dlg::ConstantOp::create(
+      rewriter, loc, biasType,
+      writeFloats(biasType, bias, foldedName(bn, "bias")));
+  return {newWeight, newBias};
+}
+
 /// matmul(x, W) or gemm(x, W[, c]) with a constant 2-D W, then batch norm
 /// over the N columns of the [M, N] result: W's columns are scaled and the
 /// offset becomes the gemm's c (matmul: a bias add the contraction fusion
@@ -204,13 +219,9 @@ struct FoldMatMulBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
         (*values)[r * cols + c] *= factor[transB ? r : c];
 
     Location loc = rewriter.getFusedLoc({producer->getLoc(), bn.getLoc()});
-    auto newWeight = dlg::ConstantOp::create(
-        rewriter, weightOp.getLoc(), weightType,
-        writeFloats(weightType, *values, foldedName(bn, "weight")));
-    auto biasType = RankedTensorType::get({channels}, element);
-    auto newBias = dlg::ConstantOp::create(
-        rewriter, loc, biasType,
-        writeFloats(biasType, offset, foldedName(bn, "bias")));
+    auto [newWeight, newBias] =
+        foldedConstants(rewriter, bn, weightOp, weightType, *values, offset,
+                        RankedTensorType::get({channels}, element), loc);
     Value result;
     if (gemm) {
       result = dlg::GemmOp::create(rewriter, loc, outType, gemm.getA(),
@@ -270,13 +281,9 @@ struct FoldConvBatchNorm : OpRewritePattern<dlg::BatchNormOp> {
     }
 
     Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
-    auto newWeight = dlg::ConstantOp::create(
-        rewriter, weightOp.getLoc(), weightType,
-        writeFloats(weightType, *weight, foldedName(bn, "weight")));
-    auto biasType = RankedTensorType::get({channels}, element);
-    auto newBias = dlg::ConstantOp::create(
-        rewriter, loc, biasType,
-        writeFloats(biasType, bias, foldedName(bn, "bias")));
+    auto [newWeight, newBias] =
+        foldedConstants(rewriter, bn, weightOp, weightType, *weight, bias,
+                        RankedTensorType::get({channels}, element), loc);
     auto folded = dlg::ConvOp::create(
         rewriter, loc, bn.getType(), conv.getInput(), newWeight, newBias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
