@@ -100,14 +100,23 @@ TEST_P(UkernelTest, MatchesReference) {
                intptr_t(c.data()), s.m * s.n, s.n, 1, s.accumulate);
   check(c, "strided B");
 
-  std::vector<float> packedB;
+  // Each batch entry packed by `pack`, back to back; `size` gets the size of
+  // one entry (the packed batch stride).
+  auto packEach = [&](const std::vector<float> &data, int64_t entry, auto pack,
+                      int64_t &size) {
+    std::vector<float> all;
+    for (int64_t bi = 0; bi < s.batch; ++bi) {
+      std::vector<float> one = pack(data.data() + bi * entry);
+      size = one.size();
+      all.insert(all.end(), one.begin(), one.end());
+    }
+    return all;
+  };
   int64_t packedSize = 0;
-  for (int64_t bi = 0; bi < s.batch; ++bi) {
-    std::vector<float> one =
-        packed(b.data() + bi * bRows * bCols, s.k, s.n, bRow, bCol);
-    packedSize = one.size();
-    packedB.insert(packedB.end(), one.begin(), one.end());
-  }
+  std::vector<float> packedB = packEach(
+      b, bRows * bCols,
+      [&](const float *m) { return packed(m, s.k, s.n, bRow, bCol); },
+      packedSize);
   c = c0;
   dlc_uk_sgemm_packed_b(isa, s.batch, s.m, s.n, s.k, intptr_t(a.data()),
                         aRows * aCols, aRow, aCol, intptr_t(packedB.data()),
@@ -115,14 +124,11 @@ TEST_P(UkernelTest, MatchesReference) {
                         s.accumulate);
   check(c, "pre-packed B");
 
-  std::vector<float> packedAs;
   int64_t packedASize = 0;
-  for (int64_t bi = 0; bi < s.batch; ++bi) {
-    std::vector<float> one =
-        packedA(a.data() + bi * aRows * aCols, s.m, s.k, aRow, aCol);
-    packedASize = one.size();
-    packedAs.insert(packedAs.end(), one.begin(), one.end());
-  }
+  std::vector<float> packedAs = packEach(
+      a, aRows * aCols,
+      [&](const float *m) { return packedA(m, s.m, s.k, aRow, aCol); },
+      packedASize);
   c = c0;
   dlc_uk_sgemm_packed_a(isa, s.batch, s.m, s.n, s.k, intptr_t(packedAs.data()),
                         packedASize, intptr_t(b.data()), bRows * bCols, bRow,
