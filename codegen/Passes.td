@@ -134,6 +134,25 @@ def CpuFlattenConstantGlobals : Pass<"dlc-cpu-flatten-constant-globals",
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def CpuDuplicateSharedFills : Pass<"dlc-cpu-duplicate-shared-fills"> {
+  let summary = "Gives every user of a tensor linalg.fill its own fill";
+  let description = [{
+    CSE merges identical fills, so several products may start from one zero
+    fill. One-shot bufferization would fill one buffer and copy it into each
+    other product's buffer, a full extra pass per product. After this pass
+    each user has its own `linalg.fill` (cloned right before it), which
+    bufferizes in place and which the ukernel lowering absorbs into its call.
+
+    ```mlir
+    %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x64xf32>) -> ...
+    %a = linalg.matmul ins(...) outs(%zero : ...)
+    %b = linalg.matmul ins(...) outs(%zero : ...)
+    // becomes: a second linalg.fill right before %b, used by %b only.
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
   let summary = "Rewrites f32 NCHW convolutions as im2col plus a matrix product";
   let description = [{

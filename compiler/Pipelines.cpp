@@ -77,6 +77,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCpuApproximateMath());
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuConvolutionsToGemm());
+  pm.addPass(createCpuDuplicateSharedFills());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

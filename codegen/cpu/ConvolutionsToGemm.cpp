@@ -4,12 +4,15 @@
 // affine input indices, so its inner loop walks OW with unit stride (for
 // unit-stride convs) and vectorizes; upstream's rewriteInIm2Col computes
 // every index with div/mod and a tensor.extract, several times slower here.
-// The copy's result collapses for free to [N, C*KH*KW, OH*OW].
+// The copy's result collapses for free to [N, C*KH*KW, OH*OW]. Convolutions
+// with constant filters are left to dlc-cpu-lower-contractions-to-ukernels,
+// whose kernel never stores the im2col matrix.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
@@ -80,6 +83,10 @@ struct CpuConvolutionsToGemmPass
   void runOnOperation() override {
     SmallVector<linalg::Conv2DNchwFchwOp> convs;
     getOperation()->walk([&](linalg::Conv2DNchwFchwOp conv) {
+      // Constant filters are packed at compile time for dlc_uk_conv2d,
+      // which gathers the im2col panels as it goes instead.
+      if (conv.getInputs()[1].getDefiningOp<arith::ConstantOp>())
+        return;
       if (conv.hasPureTensorSemantics() &&
           llvm::all_of(conv->getOperandTypes(), [](Type type) {
             auto shaped = cast<ShapedType>(type);

@@ -3,12 +3,18 @@
 // A contraction's loop dims fall into batch, m, n and k groups. When each
 // group is one dim, or several that are contiguous in every operand that
 // uses them, the op is a strided batched GEMM and becomes one ukernel call.
+// Convolutions with constant filters call the implicit-im2col kernel. The
+// call also takes over the zero fill before the product, a zero-padded copy
+// of a convolution's input, and the elementwise consumer that adds a bias
+// and a residual and clamps (ReLU, ReLU6): one pass over the output instead
+// of four.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
 
 #include <functional>
+#include <limits>
 #include <map>
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -34,6 +40,9 @@ constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
 constexpr llvm::StringLiteral kSgemmPackedB = "dlc_uk_sgemm_packed_b";
 constexpr llvm::StringLiteral kSgemmPackedA = "dlc_uk_sgemm_packed_a";
 constexpr llvm::StringLiteral kDepthwise = "dlc_uk_depthwise_conv2d";
+constexpr llvm::StringLiteral kConv = "dlc_uk_conv2d";
+// dlc_uk_bias_mode.
+constexpr int32_t kBiasNone = 0, kBiasRow = 1, kBiasColumn = 2;
 // The pre-packed layout of runtime/ukernels/Ukernels.h.
 constexpr int64_t kPanelWidth = 16;
 int64_t paddedPanels(int64_t n) {
@@ -149,19 +158,25 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
   Value root = underlyingBuffer(buffer);
   // Distinct allocations never alias: a linalg op that touches only other
   // allocations (an im2col copy) may sit between the fill and the product.
+  // (An allocation is distinct from any other buffer; an argument may alias
+  // another argument.)
+  auto distinct = [&](Value other) {
+    return other != root && (root.getDefiningOp<memref::AllocOp>() ||
+                             other.getDefiningOp<memref::AllocOp>());
+  };
   auto touchesOnlyOtherAllocations = [&](Operation *prev) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(prev);
-    if (!linalgOp || !linalgOp.hasPureBufferSemantics() ||
-        !root.getDefiningOp<memref::AllocOp>())
+    if (!linalgOp || !linalgOp.hasPureBufferSemantics())
       return false;
     for (OpOperand &operand : prev->getOpOperands()) {
       if (!isa<MemRefType>(operand.get().getType()))
         continue;
       Value other = underlyingBuffer(operand.get());
-      if (other == root)
-        return false;
-      if (linalgOp.isDpsInit(&operand) &&
-          !other.getDefiningOp<memref::AllocOp>())
+      // Reading constants is harmless; anything else must be distinct.
+      if (linalgOp.isDpsInput(&operand) &&
+          other.getDefiningOp<memref::GetGlobalOp>())
+        continue;
+      if (!distinct(other))
         return false;
     }
     return true;
@@ -169,7 +184,12 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
   for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
     if (isZeroFill(prev, buffer))
       return cast<linalg::FillOp>(prev);
-    if (!isMemoryEffectFree(prev) && !touchesOnlyOtherAllocations(prev))
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(prev);
+        dealloc && underlyingBuffer(dealloc.getMemref()) == root)
+      return nullptr;
+    if (!isMemoryEffectFree(prev) &&
+        !isa<memref::AllocOp, memref::DeallocOp>(prev) &&
+        !touchesOnlyOtherAllocations(prev))
       return nullptr;
   }
   return nullptr;
@@ -188,15 +208,17 @@ Value viewAddress(OpBuilder &b, Location loc, Value memref,
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), sum);
 }
 
-/// Declares `name(i32 isa, <numI64> x i64, i32 accumulate)`.
+/// Declares `name(i32 isa, <numI64> x i64, i32 accumulate, <epilogue>)`
+/// with the epilogue parameters of Ukernels.h: i64 bias, i32 bias mode, i64
+/// residual, 3 x i64 residual strides, f32 lo, f32 hi.
 func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
-  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  Type i32 = b.getI32Type(), i64 = b.getI64Type(), f32 = b.getF32Type();
   SmallVector<Type> inputs = {i32};
   inputs.append(numI64, i64);
-  inputs.push_back(i32);
+  inputs.append({i32, i64, i32, i64, i64, i64, i64, f32, f32});
   auto func = func::FuncOp::create(b, module.getLoc(), name,
                                    b.getFunctionType(inputs, {}));
   func.setPrivate();
@@ -222,6 +244,359 @@ std::optional<std::function<float(int64_t)>> constantValues(Attribute value) {
     return [values](int64_t i) { return values[i]; };
   }
   return std::nullopt;
+}
+
+
+/// Whether an op strictly between `from` and `to` (same block) may write
+/// memory of `buffer`'s allocation.
+bool writtenBetween(Operation *from, Operation *to, Value buffer) {
+  Value root = underlyingBuffer(buffer);
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    if (isMemoryEffectFree(op))
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects)
+      return true;
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (!isa<MemoryEffects::Write>(effect.getEffect()))
+        continue;
+      Value written = effect.getValue();
+      if (!written || underlyingBuffer(written) == root)
+        return true;
+    }
+  }
+  return false;
+}
+
+/// Whether `op` writes a constant zero to all of its one init: a zero
+/// linalg.fill, or a linalg.map yielding zero (bufferized tensor.pad).
+bool isZeroInit(Operation *op) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty())
+    return false;
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  return yield.getNumOperands() == 1 &&
+         matchPattern(yield.getOperand(0), m_AnyZeroFloat());
+}
+
+/// A convolution input that is a zero-padded copy of another buffer: the
+/// kernel reads `source` and treats the padding as zeros.
+struct PaddedInput {
+  Value source;
+  int64_t padTop = 0, padLeft = 0;
+  // Erased with the convolution.
+  SmallVector<Operation *> ops;
+};
+
+/// Matches `input` = alloc, zero-filled, with `source` copied into the
+/// interior [.., .., padTop.., padLeft..], read only by `conv`.
+std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != conv->getBlock())
+    return std::nullopt;
+  Operation *init = nullptr;
+  memref::SubViewOp interior;
+  SmallVector<Operation *> deallocs;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == conv)
+      continue;
+    if (isa<memref::DeallocOp>(user))
+      deallocs.push_back(user);
+    else if (isZeroInit(user) && !init)
+      init = user;
+    else if (auto subview = dyn_cast<memref::SubViewOp>(user);
+             subview && !interior)
+      interior = subview;
+    else
+      return std::nullopt;
+  }
+  if (!init || !interior || !interior->hasOneUse())
+    return std::nullopt;
+  auto copy = dyn_cast<memref::CopyOp>(*interior->getUsers().begin());
+  if (!copy || copy.getTarget() != interior.getResult() ||
+      copy->getBlock() != conv->getBlock() || !init->isBeforeInBlock(copy) ||
+      !copy->isBeforeInBlock(conv))
+    return std::nullopt;
+  auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
+  if (!sourceType || !sourceType.getLayout().isIdentity() ||
+      !sourceType.hasStaticShape() ||
+      sourceType.getShape() != interior.getType().getShape())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  ArrayRef<int64_t> strides = interior.getStaticStrides();
+  ArrayRef<int64_t> full = alloc.getType().getShape();
+  if (offsets.size() != 4 || offsets[0] != 0 || offsets[1] != 0 ||
+      ShapedType::isDynamic(offsets[2]) || ShapedType::isDynamic(offsets[3]) ||
+      llvm::any_of(strides, [](int64_t s) { return s != 1; }) ||
+      sourceType.getShape()[0] != full[0] ||
+      sourceType.getShape()[1] != full[1])
+    return std::nullopt;
+  // The source must still hold what was copied when the conv reads it.
+  if (writtenBetween(copy, conv, copy.getSource()))
+    return std::nullopt;
+  PaddedInput padded{copy.getSource(), offsets[2], offsets[3], {}};
+  padded.ops = {copy, interior, init};
+  padded.ops.append(deallocs);
+  padded.ops.push_back(alloc);
+  return padded;
+}
+
+/// The role of an output dim in the kernel's (batch, row, column) view.
+enum class OutputDim { kBatch, kRow, kColumn, kOther };
+
+/// An elementwise consumer of a product's buffer that the call applies as
+/// its epilogue: out = clamp(product + bias + residual, lo, hi).
+struct Epilogue {
+  linalg::GenericOp consumer;
+  Value output; // Where the call writes: the consumer's init.
+  Value bias;
+  int32_t biasMode = kBiasNone;
+  Value residual;
+  // The residual is the output itself: the call accumulates into it.
+  bool residualIsOutput = false;
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+};
+
+/// Matches the consumer of `product` (the result buffer of `producer`,
+/// whose dims play the roles `dims`) that can become the call's epilogue.
+/// `zeroInit`: the product starts from zero (its fill is absorbed).
+std::optional<Epilogue> matchEpilogue(Operation *producer, Value product,
+                                      ArrayRef<OutputDim> dims,
+                                      ValueRange producerInputs,
+                                      bool zeroInit) {
+  // The consumer is the next op that touches memory; only allocations and
+  // pure ops may come between (the call moves down to the consumer).
+  linalg::GenericOp consumer;
+  for (Operation *op = producer->getNextNode(); op; op = op->getNextNode()) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      consumer = generic;
+      break;
+    }
+    if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op))
+      return std::nullopt;
+  }
+  if (!consumer || !consumer.hasPureBufferSemantics() ||
+      consumer.getNumDpsInits() != 1 ||
+      consumer.getNumLoops() != consumer.getNumParallelLoops())
+    return std::nullopt;
+  auto productType = cast<MemRefType>(product.getType());
+  Value output = consumer.getDpsInitOperand(0)->get();
+  if (output.getType() != productType || !productType.hasStaticShape() ||
+      !productType.getLayout().isIdentity() ||
+      !consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0))
+           .isIdentity())
+    return std::nullopt;
+  // The product's buffer is read once, in place, and is otherwise dead.
+  OpOperand *productOperand = nullptr;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->get() != product)
+      continue;
+    if (productOperand ||
+        !consumer.getMatchingIndexingMap(input).isIdentity())
+      return std::nullopt;
+    productOperand = input;
+  }
+  if (!productOperand)
+    return std::nullopt;
+  if (output != product) {
+    if (!zeroInit || !product.getDefiningOp<memref::AllocOp>())
+      return std::nullopt;
+    for (Operation *user : product.getUsers())
+      if (user != producer && user != consumer &&
+          !isa<memref::DeallocOp, linalg::FillOp>(user))
+        return std::nullopt;
+  }
+  Value outputRoot = underlyingBuffer(output);
+  for (Value input : producerInputs)
+    if (underlyingBuffer(input) == outputRoot)
+      return std::nullopt;
+
+  // The body: yield(clamp(product + addend + ...)).
+  Block &body = consumer.getRegion().front();
+  Epilogue epilogue;
+  epilogue.consumer = consumer;
+  epilogue.output = output;
+  Value value = body.getTerminator()->getOperand(0);
+  unsigned bodyOps = 1;
+  bool hasLo = false, hasHi = false;
+  for (int step = 0; step < 2; ++step) {
+    Operation *def = value.getDefiningOp();
+    if (!def || def->getBlock() != &body ||
+        !isa<arith::MaximumFOp, arith::MinimumFOp>(def))
+      break;
+    FloatAttr bound;
+    Value other;
+    if (matchPattern(def->getOperand(1), m_Constant(&bound)))
+      other = def->getOperand(0);
+    else if (matchPattern(def->getOperand(0), m_Constant(&bound)))
+      other = def->getOperand(1);
+    else
+      break;
+    float limit = bound.getValue().convertToFloat();
+    if (isa<arith::MaximumFOp>(def)) {
+      if (hasLo)
+        return std::nullopt;
+      hasLo = true, epilogue.lo = limit;
+    } else {
+      if (hasHi)
+        return std::nullopt;
+      hasHi = true, epilogue.hi = limit;
+    }
+    value = other;
+    ++bodyOps;
+  }
+  // max then min and min then max agree only when lo <= hi.
+  if (hasLo && hasHi && epilogue.lo > epilogue.hi)
+    return std::nullopt;
+  BlockArgument productArg = body.getArgument(productOperand->getOperandNumber());
+  SmallVector<OpOperand *> addends;
+  while (value != productArg) {
+    auto add = value.getDefiningOp<arith::AddFOp>();
+    if (!add || add->getBlock() != &body)
+      return std::nullopt;
+    ++bodyOps;
+    auto argOf = [&](Value v) -> OpOperand * {
+      auto arg = dyn_cast<BlockArgument>(v);
+      if (!arg || arg.getOwner() != &body || arg == productArg ||
+          arg.getArgNumber() >= consumer.getNumDpsInputs())
+        return nullptr;
+      return consumer.getDpsInputOperand(arg.getArgNumber());
+    };
+    if (OpOperand *rhs = argOf(add.getRhs())) {
+      addends.push_back(rhs);
+      value = add.getLhs();
+    } else if (OpOperand *lhs = argOf(add.getLhs())) {
+      addends.push_back(lhs);
+      value = add.getRhs();
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (bodyOps != body.getOperations().size() ||
+      int64_t(addends.size()) + 1 != consumer.getNumDpsInputs() ||
+      !body.getArgument(consumer.getNumDpsInputs()).use_empty())
+    return std::nullopt;
+
+  ArrayRef<int64_t> shape = productType.getShape();
+  for (OpOperand *addend : addends) {
+    Value operand = addend->get();
+    AffineMap map = consumer.getMatchingIndexingMap(addend);
+    if (operand == product)
+      return std::nullopt;
+    if (map.isIdentity() && operand.getType() == productType) {
+      if (epilogue.residual)
+        return std::nullopt;
+      epilogue.residual = operand;
+      if (operand == output)
+        epilogue.residualIsOutput = true;
+      else if (underlyingBuffer(operand) == outputRoot)
+        return std::nullopt;
+      continue;
+    }
+    // A bias: one non-unit output dim, all rows or all columns, contiguous.
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (epilogue.bias || !type || !type.getElementType().isF32() ||
+        !type.hasStaticShape() ||
+        failed(type.getStridesAndOffset(strides, offset)))
+      return std::nullopt;
+    std::optional<unsigned> biasDim, biasResult;
+    for (unsigned r = 0; r < map.getNumResults(); ++r) {
+      AffineExpr expr = map.getResult(r);
+      if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+        if (constant.getValue() != 0)
+          return std::nullopt;
+        continue;
+      }
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim)
+        return std::nullopt;
+      if (shape[dim.getPosition()] == 1)
+        continue;
+      if (biasDim)
+        return std::nullopt;
+      biasDim = dim.getPosition(), biasResult = r;
+    }
+    if (!biasDim || strides[*biasResult] != 1 ||
+        type.getShape()[*biasResult] != shape[*biasDim])
+      return std::nullopt;
+    OutputDim role = dims[*biasDim];
+    // The row or column index must be this dim's index: no other non-unit
+    // dim of that role.
+    for (auto [d, other] : llvm::enumerate(dims))
+      if (d != *biasDim && other == role && shape[d] != 1)
+        return std::nullopt;
+    if (role == OutputDim::kRow)
+      epilogue.biasMode = kBiasRow;
+    else if (role == OutputDim::kColumn)
+      epilogue.biasMode = kBiasColumn;
+    else
+      return std::nullopt;
+    epilogue.bias = operand;
+  }
+  if (epilogue.residualIsOutput && !zeroInit)
+    return std::nullopt;
+  return epilogue;
+}
+
+/// Appends the epilogue parameters of `epilogue` (none when null) to
+/// `args`; `residualStrides` are the residual's (batch, row, column)
+/// strides as i64.
+void appendEpilogueArgs(OpBuilder &b, Location loc,
+                        const std::optional<Epilogue> &epilogue,
+                        ArrayRef<Value> residualStrides,
+                        function_ref<Value(Value)> address,
+                        SmallVectorImpl<Value> &args) {
+  auto i64 = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), value);
+  };
+  auto i32 = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
+  };
+  auto f32 = [&](float value) -> Value {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(value));
+  };
+  bool hasBias = epilogue && epilogue->bias;
+  bool hasResidual =
+      epilogue && epilogue->residual && !epilogue->residualIsOutput;
+  args.push_back(hasBias ? address(epilogue->bias) : i64(0));
+  args.push_back(i32(hasBias ? epilogue->biasMode : kBiasNone));
+  args.push_back(hasResidual ? address(epilogue->residual) : i64(0));
+  for (int i = 0; i < 3; ++i)
+    args.push_back(hasResidual ? residualStrides[i] : i64(0));
+  args.push_back(f32(epilogue ? epilogue->lo
+                              : -std::numeric_limits<float>::infinity()));
+  args.push_back(f32(epilogue ? epilogue->hi
+                              : std::numeric_limits<float>::infinity()));
+}
+
+/// Erases what a call replaced: the product's op and fill, its epilogue
+/// consumer, and the product's buffer when the consumer wrote elsewhere.
+void eraseReplaced(IRRewriter &rewriter, Operation *op, linalg::FillOp fill,
+                   const std::optional<Epilogue> &epilogue, Value product) {
+  if (fill)
+    rewriter.eraseOp(fill);
+  if (epilogue)
+    rewriter.eraseOp(epilogue->consumer);
+  rewriter.eraseOp(op);
+  if (!epilogue || epilogue->output == product)
+    return;
+  auto alloc = product.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return;
+  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    if (isa<memref::DeallocOp>(user))
+      rewriter.eraseOp(user);
+  if (alloc->use_empty())
+    rewriter.eraseOp(alloc);
 }
 
 struct CpuLowerContractionsToUkernelsPass
@@ -313,38 +688,81 @@ struct CpuLowerContractionsToUkernelsPass
       return signalPassFailure();
     }
     packedGlobals.clear();
-    SmallVector<linalg::LinalgOp> candidates;
+    // Products and convolutions only: rewriting one erases its fill and
+    // epilogue, which must not be visited later. Their fills are found
+    // first, while the ops in between are still linalg ops, not calls.
+    SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op.hasPureBufferSemantics())
-        candidates.push_back(op);
+      if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1)
+        return;
+      if (llvm::isa<linalg::DepthwiseConv2DNchwChwOp, linalg::Conv2DNchwFchwOp>(
+              *op) ||
+          (op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op)))
+        candidates.push_back(
+            {op, absorbableFill(op, op.getDpsInitOperand(0)->get())});
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : candidates) {
-      if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(*op))
-        (void)lowerDepthwise(rewriter, depthwise, *isaCode);
+    for (auto [op, fill] : candidates) {
+      if (llvm::isa<linalg::DepthwiseConv2DNchwChwOp>(*op))
+        (void)lowerConv(rewriter, op, fill, /*depthwise=*/true, *isaCode);
+      else if (llvm::isa<linalg::Conv2DNchwFchwOp>(*op))
+        (void)lowerConv(rewriter, op, fill, /*depthwise=*/false, *isaCode);
       else
-        (void)lower(rewriter, op, *isaCode);
+        (void)lower(rewriter, op, fill, *isaCode);
     }
   }
 
-  /// A depthwise convolution of contiguous f32 buffers becomes one call.
-  LogicalResult lowerDepthwise(IRRewriter &rewriter,
-                               linalg::DepthwiseConv2DNchwChwOp op,
-                               int32_t isaCode) {
+  /// A depthwise or regular 2-D NCHW convolution of contiguous f32 buffers
+  /// becomes one call; a regular one needs a constant filter, packed now.
+  /// The output's batch may be dynamic.
+  LogicalResult lowerConv(IRRewriter &rewriter, linalg::LinalgOp op,
+                          linalg::FillOp fill, bool depthwise,
+                          int32_t isaCode) {
     SmallVector<MemRefType> types;
     for (Value operand : op->getOperands()) {
+      // The depthwise filter is [C, KH, KW]; every other operand NCHW.
+      bool isFilter = types.size() == 1;
       auto type = dyn_cast<MemRefType>(operand.getType());
       if (!type || !type.getElementType().isF32() ||
-          !memref::isStaticShapeAndContiguousRowMajor(type))
+          !type.getLayout().isIdentity() ||
+          type.getRank() != (isFilter && depthwise ? 3 : 4) ||
+          (isFilter && type.isDynamicDim(0)))
         return failure();
+      for (int64_t d = 1; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d))
+          return failure();
       types.push_back(type);
     }
-    ArrayRef<int64_t> in = types[0].getShape(), f = types[1].getShape(),
-                      out = types[2].getShape();
-    Value output = op.getOutputs()[0];
-    linalg::FillOp fill = absorbableFill(op, output);
+    Value input = op->getOperand(0), filter = op->getOperand(1),
+          output = op->getOperand(2);
+    ArrayRef<int64_t> f = types[1].getShape(), out = types[2].getShape();
+    memref::GlobalOp packedFilter;
+    if (!depthwise) {
+      memref::GlobalOp weights = constantGlobal(filter);
+      if (!weights)
+        return failure();
+      int64_t k = f[1] * f[2] * f[3];
+      packedFilter = packedWeights(weights, /*isA=*/true, f[0], k, k, 1);
+      if (!packedFilter)
+        return failure();
+    }
+    std::optional<PaddedInput> padded = matchPaddedInput(input, op);
+    Value source = padded ? padded->source : input;
+    auto sourceType = cast<MemRefType>(source.getType());
+    if (sourceType.isDynamicDim(0) != types[2].isDynamicDim(0))
+      return failure();
+    SmallVector<OutputDim> dims = {OutputDim::kBatch, OutputDim::kRow,
+                                   OutputDim::kColumn, OutputDim::kColumn};
+    std::optional<Epilogue> epilogue =
+        matchEpilogue(op, output, dims, {source, filter}, fill != nullptr);
+    // The depthwise kernel adds a bias per channel only.
+    if (depthwise && epilogue && epilogue->biasMode == kBiasColumn)
+      epilogue.reset();
+    Value target = epilogue ? epilogue->output : output;
+
     Location loc = op.getLoc();
-    rewriter.setInsertionPoint(op);
+    rewriter.setInsertionPoint(epilogue ? epilogue->consumer.getOperation()
+                                        : op.getOperation());
     auto i64 = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(),
                                           value);
@@ -354,38 +772,63 @@ struct CpuLowerContractionsToUkernelsPass
           rewriter, loc, memref,
           memref::ExtractStridedMetadataOp::create(rewriter, loc, memref));
     };
-    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
-    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
-    SmallVector<Value> args = {
-        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
-                                     isaCode),
-        i64(in[0]),
-        i64(in[1]),
-        i64(in[2]),
-        i64(in[3]),
-        i64(out[2]),
-        i64(out[3]),
-        i64(f[1]),
-        i64(f[2]),
-        i64(strides[0]),
-        i64(strides[1]),
-        i64(dilations[0]),
-        i64(dilations[1]),
-        address(op.getInputs()[0]),
-        address(op.getInputs()[1]),
-        address(output),
-        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
-                                     fill ? 0 : 1)};
-    func::FuncOp callee = declareUkernel(getOperation(), kDepthwise, 15);
+    Value batch = arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getI64Type(),
+        memref::DimOp::create(rewriter, loc, target, 0));
+    ArrayRef<int64_t> in = sourceType.getShape();
+    SmallVector<int64_t> strides, dilations;
+    if (depthwise) {
+      auto conv = cast<linalg::DepthwiseConv2DNchwChwOp>(*op);
+      strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
+      dilations = llvm::to_vector(conv.getDilations().getValues<int64_t>());
+    } else {
+      auto conv = cast<linalg::Conv2DNchwFchwOp>(*op);
+      strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
+      dilations = llvm::to_vector(conv.getDilations().getValues<int64_t>());
+    }
+    int64_t kh = depthwise ? f[1] : f[2], kw = depthwise ? f[2] : f[3];
+    SmallVector<Value> args = {arith::ConstantIntOp::create(
+                                   rewriter, loc, rewriter.getI32Type(),
+                                   isaCode),
+                               batch, i64(in[1]), i64(in[2]), i64(in[3])};
+    if (!depthwise)
+      args.push_back(i64(f[0]));
+    args.append({i64(out[2]), i64(out[3]), i64(kh), i64(kw), i64(strides[0]),
+                 i64(strides[1]), i64(dilations[0]), i64(dilations[1]),
+                 i64(padded ? padded->padTop : 0),
+                 i64(padded ? padded->padLeft : 0), address(source)});
+    if (depthwise) {
+      args.push_back(address(filter));
+    } else {
+      Value packed = memref::GetGlobalOp::create(
+          rewriter, loc, packedFilter.getType(), packedFilter.getSymName());
+      args.push_back(arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(),
+          memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc,
+                                                         packed)));
+    }
+    args.push_back(address(target));
+    bool accumulate = !fill || (epilogue && epilogue->residualIsOutput);
+    args.push_back(arith::ConstantIntOp::create(
+        rewriter, loc, rewriter.getI32Type(), accumulate));
+    int64_t channels = out[1], pixels = out[2] * out[3];
+    appendEpilogueArgs(rewriter, loc, epilogue,
+                       {i64(channels * pixels), i64(pixels), i64(1)}, address,
+                       args);
+    func::FuncOp callee =
+        declareUkernel(getOperation(), depthwise ? kDepthwise : kConv,
+                       depthwise ? 17 : 18);
     func::CallOp::create(rewriter, loc, callee, args);
-    if (fill)
-      rewriter.eraseOp(fill);
-    rewriter.eraseOp(op);
+    eraseReplaced(rewriter, op, fill, epilogue, output);
+    if (padded)
+      for (Operation *dead : padded->ops)
+        rewriter.eraseOp(dead);
     return success();
   }
 
+  /// A contraction becomes a GEMM call; `fill` is its absorbable zero fill.
   LogicalResult lower(IRRewriter &rewriter, linalg::LinalgOp op,
-                      int32_t isaCode) {
+                      linalg::FillOp fill, int32_t isaCode) {
     if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
         !linalg::isaContractionOpInterface(op))
       return failure();
@@ -417,8 +860,27 @@ struct CpuLowerContractionsToUkernelsPass
     if (!dynamic && work < minFlops)
       return failure();
 
+    // The output dims' roles, for the epilogue's bias.
+    Value product = views[2].memref;
+    SmallVector<OutputDim> dims;
+    for (unsigned r = 0; r < views[2].map.getNumResults(); ++r) {
+      unsigned loopDim = views[2].map.getDimPosition(r);
+      dims.push_back(llvm::is_contained(groups->batch, loopDim)
+                         ? OutputDim::kBatch
+                     : llvm::is_contained(groups->m, loopDim) ? OutputDim::kRow
+                     : llvm::is_contained(groups->n, loopDim)
+                         ? OutputDim::kColumn
+                         : OutputDim::kOther);
+    }
+    std::optional<Epilogue> epilogue =
+        matchEpilogue(op, product, dims, {views[0].memref, views[1].memref},
+                      fill != nullptr);
+    if (epilogue)
+      views[2].memref = epilogue->output;
+
     Location loc = op.getLoc();
-    rewriter.setInsertionPoint(op);
+    rewriter.setInsertionPoint(epilogue ? epilogue->consumer.getOperation()
+                                        : op.getOperation());
     SmallVector<OpFoldResult> sizes;
     for (Range range : op.createLoopRanges(rewriter, loc))
       sizes.push_back(range.size);
@@ -433,9 +895,6 @@ struct CpuLowerContractionsToUkernelsPass
     if (failed(batch) || failed(m) || failed(n) || failed(k))
       return failure();
 
-    Value buffer = views[2].memref;
-    // Erased, not moved: values between it and `op` may feed the call.
-    linalg::FillOp fill = absorbableFill(op, buffer);
 
     // Constant weights without a batch dim are packed now, not per run:
     // B (matmul weights), else A (convolution filters).
@@ -498,16 +957,25 @@ struct CpuLowerContractionsToUkernelsPass
         args.push_back(toI64(stride));
       }
     }
+    // The residual has C's type, so C's strides.
+    SmallVector<Value> cStrides(args.end() - 3, args.end());
+    bool accumulate = !fill || (epilogue && epilogue->residualIsOutput);
     args.push_back(arith::ConstantIntOp::create(
-        rewriter, loc, rewriter.getI32Type(), fill ? 0 : 1));
+        rewriter, loc, rewriter.getI32Type(), accumulate));
+    appendEpilogueArgs(
+        rewriter, loc, epilogue, cStrides,
+        [&](Value memref) {
+          return viewAddress(rewriter, loc, memref,
+                             memref::ExtractStridedMetadataOp::create(
+                                 rewriter, loc, memref));
+        },
+        args);
     func::FuncOp callee =
         packedB   ? declareUkernel(getOperation(), kSgemmPackedB, 14)
         : packedA ? declareUkernel(getOperation(), kSgemmPackedA, 14)
                   : declareUkernel(getOperation(), kSgemm, 16);
     func::CallOp::create(rewriter, loc, callee, args);
-    if (fill)
-      rewriter.eraseOp(fill);
-    rewriter.eraseOp(op);
+    eraseReplaced(rewriter, op, fill, epilogue, product);
     return success();
   }
 };

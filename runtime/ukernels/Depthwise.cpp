@@ -2,14 +2,16 @@
 //
 // Each output row accumulates its KH x KW taps in a stack row (one pass over
 // the output instead of one per tap) with a broadcast of the tap weight; the
-// inner loop over output columns vectorizes. Planes (image, channel) are
-// split over the OpenMP threads.
+// inner loop over output columns vectorizes. Padding is skipped rather than
+// read, and the epilogue is applied as each output row is stored. Planes
+// (image, channel) are split over the OpenMP threads.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Ukernels.h"
 
 #include <algorithm>
+#include <cmath>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -18,10 +20,16 @@
 namespace {
 
 struct Problem {
-  int64_t channels, h, w, oh, ow, kh, kw, sh, sw, dh, dw;
+  int64_t channels, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft;
   const float *input, *filter;
   float *output;
   bool accumulate;
+  // Epilogue: bias per channel, residual with (image, channel, pixel)
+  // strides, clamp to [lo, hi].
+  const float *bias, *residual;
+  int64_t residualBatchStride, residualRowStride, residualColStride;
+  bool clamp;
+  float lo, hi;
 };
 
 /// Output columns per stack row; wider rows are done in chunks.
@@ -31,13 +39,19 @@ constexpr int64_t kRow = 512;
 // own instruction set (a call would run the baseline SSE2 copy). A strided
 // conv accumulates every input column of the row span with unit stride and
 // keeps every sw-th: sw times the FMAs, but vectorized; a strided gather
-// per tap was 5 times slower than onnxruntime.
+// per tap was 5 times slower than onnxruntime. Taps in the padding are
+// skipped, so the input is never copied into a padded buffer.
 __attribute__((always_inline)) inline void plane(const Problem &p,
                                                  int64_t index) {
-  int64_t channel = index % p.channels;
+  int64_t image = index / p.channels, channel = index % p.channels;
   const float *in = p.input + index * p.h * p.w;
   const float *f = p.filter + channel * p.kh * p.kw;
   float *out = p.output + index * p.oh * p.ow;
+  const float bias = p.bias ? p.bias[channel] : 0.0f;
+  const float *residual =
+      p.residual ? p.residual + image * p.residualBatchStride +
+                       channel * p.residualRowStride
+                 : nullptr;
   float acc[kRow];
   // Output columns per chunk: their span of input columns fits in acc.
   const int64_t chunk = (kRow - 1) / p.sw + 1;
@@ -48,17 +62,31 @@ __attribute__((always_inline)) inline void plane(const Problem &p,
       for (int64_t x = 0; x < span; ++x)
         acc[x] = 0.0f;
       for (int64_t i = 0; i < p.kh; ++i) {
-        const float *row = in + (y * p.sh + i * p.dh) * p.w + x0 * p.sw;
+        int64_t iy = y * p.sh + i * p.dh - p.padTop;
+        if (iy < 0 || iy >= p.h)
+          continue;
+        const float *row = in + iy * p.w;
         for (int64_t j = 0; j < p.kw; ++j) {
           float tap = f[i * p.kw + j];
-          const float *src = row + j * p.dw;
-          for (int64_t x = 0; x < span; ++x)
+          // acc[x] reads input column start + x, inside [0, w) only.
+          int64_t start = x0 * p.sw + j * p.dw - p.padLeft;
+          int64_t begin = std::clamp<int64_t>(-start, 0, span);
+          int64_t end = std::clamp<int64_t>(p.w - start, begin, span);
+          const float *src = row + start;
+          for (int64_t x = begin; x < end; ++x)
             acc[x] += tap * src[x];
         }
       }
       float *dst = out + y * p.ow + x0;
-      for (int64_t x = 0; x < cols; ++x)
-        dst[x] = (p.accumulate ? dst[x] : 0.0f) + acc[x * p.sw];
+      int64_t pixel = y * p.ow + x0;
+      for (int64_t x = 0; x < cols; ++x) {
+        float v = (p.accumulate ? dst[x] : 0.0f) + acc[x * p.sw] + bias;
+        if (residual)
+          v += residual[(pixel + x) * p.residualColStride];
+        if (p.clamp)
+          v = v != v ? v : std::min(std::max(v, p.lo), p.hi);
+        dst[x] = v;
+      }
     }
   }
 }
@@ -79,30 +107,31 @@ void planeGeneric(const Problem &p, int64_t index) { plane(p, index); }
 
 } // namespace
 
-extern "C" void dlc_uk_depthwise_conv2d(int32_t isa, int64_t n, int64_t c,
-                                        int64_t h, int64_t w, int64_t oh,
-                                        int64_t ow, int64_t kh, int64_t kw,
-                                        int64_t sh, int64_t sw, int64_t dh,
-                                        int64_t dw, int64_t input,
-                                        int64_t filter, int64_t output,
-                                        int32_t accumulate) {
+extern "C" void dlc_uk_depthwise_conv2d(
+    int32_t isa, int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
+    int64_t ow, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, int64_t padTop, int64_t padLeft, int64_t input,
+    int64_t filter, int64_t output, int32_t accumulate,
+    DLC_UK_EPILOGUE_PARAMS) {
   if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
     return;
-  Problem p{c,
-            h,
-            w,
-            oh,
-            ow,
-            kh,
-            kw,
-            sh,
-            sw,
-            dh,
-            dw,
-            reinterpret_cast<const float *>(input),
-            reinterpret_cast<const float *>(filter),
-            reinterpret_cast<float *>(output),
-            accumulate != 0};
+  Problem p;
+  p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
+  p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
+  p.padTop = padTop, p.padLeft = padLeft;
+  p.input = reinterpret_cast<const float *>(input);
+  p.filter = reinterpret_cast<const float *>(filter);
+  p.output = reinterpret_cast<float *>(output);
+  p.accumulate = accumulate != 0;
+  p.bias = biasMode == DLC_UK_BIAS_ROW
+               ? reinterpret_cast<const float *>(bias)
+               : nullptr;
+  p.residual = reinterpret_cast<const float *>(residual);
+  p.residualBatchStride = residualBatchStride;
+  p.residualRowStride = residualRowStride;
+  p.residualColStride = residualColStride;
+  p.clamp = !(std::isinf(lo) && lo < 0 && std::isinf(hi) && hi > 0);
+  p.lo = lo, p.hi = hi;
   void (*run)(const Problem &, int64_t) = planeGeneric;
 #if defined(__x86_64__) || defined(_M_X64)
   int32_t effective = dlc_uk_effective_isa(isa);

@@ -1,18 +1,21 @@
-//===- Gemm.cpp - Blocked, packed f32 GEMM --------------------------------===//
+//===- Gemm.cpp - Blocked, packed f32 GEMM and convolution ----------------===//
 //
-// GotoBLAS blocking: a KC x NC block of B is packed into NR-wide panels that
-// stay in L2/L3, and an MR x NR register tile accumulates over KC with
-// broadcast FMAs. A is read in place through its strides (its MC x KC block
-// stays in L2; packing it cost more than it saved at the M of transformer
-// layers), except a partial last panel, which is packed with zero rows. Work
-// is split over threads by batch, then columns, then rows; each thread packs
-// only its part of B.
+// GotoBLAS blocking: a KC x NC block of B is packed into 16-wide panels, an
+// MC x KC block of A into MR-high panels, and an MR x NR register tile
+// accumulates over KC with broadcast FMAs. When all rows fit one MC block,
+// each B panel is packed right before its row panels use it, so it never
+// leaves L1; the im2col matrix of a convolution is gathered that way from
+// the input and never stored. Partial tiles use masked loads and stores, and
+// the epilogue (bias, residual, clamp) is applied to each tile while it is
+// in registers after its last K block. Work is split over threads by batch,
+// then columns or rows, whichever wastes less of the register tiles.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Ukernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -29,54 +32,86 @@ namespace {
 constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
-constexpr int64_t kMaxTile = 12 * 32;
+constexpr int64_t kW = DLC_UK_PANEL_WIDTH;
 
-/// acc(MR x NR) = sum_k ap[k * aks + 0..MR) (x) b(k, 0..NR), where b(k, j)
-/// is bp[(j / 16) * panelStride + k * bRowStride + j % 16] (16-wide packed
-/// panels: bRowStride 16; B in place: its row stride), stored row-major into
-/// `c` (row stride ldc, column stride 1), added to it when `accumulate`.
+/// The epilogue of one register tile, positioned at its element (0, 0).
+struct TileEpilogue {
+  const float *rowBias;  // rowBias[i], or null
+  const float *colBias;  // colBias[j], or null
+  const float *residual; // residual[i * residualRowStride + j], or null
+  int64_t residualRowStride;
+  bool clamp;
+  float lo, hi;
+};
+
+/// tile(rows x cols) = sum_k ap[k * aks + 0..MR) (x) b(k, 0..NR), where
+/// b(k, j) is bp[(j / 16) * panelStride + k * 16 + j % 16], stored row-major
+/// into `c` (row stride ldc, column stride 1): added to it when
+/// `accumulate`, then passed through `ep` unless it is null.
 using MicroKernel = void (*)(int64_t kc, const float *ap, int64_t aks,
-                             const float *bp, int64_t bRowStride,
-                             int64_t panelStride, float *c, int64_t ldc,
-                             bool accumulate);
+                             const float *bp, int64_t panelStride, float *c,
+                             int64_t ldc, int64_t rows, int64_t cols,
+                             bool accumulate, const TileEpilogue *ep);
+
+struct Im2col;
+/// Packs rows [pc, pc + kc) x columns [j0, j0 + cols) of an im2col matrix
+/// into one 16-wide panel, zero-padded.
+using Im2colPacker = void (*)(const Im2col &g, int64_t pc, int64_t kc,
+                              int64_t j0, int64_t cols, float *out);
 
 struct KernelInfo {
   int64_t mr, nr;
   MicroKernel kernel;
+  Im2colPacker packIm2col;
 };
 
+inline float applyEpilogue(float v, const TileEpilogue &ep, int64_t i,
+                           int64_t j) {
+  if (ep.rowBias)
+    v += ep.rowBias[i];
+  if (ep.colBias)
+    v += ep.colBias[j];
+  if (ep.residual)
+    v += ep.residual[i * ep.residualRowStride + j];
+  if (ep.clamp)
+    v = std::isnan(v) ? v : std::min(std::max(v, ep.lo), ep.hi);
+  return v;
+}
+
 void genericKernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
-                   int64_t bRowStride, int64_t, float *c, int64_t ldc,
-                   bool accumulate) {
+                   int64_t, float *c, int64_t ldc, int64_t rows, int64_t cols,
+                   bool accumulate, const TileEpilogue *ep) {
   constexpr int kMR = 4, kNR = 16;
   float acc[kMR][kNR] = {};
-  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bRowStride)
+  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += kW)
     for (int i = 0; i < kMR; ++i)
       for (int j = 0; j < kNR; ++j)
         acc[i][j] += ap[i] * bp[j];
-  for (int i = 0; i < kMR; ++i)
-    for (int j = 0; j < kNR; ++j)
-      c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      float v = (accumulate ? c[i * ldc + j] : 0.0f) + acc[i][j];
+      c[i * ldc + j] = ep ? applyEpilogue(v, *ep, i, j) : v;
+    }
 }
 
 #ifdef DLC_UK_X86
 // 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast of A (15 of 16).
 __attribute__((target("avx2,fma"))) void
-avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
-           int64_t bRowStride, int64_t, float *c, int64_t ldc,
-           bool accumulate) {
+avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp, int64_t,
+           float *c, int64_t ldc, int64_t rows, int64_t cols, bool accumulate,
+           const TileEpilogue *ep) {
   __m256 acc[6][2];
   for (int i = 0; i < 6; ++i)
     acc[i][0] = acc[i][1] = _mm256_setzero_ps();
   // The C tile is loaded and stored after the loop; fetching it now hides
   // its cache misses behind the FMAs.
-  for (int i = 0; i < 6; ++i) {
+  for (int64_t i = 0; i < rows; ++i) {
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc + 15), _MM_HINT_T0);
   }
   // Unrolled by 4: 93 instead of 80 GFLOP/s per core on Zen 3.
 #pragma clang loop unroll_count(4)
-  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bRowStride) {
+  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += kW) {
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     for (int i = 0; i < 6; ++i) {
       __m256 ai = _mm256_broadcast_ss(ap + i);
@@ -84,33 +119,63 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
       acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
+  const bool full = cols == 16;
+  const __m256i count = _mm256_set1_epi32(int(cols));
+  const __m256i mask[2] = {
+      _mm256_cmpgt_epi32(count, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+      _mm256_cmpgt_epi32(count,
+                         _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15))};
+#define load(p, h)                                                             \
+  (full ? _mm256_loadu_ps((p) + 8 * (h))                                       \
+        : _mm256_maskload_ps((p) + 8 * (h), mask[h]))
+  __m256 colBias[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+  if (ep && ep->colBias)
+    colBias[0] = load(ep->colBias, 0), colBias[1] = load(ep->colBias, 1);
   for (int i = 0; i < 6; ++i) {
+    if (i >= rows)
+      break;
     float *row = c + i * ldc;
-    if (accumulate) {
-      acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row));
-      acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8));
+    for (int h = 0; h < 2; ++h) {
+      __m256 v = acc[i][h];
+      if (accumulate)
+        v = _mm256_add_ps(v, load(row, h));
+      if (ep) {
+        if (ep->rowBias)
+          v = _mm256_add_ps(v, _mm256_broadcast_ss(ep->rowBias + i));
+        if (ep->colBias)
+          v = _mm256_add_ps(v, colBias[h]);
+        if (ep->residual)
+          v = _mm256_add_ps(v, load(ep->residual + i * ep->residualRowStride,
+                                    h));
+        // maxps/minps return their second operand when either is NaN.
+        if (ep->clamp)
+          v = _mm256_min_ps(_mm256_set1_ps(ep->hi),
+                            _mm256_max_ps(_mm256_set1_ps(ep->lo), v));
+      }
+      if (full)
+        _mm256_storeu_ps(row + 8 * h, v);
+      else
+        _mm256_maskstore_ps(row + 8 * h, mask[h], v);
     }
-    _mm256_storeu_ps(row, acc[i][0]);
-    _mm256_storeu_ps(row + 8, acc[i][1]);
   }
+#undef load
 }
 
 // 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
 __attribute__((target("avx512f"))) void
 avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
-             int64_t bRowStride, int64_t panelStride, float *c, int64_t ldc,
-             bool accumulate) {
+             int64_t panelStride, float *c, int64_t ldc, int64_t rows,
+             int64_t cols, bool accumulate, const TileEpilogue *ep) {
   const float *bp1 = bp + panelStride;
   __m512 acc[12][2];
   for (int i = 0; i < 12; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-  for (int i = 0; i < 12; ++i) {
+  for (int64_t i = 0; i < rows; ++i) {
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc + 31), _MM_HINT_T0);
   }
 #pragma clang loop unroll_count(4)
-  for (int64_t k = 0; k < kc;
-       ++k, ap += aks, bp += bRowStride, bp1 += bRowStride) {
+  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += kW, bp1 += kW) {
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
     for (int i = 0; i < 12; ++i) {
       __m512 ai = _mm512_set1_ps(ap[i]);
@@ -118,15 +183,37 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
       acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
+  const __mmask16 mask[2] = {
+      __mmask16(cols >= 16 ? 0xffff : (1u << cols) - 1),
+      __mmask16(cols >= 32 ? 0xffff : cols <= 16 ? 0 : (1u << (cols - 16)) - 1)};
+#define load(p, h) _mm512_maskz_loadu_ps(mask[h], (p) + 16 * (h))
+  __m512 colBias[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+  if (ep && ep->colBias)
+    colBias[0] = load(ep->colBias, 0), colBias[1] = load(ep->colBias, 1);
   for (int i = 0; i < 12; ++i) {
+    if (i >= rows)
+      break;
     float *row = c + i * ldc;
-    if (accumulate) {
-      acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(row));
-      acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(row + 16));
+    for (int h = 0; h < 2; ++h) {
+      __m512 v = acc[i][h];
+      if (accumulate)
+        v = _mm512_add_ps(v, load(row, h));
+      if (ep) {
+        if (ep->rowBias)
+          v = _mm512_add_ps(v, _mm512_set1_ps(ep->rowBias[i]));
+        if (ep->colBias)
+          v = _mm512_add_ps(v, colBias[h]);
+        if (ep->residual)
+          v = _mm512_add_ps(v, load(ep->residual + i * ep->residualRowStride,
+                                    h));
+        if (ep->clamp)
+          v = _mm512_min_ps(_mm512_set1_ps(ep->hi),
+                            _mm512_max_ps(_mm512_set1_ps(ep->lo), v));
+      }
+      _mm512_mask_storeu_ps(row + 16 * h, mask[h], v);
     }
-    _mm512_storeu_ps(row, acc[i][0]);
-    _mm512_storeu_ps(row + 16, acc[i][1]);
   }
+#undef load
 }
 #endif
 
@@ -145,19 +232,49 @@ int32_t cpuIsa() {
 #endif
 }
 
-KernelInfo kernelFor(int32_t isa) {
-#ifdef DLC_UK_X86
-  if (isa >= DLC_UK_ISA_AVX512)
-    return {12, 32, avx512Kernel};
-  if (isa >= DLC_UK_ISA_AVX2)
-    return {6, 16, avx2Kernel};
-#endif
-  return {4, 16, genericKernel};
-}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 struct View {
   const float *data;
   int64_t rowStride, colStride;
+};
+
+/// The im2col matrix of one image: row (c, i, j) (row-major over C x KH x
+/// KW), column `firstColumn + n` the output pixel n in row-major order.
+struct Im2col {
+  const float *input;
+  int64_t h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow;
+  int64_t firstColumn;
+};
+
+/// The epilogue of a whole (batch entry of a) product, at element (0, 0) of
+/// a thread's part.
+struct Epilogue {
+  const float *rowBias = nullptr, *colBias = nullptr, *residual = nullptr;
+  int64_t residualRowStride = 0, residualColStride = 0;
+  bool clamp = false;
+  float lo = 0.0f, hi = 0.0f;
+
+  bool any() const { return rowBias || colBias || residual || clamp; }
+  /// Element (i, j) with the epilogue applied to `v`.
+  float apply(float v, int64_t i, int64_t j) const {
+    if (rowBias)
+      v += rowBias[i];
+    if (colBias)
+      v += colBias[j];
+    if (residual)
+      v += residual[i * residualRowStride + j * residualColStride];
+    if (clamp)
+      v = std::isnan(v) ? v : std::min(std::max(v, lo), hi);
+    return v;
+  }
+  /// The tile epilogue at (i, j), if the kernels can apply it in place.
+  TileEpilogue at(int64_t i, int64_t j) const {
+    return {rowBias ? rowBias + i : nullptr, colBias ? colBias + j : nullptr,
+            residual ? residual + i * residualRowStride + j : nullptr,
+            residualRowStride, clamp, lo, hi};
+  }
 };
 
 /// Packs rows [0, mc) x cols [0, kc) of `a` into MR-high panels, k-major,
@@ -181,37 +298,184 @@ void packA(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
 /// Packs rows [0, kc) x cols [0, nc) of `b` into 16-wide panels, k-major,
 /// zero-padding up to `panels` panels (the layout of Ukernels.h).
 void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
-  constexpr int64_t w = DLC_UK_PANEL_WIDTH;
   if (b.colStride == 1) {
-    // Row by row: B is read sequentially (weights usually come from DRAM;
-    // a column strip would touch a new page every 64 bytes).
+    // Row by row: B is read sequentially (from DRAM, a column strip would
+    // touch a new page every 64 bytes).
     for (int64_t k = 0; k < kc; ++k) {
       const float *src = b.data + k * b.rowStride;
       for (int64_t p = 0; p < panels; ++p) {
-        float *dst = out + p * kc * w + k * w;
-        int64_t cols = std::max<int64_t>(0, std::min(w, nc - p * w));
-        for (int64_t j = 0; j < cols; ++j)
-          dst[j] = src[p * w + j];
-        for (int64_t j = cols; j < w; ++j)
+        float *dst = out + p * kc * kW + k * kW;
+        int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
+        std::memcpy(dst, src + p * kW, cols * sizeof(float));
+        for (int64_t j = cols; j < kW; ++j)
           dst[j] = 0.0f;
       }
     }
     return;
   }
-  for (int64_t p = 0; p < panels; ++p, out += kc * w) {
-    int64_t cols = std::max<int64_t>(0, std::min(w, nc - p * w));
-    for (int64_t j = 0; j < w; ++j) {
+  for (int64_t p = 0; p < panels; ++p, out += kc * kW) {
+    int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
+    for (int64_t j = 0; j < kW; ++j) {
       if (j >= cols) {
         for (int64_t k = 0; k < kc; ++k)
-          out[k * w + j] = 0.0f;
+          out[k * kW + j] = 0.0f;
         continue;
       }
-      const float *src = b.data + (p * w + j) * b.colStride;
+      const float *src = b.data + (p * kW + j) * b.colStride;
       for (int64_t k = 0; k < kc; ++k)
-        out[k * w + j] = src[k * b.rowStride];
+        out[k * kW + j] = src[k * b.rowStride];
     }
   }
 }
+
+/// Packs rows [pc, pc + kc) x columns [j0, j0 + cols) of an im2col matrix
+/// into one 16-wide panel, zero-padded. Columns are split into runs within
+/// one output row; with unit stride a run inside the image is a contiguous
+/// copy. No library calls: a panel row is 16 floats, and this runs once per
+/// panel row for every MR x 16 tile row group (64 filters: 1 in 11 cycles).
+void packIm2colPanel(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
+                     int64_t cols, float *out) {
+  struct Run {
+    int64_t dst, y, x, len;
+  } runs[kW];
+  int64_t runCount = 0;
+  for (int64_t j = 0; j < cols;) {
+    int64_t pixel = g.firstColumn + j0 + j;
+    int64_t y = pixel / g.ow, x = pixel % g.ow;
+    int64_t len = std::min(cols - j, g.ow - x);
+    runs[runCount++] = {j, y * g.sh - g.padTop, x * g.sw - g.padLeft, len};
+    j += len;
+  }
+  const bool wholeRow = runCount == 1 && cols == kW && g.sw == 1;
+  int64_t c = pc / (g.kh * g.kw), i = pc / g.kw % g.kh, jj = pc % g.kw;
+  for (int64_t k = 0; k < kc; ++k, out += kW) {
+    const float *plane = g.input + c * g.h * g.w;
+    int64_t dy = i * g.dh, dx = jj * g.dw;
+    if (++jj == g.kw) {
+      jj = 0;
+      if (++i == g.kh)
+        i = 0, ++c;
+    }
+    if (wholeRow) {
+      int64_t iy = runs[0].y + dy, ix = runs[0].x + dx;
+      const float *src = plane + iy * g.w + ix;
+      if (iy >= 0 && iy < g.h && ix >= 0 && ix + kW <= g.w) {
+        for (int64_t t = 0; t < kW; ++t)
+          out[t] = src[t];
+        continue;
+      }
+    }
+    for (int64_t r = 0; r < runCount; ++r) {
+      const Run &run = runs[r];
+      float *dst = out + run.dst;
+      int64_t iy = run.y + dy, ix = run.x + dx;
+      if (iy < 0 || iy >= g.h) {
+        for (int64_t t = 0; t < run.len; ++t)
+          dst[t] = 0.0f;
+        continue;
+      }
+      const float *src = plane + iy * g.w;
+      if (g.sw == 1 && ix >= 0 && ix + run.len <= g.w) {
+        for (int64_t t = 0; t < run.len; ++t)
+          dst[t] = src[ix + t];
+        continue;
+      }
+      for (int64_t t = 0; t < run.len; ++t, ix += g.sw)
+        dst[t] = ix >= 0 && ix < g.w ? src[ix] : 0.0f;
+    }
+    for (int64_t t = cols; t < kW; ++t)
+      out[t] = 0.0f;
+  }
+}
+
+#ifdef DLC_UK_X86
+/// packIm2colPanel with AVX2: a panel row is built in two registers, each
+/// run a masked load (lanes outside the image or the run read nothing and
+/// are zero) or, for strided convs, a masked gather.
+__attribute__((target("avx2,fma"))) void
+packIm2colPanelAvx2(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
+                    int64_t cols, float *out) {
+  struct Run {
+    int64_t dst, y, x, len;
+  } runs[kW];
+  int64_t runCount = 0;
+  for (int64_t j = 0; j < cols;) {
+    int64_t pixel = g.firstColumn + j0 + j;
+    int64_t y = pixel / g.ow, x = pixel % g.ow;
+    int64_t len = std::min(cols - j, g.ow - x);
+    runs[runCount++] = {j, y * g.sh - g.padTop, x * g.sw - g.padLeft, len};
+    j += len;
+  }
+  const __m256i lanes[2] = {_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                            _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15)};
+  int64_t c = pc / (g.kh * g.kw), i = pc / g.kw % g.kh, jj = pc % g.kw;
+  for (int64_t k = 0; k < kc; ++k, out += kW) {
+    const float *plane = g.input + c * g.h * g.w;
+    int64_t dy = i * g.dh, dx = jj * g.dw;
+    if (++jj == g.kw) {
+      jj = 0;
+      if (++i == g.kh)
+        i = 0, ++c;
+    }
+    __m256 v[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t r = 0; r < runCount; ++r) {
+      const Run &run = runs[r];
+      int64_t iy = run.y + dy, ix = run.x + dx;
+      if (iy < 0 || iy >= g.h)
+        continue;
+      const float *row = plane + iy * g.w;
+      // The next panel reads this row 16 pixels on: fetch it while this
+      // panel is multiplied (hundreds of input rows interleave, too many
+      // streams for the hardware prefetcher).
+      if (dx == 0 && r == runCount - 1) {
+        const char *next = reinterpret_cast<const char *>(row + ix + run.len * g.sw);
+        _mm_prefetch(next, _MM_HINT_T0);
+        _mm_prefetch(next + 16 * g.sw * sizeof(float) - 4, _MM_HINT_T0);
+      }
+      if (g.sw == 1) {
+        // Lane run.dst + t holds row[ix + t] for the t inside the image.
+        int64_t lo = run.dst + std::max<int64_t>(0, -ix);
+        int64_t hi = run.dst + std::min(run.len, g.w - ix);
+        if (lo >= hi)
+          continue;
+        const float *base = row + (ix - run.dst);
+        __m256i loV = _mm256_set1_epi32(int(lo - 1)),
+                hiV = _mm256_set1_epi32(int(hi));
+        for (int h = 0; h < 2; ++h) {
+          __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lanes[h], loV),
+                                          _mm256_cmpgt_epi32(hiV, lanes[h]));
+          if (!_mm256_testz_si256(mask, mask))
+            v[h] = _mm256_or_ps(v[h], _mm256_maskload_ps(base + 8 * h, mask));
+        }
+        continue;
+      }
+      // Lane run.dst + t holds row[ix + t * sw] where that is in the row.
+      __m256i dstV = _mm256_set1_epi32(int(run.dst)),
+              endV = _mm256_set1_epi32(int(run.dst + run.len)),
+              swV = _mm256_set1_epi32(int(g.sw)),
+              ixV = _mm256_set1_epi32(int(ix)),
+              wV = _mm256_set1_epi32(int(g.w)), minus1 = _mm256_set1_epi32(-1);
+      for (int h = 0; h < 2; ++h) {
+        __m256i index = _mm256_add_epi32(
+            ixV,
+            _mm256_mullo_epi32(_mm256_sub_epi32(lanes[h], dstV), swV));
+        __m256i mask = _mm256_and_si256(
+            _mm256_and_si256(_mm256_cmpgt_epi32(lanes[h], _mm256_sub_epi32(
+                                                              dstV, _mm256_set1_epi32(1))),
+                             _mm256_cmpgt_epi32(endV, lanes[h])),
+            _mm256_and_si256(_mm256_cmpgt_epi32(index, minus1),
+                             _mm256_cmpgt_epi32(wV, index)));
+        if (!_mm256_testz_si256(mask, mask))
+          v[h] = _mm256_or_ps(
+              v[h], _mm256_mask_i32gather_ps(_mm256_setzero_ps(), row, index,
+                                             _mm256_castsi256_ps(mask), 4));
+      }
+    }
+    _mm256_storeu_ps(out, v[0]);
+    _mm256_storeu_ps(out + 8, v[1]);
+  }
+}
+#endif
 
 /// A thread's packing buffer, grown as needed and kept for later calls. Plain
 /// malloc and a trivially destructible thread_local: the library links into
@@ -233,9 +497,16 @@ float *scratchBuffer(Scratch &scratch, size_t elements) {
 
 thread_local Scratch scratchA, scratchB;
 
-/// B as the kernels read it: either a strided view packed per block, or
-/// panels packed ahead of time (Ukernels.h) starting at this part's first
-/// column, with `packedK` rows each.
+KernelInfo kernelFor(int32_t isa) {
+#ifdef DLC_UK_X86
+  if (isa >= DLC_UK_ISA_AVX512)
+    return {12, 32, avx512Kernel, packIm2colPanelAvx2};
+  if (isa >= DLC_UK_ISA_AVX2)
+    return {6, 16, avx2Kernel, packIm2colPanelAvx2};
+#endif
+  return {4, 16, genericKernel, packIm2colPanel};
+}
+
 /// A as the kernels read it: a strided view packed per block, or panels of
 /// DLC_UK_A_PANEL_HEIGHT rows packed ahead of time (Ukernels.h), whose row 0
 /// is this part's first row `firstRow` of the whole matrix.
@@ -245,68 +516,82 @@ struct ASource {
   int64_t firstRow = 0;
 };
 
+/// B as the kernels read it: a strided view, panels packed ahead of time
+/// (starting at this part's first column, `packedK` rows each), or the
+/// im2col matrix of a convolution; the last two are packed as they are used.
 struct BSource {
+  enum Kind { kView, kPacked, kIm2col } kind = kView;
   View view;
   const float *packed = nullptr;
   int64_t packedK = 0;
+  Im2col im2col;
 };
 
-/// One thread's C(m x n) = A(m x k) * B(k x n) (+ C).
-void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
-                const ASource &a, const BSource &b, float *c, int64_t cRow,
-                int64_t cCol, bool accumulate) {
-  if (m <= 0 || n <= 0)
-    return;
-  if (k <= 0) {
-    if (!accumulate)
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j)
-          c[i * cRow + j * cCol] = 0.0f;
+/// Packs rows [pc, pc + kc) x columns [j0, j0 + nc) of B into
+/// ceil(nc / 16) panels at `out` (panel stride kc * 16).
+void packBlock(const KernelInfo &info, const BSource &b, int64_t pc, int64_t kc, int64_t j0,
+               int64_t nc, float *out) {
+  int64_t panels = ceilDiv(nc, kW);
+  if (b.kind == BSource::kView) {
+    packB({b.view.data + pc * b.view.rowStride + j0 * b.view.colStride,
+           b.view.rowStride, b.view.colStride},
+          kc, nc, panels, out);
     return;
   }
-  constexpr int64_t w = DLC_UK_PANEL_WIDTH;
+  for (int64_t p = 0; p < panels; ++p)
+    info.packIm2col(b.im2col, pc, kc, j0 + p * kW,
+                    std::min(kW, nc - p * kW), out + p * kc * kW);
+}
+
+/// One thread's C(m x n) = A(m x k) * B(k x n) (+ C), then the epilogue.
+void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
+                const ASource &a, const BSource &b, float *c, int64_t cRow,
+                int64_t cCol, bool accumulate, const Epilogue &ep) {
+  if (m <= 0 || n <= 0)
+    return;
   const int64_t mr = info.mr, nr = info.nr;
-  const int64_t ncMax = std::min(kNC, (n + nr - 1) / nr * nr);
-  // With few rows, each packed B panel is reused little and packing costs
-  // as much as it saves (a quarter of ResNet-50's time: its activations are
-  // B and many convs have 64 filters): row-major B is then read in place
-  // (64x3136x576: 68 instead of 58 GFLOP/s; at 128 rows packing wins).
-  // Rows 4 KiB apart would share L1 sets, so those are still packed.
-  const bool inPlace = !b.packed && m <= 96 && b.view.colStride == 1 &&
-                       (b.view.rowStride * int64_t(sizeof(float))) % 4096 != 0;
+  // Strided C or residual: the kernels write a local tile that is copied.
+  const bool direct =
+      cCol == 1 && (!ep.residual || ep.residualColStride == 1);
+  const bool hasEpilogue = ep.any();
+  if (k <= 0) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float &out = c[i * cRow + j * cCol];
+        out = ep.apply(accumulate ? out : 0.0f, i, j);
+      }
+    return;
+  }
   const int64_t kcMax = std::min(kKC, k);
-  float *packedB =
-      b.packed ? nullptr : scratchBuffer(scratchB, size_t(ncMax) * kcMax);
+  // All rows in one block: each B panel is packed just before its row
+  // panels use it and stays in L1 (read in place, rows of B thousands of
+  // floats apart map to few L1 sets: 64x3136x576 ran at 58% of peak).
+  const bool panelAtATime = b.kind != BSource::kPacked && m <= kMC;
+  const int64_t ncMax = std::min(kNC, ceilDiv(n, nr) * nr);
+  float *packedB = b.kind == BSource::kPacked
+                       ? nullptr
+                       : scratchBuffer(scratchB, size_t(panelAtATime ? nr
+                                                                     : ncMax) *
+                                                     kcMax);
   float *packedA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
-  if (!packedA || (!b.packed && !packedB))
+  if (!packedA || (b.kind != BSource::kPacked && !packedB))
     std::abort(); // Out of memory: a few hundred KiB per thread.
-  alignas(64) float tile[kMaxTile];
+  alignas(64) float tile[12 * 32];
 
   for (int64_t jc = 0; jc < n; jc += kNC) {
     int64_t nc = std::min(kNC, n - jc);
     for (int64_t pc = 0; pc < k; pc += kKC) {
       int64_t kc = std::min(kKC, k - pc);
       bool add = accumulate || pc > 0;
+      bool last = pc + kc >= k;
       // Panel p of this block starts at blockB + p * panelStride.
-      const float *blockB;
-      int64_t panelStride, bRowStride = w;
-      if (b.packed) {
-        blockB = b.packed + (jc / w) * b.packedK * w + pc * w;
-        panelStride = b.packedK * w;
-      } else if (inPlace) {
-        blockB = b.view.data + pc * b.view.rowStride + jc;
-        panelStride = w;
-        bRowStride = b.view.rowStride;
-        // The kernels read whole panels: a partial last one is packed.
-        if (int64_t full = nc / nr * nr; full < nc)
-          packB({blockB + full, b.view.rowStride, 1}, kc, nc - full, nr / w,
-                packedB);
-      } else {
-        packB({b.view.data + pc * b.view.rowStride + jc * b.view.colStride,
-               b.view.rowStride, b.view.colStride},
-              kc, nc, (nc + nr - 1) / nr * (nr / w), packedB);
-        blockB = packedB;
-        panelStride = kc * w;
+      const float *blockB = packedB;
+      int64_t panelStride = kc * kW;
+      if (b.kind == BSource::kPacked) {
+        blockB = b.packed + (jc / kW) * b.packedK * kW + pc * kW;
+        panelStride = b.packedK * kW;
+      } else if (!panelAtATime) {
+        packBlock(info, b, pc, kc, jc, nc, packedB);
       }
       for (int64_t ic = 0; ic < m; ic += kMC) {
         int64_t mc = std::min(kMC, m - ic);
@@ -314,11 +599,10 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
-          const float *bp = blockB + (jr / w) * panelStride;
-          int64_t rowStride = bRowStride;
-          if (inPlace && jr + nr > nc) {
+          const float *bp = blockB + (jr / kW) * panelStride;
+          if (panelAtATime) {
+            packBlock(info, b, pc, kc, jc + jr, cols, packedB);
             bp = packedB;
-            rowStride = w;
           }
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
@@ -340,20 +624,25 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
               ap = panel;
               aks = mr;
             }
-            float *cTile = c + (ic + ir) * cRow + (jc + jr) * cCol;
-            if (rows == mr && cols == nr && cCol == 1) {
-              info.kernel(kc, ap, aks, bp, rowStride,
-                          inPlace && jr + nr > nc ? kc * w : panelStride, cTile,
-                          cRow, add);
+            int64_t i0 = ic + ir, j0 = jc + jr;
+            float *cTile = c + i0 * cRow + j0 * cCol;
+            TileEpilogue tileEp;
+            if (last && hasEpilogue)
+              tileEp = ep.at(i0, j0);
+            const TileEpilogue *tileEpPtr =
+                last && hasEpilogue ? &tileEp : nullptr;
+            if (direct) {
+              info.kernel(kc, ap, aks, bp, panelStride, cTile, cRow, rows,
+                          cols, add, tileEpPtr);
               continue;
             }
-            info.kernel(kc, ap, aks, bp, rowStride,
-                        inPlace && jr + nr > nc ? kc * w : panelStride, tile,
-                        nr, false);
+            info.kernel(kc, ap, aks, bp, panelStride, tile, nr, mr, nr, false,
+                        nullptr);
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j) {
                 float &out = cTile[i * cRow + j * cCol];
-                out = (add ? out : 0.0f) + tile[i * nr + j];
+                float v = (add ? out : 0.0f) + tile[i * nr + j];
+                out = tileEpPtr ? ep.apply(v, i0 + i, j0 + j) : v;
               }
           }
         }
@@ -361,8 +650,6 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
     }
   }
 }
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 } // namespace
 
@@ -372,64 +659,112 @@ extern "C" int32_t dlc_uk_effective_isa(int32_t isa) {
 
 namespace {
 
+/// A batched product as runProduct splits it. Operands of batch entry `bi`
+/// are found by the callbacks' arithmetic on the base pointers.
+struct Product {
+  int64_t batch, m, n, k;
+  // A: packed (12-row panels, batch stride in packed elements) or a view.
+  const float *a;
+  int64_t aBatchStride, aRowStride, aColStride;
+  bool aPacked;
+  // B: a view, pre-packed panels, or the im2col matrix of an image.
+  BSource::Kind bKind;
+  const float *b;
+  int64_t bBatchStride, bRowStride, bColStride;
+  Im2col im2col; // input is image 0; bBatchStride steps images.
+  float *c;
+  int64_t cBatchStride, cRowStride, cColStride;
+  bool accumulate;
+  // Epilogue of the whole product.
+  const float *bias;
+  int32_t biasMode;
+  const float *residual;
+  int64_t residualBatchStride, residualRowStride, residualColStride;
+  bool clamp;
+  float lo, hi;
+};
+
 /// Splits the batched product over the threads and runs each part.
-void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
-              const float *aData, int64_t aBatchStride, int64_t aRowStride,
-              int64_t aColStride, const float *bData, int64_t bBatchStride,
-              int64_t bRowStride, int64_t bColStride, bool aPacked,
-              bool bPacked, float *cData, int64_t cBatchStride,
-              int64_t cRowStride, int64_t cColStride, bool accumulate) {
-  if (batch <= 0 || m <= 0 || n <= 0)
+void runProduct(int32_t isa, const Product &p) {
+  if (p.batch <= 0 || p.m <= 0 || p.n <= 0)
     return;
   const KernelInfo info = kernelFor(dlc_uk_effective_isa(isa));
   int threads = 1;
 #ifdef _OPENMP
   // Small products and calls from parallel loops run on this thread.
-  double flops = 2.0 * double(batch) * double(m) * double(n) * double(k);
+  double flops = 2.0 * double(p.batch) * double(p.m) * double(p.n) *
+                 double(p.k);
   if (!omp_in_parallel() && flops >= 2.0e5)
     threads = omp_get_max_threads();
 #endif
-  // Split batch first, then columns (each thread packs only its part of B),
-  // then rows, into about `threads` tasks. Column parts are multiples of the
-  // kernel width, so a part of pre-packed B starts at a panel.
+  // Split batch first, then columns and rows into about `threads` parts:
+  // the split whose busiest thread computes the fewest padded tiles (a
+  // thread splitting rows packs all of B: counted as 8 more rows).
   int64_t nParts = 1, mParts = 1;
-  if (batch < threads) {
-    int64_t wanted = ceilDiv(threads, batch);
-    nParts = std::min(ceilDiv(n, info.nr), wanted);
-    mParts = std::min(ceilDiv(m, info.mr), ceilDiv(wanted, nParts));
+  if (p.batch < threads) {
+    int64_t wanted = ceilDiv(threads, p.batch);
+    int64_t nTiles = ceilDiv(p.n, info.nr), mTiles = ceilDiv(p.m, info.mr);
+    double best = -1;
+    for (int64_t np = 1; np <= wanted; ++np) {
+      int64_t mp = ceilDiv(wanted, np);
+      if (np > nTiles || mp > mTiles)
+        continue;
+      double cost = double(ceilDiv(nTiles, np)) *
+                    (double(ceilDiv(mTiles, mp) * info.mr) + 8.0);
+      if (best < 0 || cost < best)
+        best = cost, nParts = np, mParts = mp;
+    }
   }
-  int64_t nChunk = ceilDiv(ceilDiv(n, nParts), info.nr) * info.nr;
-  int64_t mChunk = ceilDiv(ceilDiv(m, mParts), info.mr) * info.mr;
-  nParts = ceilDiv(n, nChunk);
-  mParts = ceilDiv(m, mChunk);
-  int64_t tasks = batch * nParts * mParts;
+  int64_t nChunk = ceilDiv(ceilDiv(p.n, nParts), info.nr) * info.nr;
+  int64_t mChunk = ceilDiv(ceilDiv(p.m, mParts), info.mr) * info.mr;
+  nParts = ceilDiv(p.n, nChunk);
+  mParts = ceilDiv(p.m, mChunk);
+  int64_t tasks = p.batch * nParts * mParts;
 
   auto runTask = [&](int64_t task) {
     int64_t bi = task / (nParts * mParts);
     int64_t rest = task % (nParts * mParts);
     int64_t i0 = (rest / nParts) * mChunk, j0 = (rest % nParts) * nChunk;
-    int64_t rows = std::min(mChunk, m - i0), cols = std::min(nChunk, n - j0);
-    ASource aSource;
-    if (aPacked) {
-      aSource.packed = aData + bi * aBatchStride;
-      aSource.firstRow = i0;
+    int64_t rows = std::min(mChunk, p.m - i0), cols = std::min(nChunk, p.n - j0);
+    ASource a;
+    if (p.aPacked) {
+      a.packed = p.a + bi * p.aBatchStride;
+      a.firstRow = i0;
     } else {
-      aSource.view = {aData + bi * aBatchStride + i0 * aRowStride, aRowStride,
-                      aColStride};
+      a.view = {p.a + bi * p.aBatchStride + i0 * p.aRowStride, p.aRowStride,
+                p.aColStride};
     }
-    BSource bSource;
-    if (bPacked) {
-      bSource.packed = bData + bi * bBatchStride +
-                       (j0 / DLC_UK_PANEL_WIDTH) * k * DLC_UK_PANEL_WIDTH;
-      bSource.packedK = k;
+    BSource b;
+    b.kind = p.bKind;
+    if (p.bKind == BSource::kPacked) {
+      b.packed = p.b + bi * p.bBatchStride + (j0 / kW) * p.k * kW;
+      b.packedK = p.k;
+    } else if (p.bKind == BSource::kIm2col) {
+      b.im2col = p.im2col;
+      b.im2col.input = p.im2col.input + bi * p.bBatchStride;
+      b.im2col.firstColumn = j0;
     } else {
-      bSource.view = {bData + bi * bBatchStride + j0 * bColStride, bRowStride,
-                      bColStride};
+      b.view = {p.b + bi * p.bBatchStride + j0 * p.bColStride, p.bRowStride,
+                p.bColStride};
     }
-    float *cView =
-        cData + bi * cBatchStride + i0 * cRowStride + j0 * cColStride;
-    gemmSerial(info, rows, cols, k, aSource, bSource, cView, cRowStride,
-               cColStride, accumulate);
+    Epilogue ep;
+    if (p.biasMode == DLC_UK_BIAS_ROW && p.bias)
+      ep.rowBias = p.bias + i0;
+    if (p.biasMode == DLC_UK_BIAS_COLUMN && p.bias)
+      ep.colBias = p.bias + j0;
+    if (p.residual) {
+      ep.residual = p.residual + bi * p.residualBatchStride +
+                    i0 * p.residualRowStride + j0 * p.residualColStride;
+      ep.residualRowStride = p.residualRowStride;
+      ep.residualColStride = p.residualColStride;
+    }
+    ep.clamp = p.clamp;
+    ep.lo = p.lo;
+    ep.hi = p.hi;
+    float *c = p.c + bi * p.cBatchStride + i0 * p.cRowStride +
+               j0 * p.cColStride;
+    gemmSerial(info, rows, cols, p.k, a, b, c, p.cRowStride, p.cColStride,
+               p.accumulate, ep);
   };
 #ifdef _OPENMP
   if (threads > 1 && tasks > 1) {
@@ -443,7 +778,30 @@ void runSgemm(int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
     runTask(task);
 }
 
+const float *asFloats(int64_t address) {
+  return reinterpret_cast<const float *>(address);
+}
+
+/// Fills the epilogue fields of `p` from the C parameters.
+void setEpilogue(Product &p, int64_t bias, int32_t biasMode, int64_t residual,
+                 int64_t residualBatchStride, int64_t residualRowStride,
+                 int64_t residualColStride, float lo, float hi) {
+  p.bias = asFloats(bias);
+  p.biasMode = bias ? biasMode : DLC_UK_BIAS_NONE;
+  p.residual = asFloats(residual);
+  p.residualBatchStride = residualBatchStride;
+  p.residualRowStride = residualRowStride;
+  p.residualColStride = residualColStride;
+  p.clamp = !(std::isinf(lo) && lo < 0 && std::isinf(hi) && hi > 0);
+  p.lo = lo;
+  p.hi = hi;
+}
+
 } // namespace
+
+#define DLC_UK_SET_EPILOGUE(p)                                                 \
+  setEpilogue(p, bias, biasMode, residual, residualBatchStride,                \
+              residualRowStride, residualColStride, lo, hi)
 
 extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
                              int64_t k, int64_t a, int64_t aBatchStride,
@@ -451,39 +809,80 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
                              int64_t bBatchStride, int64_t bRowStride,
                              int64_t bColStride, int64_t c,
                              int64_t cBatchStride, int64_t cRowStride,
-                             int64_t cColStride, int32_t accumulate) {
-  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
-           aBatchStride, aRowStride, aColStride,
-           reinterpret_cast<const float *>(b), bBatchStride, bRowStride,
-           bColStride, /*aPacked=*/false, /*bPacked=*/false,
-           reinterpret_cast<float *>(c), cBatchStride, cRowStride, cColStride,
-           accumulate != 0);
+                             int64_t cColStride, int32_t accumulate,
+                             DLC_UK_EPILOGUE_PARAMS) {
+  Product p{};
+  p.batch = batch, p.m = m, p.n = n, p.k = k;
+  p.a = asFloats(a), p.aBatchStride = aBatchStride;
+  p.aRowStride = aRowStride, p.aColStride = aColStride;
+  p.bKind = BSource::kView, p.b = asFloats(b), p.bBatchStride = bBatchStride;
+  p.bRowStride = bRowStride, p.bColStride = bColStride;
+  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
+  p.cRowStride = cRowStride, p.cColStride = cColStride;
+  p.accumulate = accumulate != 0;
+  DLC_UK_SET_EPILOGUE(p);
+  runProduct(isa, p);
 }
 
-extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
-                                      int64_t n, int64_t k, int64_t a,
-                                      int64_t aBatchStride, int64_t aRowStride,
-                                      int64_t aColStride, int64_t packedB,
-                                      int64_t bBatchStride, int64_t c,
-                                      int64_t cBatchStride, int64_t cRowStride,
-                                      int64_t cColStride, int32_t accumulate) {
-  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(a),
-           aBatchStride, aRowStride, aColStride,
-           reinterpret_cast<const float *>(packedB), bBatchStride, 0, 0,
-           /*aPacked=*/false, /*bPacked=*/true, reinterpret_cast<float *>(c),
-           cBatchStride, cRowStride, cColStride, accumulate != 0);
+extern "C" void dlc_uk_sgemm_packed_b(
+    int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k, int64_t a,
+    int64_t aBatchStride, int64_t aRowStride, int64_t aColStride,
+    int64_t packedB, int64_t bBatchStride, int64_t c, int64_t cBatchStride,
+    int64_t cRowStride, int64_t cColStride, int32_t accumulate,
+    DLC_UK_EPILOGUE_PARAMS) {
+  Product p{};
+  p.batch = batch, p.m = m, p.n = n, p.k = k;
+  p.a = asFloats(a), p.aBatchStride = aBatchStride;
+  p.aRowStride = aRowStride, p.aColStride = aColStride;
+  p.bKind = BSource::kPacked, p.b = asFloats(packedB);
+  p.bBatchStride = bBatchStride;
+  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
+  p.cRowStride = cRowStride, p.cColStride = cColStride;
+  p.accumulate = accumulate != 0;
+  DLC_UK_SET_EPILOGUE(p);
+  runProduct(isa, p);
 }
 
-extern "C" void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m,
-                                      int64_t n, int64_t k, int64_t packedA,
-                                      int64_t aBatchStride, int64_t b,
-                                      int64_t bBatchStride, int64_t bRowStride,
-                                      int64_t bColStride, int64_t c,
-                                      int64_t cBatchStride, int64_t cRowStride,
-                                      int64_t cColStride, int32_t accumulate) {
-  runSgemm(isa, batch, m, n, k, reinterpret_cast<const float *>(packedA),
-           aBatchStride, 0, 0, reinterpret_cast<const float *>(b), bBatchStride,
-           bRowStride, bColStride, /*aPacked=*/true,
-           /*bPacked=*/false, reinterpret_cast<float *>(c), cBatchStride,
-           cRowStride, cColStride, accumulate != 0);
+extern "C" void dlc_uk_sgemm_packed_a(
+    int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
+    int64_t packedA, int64_t aBatchStride, int64_t b, int64_t bBatchStride,
+    int64_t bRowStride, int64_t bColStride, int64_t c, int64_t cBatchStride,
+    int64_t cRowStride, int64_t cColStride, int32_t accumulate,
+    DLC_UK_EPILOGUE_PARAMS) {
+  Product p{};
+  p.batch = batch, p.m = m, p.n = n, p.k = k;
+  p.a = asFloats(packedA), p.aBatchStride = aBatchStride, p.aPacked = true;
+  p.bKind = BSource::kView, p.b = asFloats(b), p.bBatchStride = bBatchStride;
+  p.bRowStride = bRowStride, p.bColStride = bColStride;
+  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
+  p.cRowStride = cRowStride, p.cColStride = cColStride;
+  p.accumulate = accumulate != 0;
+  DLC_UK_SET_EPILOGUE(p);
+  runProduct(isa, p);
+}
+
+extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
+                              int64_t w, int64_t f, int64_t oh, int64_t ow,
+                              int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                              int64_t dh, int64_t dw, int64_t padTop,
+                              int64_t padLeft, int64_t input,
+                              int64_t packedFilter, int64_t output,
+                              int32_t accumulate, DLC_UK_EPILOGUE_PARAMS) {
+  Product p{};
+  p.batch = n, p.m = f, p.n = oh * ow, p.k = c * kh * kw;
+  p.a = asFloats(packedFilter), p.aBatchStride = 0, p.aPacked = true;
+  p.b = asFloats(input), p.bBatchStride = c * h * w;
+  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 &&
+      padLeft == 0 && oh == h && ow == w) {
+    // A pointwise conv's im2col matrix is its input.
+    p.bKind = BSource::kView, p.bRowStride = h * w, p.bColStride = 1;
+  } else {
+    p.bKind = BSource::kIm2col;
+    p.im2col = {p.b, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow, 0};
+  }
+  p.c = reinterpret_cast<float *>(output), p.cBatchStride = f * oh * ow;
+  p.cRowStride = oh * ow, p.cColStride = 1;
+  p.accumulate = accumulate != 0;
+  DLC_UK_SET_EPILOGUE(p);
+  runProduct(isa, p);
 }

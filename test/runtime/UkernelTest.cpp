@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -18,15 +19,27 @@
 
 namespace {
 
+/// Epilogues the tests apply: none; bias per row and ReLU; bias per row or
+/// column, a residual and a clamp to [-0.5, 0.5].
+enum EpilogueKind {
+  kNoEpilogue,
+  kRowBiasRelu,
+  kColumnBiasResidualClamp,
+  kRowBiasResidualClamp
+};
+
 struct Shape {
   int64_t batch, m, n, k;
   bool transA, transB, accumulate;
+  EpilogueKind epilogue = kNoEpilogue;
+  bool transC = false;
 };
 
 void PrintTo(const Shape &s, std::ostream *os) {
   *os << s.batch << "x" << s.m << "x" << s.n << "x" << s.k
       << (s.transA ? " transA" : "") << (s.transB ? " transB" : "")
-      << (s.accumulate ? " acc" : "");
+      << (s.transC ? " transC" : "") << (s.accumulate ? " acc" : "")
+      << " epilogue " << int(s.epilogue);
 }
 
 class UkernelTest : public ::testing::TestWithParam<std::tuple<Shape, int>> {};
@@ -39,6 +52,53 @@ std::vector<float> randomValues(size_t count, unsigned seed) {
     v = dist(rng);
   return values;
 }
+
+/// An epilogue's operands for `batch` outputs of rows x cols, and the C
+/// parameters that pass them.
+struct TestEpilogue {
+  EpilogueKind kind;
+  int64_t rows, cols;
+  std::vector<float> bias, residual;
+  float lo = -INFINITY, hi = INFINITY;
+
+  TestEpilogue(EpilogueKind kind, int64_t batch, int64_t rows, int64_t cols)
+      : kind(kind), rows(rows), cols(cols) {
+    if (kind == kNoEpilogue)
+      return;
+    if (kind == kRowBiasRelu) {
+      bias = randomValues(rows, 7);
+      lo = 0.0f;
+    } else {
+      bias = randomValues(kind == kRowBiasResidualClamp ? rows : cols, 8);
+      residual = randomValues(batch * rows * cols, 9);
+      lo = -0.5f, hi = 0.5f;
+    }
+  }
+  int64_t biasAddress() const { return bias.empty() ? 0 : intptr_t(bias.data()); }
+  int32_t biasMode() const {
+    return kind == kNoEpilogue                ? DLC_UK_BIAS_NONE
+           : kind == kColumnBiasResidualClamp ? DLC_UK_BIAS_COLUMN
+                                              : DLC_UK_BIAS_ROW;
+  }
+  int64_t residualAddress() const {
+    return residual.empty() ? 0 : intptr_t(residual.data());
+  }
+  /// The expected output element (b, i, j) for a sum.
+  double apply(double v, int64_t b, int64_t i, int64_t j) const {
+    if (kind == kRowBiasRelu)
+      v += bias[i];
+    if (kind == kColumnBiasResidualClamp)
+      v += bias[j] + residual[(b * rows + i) * cols + j];
+    if (kind == kRowBiasResidualClamp)
+      v += bias[i] + residual[(b * rows + i) * cols + j];
+    return std::min<double>(std::max<double>(v, lo), hi);
+  }
+};
+
+// The epilogue parameters of a TestEpilogue `ep`: residual row-major.
+#define EPILOGUE_ARGS(ep)                                                      \
+  (ep).biasAddress(), (ep).biasMode(), (ep).residualAddress(),                 \
+      (ep).rows * (ep).cols, (ep).cols, 1, (ep).lo, (ep).hi
 
 /// B of a (k x n) batch entry in the pre-packed layout of Ukernels.h.
 std::vector<float> packed(const float *b, int64_t k, int64_t n,
@@ -78,6 +138,7 @@ TEST_P(UkernelTest, MatchesReference) {
   int64_t aRow = s.transA ? 1 : aCols, aCol = s.transA ? aCols : 1;
   int64_t bRow = s.transB ? 1 : bCols, bCol = s.transB ? bCols : 1;
 
+  TestEpilogue ep(s.epilogue, s.batch, s.m, s.n);
   std::vector<double> want(c0.size());
   for (int64_t bi = 0; bi < s.batch; ++bi)
     for (int64_t i = 0; i < s.m; ++i)
@@ -86,18 +147,32 @@ TEST_P(UkernelTest, MatchesReference) {
         for (int64_t p = 0; p < s.k; ++p)
           sum += double(a[bi * aRows * aCols + i * aRow + p * aCol]) *
                  double(b[bi * bRows * bCols + p * bRow + j * bCol]);
-        want[(bi * s.m + i) * s.n + j] = sum;
+        want[(bi * s.m + i) * s.n + j] = ep.apply(sum, bi, i, j);
       }
+  // C is row-major, or column-major with transC.
+  int64_t cRow = s.transC ? 1 : s.n, cCol = s.transC ? s.m : 1;
   auto check = [&](const std::vector<float> &got, const char *what) {
-    for (size_t i = 0; i < got.size(); ++i)
-      ASSERT_NEAR(got[i], want[i], 1e-4 * (1.0 + std::sqrt(double(s.k))))
-          << what << " element " << i;
+    for (int64_t bi = 0; bi < s.batch; ++bi)
+      for (int64_t i = 0; i < s.m; ++i)
+        for (int64_t j = 0; j < s.n; ++j)
+          ASSERT_NEAR(got[bi * s.m * s.n + i * cRow + j * cCol],
+                      want[(bi * s.m + i) * s.n + j],
+                      1e-4 * (1.0 + std::sqrt(double(s.k))))
+              << what << " element " << bi << ", " << i << ", " << j;
   };
+  // The initial C in its layout.
+  std::vector<float> cInit(c0.size());
+  for (int64_t bi = 0; bi < s.batch; ++bi)
+    for (int64_t i = 0; i < s.m; ++i)
+      for (int64_t j = 0; j < s.n; ++j)
+        cInit[bi * s.m * s.n + i * cRow + j * cCol] =
+            c0[(bi * s.m + i) * s.n + j];
 
-  std::vector<float> c = c0;
+  std::vector<float> c = cInit;
   dlc_uk_sgemm(isa, s.batch, s.m, s.n, s.k, intptr_t(a.data()), aRows * aCols,
                aRow, aCol, intptr_t(b.data()), bRows * bCols, bRow, bCol,
-               intptr_t(c.data()), s.m * s.n, s.n, 1, s.accumulate);
+               intptr_t(c.data()), s.m * s.n, cRow, cCol, s.accumulate,
+               EPILOGUE_ARGS(ep));
   check(c, "strided B");
 
   // Each batch entry packed by `pack`, back to back; `size` gets the size of
@@ -117,11 +192,11 @@ TEST_P(UkernelTest, MatchesReference) {
       b, bRows * bCols,
       [&](const float *m) { return packed(m, s.k, s.n, bRow, bCol); },
       packedSize);
-  c = c0;
+  c = cInit;
   dlc_uk_sgemm_packed_b(isa, s.batch, s.m, s.n, s.k, intptr_t(a.data()),
                         aRows * aCols, aRow, aCol, intptr_t(packedB.data()),
-                        packedSize, intptr_t(c.data()), s.m * s.n, s.n, 1,
-                        s.accumulate);
+                        packedSize, intptr_t(c.data()), s.m * s.n, cRow, cCol,
+                        s.accumulate, EPILOGUE_ARGS(ep));
   check(c, "pre-packed B");
 
   int64_t packedASize = 0;
@@ -129,11 +204,11 @@ TEST_P(UkernelTest, MatchesReference) {
       a, aRows * aCols,
       [&](const float *m) { return packedA(m, s.m, s.k, aRow, aCol); },
       packedASize);
-  c = c0;
+  c = cInit;
   dlc_uk_sgemm_packed_a(isa, s.batch, s.m, s.n, s.k, intptr_t(packedAs.data()),
                         packedASize, intptr_t(b.data()), bRows * bCols, bRow,
-                        bCol, intptr_t(c.data()), s.m * s.n, s.n, 1,
-                        s.accumulate);
+                        bCol, intptr_t(c.data()), s.m * s.n, cRow, cCol,
+                        s.accumulate, EPILOGUE_ARGS(ep));
   check(c, "pre-packed A");
 }
 
@@ -151,7 +226,15 @@ INSTANTIATE_TEST_SUITE_P(
             Shape{1, 20, 1024, 40, false, false, false},
             Shape{3, 33, 47, 65, true, true, false},
             Shape{2, 128, 64, 300, false, true, true},
-            Shape{1, 5, 3, 0, false, false, false}),
+            Shape{1, 5, 3, 0, false, false, false},
+            // Epilogues on full and partial tiles, after several K blocks,
+            // and through the strided-C path.
+            Shape{1, 64, 100, 600, false, false, true, kRowBiasRelu},
+            Shape{2, 130, 70, 300, false, true, false,
+                  kColumnBiasResidualClamp},
+            Shape{1, 13, 37, 5, true, false, true, kColumnBiasResidualClamp,
+                  /*transC=*/true},
+            Shape{1, 9, 18, 0, false, false, true, kRowBiasRelu}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
@@ -162,6 +245,9 @@ namespace {
 struct DepthwiseShape {
   int64_t n, c, h, w, kh, kw, sh, sw, dh, dw;
   bool accumulate;
+  // Padding: top, left, bottom, right.
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+  EpilogueKind epilogue = kNoEpilogue;
 };
 
 class DepthwiseTest
@@ -171,11 +257,12 @@ TEST_P(DepthwiseTest, MatchesReference) {
   auto [s, isa] = GetParam();
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
-  int64_t oh = (s.h - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  int64_t ow = (s.w - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
   std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
   std::vector<float> f = randomValues(s.c * s.kh * s.kw, 5);
   std::vector<float> out = randomValues(s.n * s.c * oh * ow, 6);
+  TestEpilogue ep(s.epilogue, s.n, s.c, oh * ow);
   std::vector<double> want(out.size());
   for (int64_t b = 0; b < s.n; ++b)
     for (int64_t ch = 0; ch < s.c; ++ch)
@@ -184,16 +271,19 @@ TEST_P(DepthwiseTest, MatchesReference) {
           size_t o = ((b * s.c + ch) * oh + y) * ow + x;
           double sum = s.accumulate ? out[o] : 0.0;
           for (int64_t i = 0; i < s.kh; ++i)
-            for (int64_t j = 0; j < s.kw; ++j)
-              sum += double(f[(ch * s.kh + i) * s.kw + j]) *
-                     in[((b * s.c + ch) * s.h + y * s.sh + i * s.dh) * s.w +
-                        x * s.sw + j * s.dw];
-          want[o] = sum;
+            for (int64_t j = 0; j < s.kw; ++j) {
+              int64_t iy = y * s.sh + i * s.dh - s.pt;
+              int64_t ix = x * s.sw + j * s.dw - s.pl;
+              if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w)
+                sum += double(f[(ch * s.kh + i) * s.kw + j]) *
+                       in[((b * s.c + ch) * s.h + iy) * s.w + ix];
+            }
+          want[o] = ep.apply(sum, b, ch, y * ow + x);
         }
   dlc_uk_depthwise_conv2d(isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh,
-                          s.sw, s.dh, s.dw, intptr_t(in.data()),
+                          s.sw, s.dh, s.dw, s.pt, s.pl, intptr_t(in.data()),
                           intptr_t(f.data()), intptr_t(out.data()),
-                          s.accumulate);
+                          s.accumulate, EPILOGUE_ARGS(ep));
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4) << "element " << i;
 }
@@ -201,11 +291,90 @@ TEST_P(DepthwiseTest, MatchesReference) {
 INSTANTIATE_TEST_SUITE_P(
     Shapes, DepthwiseTest,
     ::testing::Combine(
-        ::testing::Values(DepthwiseShape{1, 3, 9, 9, 3, 3, 1, 1, 1, 1, false},
-                          // Stride 2 and a row wider than one chunk.
-                          DepthwiseShape{2, 4, 7, 1100, 3, 3, 2, 2, 1, 1, true},
-                          DepthwiseShape{1, 5, 12, 12, 3, 2, 1, 3, 2, 2, false},
-                          DepthwiseShape{1, 2, 5, 5, 5, 5, 1, 1, 1, 1, true}),
+        ::testing::Values(
+            DepthwiseShape{1, 3, 9, 9, 3, 3, 1, 1, 1, 1, false},
+            // Stride 2 and a row wider than one chunk.
+            DepthwiseShape{2, 4, 7, 1100, 3, 3, 2, 2, 1, 1, true},
+            DepthwiseShape{1, 5, 12, 12, 3, 2, 1, 3, 2, 2, false},
+            DepthwiseShape{1, 2, 5, 5, 5, 5, 1, 1, 1, 1, true},
+            // Padding on every side (asymmetric), with epilogues.
+            DepthwiseShape{1, 6, 10, 11, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1,
+                           kRowBiasRelu},
+            DepthwiseShape{2, 3, 9, 8, 3, 3, 2, 2, 1, 1, true, 1, 0, 1, 2,
+                           kRowBiasResidualClamp},
+            DepthwiseShape{1, 2, 6, 7, 3, 3, 1, 2, 2, 2, false, 2, 3, 2, 3,
+                           kRowBiasRelu}),
+        ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
+                          DLC_UK_ISA_AVX512)));
+
+struct ConvShape {
+  int64_t n, c, h, w, f, kh, kw, sh, sw, dh, dw;
+  // Padding: top, left, bottom, right.
+  int64_t pt, pl, pb, pr;
+  bool accumulate;
+  EpilogueKind epilogue;
+};
+
+class ConvTest : public ::testing::TestWithParam<std::tuple<ConvShape, int>> {
+};
+
+TEST_P(ConvTest, MatchesReference) {
+  auto [s, isa] = GetParam();
+  if (dlc_uk_effective_isa(isa) != isa)
+    GTEST_SKIP() << "this CPU lacks instruction set " << isa;
+  int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  int64_t k = s.c * s.kh * s.kw;
+  std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 10);
+  std::vector<float> filter = randomValues(s.f * k, 11);
+  std::vector<float> out = randomValues(s.n * s.f * oh * ow, 12);
+  TestEpilogue ep(s.epilogue, s.n, s.f, oh * ow);
+  std::vector<double> want(out.size());
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t o = 0; o < s.f; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          size_t index = ((b * s.f + o) * oh + y) * ow + x;
+          double sum = s.accumulate ? out[index] : 0.0;
+          for (int64_t ch = 0; ch < s.c; ++ch)
+            for (int64_t i = 0; i < s.kh; ++i)
+              for (int64_t j = 0; j < s.kw; ++j) {
+                int64_t iy = y * s.sh + i * s.dh - s.pt;
+                int64_t ix = x * s.sw + j * s.dw - s.pl;
+                if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w)
+                  sum += double(filter[((o * s.c + ch) * s.kh + i) * s.kw + j]) *
+                         in[((b * s.c + ch) * s.h + iy) * s.w + ix];
+              }
+          want[index] = ep.apply(sum, b, o, y * ow + x);
+        }
+  std::vector<float> packedFilter = packedA(filter.data(), s.f, k, k, 1);
+  dlc_uk_conv2d(isa, s.n, s.c, s.h, s.w, s.f, oh, ow, s.kh, s.kw, s.sh, s.sw,
+                s.dh, s.dw, s.pt, s.pl, intptr_t(in.data()),
+                intptr_t(packedFilter.data()), intptr_t(out.data()),
+                s.accumulate, EPILOGUE_ARGS(ep));
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_NEAR(out[i], want[i], 1e-4 * (1.0 + std::sqrt(double(k))))
+        << "element " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, ConvTest,
+    ::testing::Combine(
+        ::testing::Values(
+            // 3x3 "same" with more filters than one row block and K blocks.
+            ConvShape{1, 40, 13, 21, 100, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false,
+                      kRowBiasRelu},
+            // Stride 2 (gathered panels), batch 2, asymmetric padding.
+            ConvShape{2, 3, 17, 15, 8, 7, 7, 2, 2, 1, 1, 3, 2, 3, 3, true,
+                      kRowBiasResidualClamp},
+            // Pointwise: the input is the B matrix itself.
+            ConvShape{2, 24, 6, 9, 30, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false,
+                      kNoEpilogue},
+            // Dilation, strided pointwise and rows narrower than a panel.
+            ConvShape{1, 4, 11, 5, 13, 3, 2, 1, 1, 2, 3, 2, 1, 0, 4, false,
+                      kRowBiasResidualClamp},
+            ConvShape{1, 16, 9, 9, 20, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, false,
+                      kRowBiasRelu}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 

@@ -21,14 +21,21 @@ func.func @conv(%x: tensor<1x3x9x9xf32>, %w: tensor<8x3x3x3xf32>, %init: tensor<
 
 // -----
 
-// Tests that integer and dynamically shaped convolutions are left alone.
+// Tests that integer and dynamically shaped convolutions are left alone,
+// and so are constant filters: dlc_uk_conv2d packs them at compile time
+// and never stores the im2col matrix.
 // CHECK-LABEL: func.func @not_rewritten
+// CHECK: linalg.conv_2d_nchw_fchw
 // CHECK: linalg.conv_2d_nchw_fchw
 // CHECK: linalg.conv_2d_nchw_fchw
 func.func @not_rewritten(%x: tensor<1x3x9x9xi32>, %w: tensor<8x3x3x3xi32>, %init: tensor<1x8x7x7xi32>,
                          %dx: tensor<?x3x9x9xf32>, %dw: tensor<8x3x3x3xf32>, %dinit: tensor<?x8x7x7xf32>)
-    -> (tensor<1x8x7x7xi32>, tensor<?x8x7x7xf32>) {
+    -> (tensor<1x8x7x7xi32>, tensor<?x8x7x7xf32>, tensor<1x8x7x7xf32>) {
   %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x3x9x9xi32>, tensor<8x3x3x3xi32>) outs(%init : tensor<1x8x7x7xi32>) -> tensor<1x8x7x7xi32>
   %1 = linalg.conv_2d_nchw_fchw ins(%dx, %dw : tensor<?x3x9x9xf32>, tensor<8x3x3x3xf32>) outs(%dinit : tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32>
-  return %0, %1 : tensor<1x8x7x7xi32>, tensor<?x8x7x7xf32>
+  %cw = arith.constant dense<0.5> : tensor<8x3x3x3xf32>
+  %fx = arith.constant dense<1.0> : tensor<1x3x9x9xf32>
+  %finit = arith.constant dense<0.0> : tensor<1x8x7x7xf32>
+  %2 = linalg.conv_2d_nchw_fchw ins(%fx, %cw : tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>) outs(%finit : tensor<1x8x7x7xf32>) -> tensor<1x8x7x7xf32>
+  return %0, %1, %2 : tensor<1x8x7x7xi32>, tensor<?x8x7x7xf32>, tensor<1x8x7x7xf32>
 }

@@ -3,9 +3,13 @@
 // Tests that a matmul on buffers becomes one GEMM ukernel call with its
 // sizes and strides, and that the zero fill before it is absorbed
 // (accumulate = 0).
+// The epilogue parameters say none: no bias, no residual, bounds -inf and
+// +inf.
 // CHECK-LABEL: func.func @matmul
+// CHECK-DAG: %[[INF:.+]] = arith.constant 0x7F800000 : f32
+// CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK-NOT: linalg.
-// CHECK: call @dlc_uk_sgemm(%c1_i32, %c1_i64, %c64_i64, %c48_i64, %c32_i64, %{{.+}}, %c0_i64, %c32_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %c0_i32)
+// CHECK: call @dlc_uk_sgemm(%c1_i32, %c1_i64, %c64_i64, %c48_i64, %c32_i64, %{{.+}}, %c0_i64, %c32_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %{{.+}}, %c0_i64, %c48_i64, %c1_i64, %c0_i32, %c0_i64, %c0_i32, %c0_i64, %c0_i64, %c0_i64, %c0_i64, %[[NEG_INF]], %[[INF]])
 // CHECK-NOT: linalg.
 func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -19,7 +23,7 @@ func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48
 // Tests that a transposed operand is passed as swapped strides, a batch dim
 // as a batch stride, and that without a fill the call accumulates.
 // CHECK-LABEL: func.func @batch_transposed
-// CHECK: call @dlc_uk_sgemm(%c1_i32, %c4_i64, %c16_i64, %c24_i64, %c8_i64, %{{.+}}, %c128_i64, %c8_i64, %c1_i64, %{{.+}}, %c192_i64, %c1_i64, %c8_i64, %{{.+}}, %c384_i64, %c24_i64, %c1_i64, %c1_i32)
+// CHECK: call @dlc_uk_sgemm(%c1_i32, %c4_i64, %c16_i64, %c24_i64, %c8_i64, %{{.+}}, %c128_i64, %c8_i64, %c1_i64, %{{.+}}, %c192_i64, %c1_i64, %c8_i64, %{{.+}}, %c384_i64, %c24_i64, %c1_i64, %c1_i32, %c0_i64,
 #lhs = affine_map<(b, m, n, k) -> (b, m, k)>
 #rhs = affine_map<(b, m, n, k) -> (b, n, k)>
 #out = affine_map<(b, m, n, k) -> (b, m, n)>
@@ -74,7 +78,7 @@ func.func @filter(%col: memref<9x100xf32>, %c: memref<20x100xf32>) {
 // call (N, C, H, W, OH, OW, KH, KW, strides, dilations) absorbing its fill.
 // CHECK-LABEL: func.func @depthwise
 // CHECK-NOT: linalg.
-// CHECK: call @dlc_uk_depthwise_conv2d(%c1_i32, %c1_i64, %c8_i64, %c17_i64, %c17_i64, %c8_i64, %c8_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i32)
+// CHECK: call @dlc_uk_depthwise_conv2d(%c1_i32, %c1_i64, %c8_i64, %c17_i64, %c17_i64, %c8_i64, %c8_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %c0_i64, %c0_i64, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i32,
 func.func @depthwise(%in: memref<1x8x17x17xf32>, %f: memref<8x3x3xf32>) -> memref<1x8x8x8xf32> {
   %zero = arith.constant 0.0 : f32
   %out = memref.alloc() : memref<1x8x8x8xf32>
@@ -107,11 +111,11 @@ func.func @not_lowered(%a: memref<64x32xi32>, %b: memref<32x48xi32>, %c: memref<
 // CHECK-LABEL: func.func @fill_observed
 // CHECK: linalg.fill
 // CHECK: linalg.copy
-// CHECK: call @dlc_uk_sgemm({{.+}}, %c1_i32)
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c1_i32, %c0_i64,
 // CHECK-LABEL: func.func @fill_absorbed
 // CHECK-NOT: linalg.fill
 // CHECK: linalg.copy
-// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32)
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32, %c0_i64,
 func.func @fill_observed(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %side: memref<8x48xf32>) -> memref<64x48xf32> {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<64x48xf32>
@@ -129,4 +133,163 @@ func.func @fill_absorbed(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %x: memre
   linalg.copy ins(%x : memref<8x48xf32>) outs(%other : memref<8x48xf32>)
   linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
   return %c, %other : memref<64x48xf32>, memref<8x48xf32>
+}
+
+// -----
+
+// Tests that a convolution with a constant filter becomes one
+// dlc_uk_conv2d call (N, C, H, W, F, OH, OW, KH, KW, strides, dilations,
+// padding top and left) that reads the unpadded input: the zero-padded copy
+// goes away, and so do the fill and the bias + ReLU consumer, which become
+// the epilogue (bias per row = output channel, mode 1; lo 0).
+// CHECK: memref.global "private" constant @filter_packed_a : memref<432xf32>
+// CHECK-LABEL: func.func @conv_padded_epilogue
+// CHECK-DAG: %[[INF:.+]] = arith.constant 0x7F800000 : f32
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.copy
+// CHECK: call @dlc_uk_conv2d(%c1_i32, %c1_i64, %c4_i64, %c10_i64, %c10_i64, %c12_i64, %c10_i64, %c10_i64, %c3_i64, %c3_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %{{.+}}, %{{.+}}, %[[OUT:.+]], %c0_i32, %[[BIAS:.+]], %c1_i32, %c0_i64, %c0_i64, %c0_i64, %c0_i64, %[[ZERO]], %[[INF]])
+// CHECK-NOT: linalg.
+memref.global "private" constant @filter : memref<12x4x3x3xf32> = dense<0.5> {alignment = 64 : i64}
+memref.global "private" constant @bias : memref<12x1x1xf32> = dense<0.25> {alignment = 64 : i64}
+func.func @conv_padded_epilogue(%in: memref<1x4x10x10xf32>) -> memref<1x12x10x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.get_global @filter : memref<12x4x3x3xf32>
+  %bias = memref.get_global @bias : memref<12x1x1xf32>
+  %padded = memref.alloc() : memref<1x4x12x12xf32>
+  linalg.map outs(%padded : memref<1x4x12x12xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 10, 10] [1, 1, 1, 1] : memref<1x4x12x12xf32> to memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>
+  memref.copy %in, %interior : memref<1x4x10x10xf32> to memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>
+  %acc = memref.alloc() : memref<1x12x10x10xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<1x12x10x10xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x12x12xf32>, memref<12x4x3x3xf32>) outs(%acc : memref<1x12x10x10xf32>)
+  %out = memref.alloc() : memref<1x12x10x10xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c, 0, 0)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc, %bias : memref<1x12x10x10xf32>, memref<12x1x1xf32>) outs(%out : memref<1x12x10x10xf32>) {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %padded : memref<1x4x12x12xf32>
+  memref.dealloc %acc : memref<1x12x10x10xf32>
+  return %out : memref<1x12x10x10xf32>
+}
+
+// -----
+
+// Tests a matmul epilogue with a bias per column (mode 2), a residual that
+// is the output itself (updated in place: the call accumulates, passing no
+// residual) and a clamp to [0, 6] written as min then max.
+// CHECK-LABEL: func.func @matmul_residual_in_place
+// CHECK-DAG: %[[SIX:.+]] = arith.constant 6.000000e+00 : f32
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NOT: linalg.
+// CHECK: call @dlc_uk_sgemm_packed_b({{.+}}, %c1_i32, %{{.+}}, %c2_i32, %c0_i64, %c0_i64, %c0_i64, %c0_i64, %[[ZERO]], %[[SIX]])
+// CHECK-NOT: linalg.
+memref.global "private" constant @w : memref<32x48xf32> = dense<1.0> {alignment = 64 : i64}
+memref.global "private" constant @b : memref<48xf32> = dense<1.0> {alignment = 64 : i64}
+func.func @matmul_residual_in_place(%a: memref<64x32xf32>, %res: memref<64x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %w = memref.get_global @w : memref<32x48xf32>
+  %bias = memref.get_global @b : memref<48xf32>
+  %c = memref.alloc() : memref<64x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x48xf32>)
+  linalg.matmul ins(%a, %w : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias, %res : memref<64x48xf32>, memref<48xf32>, memref<64x48xf32>) outs(%res : memref<64x48xf32>) {
+  ^bb0(%x: f32, %b: f32, %r: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    %t = arith.addf %r, %s : f32
+    %hi = arith.minimumf %t, %six : f32
+    %lo = arith.maximumf %hi, %zero : f32
+    linalg.yield %lo : f32
+  }
+  memref.dealloc %c : memref<64x48xf32>
+  return
+}
+
+// -----
+
+// Tests consumers that stay: one that multiplies (not an epilogue), one that
+// also reads the product through a second operand, and one after an op that
+// writes memory between product and consumer.
+// CHECK-LABEL: func.func @epilogue_not_fused
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32, %c0_i64, %c0_i32,
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32, %c0_i64, %c0_i32,
+// CHECK: linalg.generic
+// CHECK: call @dlc_uk_sgemm({{.+}}, %c0_i32, %c0_i64, %c0_i32,
+// CHECK: linalg.copy
+// CHECK: linalg.generic
+#id = affine_map<(i, j) -> (i, j)>
+func.func @epilogue_not_fused(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %x: memref<64x48xf32>, %y: memref<64x48xf32>) -> (memref<64x48xf32>, memref<64x48xf32>, memref<64x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c1 = memref.alloc() : memref<64x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c1 : memref<64x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c1 : memref<64x48xf32>)
+  %o1 = memref.alloc() : memref<64x48xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c1, %x : memref<64x48xf32>, memref<64x48xf32>) outs(%o1 : memref<64x48xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  }
+  %c2 = memref.alloc() : memref<64x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c2 : memref<64x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c2 : memref<64x48xf32>)
+  %o2 = memref.alloc() : memref<64x48xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c2, %c2 : memref<64x48xf32>, memref<64x48xf32>) outs(%o2 : memref<64x48xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  }
+  %c3 = memref.alloc() : memref<64x48xf32>
+  linalg.fill ins(%zero : f32) outs(%c3 : memref<64x48xf32>)
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c3 : memref<64x48xf32>)
+  linalg.copy ins(%y : memref<64x48xf32>) outs(%x : memref<64x48xf32>)
+  %o3 = memref.alloc() : memref<64x48xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c3, %x : memref<64x48xf32>, memref<64x48xf32>) outs(%o3 : memref<64x48xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %c1 : memref<64x48xf32>
+  memref.dealloc %c2 : memref<64x48xf32>
+  memref.dealloc %c3 : memref<64x48xf32>
+  return %o1, %o2, %o3 : memref<64x48xf32>, memref<64x48xf32>, memref<64x48xf32>
+}
+
+// -----
+
+// Tests that a padded input read by something else keeps its copy, and the
+// conv reads the padded buffer (padding 0) and accumulates (no fill).
+// CHECK-LABEL: func.func @padding_shared
+// CHECK: memref.copy
+// CHECK: call @dlc_uk_conv2d(%c1_i32, %c1_i64, %c4_i64, %c12_i64, %c12_i64, {{.+}}, %c0_i64, %c0_i64, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i32,
+// CHECK: linalg.copy
+memref.global "private" constant @filter : memref<12x4x3x3xf32> = dense<0.5> {alignment = 64 : i64}
+func.func @padding_shared(%in: memref<1x4x10x10xf32>, %acc: memref<1x12x10x10xf32>, %side: memref<1x4x12x12xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.get_global @filter : memref<12x4x3x3xf32>
+  %padded = memref.alloc() : memref<1x4x12x12xf32>
+  linalg.map outs(%padded : memref<1x4x12x12xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 10, 10] [1, 1, 1, 1] : memref<1x4x12x12xf32> to memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>
+  memref.copy %in, %interior : memref<1x4x10x10xf32> to memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x12x12xf32>, memref<12x4x3x3xf32>) outs(%acc : memref<1x12x10x10xf32>)
+  linalg.copy ins(%padded : memref<1x4x12x12xf32>) outs(%side : memref<1x4x12x12xf32>)
+  memref.dealloc %padded : memref<1x4x12x12xf32>
+  return
 }
