@@ -79,13 +79,28 @@ __attribute__((always_inline)) inline void plane(const Problem &p,
       }
       float *dst = out + y * p.ow + x0;
       int64_t pixel = y * p.ow + x0;
-      for (int64_t x = 0; x < cols; ++x) {
-        float v = (p.accumulate ? dst[x] : 0.0f) + acc[x * p.sw] + bias;
-        if (residual)
-          v += residual[(pixel + x) * p.residualColStride];
-        if (p.clamp)
-          v = v != v ? v : std::min(std::max(v, p.lo), p.hi);
-        dst[x] = v;
+      if (p.sw != 1) // Keep every sw-th column, in place.
+        for (int64_t x = 1; x < cols; ++x)
+          acc[x] = acc[x * p.sw];
+      if (p.accumulate)
+        for (int64_t x = 0; x < cols; ++x)
+          acc[x] += dst[x];
+      if (residual) {
+        const float *r = residual + pixel * p.residualColStride;
+        for (int64_t x = 0; x < cols; ++x)
+          acc[x] += r[x * p.residualColStride];
+      }
+      // `bound > v ? bound : v` keeps NaN (maxps takes its second operand).
+      if (p.clamp) {
+        const float lo = p.lo, hi = p.hi;
+        for (int64_t x = 0; x < cols; ++x) {
+          float v = acc[x] + bias;
+          v = lo > v ? lo : v;
+          dst[x] = v > hi ? hi : v;
+        }
+      } else {
+        for (int64_t x = 0; x < cols; ++x)
+          dst[x] = acc[x] + bias;
       }
     }
   }

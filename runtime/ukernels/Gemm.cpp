@@ -29,9 +29,10 @@
 
 namespace {
 
-constexpr int64_t kKC = 256;
+constexpr int64_t kKC = 384; // A 16-wide B panel: 24 KiB of the 32 KiB L1.
 constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
+constexpr int64_t kNCFewRows = 192; // With A's block, within a 512 KiB L2.
 constexpr int64_t kW = DLC_UK_PANEL_WIDTH;
 
 /// The epilogue of one register tile, positioned at its element (0, 0).
@@ -54,10 +55,10 @@ using MicroKernel = void (*)(int64_t kc, const float *ap, int64_t aks,
                              bool accumulate, const TileEpilogue *ep);
 
 struct Im2col;
-/// Packs rows [pc, pc + kc) x columns [j0, j0 + cols) of an im2col matrix
-/// into one 16-wide panel, zero-padded.
+/// Packs rows [pc, pc + kc) x columns [j0, j0 + nc) of an im2col matrix
+/// into zero-padded 16-wide panels.
 using Im2colPacker = void (*)(const Im2col &g, int64_t pc, int64_t kc,
-                              int64_t j0, int64_t cols, float *out);
+                              int64_t j0, int64_t nc, float *out);
 
 struct KernelInfo {
   int64_t mr, nr;
@@ -306,7 +307,14 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
       for (int64_t p = 0; p < panels; ++p) {
         float *dst = out + p * kc * kW + k * kW;
         int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
-        std::memcpy(dst, src + p * kW, cols * sizeof(float));
+        // A constant-size copy for full panels: inlined, not a library call
+        // per 64 bytes.
+        if (cols == kW) {
+          std::memcpy(dst, src + p * kW, kW * sizeof(float));
+          continue;
+        }
+        for (int64_t j = 0; j < cols; ++j)
+          dst[j] = src[p * kW + j];
         for (int64_t j = cols; j < kW; ++j)
           dst[j] = 0.0f;
       }
@@ -328,152 +336,74 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
   }
 }
 
-/// Packs rows [pc, pc + kc) x columns [j0, j0 + cols) of an im2col matrix
-/// into one 16-wide panel, zero-padded. Columns are split into runs within
-/// one output row; with unit stride a run inside the image is a contiguous
-/// copy. No library calls: a panel row is 16 floats, and this runs once per
-/// panel row for every MR x 16 tile row group (64 filters: 1 in 11 cycles).
-void packIm2colPanel(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
-                     int64_t cols, float *out) {
-  struct Run {
-    int64_t dst, y, x, len;
-  } runs[kW];
-  int64_t runCount = 0;
-  for (int64_t j = 0; j < cols;) {
-    int64_t pixel = g.firstColumn + j0 + j;
-    int64_t y = pixel / g.ow, x = pixel % g.ow;
-    int64_t len = std::min(cols - j, g.ow - x);
-    runs[runCount++] = {j, y * g.sh - g.padTop, x * g.sw - g.padLeft, len};
-    j += len;
-  }
-  const bool wholeRow = runCount == 1 && cols == kW && g.sw == 1;
+/// Packs rows [pc, pc + kc) x columns [j0, j0 + nc) of an im2col matrix
+/// into ceil(nc / 16) zero-padded panels at `out` (panel stride kc * 16).
+/// Each row is first gathered into a contiguous stack row, one run per
+/// output image row (a contiguous copy for unit stride), then cut into the
+/// panels: both loops vectorize, whatever the image width. Always inlined
+/// into per-ISA wrappers.
+__attribute__((always_inline)) inline void
+packIm2colBlock(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
+                int64_t nc, float *out) {
+  float row[kNC + kW];
+  const int64_t panels = ceilDiv(nc, kW);
+  for (int64_t t = nc; t < panels * kW; ++t)
+    row[t] = 0.0f;
+  const int64_t firstPixel = g.firstColumn + j0;
+  const int64_t y0 = firstPixel / g.ow, x0 = firstPixel % g.ow;
   int64_t c = pc / (g.kh * g.kw), i = pc / g.kw % g.kh, jj = pc % g.kw;
-  for (int64_t k = 0; k < kc; ++k, out += kW) {
+  for (int64_t k = 0; k < kc; ++k) {
     const float *plane = g.input + c * g.h * g.w;
-    int64_t dy = i * g.dh, dx = jj * g.dw;
+    int64_t dy = i * g.dh - g.padTop, dx = jj * g.dw - g.padLeft;
     if (++jj == g.kw) {
       jj = 0;
       if (++i == g.kh)
         i = 0, ++c;
     }
-    if (wholeRow) {
-      int64_t iy = runs[0].y + dy, ix = runs[0].x + dx;
-      const float *src = plane + iy * g.w + ix;
-      if (iy >= 0 && iy < g.h && ix >= 0 && ix + kW <= g.w) {
-        for (int64_t t = 0; t < kW; ++t)
-          out[t] = src[t];
-        continue;
-      }
-    }
-    for (int64_t r = 0; r < runCount; ++r) {
-      const Run &run = runs[r];
-      float *dst = out + run.dst;
-      int64_t iy = run.y + dy, ix = run.x + dx;
+    for (int64_t t = 0, y = y0, x = x0; t < nc; t += g.ow - x, x = 0, ++y) {
+      int64_t len = std::min(nc - t, g.ow - x);
+      float *dst = row + t;
+      int64_t iy = y * g.sh + dy;
       if (iy < 0 || iy >= g.h) {
-        for (int64_t t = 0; t < run.len; ++t)
-          dst[t] = 0.0f;
+        for (int64_t u = 0; u < len; ++u)
+          dst[u] = 0.0f;
         continue;
       }
       const float *src = plane + iy * g.w;
-      if (g.sw == 1 && ix >= 0 && ix + run.len <= g.w) {
-        for (int64_t t = 0; t < run.len; ++t)
-          dst[t] = src[ix + t];
-        continue;
+      int64_t ix = x * g.sw + dx;
+      // Output columns u in [begin, end) read inside the image.
+      int64_t begin = ix >= 0 ? 0 : std::min(len, (-ix + g.sw - 1) / g.sw);
+      int64_t end =
+          std::clamp<int64_t>((g.w - ix + g.sw - 1) / g.sw, begin, len);
+      for (int64_t u = 0; u < begin; ++u)
+        dst[u] = 0.0f;
+      if (g.sw == 1) {
+        const float *from = src + ix;
+        for (int64_t u = begin; u < end; ++u)
+          dst[u] = from[u];
+      } else {
+        for (int64_t u = begin; u < end; ++u)
+          dst[u] = src[ix + u * g.sw];
       }
-      for (int64_t t = 0; t < run.len; ++t, ix += g.sw)
-        dst[t] = ix >= 0 && ix < g.w ? src[ix] : 0.0f;
+      for (int64_t u = end; u < len; ++u)
+        dst[u] = 0.0f;
     }
-    for (int64_t t = cols; t < kW; ++t)
-      out[t] = 0.0f;
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t u = 0; u < kW; ++u)
+        out[p * kc * kW + k * kW + u] = row[p * kW + u];
   }
 }
 
+void packIm2colBlockGeneric(const Im2col &g, int64_t pc, int64_t kc,
+                            int64_t j0, int64_t nc, float *out) {
+  packIm2colBlock(g, pc, kc, j0, nc, out);
+}
+
 #ifdef DLC_UK_X86
-/// packIm2colPanel with AVX2: a panel row is built in two registers, each
-/// run a masked load (lanes outside the image or the run read nothing and
-/// are zero) or, for strided convs, a masked gather.
 __attribute__((target("avx2,fma"))) void
-packIm2colPanelAvx2(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
-                    int64_t cols, float *out) {
-  struct Run {
-    int64_t dst, y, x, len;
-  } runs[kW];
-  int64_t runCount = 0;
-  for (int64_t j = 0; j < cols;) {
-    int64_t pixel = g.firstColumn + j0 + j;
-    int64_t y = pixel / g.ow, x = pixel % g.ow;
-    int64_t len = std::min(cols - j, g.ow - x);
-    runs[runCount++] = {j, y * g.sh - g.padTop, x * g.sw - g.padLeft, len};
-    j += len;
-  }
-  const __m256i lanes[2] = {_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-                            _mm256_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15)};
-  int64_t c = pc / (g.kh * g.kw), i = pc / g.kw % g.kh, jj = pc % g.kw;
-  for (int64_t k = 0; k < kc; ++k, out += kW) {
-    const float *plane = g.input + c * g.h * g.w;
-    int64_t dy = i * g.dh, dx = jj * g.dw;
-    if (++jj == g.kw) {
-      jj = 0;
-      if (++i == g.kh)
-        i = 0, ++c;
-    }
-    __m256 v[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t r = 0; r < runCount; ++r) {
-      const Run &run = runs[r];
-      int64_t iy = run.y + dy, ix = run.x + dx;
-      if (iy < 0 || iy >= g.h)
-        continue;
-      const float *row = plane + iy * g.w;
-      // The next panel reads this row 16 pixels on: fetch it while this
-      // panel is multiplied (hundreds of input rows interleave, too many
-      // streams for the hardware prefetcher).
-      if (dx == 0 && r == runCount - 1) {
-        const char *next = reinterpret_cast<const char *>(row + ix + run.len * g.sw);
-        _mm_prefetch(next, _MM_HINT_T0);
-        _mm_prefetch(next + 16 * g.sw * sizeof(float) - 4, _MM_HINT_T0);
-      }
-      if (g.sw == 1) {
-        // Lane run.dst + t holds row[ix + t] for the t inside the image.
-        int64_t lo = run.dst + std::max<int64_t>(0, -ix);
-        int64_t hi = run.dst + std::min(run.len, g.w - ix);
-        if (lo >= hi)
-          continue;
-        const float *base = row + (ix - run.dst);
-        __m256i loV = _mm256_set1_epi32(int(lo - 1)),
-                hiV = _mm256_set1_epi32(int(hi));
-        for (int h = 0; h < 2; ++h) {
-          __m256i mask = _mm256_and_si256(_mm256_cmpgt_epi32(lanes[h], loV),
-                                          _mm256_cmpgt_epi32(hiV, lanes[h]));
-          if (!_mm256_testz_si256(mask, mask))
-            v[h] = _mm256_or_ps(v[h], _mm256_maskload_ps(base + 8 * h, mask));
-        }
-        continue;
-      }
-      // Lane run.dst + t holds row[ix + t * sw] where that is in the row.
-      __m256i dstV = _mm256_set1_epi32(int(run.dst)),
-              endV = _mm256_set1_epi32(int(run.dst + run.len)),
-              swV = _mm256_set1_epi32(int(g.sw)),
-              ixV = _mm256_set1_epi32(int(ix)),
-              wV = _mm256_set1_epi32(int(g.w)), minus1 = _mm256_set1_epi32(-1);
-      for (int h = 0; h < 2; ++h) {
-        __m256i index = _mm256_add_epi32(
-            ixV,
-            _mm256_mullo_epi32(_mm256_sub_epi32(lanes[h], dstV), swV));
-        __m256i mask = _mm256_and_si256(
-            _mm256_and_si256(_mm256_cmpgt_epi32(lanes[h], _mm256_sub_epi32(
-                                                              dstV, _mm256_set1_epi32(1))),
-                             _mm256_cmpgt_epi32(endV, lanes[h])),
-            _mm256_and_si256(_mm256_cmpgt_epi32(index, minus1),
-                             _mm256_cmpgt_epi32(wV, index)));
-        if (!_mm256_testz_si256(mask, mask))
-          v[h] = _mm256_or_ps(
-              v[h], _mm256_mask_i32gather_ps(_mm256_setzero_ps(), row, index,
-                                             _mm256_castsi256_ps(mask), 4));
-      }
-    }
-    _mm256_storeu_ps(out, v[0]);
-    _mm256_storeu_ps(out + 8, v[1]);
-  }
+packIm2colBlockAvx2(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
+                    int64_t nc, float *out) {
+  packIm2colBlock(g, pc, kc, j0, nc, out);
 }
 #endif
 
@@ -500,11 +430,11 @@ thread_local Scratch scratchA, scratchB;
 KernelInfo kernelFor(int32_t isa) {
 #ifdef DLC_UK_X86
   if (isa >= DLC_UK_ISA_AVX512)
-    return {12, 32, avx512Kernel, packIm2colPanelAvx2};
+    return {12, 32, avx512Kernel, packIm2colBlockAvx2};
   if (isa >= DLC_UK_ISA_AVX2)
-    return {6, 16, avx2Kernel, packIm2colPanelAvx2};
+    return {6, 16, avx2Kernel, packIm2colBlockAvx2};
 #endif
-  return {4, 16, genericKernel, packIm2colPanel};
+  return {4, 16, genericKernel, packIm2colBlockGeneric};
 }
 
 /// A as the kernels read it: a strided view packed per block, or panels of
@@ -538,9 +468,7 @@ void packBlock(const KernelInfo &info, const BSource &b, int64_t pc, int64_t kc,
           kc, nc, panels, out);
     return;
   }
-  for (int64_t p = 0; p < panels; ++p)
-    info.packIm2col(b.im2col, pc, kc, j0 + p * kW,
-                    std::min(kW, nc - p * kW), out + p * kc * kW);
+  info.packIm2col(b.im2col, pc, kc, j0, nc, out);
 }
 
 /// One thread's C(m x n) = A(m x k) * B(k x n) (+ C), then the epilogue.
@@ -563,11 +491,15 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
     return;
   }
   const int64_t kcMax = std::min(kKC, k);
-  // All rows in one block: each B panel is packed just before its row
-  // panels use it and stays in L1 (read in place, rows of B thousands of
-  // floats apart map to few L1 sets: 64x3136x576 ran at 58% of peak).
-  const bool panelAtATime = b.kind != BSource::kPacked && m <= kMC;
-  const int64_t ncMax = std::min(kNC, ceilDiv(n, nr) * nr);
+  // All rows of a strided B in one block: each B panel is packed just
+  // before its row panels use it and stays in L1 (read in place, rows of B
+  // thousands of floats apart map to few L1 sets: 64x3136x576 ran at 58% of
+  // peak). An im2col block is gathered row by row; with few rows it is
+  // narrower, so that it stays in L2.
+  const bool panelAtATime = b.kind == BSource::kView && m <= kMC;
+  const int64_t ncBlock =
+      b.kind == BSource::kIm2col && m <= kMC ? kNCFewRows : kNC;
+  const int64_t ncMax = std::min(ncBlock, ceilDiv(n, nr) * nr);
   float *packedB = b.kind == BSource::kPacked
                        ? nullptr
                        : scratchBuffer(scratchB, size_t(panelAtATime ? nr
@@ -578,8 +510,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
     std::abort(); // Out of memory: a few hundred KiB per thread.
   alignas(64) float tile[12 * 32];
 
-  for (int64_t jc = 0; jc < n; jc += kNC) {
-    int64_t nc = std::min(kNC, n - jc);
+  for (int64_t jc = 0; jc < n; jc += ncBlock) {
+    int64_t nc = std::min(ncBlock, n - jc);
     for (int64_t pc = 0; pc < k; pc += kKC) {
       int64_t kc = std::min(kKC, k - pc);
       bool add = accumulate || pc > 0;
