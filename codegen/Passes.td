@@ -179,12 +179,21 @@ def CpuLowerContractionsToUkernels
     to `dlc_uk_sgemm` (runtime/ukernels/Ukernels.h): matmul, batch matmul,
     transposed operands, and convolutions rewritten as im2col products. The
     blocked, packed and multithreaded ukernel runs at a large fraction of the
-    machine's peak, where generated loops reach a few percent. A zero
-    `linalg.fill` of the accumulator right before the product folds into the
-    call. Other contractions keep their loops. A
-    `linalg.depthwise_conv_2d_nchw_chw` on contiguous f32 buffers becomes a
-    call to `dlc_uk_depthwise_conv2d`, which accumulates each output row's
-    taps in registers instead of one read-modify-write pass per tap.
+    machine's peak, where generated loops reach a few percent. Other
+    contractions keep their loops. A `linalg.conv_2d_nchw_fchw` with a
+    constant filter becomes `dlc_uk_conv2d` (implicit im2col, filter packed
+    now), and a `linalg.depthwise_conv_2d_nchw_chw` becomes
+    `dlc_uk_depthwise_conv2d`, both on contiguous f32 buffers.
+
+    The call also takes over:
+    - a zero `linalg.fill` of the accumulator before the product;
+    - for convolutions, a zero-padded copy of the input that only the
+      convolution reads: the kernel reads the original with padding;
+    - the elementwise consumer that reads the product once, in place, and
+      adds a bias (one row or column dim, contiguous) and a residual (the
+      output's shape) and clamps with constant `maximumf`/`minimumf`: the
+      call moves there, writes the consumer's output, and applies these as
+      its epilogue.
 
     ```mlir
     linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>)
