@@ -320,3 +320,49 @@ def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
 }
 
 #endif // DLC_CODEGEN_PASSES_TD
+
+//===----------------------------------------------------------------------===//
+// GPU
+//===----------------------------------------------------------------------===//
+
+def GpuMapParallelLoopsToThreads
+    : Pass<"dlc-gpu-map-parallel-loops-to-threads", "mlir::func::FuncOp"> {
+  let summary = "Turns every outermost scf.parallel into a gpu.launch with "
+                "one thread per iteration";
+  let description = [{
+    The SIMT mapping for the ops without a tensor-core kernel (elementwise,
+    reductions, data movement). The parallel dims are linearized, innermost
+    fastest, so a warp's threads touch consecutive elements of row-major
+    buffers; `block-size` threads form a block and enough blocks cover the
+    iteration space, each thread guarded by `id < trip count`. The loop body,
+    including the scf.for loops of reduction dims, runs once per thread.
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c768) step (%c1, %c1) {...}
+    // becomes
+    gpu.launch blocks(%bx, ...) in (%c192, %c1, %c1)
+               threads(%tx, ...) in (%c256, %c1, %c1) {
+      %id = bx * 256 + tx;  scf.if (%id < 49152) { %i = %id / 768; ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block (at most 1024)">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def GpuMergeKernelModules
+    : Pass<"dlc-gpu-merge-kernel-modules", "mlir::ModuleOp"> {
+  let summary = "Moves every outlined kernel into one gpu.module";
+  let description = [{
+    gpu-kernel-outlining puts each kernel in its own gpu.module. This pass
+    moves every symbol of the other modules into the first one (renaming a
+    kernel whose name is taken), retargets the gpu.launch_func ops, and
+    erases the emptied modules, so the model compiles to a single PTX module
+    that the runtime loads once.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}

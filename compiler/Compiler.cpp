@@ -21,6 +21,7 @@ std::optional<EmitKind> parseEmitKind(llvm::StringRef name) {
       .Case("llvm", EmitKind::LLVM)
       .Case("obj", EmitKind::Object)
       .Case("so", EmitKind::Shared)
+      .Case("ptx", EmitKind::PTX)
       .Default(std::nullopt);
 }
 
@@ -48,10 +49,16 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
                               const CompileOptions &options) {
   registerAllTargets();
   Location loc = FileLineColLoc::get(&context, inputPath, 0, 0);
-  const Target *target = lookupTarget(options.target);
+  // `name` or `name:chip`.
+  auto [targetName, chip] = llvm::StringRef(options.target).split(':');
+  const Target *target = lookupTarget(targetName);
   if (!target)
-    return emitError(loc) << "unknown target '" << options.target
+    return emitError(loc) << "unknown target '" << targetName
                           << "'; available: " << targetNames();
+  TargetOptions targetOptions = options.targetOptions;
+  targetOptions.chip = chip.str();
+  if (failed(target->verifyOptions(loc, targetOptions)))
+    return failure();
 
   onnx::ImportOptions importOptions;
   importOptions.inputShapes = options.inputShapes;
@@ -70,7 +77,7 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   PipelineOptions pipelineOptions;
   pipelineOptions.entry = importOptions.entryName;
   pipelineOptions.parallel = options.parallel;
-  target->configurePipeline(pipelineOptions, options.targetOptions);
+  target->configurePipeline(pipelineOptions, targetOptions);
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
@@ -94,11 +101,13 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
       options.emit == EmitKind::Linalg)
     return writeText(loc, outputPath,
                      [&](llvm::raw_ostream &os) { module->print(os); });
-  if (options.emit == EmitKind::LLVM) {
+  if (options.emit == EmitKind::LLVM || options.emit == EmitKind::PTX) {
     LogicalResult emitted = success();
     LogicalResult written =
         writeText(loc, outputPath, [&](llvm::raw_ostream &os) {
-          emitted = target->emitLLVMIR(*module, options.targetOptions, os);
+          emitted = options.emit == EmitKind::LLVM
+                        ? target->emitLLVMIR(*module, targetOptions, os)
+                        : target->emitPTX(*module, targetOptions, os);
         });
     return success(succeeded(emitted) && succeeded(written));
   }
@@ -121,7 +130,7 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
         openOutputFile(objectPath, &error);
     if (!file)
       return emitError(loc) << error;
-    if (failed(target->emitObject(*module, options.targetOptions, file->os())))
+    if (failed(target->emitObject(*module, targetOptions, file->os())))
       return failure();
     file->keep();
   }

@@ -26,11 +26,13 @@ enum class EmitKind {
   LLVM,   ///< Optimized LLVM IR.
   Object, ///< A relocatable object.
   Shared, ///< The loadable shared library (default).
+  PTX,    ///< The PTX of every GPU kernel, as one text file.
 };
 
 std::optional<EmitKind> parseEmitKind(llvm::StringRef name);
 
 struct CompileOptions {
+  /// A registered target's name, with `:chip` for GPU targets.
   std::string target = "cpu";
   /// When set, print the MLIR after this phase instead of emitting.
   std::optional<Phase> compileTo;

@@ -9,6 +9,8 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -136,6 +138,52 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
+void buildCudaCodegenPipeline(OpPassManager &pm,
+                              const PipelineOptions &options) {
+  // Polynomials instead of libdevice calls for exp, tanh, erf and log.
+  pm.addPass(createCpuApproximateMath());
+  pm.addPass(createCpuDuplicateSharedFills());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.analysisHeuristic = "top-down";
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsToThreads());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createGpuMergeKernelModules());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  GpuNVVMAttachTargetOptions nvvmTarget;
+  nvvmTarget.chip = options.gpuChip;
+  // PTX ISA 7.8 has every sm_80 instruction; sm_90a needs 8.0.
+  nvvmTarget.features = options.gpuChip == "sm_90a" ? "+ptx80" : "+ptx78";
+  nvvmTarget.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(nvvmTarget));
+  // Kernel bodies to the LLVM dialect (the order of upstream's
+  // gpu-lower-to-nvvm-pipeline: structured control flow and arith first).
+  // (cf-to-llvm runs on modules only; the host code has no cf ops yet.)
+  pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createConvertNVVMToLLVMPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions toBinary;
+  toBinary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(toBinary));
+}
+
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const PipelineOptions &options) {
   switch (phase) {
@@ -166,6 +214,11 @@ void registerPipelines() {
       "dlc-cpu-codegen-pipeline",
       "Codegen phase for the CPU: bufferize, parallelize, lower to LLVM",
       buildCpuCodegenPipeline);
+  PassPipelineRegistration<PipelineOptions>(
+      "dlc-cuda-codegen-pipeline",
+      "Codegen phase for CUDA: bufferize, map loops to GPU threads, lower "
+      "kernels to NVVM and PTX",
+      buildCudaCodegenPipeline);
 }
 
 } // namespace dlc

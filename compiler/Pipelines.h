@@ -41,6 +41,10 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Innermost iterations below which a loop nest runs on "
                      "one thread"),
       llvm::cl::init(16384)};
+  Option<std::string> gpuChip{
+      *this, "gpu-chip",
+      llvm::cl::desc("GPU architecture of the CUDA pipeline (sm_80, sm_90a)"),
+      llvm::cl::init("sm_80")};
   Option<std::string> ukernelIsa{
       *this, "ukernel-isa",
       llvm::cl::desc("Instruction set for CPU ukernels: none (generated "
@@ -56,6 +60,8 @@ void buildLowerPipeline(mlir::OpPassManager &pm,
                         const PipelineOptions &options);
 void buildCpuCodegenPipeline(mlir::OpPassManager &pm,
                              const PipelineOptions &options);
+void buildCudaCodegenPipeline(mlir::OpPassManager &pm,
+                              const PipelineOptions &options);
 
 /// Adds the pipeline of `phase` alone (Import and Link add nothing).
 void buildPhasePipeline(mlir::OpPassManager &pm, Phase phase,

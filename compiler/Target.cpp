@@ -31,10 +31,14 @@ std::string targetNames() {
 }
 
 std::unique_ptr<Target> createCpuTarget();
+std::unique_ptr<Target> createCudaTarget();
 
 void registerAllTargets() {
   static std::once_flag once;
-  std::call_once(once, [] { registerTarget(createCpuTarget()); });
+  std::call_once(once, [] {
+    registerTarget(createCpuTarget());
+    registerTarget(createCudaTarget());
+  });
 }
 
 } // namespace dlc

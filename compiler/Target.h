@@ -11,6 +11,7 @@
 #include "compiler/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -25,12 +26,23 @@ struct TargetOptions {
   bool ukernels = true;
   /// LLVM optimization level 0-3.
   unsigned optLevel = 3;
+  /// GPU architecture of a GPU target (`--target=cuda:<chip>`), e.g. sm_80.
+  std::string chip;
 };
 
 class Target {
 public:
   virtual ~Target() = default;
   virtual llvm::StringRef name() const = 0;
+  /// Checks the options (and fills in defaults) before anything runs.
+  virtual mlir::LogicalResult verifyOptions(mlir::Location loc,
+                                            TargetOptions &options) const {
+    if (!options.chip.empty())
+      return mlir::emitError(loc)
+             << "target '" << name() << "' takes no chip ('" << options.chip
+             << "')";
+    return mlir::success();
+  }
   /// Sets the pipeline options that depend on the target machine, such as
   /// the instruction set of its ukernels.
   virtual void configurePipeline(PipelineOptions &options,
@@ -46,6 +58,13 @@ public:
   virtual mlir::LogicalResult emitObject(mlir::ModuleOp module,
                                          const TargetOptions &options,
                                          llvm::raw_pwrite_stream &os) const = 0;
+  /// Writes the PTX of every kernel (GPU targets).
+  virtual mlir::LogicalResult emitPTX(mlir::ModuleOp module,
+                                      const TargetOptions &options,
+                                      llvm::raw_ostream &os) const {
+    return mlir::emitError(module.getLoc())
+           << "target '" << name() << "' does not emit PTX";
+  }
   /// Links objects into the shared library at `outputPath`.
   virtual mlir::LogicalResult
   linkSharedLibrary(mlir::Location loc, llvm::StringRef objectPath,

@@ -1,7 +1,8 @@
 //===- dlc.cpp - The dlc ahead-of-time compiler
 //-----------------------------===//
 //
-//   dlc model.onnx -o model.so [--target=cpu] [--emit=dlg|linalg|llvm|obj|so]
+//   dlc model.onnx -o model.so [--target=cpu|cuda:<chip>]
+//       [--emit=dlg|linalg|llvm|obj|so|ptx]
 //                              [--compile-to=PHASE] [--input-shape=x:1,3,8,8]
 //
 //===----------------------------------------------------------------------===//
@@ -37,10 +38,14 @@ static cl::opt<std::string>
                cl::desc("Output file (default: MODEL.so / MODEL.o for binary "
                         "output, stdout for IR)"),
                cl::value_desc("path"), cl::cat(dlcCategory));
-static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+static cl::opt<std::string> target("target",
+                                   cl::desc("Target: cpu, or cuda:<chip> "
+                                            "(sm_80, sm_86, sm_89, sm_90, "
+                                            "sm_90a)"),
                                    cl::init("cpu"), cl::cat(dlcCategory));
 static cl::opt<std::string> emit("emit",
-                                 cl::desc("Output: dlg, linalg, llvm, obj, so"),
+                                 cl::desc("Output: dlg, linalg, llvm, obj, so, "
+                                          "ptx (GPU targets)"),
                                  cl::init("so"), cl::cat(dlcCategory));
 static cl::opt<std::string>
     compileTo("compile-to",
