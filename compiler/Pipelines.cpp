@@ -155,6 +155,9 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsToThreads());
+  // math.ipowi has no NVVM lowering: a helper function, which outlining
+  // copies into the kernel module.
+  pm.addPass(createConvertMathToFuncs());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGpuMergeKernelModules());
   pm.addPass(createLowerAffinePass());

@@ -32,7 +32,7 @@ struct GpuMapParallelLoopsToThreadsPass
   void runOnOperation() override {
     if (blockSize <= 0 || blockSize > 1024) {
       getOperation().emitError("block-size must be in [1, 1024], got ")
-          << blockSize;
+          << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
     SmallVector<scf::ParallelOp> loops;
@@ -59,14 +59,15 @@ struct GpuMapParallelLoopsToThreadsPass
     Value total = arith::ConstantIndexOp::create(rewriter, loc, 1);
     for (auto [lb, ub, step] : llvm::zip(
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-      Value span = arith::SubIOp::create(rewriter, loc, ub, lb);
-      Value count = arith::CeilDivSIOp::create(rewriter, loc, span, step);
+      Value span = rewriter.createOrFold<arith::SubIOp>(loc, ub, lb);
+      Value count = rewriter.createOrFold<arith::CeilDivSIOp>(loc, span, step);
       counts.push_back(count);
-      total = arith::MulIOp::create(rewriter, loc, total, count);
+      total = rewriter.createOrFold<arith::MulIOp>(loc, total, count);
     }
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value threads = arith::ConstantIndexOp::create(rewriter, loc, blockSize);
-    Value blocks = arith::CeilDivSIOp::create(rewriter, loc, total, threads);
+    Value blocks =
+        rewriter.createOrFold<arith::CeilDivSIOp>(loc, total, threads);
     auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
                                         threads, one, one);
     rewriter.setInsertionPointToStart(&launch.getBody().front());
@@ -91,9 +92,9 @@ struct GpuMapParallelLoopsToThreadsPass
                                                     counts[d]);
       if (d != 0)
         rest = arith::DivSIOp::create(rewriter, loc, rest, counts[d]);
-      ivs[d] = arith::AddIOp::create(
-          rewriter, loc, loop.getLowerBound()[d],
-          arith::MulIOp::create(rewriter, loc, index, loop.getStep()[d]));
+      ivs[d] = rewriter.createOrFold<arith::AddIOp>(
+          loc, loop.getLowerBound()[d],
+          rewriter.createOrFold<arith::MulIOp>(loc, index, loop.getStep()[d]));
     }
     for (auto [iv, value] : llvm::zip(loop.getInductionVars(), ivs))
       mapping.map(iv, value);

@@ -3,14 +3,14 @@
 // RUN: not dlc-opt %s --dlc-gpu-map-parallel-loops-to-threads=block-size=2048 --split-input-file 2>&1 | FileCheck %s --check-prefix=TOO-MANY
 // TOO-MANY: block-size must be in [1, 1024], got 2048
 
-// Tests that a 2-D parallel loop becomes one launch of ceil(64*768/256)
+// Tests that a 2-D parallel loop becomes one launch of 64*768/256 = 192
 // blocks of 256 threads, each guarded by id < 49152, with the innermost dim
 // fastest (id % 768) and the loop body cloned inside.
 // CHECK-LABEL: func.func @elementwise
 // CHECK-DAG: %[[C256:.+]] = arith.constant 256 : index
 // CHECK-DAG: %[[C768:.+]] = arith.constant 768 : index
-// CHECK: %[[TOTAL:.+]] = arith.muli
-// CHECK: %[[BLOCKS:.+]] = arith.ceildivsi %[[TOTAL]], %[[C256]]
+// CHECK-DAG: %[[TOTAL:.+]] = arith.constant 49152 : index
+// CHECK-DAG: %[[BLOCKS:.+]] = arith.constant 192 : index
 // CHECK: gpu.launch blocks(%[[BX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %[[BLOCKS]], %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C256]],
 // CHECK: %[[BASE:.+]] = arith.muli %[[BX]], %[[C256]]
 // CHECK: %[[ID:.+]] = arith.addi %[[BASE]], %[[TX]]
@@ -18,9 +18,9 @@
 // CHECK: scf.if %[[IN]] {
 // CHECK: %[[J:.+]] = arith.remsi %[[ID]], %[[C768]]
 // CHECK: %[[I:.+]] = arith.divsi %[[ID]], %[[C768]]
-// CHECK: memref.load %{{.+}}[%{{.+}}, %{{.+}}]
-// CHECK: arith.addf
-// CHECK: memref.store
+// CHECK: %[[X:.+]] = memref.load %{{.+}}[%[[I]], %[[J]]]
+// CHECK: %[[Y:.+]] = arith.addf %[[X]], %[[X]]
+// CHECK: memref.store %[[Y]], %{{.+}}[%[[I]], %[[J]]]
 // CHECK: gpu.terminator
 // CHECK-NOT: scf.parallel
 // BLOCK128-LABEL: func.func @elementwise
