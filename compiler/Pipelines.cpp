@@ -74,12 +74,9 @@ void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCSEPass());
 }
 
-void buildCpuCodegenPipeline(OpPassManager &pm,
-                             const PipelineOptions &options) {
-  pm.addPass(createCpuApproximateMath());
-  if (options.ukernelIsa != "none")
-    pm.addPass(createCpuConvolutionsToGemm());
-  pm.addPass(createCpuDuplicateSharedFills());
+/// One-shot bufferization of the whole module, function boundaries
+/// included, with identity layouts at the boundaries.
+static void addBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -89,6 +86,15 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   // writes on destination-passing linalg IR.
   bufferize.analysisHeuristic = "top-down";
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+}
+
+void buildCpuCodegenPipeline(OpPassManager &pm,
+                             const PipelineOptions &options) {
+  pm.addPass(createCpuApproximateMath());
+  if (options.ukernelIsa != "none")
+    pm.addPass(createCpuConvolutionsToGemm());
+  pm.addPass(createCpuDuplicateSharedFills());
+  addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
   // Static outputs become caller storage; dynamic ones stay results that
   // the model allocates and the caller frees (ModelABI.h).
@@ -143,12 +149,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // Polynomials instead of libdevice calls for exp, tanh, erf and log.
   pm.addPass(createCpuApproximateMath());
   pm.addPass(createCpuDuplicateSharedFills());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  bufferize.analysisHeuristic = "top-down";
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  addBufferization(pm);
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
