@@ -59,6 +59,6 @@ dlcrt_status cpuCreate(size_t, std::unique_ptr<DeviceImpl> &out) {
 
 const DeviceBackend &dlc::rt::cpuDeviceBackend() {
   static const DeviceBackend backend{DLCRT_DEVICE_CPU, "cpu", cpuCount,
-                                     cpuCreate};
+                                     cpuCreate, nullptr};
   return backend;
 }

@@ -7,8 +7,8 @@ using namespace dlc::rt;
 namespace {
 /// Returns the backend for `kind`, or NULL if it is not built in.
 const DeviceBackend *findBackend(dlcrt_device_kind_t kind) {
-  // CUDA joins this list once its backend (libcuda loaded with dlopen) exists.
-  const DeviceBackend *backends[] = {&cpuDeviceBackend()};
+  const DeviceBackend *backends[] = {&cpuDeviceBackend(),
+                                     &cudaDeviceBackend()};
   for (const DeviceBackend *backend : backends)
     if (backend->kind == kind)
       return backend;
@@ -65,12 +65,18 @@ dlcrt_status dlcrt_device_create(dlcrt_device_kind_t kind, size_t ordinal,
                        "device kind '" + deviceKindName(kind) +
                            "' is not built into this runtime");
     size_t count = backend->count();
-    if (ordinal >= count)
-      return makeError(DLCRT_STATUS_OUT_OF_RANGE,
+    if (ordinal >= count) {
+      std::string reason =
+          backend->unavailableReason ? backend->unavailableReason() : "";
+      return makeError(count == 0 && !reason.empty()
+                           ? DLCRT_STATUS_UNAVAILABLE
+                           : DLCRT_STATUS_OUT_OF_RANGE,
                        "device " + deviceKindName(kind) + ":" +
                            std::to_string(ordinal) + " does not exist (" +
                            std::to_string(count) + " " + backend->name +
-                           " devices)");
+                           " devices" + (reason.empty() ? "" : ": " + reason) +
+                           ")");
+    }
     std::unique_ptr<DeviceImpl> impl;
     if (dlcrt_status status = backend->create(ordinal, impl))
       return status;

@@ -41,9 +41,13 @@ struct DeviceBackend {
   const char *name;
   size_t (*count)();
   dlcrt_status (*create)(size_t ordinal, std::unique_ptr<DeviceImpl> &out);
+  /// Why there are no devices of this kind ("" when there is no reason to
+  /// give), or null.
+  std::string (*unavailableReason)();
 };
 
 const DeviceBackend &cpuDeviceBackend();
+const DeviceBackend &cudaDeviceBackend();
 
 /// Returns "cpu", "cuda" or "kind N".
 std::string deviceKindName(dlcrt_device_kind_t kind);

@@ -74,13 +74,16 @@ TEST(DeviceTest, CreateByKindAndOrdinal) {
                     DLCRT_STATUS_OUT_OF_RANGE, "cpu:1 does not exist"));
 }
 
-TEST(DeviceTest, CudaIsUnavailable) {
+// ctest points DLCRT_CUDA_DRIVER at a library that does not exist.
+TEST(DeviceTest, CudaWithoutDriverIsUnavailable) {
   size_t count = 7;
   ASSERT_OK(dlcrt_device_count(DLCRT_DEVICE_CUDA, &count));
   EXPECT_EQ(count, 0u);
   dlcrt_device device = nullptr;
   EXPECT_TRUE(fails(dlcrt_device_create(DLCRT_DEVICE_CUDA, 0, &device),
-                    DLCRT_STATUS_UNAVAILABLE, "cuda"));
+                    DLCRT_STATUS_UNAVAILABLE,
+                    "device cuda:0 does not exist (0 cuda devices: no CUDA "
+                    "driver: cannot load /nonexistent/libcuda.so.1"));
   EXPECT_EQ(device, nullptr);
 }
 
