@@ -366,3 +366,27 @@ def GpuMergeKernelModules
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
+
+def GpuLowerMatmulToMma
+    : Pass<"dlc-gpu-lower-matmul-to-mma", "mlir::func::FuncOp"> {
+  let summary = "Runs f32 matrix products on sm_80 tensor cores in TF32";
+  let description = [{
+    With `precision=tf32`, every f32 contraction on row-major buffers of the
+    form A(m..., k) x B(k, n) -> C(m..., n) whose M, N and K are multiples of
+    64, 64 and 32 becomes a gpu.launch of 64x64 output tiles: 4 warps of
+    32x32, each a 2x4 grid of `nvgpu.mma.sync` m16n8k8 TF32 tiles; a two-stage
+    `nvgpu.device_async_copy` (cp.async) pipeline into padded shared memory;
+    A fragments by `nvgpu.ldmatrix`. The kernel adds the product to C (a
+    preceding zero fill stays a SIMT kernel). Other products, and every
+    product with `precision=fp32`, keep their loops and become SIMT kernels.
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "fp32 (no tensor cores) or tf32">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect",
+                           "mlir::nvgpu::NVGPUDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}

@@ -153,6 +153,9 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(
+      createGpuLowerMatmulToMma(GpuLowerMatmulToMmaOptions{
+          options.gpuPrecision}));
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsToThreads());
@@ -174,7 +177,9 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // Kernel bodies to the LLVM dialect (the order of upstream's
   // gpu-lower-to-nvvm-pipeline: structured control flow and arith first).
   // (cf-to-llvm runs on modules only; the host code has no cf ops yet.)
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVGPUToNVVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();

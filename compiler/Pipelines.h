@@ -45,6 +45,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       *this, "gpu-chip",
       llvm::cl::desc("GPU architecture of the CUDA pipeline (sm_80, sm_90a)"),
       llvm::cl::init("sm_80")};
+  Option<std::string> gpuPrecision{
+      *this, "gpu-precision",
+      llvm::cl::desc("Precision of GPU matrix products: fp32 (exact, SIMT) "
+                     "or tf32 (tensor cores)"),
+      llvm::cl::init("fp32")};
   Option<std::string> ukernelIsa{
       *this, "ukernel-isa",
       llvm::cl::desc("Instruction set for CPU ukernels: none (generated "

@@ -28,6 +28,8 @@ struct TargetOptions {
   unsigned optLevel = 3;
   /// GPU architecture of a GPU target (`--target=cuda:<chip>`), e.g. sm_80.
   std::string chip;
+  /// Precision of GPU matrix products: fp32, tf32, bf16 or fp16.
+  std::string precision = "fp32";
 };
 
 class Target {
@@ -41,6 +43,10 @@ public:
       return mlir::emitError(loc)
              << "target '" << name() << "' takes no chip ('" << options.chip
              << "')";
+    if (options.precision != "fp32")
+      return mlir::emitError(loc) << "target '" << name()
+                                  << "' computes in fp32 only (--precision="
+                                  << options.precision << ")";
     return mlir::success();
   }
   /// Sets the pipeline options that depend on the target machine, such as

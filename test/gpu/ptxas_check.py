@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Compiles the end-to-end test models with `dlc --target=cuda:<chip>
---emit=ptx` for sm_80 and sm_90a and assembles every PTX module with ptxas.
-Fails when a model does not compile, ptxas rejects its PTX, or ptxas -v
-reports register spills in any kernel. Exits 77 (skipped) without ptxas.
+"""Compiles the end-to-end test models, and a BERT-shaped linear layer, with
+`dlc --target=cuda:<chip> --emit=ptx` for sm_80 and sm_90a, in fp32 and
+tf32, and assembles every PTX module with ptxas. Fails when a model does not
+compile, ptxas rejects its PTX, ptxas -v reports register spills in any
+kernel, or a tf32 linear layer has no tensor-core (mma.sync) kernel. Exits
+77 (skipped) without ptxas.
 """
 
 import argparse
@@ -14,7 +16,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 import models  # noqa: E402
+import numpy as np  # noqa: E402
 import onnx  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 CHIPS = ["sm_80", "sm_90a"]
 SKIPPED = 77
@@ -26,6 +30,26 @@ def find_ptxas(explicit):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+def linear(batch=2, seq=128, features=768):
+    """x @ W + b with BERT-base shapes: a GEMM the tensor-core kernel takes."""
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(
+                 rng.standard_normal((features, features)).astype(np.float32),
+                 "w"),
+             numpy_helper.from_array(
+                 rng.standard_normal(features).astype(np.float32), "b")]
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["xw"], name="matmul"),
+             helper.make_node("Add", ["xw", "b"], ["y"], name="bias")]
+    graph = helper.make_graph(
+        nodes, "linear",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       [batch, seq, features])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [batch, seq, features])], inits)
+    return helper.make_model(graph,
+                             opset_imports=[helper.make_opsetid("", 17)])
 
 
 def main():
@@ -41,18 +65,21 @@ def main():
         return SKIPPED
     os.makedirs(args.workdir, exist_ok=True)
     builders = {"mlp": models.mlp, "cnn": models.cnn,
-                "transformer": models.transformer_block}
+                "transformer": models.transformer_block, "linear": linear}
     failures = 0
-    print(f"{'model':<12} {'chip':<7} {'kernels':>7} {'max regs':>8} "
-          f"{'spills':>6}  result")
+    print(f"{'model':<12} {'chip':<7} {'precision':<9} {'kernels':>7} "
+          f"{'mma.sync':>8} {'max regs':>8} {'spills':>6}  result")
     for name, build in builders.items():
         model_path = os.path.join(args.workdir, f"{name}.onnx")
         onnx.save(build(), model_path)
-        for chip in CHIPS:
-            ptx_path = os.path.join(args.workdir, f"{name}.{chip}.ptx")
+        for chip, precision in [(c, p) for c in CHIPS
+                                for p in ["fp32", "tf32"]]:
+            ptx_path = os.path.join(args.workdir,
+                                    f"{name}.{chip}.{precision}.ptx")
             compiled = subprocess.run(
                 [args.dlc, model_path, f"--target=cuda:{chip}", "--emit=ptx",
-                 "-o", ptx_path], capture_output=True, text=True)
+                 f"--precision={precision}", "-o", ptx_path],
+                capture_output=True, text=True)
             if compiled.returncode != 0:
                 print(f"{name:<12} {chip:<7} dlc failed:\n{compiled.stderr}")
                 failures += 1
@@ -66,12 +93,15 @@ def main():
                                                report)]
             spills = sum(int(s) + int(l) for s, l in re.findall(
                 r"(\d+) bytes spill stores, (\d+) bytes spill loads", report))
-            entries = len(re.findall(r"^\.visible \.entry",
-                                     open(ptx_path).read(), re.M))
+            ptx = open(ptx_path).read()
+            entries = len(re.findall(r"^\.visible \.entry", ptx, re.M))
+            mmas = len(re.findall(r"mma\.sync\.aligned", ptx))
             ok = (assembled.returncode == 0 and spills == 0 and
                   kernels == entries and entries > 0)
-            print(f"{name:<12} {chip:<7} {kernels:>7} "
-                  f"{max(regs, default=0):>8} {spills:>6}  "
+            if name == "linear" and precision == "tf32" and mmas == 0:
+                ok = False
+            print(f"{name:<12} {chip:<7} {precision:<9} {kernels:>7} "
+                  f"{mmas:>8} {max(regs, default=0):>8} {spills:>6}  "
                   f"{'ok' if ok else 'FAILED'}")
             if not ok:
                 print(report)

@@ -52,6 +52,11 @@ static cl::opt<std::string>
               cl::desc("Stop after this phase and print its IR: import, "
                        "graph, optimize, lower, codegen, link"),
               cl::cat(dlcCategory));
+static cl::opt<std::string>
+    precision("precision",
+              cl::desc("Precision of matrix products on GPUs: fp32 (default, "
+                       "exact), tf32 (tensor cores, about 1e-3 relative)"),
+              cl::init("fp32"), cl::cat(dlcCategory));
 static cl::opt<std::string> cpu("cpu",
                                 cl::desc("Target CPU (native or LLVM name)"),
                                 cl::init("native"), cl::cat(dlcCategory));
@@ -103,6 +108,7 @@ int main(int argc, char **argv) {
   options.targetOptions.cpu = cpu;
   options.targetOptions.ukernels = !noUkernels;
   options.targetOptions.optLevel = optLevel;
+  options.targetOptions.precision = precision;
   options.parallel = !noParallel;
   std::optional<dlc::EmitKind> kind = dlc::parseEmitKind(emit);
   if (!kind) {

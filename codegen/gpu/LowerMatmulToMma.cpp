@@ -1,0 +1,295 @@
+//===- LowerMatmulToMma.cpp - f32 GEMMs on sm_80 tensor cores (TF32) ------===//
+//
+// One thread block computes a 64x64 tile of C with 4 warps of 32x32, each a
+// 2x4 grid of m16n8k8 TF32 `mma.sync` tiles. K advances 32 at a time
+// through a two-stage pipeline: `cp.async` copies the next A and B tiles
+// into shared memory while the current ones are multiplied. A fragments
+// come from `ldmatrix.x4` (an 8x8 b16 tile is an 8x4 tf32 tile), B
+// fragments from shared loads. Shared rows are padded (A by 4 floats, B by
+// 8) so that the 8 row addresses of an ldmatrix phase, and the 32 lanes of
+// a B load, fall in distinct banks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_GPULOWERMATMULTOMMA
+#include "codegen/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace dlc {
+namespace {
+
+constexpr int64_t kBlockM = 64, kBlockN = 64, kBlockK = 32;
+constexpr int64_t kThreads = 128;
+constexpr int64_t kPadA = 4, kPadB = 8; // Floats per shared row.
+constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
+
+/// A row-major [M, K] x [K, N] -> [M, N] f32 product on contiguous buffers.
+struct Gemm {
+  Value a, b, c; // Collapsed to 2-D.
+  int64_t m, n, k;
+};
+
+/// Matches a contraction whose A is (m..., k), B (k, n) and C (m..., n)
+/// with identity-layout static f32 buffers and tile-multiple sizes.
+std::optional<Gemm> matchGemm(linalg::LinalgOp op, OpBuilder &b) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || !dims->batch.empty() || dims->m.empty() ||
+      dims->n.size() != 1 || dims->k.size() != 1)
+    return std::nullopt;
+  SmallVector<MemRefType> types;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
+        !type.getLayout().isIdentity())
+      return std::nullopt;
+    types.push_back(type);
+  }
+  auto results = [&](unsigned operand) {
+    SmallVector<unsigned> positions;
+    for (AffineExpr expr :
+         op.getIndexingMapsArray()[operand].getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim)
+        return SmallVector<unsigned>();
+      positions.push_back(dim.getPosition());
+    }
+    return positions;
+  };
+  SmallVector<unsigned> mDims(dims->m.begin(), dims->m.end());
+  SmallVector<unsigned> wantA = mDims, wantC = mDims;
+  wantA.push_back(dims->k.front());
+  wantC.push_back(dims->n.front());
+  SmallVector<unsigned> wantB = {dims->k.front(), dims->n.front()};
+  if (results(0) != wantA || results(1) != wantB || results(2) != wantC)
+    return std::nullopt;
+  int64_t m = 1;
+  for (int64_t size : types[0].getShape().drop_back())
+    m *= size;
+  int64_t k = types[1].getDimSize(0), n = types[1].getDimSize(1);
+  if (m % kBlockM || n % kBlockN || k % kBlockK)
+    return std::nullopt;
+  // A and C as 2-D: their leading m dims are contiguous.
+  auto collapse = [&](Value value) -> Value {
+    auto type = cast<MemRefType>(value.getType());
+    if (type.getRank() == 2)
+      return value;
+    ReassociationIndices leading;
+    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+      leading.push_back(d);
+    return memref::CollapseShapeOp::create(
+        b, op.getLoc(), value,
+        ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
+  };
+  b.setInsertionPoint(op);
+  return Gemm{collapse(op->getOperand(0)), op->getOperand(1),
+              collapse(op->getOperand(2)), m, n, k};
+}
+
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, index(y));
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, index(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, index(y));
+  }
+
+  void build(const Gemm &gemm) {
+    Value gridX = index(gemm.n / kBlockN), gridY = index(gemm.m / kBlockM);
+    Value one = index(1);
+    auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one,
+                                        index(kThreads), one, one);
+    Attribute workgroup = gpu::AddressSpaceAttr::get(
+        b.getContext(), gpu::AddressSpace::Workgroup);
+    auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadA},
+                                   b.getF32Type(), MemRefLayoutAttrInterface(),
+                                   workgroup);
+    auto sharedB = MemRefType::get({2, kBlockK, kBlockN + kPadB},
+                                   b.getF32Type(), MemRefLayoutAttrInterface(),
+                                   workgroup);
+    as = launch.addWorkgroupAttribution(sharedA, loc);
+    bs = launch.addWorkgroupAttribution(sharedB, loc);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    tid = launch.getThreadIds().x;
+    m0 = mul(launch.getBlockIds().y, kBlockM);
+    n0 = mul(launch.getBlockIds().x, kBlockN);
+    Value warp = div(tid, 32);
+    lane = rem(tid, 32);
+    warpRow = mul(div(warp, 2), 32);
+    warpCol = mul(rem(warp, 2), 32);
+    a = gemm.a;
+    bMat = gemm.b;
+
+    // Prologue: stage 0 holds K tile 0.
+    Value first = loadStage(index(0), index(0));
+    auto accType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
+    SmallVector<Value> init(kWarpTilesM * kWarpTilesN, zero);
+    int64_t tiles = gemm.k / kBlockK;
+    auto loop = scf::ForOp::create(b, loc, index(0), index(tiles), index(1),
+                                   init);
+    b.setInsertionPointToStart(loop.getBody());
+    Value t = loop.getInductionVar();
+    Value stage = rem(t, 2);
+    // Issue the next tile's copies, then wait for all but them.
+    Value next = add(t, index(1));
+    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          next, index(tiles));
+    auto ifNext = scf::IfOp::create(b, loc, hasNext, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(ifNext.thenBlock());
+      Value group = loadStage(next, rem(next, 2));
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                       b.getI32IntegerAttr(1));
+      b.setInsertionPointToStart(ifNext.elseBlock());
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, first, b.getI32IntegerAttr(0));
+    }
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> acc(loop.getRegionIterArgs());
+    for (int64_t kk = 0; kk < kBlockK; kk += 8)
+      multiplyStep(stage, kk, acc);
+    // Every warp is done with this stage before it is refilled.
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, acc);
+
+    b.setInsertionPointAfter(loop);
+    store(gemm.c, loop.getResults());
+    gpu::TerminatorOp::create(b, loc);
+  }
+
+private:
+  /// Copies K tile `t` of A and B into shared stage `stage` with 16-byte
+  /// cp.async copies (4 per thread and operand); returns their group.
+  Value loadStage(Value t, Value stage) {
+    SmallVector<Value> copies;
+    Value k0 = mul(t, kBlockK);
+    for (int64_t i = 0; i < (kBlockM * kBlockK / 4) / kThreads; ++i) {
+      Value chunk = add(tid, index(i * kThreads));
+      Value row = div(chunk, kBlockK / 4), col = mul(rem(chunk, kBlockK / 4), 4);
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, as, ValueRange{stage, row, col}, a,
+          ValueRange{add(m0, row), add(k0, col)}, b.getIndexAttr(4),
+          /*srcElements=*/Value(), b.getUnitAttr()));
+    }
+    for (int64_t i = 0; i < (kBlockK * kBlockN / 4) / kThreads; ++i) {
+      Value chunk = add(tid, index(i * kThreads));
+      Value row = div(chunk, kBlockN / 4), col = mul(rem(chunk, kBlockN / 4), 4);
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, bs, ValueRange{stage, row, col}, bMat,
+          ValueRange{add(k0, row), add(n0, col)}, b.getIndexAttr(4),
+          /*srcElements=*/Value(), b.getUnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+  }
+
+  /// acc[mi][ni] += A(16x8) * B(8x8) for the k8 step at `kk`.
+  void multiplyStep(Value stage, int64_t kk, SmallVector<Value> &acc) {
+    Type f32 = b.getF32Type();
+    // ldmatrix.x4: lane l addresses row l % 8 + 8 * (l / 8 % 2), column
+    // 4 * (l / 16) of the 16x8 tile; tile i of the result is a_i.
+    Value ldRow = add(rem(lane, 8), mul(rem(div(lane, 8), 2), 8));
+    Value ldCol = add(index(kk), mul(div(lane, 16), 4));
+    SmallVector<Value> fragA;
+    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
+      fragA.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, VectorType::get({4, 1}, f32), as,
+          ValueRange{stage, add(add(warpRow, index(mi * 16)), ldRow), ldCol},
+          /*transpose=*/false, /*numTiles=*/4));
+    // b0 = B[kk + l % 4][n + l / 4], b1 four rows down.
+    Value kRow = add(index(kk), rem(lane, 4));
+    Value kRow4 = add(kRow, index(4));
+    SmallVector<Value> fragB;
+    for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
+      Value col = add(add(warpCol, index(ni * 8)), div(lane, 4));
+      Value b0 = memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow, col});
+      Value b1 =
+          memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow4, col});
+      fragB.push_back(vector::FromElementsOp::create(
+          b, loc, VectorType::get({2, 1}, f32), ValueRange{b0, b1}));
+    }
+    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
+      for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
+        Value &tile = acc[mi * kWarpTilesN + ni];
+        tile = nvgpu::MmaSyncOp::create(b, loc, fragA[mi], fragB[ni], tile,
+                                        ArrayRef<int64_t>{16, 8, 8},
+                                        /*tf32Enabled=*/true);
+      }
+  }
+
+  /// C += acc: lane l holds rows l / 4 and l / 4 + 8, columns 2 * (l % 4)
+  /// and the next, of each 16x8 tile.
+  void store(Value c, ValueRange acc) {
+    Value row = add(add(m0, warpRow), div(lane, 4));
+    Value col = add(add(n0, warpCol), mul(rem(lane, 4), 2));
+    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
+      for (int64_t ni = 0; ni < kWarpTilesN; ++ni)
+        for (int64_t half = 0; half < 2; ++half)
+          for (int64_t j = 0; j < 2; ++j) {
+            Value r = add(row, index(mi * 16 + half * 8));
+            Value cc = add(col, index(ni * 8 + j));
+            Value sum = vector::ExtractOp::create(
+                b, loc, acc[mi * kWarpTilesN + ni],
+                ArrayRef<int64_t>{half, j});
+            Value old = memref::LoadOp::create(b, loc, c, ValueRange{r, cc});
+            memref::StoreOp::create(
+                b, loc, arith::AddFOp::create(b, loc, old, sum), c,
+                ValueRange{r, cc});
+          }
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
+};
+
+struct GpuLowerMatmulToMmaPass
+    : impl::GpuLowerMatmulToMmaBase<GpuLowerMatmulToMmaPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (precision != "tf32")
+      return;
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : candidates) {
+      std::optional<Gemm> gemm = matchGemm(op, rewriter);
+      if (!gemm)
+        continue;
+      rewriter.setInsertionPoint(op);
+      KernelBuilder(rewriter, op.getLoc()).build(*gemm);
+      rewriter.eraseOp(op);
+    }
+  }
+};
+
+} // namespace
+} // namespace dlc
