@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/common/ProductEpilogues.h"
 
 #include <functional>
 #include <limits>
@@ -43,6 +44,8 @@ constexpr llvm::StringLiteral kDepthwise = "dlc_uk_depthwise_conv2d";
 constexpr llvm::StringLiteral kConv = "dlc_uk_conv2d";
 // dlc_uk_bias_mode.
 constexpr int32_t kBiasNone = 0, kBiasRow = 1, kBiasColumn = 2;
+static_assert(kBiasRow == int32_t(BiasMode::kRow) &&
+              kBiasColumn == int32_t(BiasMode::kColumn));
 // The pre-packed layout of runtime/ukernels/Ukernels.h.
 constexpr int64_t kPanelWidth = 16;
 int64_t paddedPanels(int64_t n) {
@@ -124,77 +127,6 @@ FailureOr<CollapsedDim> collapse(ArrayRef<unsigned> dims,
   return result;
 }
 
-/// The buffer `view` reshapes: collapse and expand views cover all of it.
-Value reshapedBuffer(Value view) {
-  while (Operation *def = view.getDefiningOp()) {
-    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(def))
-      view = collapse.getSrc();
-    else if (auto expand = dyn_cast<memref::ExpandShapeOp>(def))
-      view = expand.getSrc();
-    else
-      break;
-  }
-  return view;
-}
-
-/// The allocation or argument any view (subviews included) is part of.
-Value underlyingBuffer(Value view) {
-  while (auto viewLike = view.getDefiningOp<ViewLikeOpInterface>())
-    view = viewLike.getViewSource();
-  return view;
-}
-
-bool isZeroFill(Operation *op, Value buffer) {
-  auto fill = dyn_cast_or_null<linalg::FillOp>(op);
-  return fill && fill.hasPureBufferSemantics() &&
-         reshapedBuffer(fill.getDpsInitOperand(0)->get()) ==
-             reshapedBuffer(buffer) &&
-         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-}
-
-/// The zero fill of `buffer` that the contraction `op` may absorb: the
-/// nearest preceding op that writes memory, if it is that fill.
-linalg::FillOp absorbableFill(Operation *op, Value buffer) {
-  Value root = underlyingBuffer(buffer);
-  // Distinct allocations never alias: a linalg op that touches only other
-  // allocations (an im2col copy) may sit between the fill and the product.
-  // (An allocation is distinct from any other buffer; an argument may alias
-  // another argument.)
-  auto distinct = [&](Value other) {
-    return other != root && (root.getDefiningOp<memref::AllocOp>() ||
-                             other.getDefiningOp<memref::AllocOp>());
-  };
-  auto touchesOnlyOtherAllocations = [&](Operation *prev) {
-    auto linalgOp = dyn_cast<linalg::LinalgOp>(prev);
-    if (!linalgOp || !linalgOp.hasPureBufferSemantics())
-      return false;
-    for (OpOperand &operand : prev->getOpOperands()) {
-      if (!isa<MemRefType>(operand.get().getType()))
-        continue;
-      Value other = underlyingBuffer(operand.get());
-      // Reading constants is harmless; anything else must be distinct.
-      if (linalgOp.isDpsInput(&operand) &&
-          other.getDefiningOp<memref::GetGlobalOp>())
-        continue;
-      if (!distinct(other))
-        return false;
-    }
-    return true;
-  };
-  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (isZeroFill(prev, buffer))
-      return cast<linalg::FillOp>(prev);
-    if (auto dealloc = dyn_cast<memref::DeallocOp>(prev);
-        dealloc && underlyingBuffer(dealloc.getMemref()) == root)
-      return nullptr;
-    if (!isMemoryEffectFree(prev) &&
-        !isa<memref::AllocOp, memref::DeallocOp>(prev) &&
-        !touchesOnlyOtherAllocations(prev))
-      return nullptr;
-  }
-  return nullptr;
-}
-
 /// The address of a strided f32 view's first element, as an i64: its aligned
 /// pointer plus its offset in bytes. `metadata` is the view's
 /// extract_strided_metadata.
@@ -246,43 +178,6 @@ std::optional<std::function<float(int64_t)>> constantValues(Attribute value) {
   return std::nullopt;
 }
 
-
-/// Whether an op strictly between `from` and `to` (same block) may write
-/// memory of `buffer`'s allocation.
-bool writtenBetween(Operation *from, Operation *to, Value buffer) {
-  Value root = underlyingBuffer(buffer);
-  for (Operation *op = from->getNextNode(); op && op != to;
-       op = op->getNextNode()) {
-    if (isMemoryEffectFree(op))
-      continue;
-    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-    if (!effects)
-      return true;
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &effect : instances) {
-      if (!isa<MemoryEffects::Write>(effect.getEffect()))
-        continue;
-      Value written = effect.getValue();
-      if (!written || underlyingBuffer(written) == root)
-        return true;
-    }
-  }
-  return false;
-}
-
-/// Whether `op` writes a constant zero to all of its one init: a zero
-/// linalg.fill, or a linalg.map yielding zero (bufferized tensor.pad).
-bool isZeroInit(Operation *op) {
-  if (auto fill = dyn_cast<linalg::FillOp>(op))
-    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-  auto map = dyn_cast<linalg::MapOp>(op);
-  if (!map || !map.getInputs().empty())
-    return false;
-  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
-  return yield.getNumOperands() == 1 &&
-         matchPattern(yield.getOperand(0), m_AnyZeroFloat());
-}
 
 /// A convolution input that is a zero-padded copy of another buffer: the
 /// kernel reads `source` and treats the padding as zeros.
@@ -346,206 +241,6 @@ std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
   return padded;
 }
 
-/// The role of an output dim in the kernel's (batch, row, column) view.
-enum class OutputDim { kBatch, kRow, kColumn, kOther };
-
-/// An elementwise consumer of a product's buffer that the call applies as
-/// its epilogue: out = clamp(product + bias + residual, lo, hi).
-struct Epilogue {
-  linalg::GenericOp consumer;
-  Value output; // Where the call writes: the consumer's init.
-  Value bias;
-  int32_t biasMode = kBiasNone;
-  Value residual;
-  // The residual is the output itself: the call accumulates into it.
-  bool residualIsOutput = false;
-  float lo = -std::numeric_limits<float>::infinity();
-  float hi = std::numeric_limits<float>::infinity();
-};
-
-/// Matches the consumer of `product` (the result buffer of `producer`,
-/// whose dims play the roles `dims`) that can become the call's epilogue.
-/// `zeroInit`: the product starts from zero (its fill is absorbed).
-std::optional<Epilogue> matchEpilogue(Operation *producer, Value product,
-                                      ArrayRef<OutputDim> dims,
-                                      ValueRange producerInputs,
-                                      bool zeroInit) {
-  // The consumer is the next op that touches memory; only allocations and
-  // pure ops may come between (the call moves down to the consumer).
-  linalg::GenericOp consumer;
-  for (Operation *op = producer->getNextNode(); op; op = op->getNextNode()) {
-    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-      consumer = generic;
-      break;
-    }
-    if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op))
-      return std::nullopt;
-  }
-  if (!consumer || !consumer.hasPureBufferSemantics() ||
-      consumer.getNumDpsInits() != 1 ||
-      consumer.getNumLoops() != consumer.getNumParallelLoops())
-    return std::nullopt;
-  auto productType = cast<MemRefType>(product.getType());
-  Value output = consumer.getDpsInitOperand(0)->get();
-  if (output.getType() != productType || !productType.hasStaticShape() ||
-      !productType.getLayout().isIdentity() ||
-      !consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0))
-           .isIdentity())
-    return std::nullopt;
-  // The product's buffer is read once, in place, and is otherwise dead.
-  OpOperand *productOperand = nullptr;
-  for (OpOperand *input : consumer.getDpsInputOperands()) {
-    if (input->get() != product)
-      continue;
-    if (productOperand ||
-        !consumer.getMatchingIndexingMap(input).isIdentity())
-      return std::nullopt;
-    productOperand = input;
-  }
-  if (!productOperand)
-    return std::nullopt;
-  if (output != product) {
-    if (!zeroInit || !product.getDefiningOp<memref::AllocOp>())
-      return std::nullopt;
-    for (Operation *user : product.getUsers())
-      if (user != producer && user != consumer &&
-          !isa<memref::DeallocOp, linalg::FillOp>(user))
-        return std::nullopt;
-  }
-  Value outputRoot = underlyingBuffer(output);
-  for (Value input : producerInputs)
-    if (underlyingBuffer(input) == outputRoot)
-      return std::nullopt;
-
-  // The body: yield(clamp(product + addend + ...)).
-  Block &body = consumer.getRegion().front();
-  Epilogue epilogue;
-  epilogue.consumer = consumer;
-  epilogue.output = output;
-  Value value = body.getTerminator()->getOperand(0);
-  unsigned bodyOps = 1;
-  bool hasLo = false, hasHi = false;
-  for (int step = 0; step < 2; ++step) {
-    Operation *def = value.getDefiningOp();
-    if (!def || def->getBlock() != &body ||
-        !isa<arith::MaximumFOp, arith::MinimumFOp>(def))
-      break;
-    FloatAttr bound;
-    Value other;
-    if (matchPattern(def->getOperand(1), m_Constant(&bound)))
-      other = def->getOperand(0);
-    else if (matchPattern(def->getOperand(0), m_Constant(&bound)))
-      other = def->getOperand(1);
-    else
-      break;
-    float limit = bound.getValue().convertToFloat();
-    if (isa<arith::MaximumFOp>(def)) {
-      if (hasLo)
-        return std::nullopt;
-      hasLo = true, epilogue.lo = limit;
-    } else {
-      if (hasHi)
-        return std::nullopt;
-      hasHi = true, epilogue.hi = limit;
-    }
-    value = other;
-    ++bodyOps;
-  }
-  // max then min and min then max agree only when lo <= hi.
-  if (hasLo && hasHi && epilogue.lo > epilogue.hi)
-    return std::nullopt;
-  BlockArgument productArg = body.getArgument(productOperand->getOperandNumber());
-  SmallVector<OpOperand *> addends;
-  while (value != productArg) {
-    auto add = value.getDefiningOp<arith::AddFOp>();
-    if (!add || add->getBlock() != &body)
-      return std::nullopt;
-    ++bodyOps;
-    auto argOf = [&](Value v) -> OpOperand * {
-      auto arg = dyn_cast<BlockArgument>(v);
-      if (!arg || arg.getOwner() != &body || arg == productArg ||
-          arg.getArgNumber() >= consumer.getNumDpsInputs())
-        return nullptr;
-      return consumer.getDpsInputOperand(arg.getArgNumber());
-    };
-    if (OpOperand *rhs = argOf(add.getRhs())) {
-      addends.push_back(rhs);
-      value = add.getLhs();
-    } else if (OpOperand *lhs = argOf(add.getLhs())) {
-      addends.push_back(lhs);
-      value = add.getRhs();
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (bodyOps != body.getOperations().size() ||
-      int64_t(addends.size()) + 1 != consumer.getNumDpsInputs() ||
-      !body.getArgument(consumer.getNumDpsInputs()).use_empty())
-    return std::nullopt;
-
-  ArrayRef<int64_t> shape = productType.getShape();
-  for (OpOperand *addend : addends) {
-    Value operand = addend->get();
-    AffineMap map = consumer.getMatchingIndexingMap(addend);
-    if (operand == product)
-      return std::nullopt;
-    if (map.isIdentity() && operand.getType() == productType) {
-      if (epilogue.residual)
-        return std::nullopt;
-      epilogue.residual = operand;
-      if (operand == output)
-        epilogue.residualIsOutput = true;
-      else if (underlyingBuffer(operand) == outputRoot)
-        return std::nullopt;
-      continue;
-    }
-    // A bias: one non-unit output dim, all rows or all columns, contiguous.
-    auto type = dyn_cast<MemRefType>(operand.getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    if (epilogue.bias || !type || !type.getElementType().isF32() ||
-        !type.hasStaticShape() ||
-        failed(type.getStridesAndOffset(strides, offset)))
-      return std::nullopt;
-    std::optional<unsigned> biasDim, biasResult;
-    for (unsigned r = 0; r < map.getNumResults(); ++r) {
-      AffineExpr expr = map.getResult(r);
-      if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
-        if (constant.getValue() != 0)
-          return std::nullopt;
-        continue;
-      }
-      auto dim = dyn_cast<AffineDimExpr>(expr);
-      if (!dim)
-        return std::nullopt;
-      if (shape[dim.getPosition()] == 1)
-        continue;
-      if (biasDim)
-        return std::nullopt;
-      biasDim = dim.getPosition(), biasResult = r;
-    }
-    if (!biasDim || strides[*biasResult] != 1 ||
-        type.getShape()[*biasResult] != shape[*biasDim])
-      return std::nullopt;
-    OutputDim role = dims[*biasDim];
-    // The row or column index must be this dim's index: no other non-unit
-    // dim of that role.
-    for (auto [d, other] : llvm::enumerate(dims))
-      if (d != *biasDim && other == role && shape[d] != 1)
-        return std::nullopt;
-    if (role == OutputDim::kRow)
-      epilogue.biasMode = kBiasRow;
-    else if (role == OutputDim::kColumn)
-      epilogue.biasMode = kBiasColumn;
-    else
-      return std::nullopt;
-    epilogue.bias = operand;
-  }
-  if (epilogue.residualIsOutput && !zeroInit)
-    return std::nullopt;
-  return epilogue;
-}
-
 /// Appends the epilogue parameters of `epilogue` (none when null) to
 /// `args`; `residualStrides` are the residual's (batch, row, column)
 /// strides as i64.
@@ -568,7 +263,7 @@ void appendEpilogueArgs(OpBuilder &b, Location loc,
   bool hasResidual =
       epilogue && epilogue->residual && !epilogue->residualIsOutput;
   args.push_back(hasBias ? address(epilogue->bias) : i64(0));
-  args.push_back(i32(hasBias ? epilogue->biasMode : kBiasNone));
+  args.push_back(i32(hasBias ? int32_t(epilogue->biasMode) : kBiasNone));
   args.push_back(hasResidual ? address(epilogue->residual) : i64(0));
   for (int i = 0; i < 3; ++i)
     args.push_back(hasResidual ? residualStrides[i] : i64(0));
@@ -576,27 +271,6 @@ void appendEpilogueArgs(OpBuilder &b, Location loc,
                               : -std::numeric_limits<float>::infinity()));
   args.push_back(f32(epilogue ? epilogue->hi
                               : std::numeric_limits<float>::infinity()));
-}
-
-/// Erases what a call replaced: the product's op and fill, its epilogue
-/// consumer, and the product's buffer when the consumer wrote elsewhere.
-void eraseReplaced(IRRewriter &rewriter, Operation *op, linalg::FillOp fill,
-                   const std::optional<Epilogue> &epilogue, Value product) {
-  if (fill)
-    rewriter.eraseOp(fill);
-  if (epilogue)
-    rewriter.eraseOp(epilogue->consumer);
-  rewriter.eraseOp(op);
-  if (!epilogue || epilogue->output == product)
-    return;
-  auto alloc = product.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
-    return;
-  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
-    if (isa<memref::DeallocOp>(user))
-      rewriter.eraseOp(user);
-  if (alloc->use_empty())
-    rewriter.eraseOp(alloc);
 }
 
 struct CpuLowerContractionsToUkernelsPass
@@ -756,7 +430,7 @@ struct CpuLowerContractionsToUkernelsPass
     std::optional<Epilogue> epilogue =
         matchEpilogue(op, output, dims, {source, filter}, fill != nullptr);
     // The depthwise kernel adds a bias per channel only.
-    if (depthwise && epilogue && epilogue->biasMode == kBiasColumn)
+    if (depthwise && epilogue && epilogue->biasMode == BiasMode::kColumn)
       epilogue.reset();
     Value target = epilogue ? epilogue->output : output;
 

@@ -12,12 +12,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/common/ProductEpilogues.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
 
 namespace dlc {
 #define GEN_PASS_DEF_GPULOWERMATMULTOMMA
@@ -34,15 +37,16 @@ constexpr int64_t kThreads = 128;
 constexpr int64_t kPadA = 4, kPadB = 8; // Floats per shared row.
 constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
 
-/// A row-major [M, K] x [K, N] -> [M, N] f32 product on contiguous buffers.
+/// A row-major [M, K] x [K, N] -> [M, N] f32 product on contiguous buffers;
+/// A and C may have several leading m dims.
 struct Gemm {
-  Value a, b, c; // Collapsed to 2-D.
+  Value a, b, c;
   int64_t m, n, k;
 };
 
 /// Matches a contraction whose A is (m..., k), B (k, n) and C (m..., n)
 /// with identity-layout static f32 buffers and tile-multiple sizes.
-std::optional<Gemm> matchGemm(linalg::LinalgOp op, OpBuilder &b) {
+std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
     return std::nullopt;
@@ -61,8 +65,7 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op, OpBuilder &b) {
   }
   auto results = [&](unsigned operand) {
     SmallVector<unsigned> positions;
-    for (AffineExpr expr :
-         op.getIndexingMapsArray()[operand].getResults()) {
+    for (AffineExpr expr : op.getIndexingMapsArray()[operand].getResults()) {
       auto dim = dyn_cast<AffineDimExpr>(expr);
       if (!dim)
         return SmallVector<unsigned>();
@@ -83,22 +86,34 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op, OpBuilder &b) {
   int64_t k = types[1].getDimSize(0), n = types[1].getDimSize(1);
   if (m % kBlockM || n % kBlockN || k % kBlockK)
     return std::nullopt;
-  // A and C as 2-D: their leading m dims are contiguous.
-  auto collapse = [&](Value value) -> Value {
-    auto type = cast<MemRefType>(value.getType());
-    if (type.getRank() == 2)
-      return value;
-    ReassociationIndices leading;
-    for (int64_t d = 0; d + 1 < type.getRank(); ++d)
-      leading.push_back(d);
-    return memref::CollapseShapeOp::create(
-        b, op.getLoc(), value,
-        ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
-  };
-  b.setInsertionPoint(op);
-  return Gemm{collapse(op->getOperand(0)), op->getOperand(1),
-              collapse(op->getOperand(2)), m, n, k};
+  return Gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), m, n,
+              k};
 }
+
+/// `value` (identity layout) with its leading dims collapsed into one, so
+/// that it has `rank` (1 or 2) dims.
+Value collapseTo(OpBuilder &b, Location loc, Value value, int64_t rank) {
+  auto type = cast<MemRefType>(value.getType());
+  if (type.getRank() == rank)
+    return value;
+  ReassociationIndices leading;
+  for (int64_t d = 0; d + rank - 1 < type.getRank(); ++d)
+    leading.push_back(d);
+  SmallVector<ReassociationIndices> groups = {leading};
+  if (rank == 2)
+    groups.push_back({type.getRank() - 1});
+  return memref::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+/// What the kernel does with its sums before storing them (see
+/// ProductEpilogues.h); operands are collapsed like C.
+struct KernelEpilogue {
+  bool accumulate = true; // Add C's old value.
+  Value bias;             // 1-D, indexed by row or column.
+  BiasMode biasMode = BiasMode::kNone;
+  Value residual; // 2-D like C.
+  std::optional<float> lo, hi;
+};
 
 class KernelBuilder {
 public:
@@ -118,7 +133,9 @@ public:
     return arith::RemUIOp::create(b, loc, x, index(y));
   }
 
-  void build(const Gemm &gemm) {
+  void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
+    a = collapseTo(b, loc, gemm.a, 2);
+    bMat = gemm.b;
     Value gridX = index(gemm.n / kBlockN), gridY = index(gemm.m / kBlockM);
     Value one = index(1);
     auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one,
@@ -142,8 +159,6 @@ public:
     lane = rem(tid, 32);
     warpRow = mul(div(warp, 2), 32);
     warpCol = mul(rem(warp, 2), 32);
-    a = gemm.a;
-    bMat = gemm.b;
 
     // Prologue: stage 0 holds K tile 0.
     Value first = loadStage(index(0), index(0));
@@ -180,7 +195,7 @@ public:
     scf::YieldOp::create(b, loc, acc);
 
     b.setInsertionPointAfter(loop);
-    store(gemm.c, loop.getResults());
+    store(c, loop.getResults(), epilogue);
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -244,24 +259,44 @@ private:
       }
   }
 
-  /// C += acc: lane l holds rows l / 4 and l / 4 + 8, columns 2 * (l % 4)
-  /// and the next, of each 16x8 tile.
-  void store(Value c, ValueRange acc) {
+  /// C = epilogue(acc (+ C)): lane l holds rows l / 4 and l / 4 + 8,
+  /// columns 2 * (l % 4) and the next, of each 16x8 tile.
+  void store(Value c, ValueRange acc, const KernelEpilogue &epilogue) {
     Value row = add(add(m0, warpRow), div(lane, 4));
     Value col = add(add(n0, warpCol), mul(rem(lane, 4), 2));
+    Type f32 = b.getF32Type();
     for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
       for (int64_t ni = 0; ni < kWarpTilesN; ++ni)
         for (int64_t half = 0; half < 2; ++half)
           for (int64_t j = 0; j < 2; ++j) {
             Value r = add(row, index(mi * 16 + half * 8));
             Value cc = add(col, index(ni * 8 + j));
-            Value sum = vector::ExtractOp::create(
+            Value v = vector::ExtractOp::create(
                 b, loc, acc[mi * kWarpTilesN + ni],
                 ArrayRef<int64_t>{half, j});
-            Value old = memref::LoadOp::create(b, loc, c, ValueRange{r, cc});
-            memref::StoreOp::create(
-                b, loc, arith::AddFOp::create(b, loc, old, sum), c,
-                ValueRange{r, cc});
+            auto addLoad = [&](Value memref, ValueRange indices) {
+              v = arith::AddFOp::create(
+                  b, loc, v, memref::LoadOp::create(b, loc, memref, indices));
+            };
+            if (epilogue.accumulate)
+              addLoad(c, {r, cc});
+            if (epilogue.bias)
+              addLoad(epilogue.bias,
+                      {epilogue.biasMode == BiasMode::kRow ? r : cc});
+            if (epilogue.residual)
+              addLoad(epilogue.residual, {r, cc});
+            // maximumf/minimumf keep NaN, like the consumer they replace.
+            if (epilogue.lo)
+              v = arith::MaximumFOp::create(
+                  b, loc, v,
+                  arith::ConstantOp::create(
+                      b, loc, b.getFloatAttr(f32, *epilogue.lo)));
+            if (epilogue.hi)
+              v = arith::MinimumFOp::create(
+                  b, loc, v,
+                  arith::ConstantOp::create(
+                      b, loc, b.getFloatAttr(f32, *epilogue.hi)));
+            memref::StoreOp::create(b, loc, v, c, ValueRange{r, cc});
           }
   }
 
@@ -277,16 +312,50 @@ struct GpuLowerMatmulToMmaPass
   void runOnOperation() override {
     if (precision != "tf32")
       return;
-    SmallVector<linalg::LinalgOp> candidates;
-    getOperation().walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
+    // Fills are found first, while the ops before a product are still
+    // linalg ops rather than launches.
+    SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> candidates;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.hasPureBufferSemantics() && op.getNumDpsInits() == 1 &&
+          linalg::isaContractionOpInterface(op))
+        candidates.push_back(
+            {op, absorbableFill(op, op.getDpsInitOperand(0)->get())});
+    });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : candidates) {
-      std::optional<Gemm> gemm = matchGemm(op, rewriter);
+    for (auto [op, fill] : candidates) {
+      std::optional<Gemm> gemm = matchGemm(op);
       if (!gemm)
         continue;
-      rewriter.setInsertionPoint(op);
-      KernelBuilder(rewriter, op.getLoc()).build(*gemm);
-      rewriter.eraseOp(op);
+      // C's leading dims are rows, its last the columns.
+      auto cType = cast<MemRefType>(gemm->c.getType());
+      SmallVector<OutputDim> dims(cType.getRank() - 1, OutputDim::kRow);
+      dims.push_back(OutputDim::kColumn);
+      std::optional<Epilogue> matched =
+          matchEpilogue(op, gemm->c, dims, {gemm->a, gemm->b}, fill != nullptr);
+      if (matched && matched->bias &&
+          !cast<MemRefType>(matched->bias.getType()).getLayout().isIdentity())
+        matched.reset();
+      Location loc = op.getLoc();
+      rewriter.setInsertionPoint(matched ? matched->consumer.getOperation()
+                                         : op.getOperation());
+      KernelEpilogue epilogue;
+      epilogue.accumulate = !fill || (matched && matched->residualIsOutput);
+      if (matched) {
+        if (matched->bias) {
+          epilogue.bias = collapseTo(rewriter, loc, matched->bias, 1);
+          epilogue.biasMode = matched->biasMode;
+        }
+        if (matched->residual && !matched->residualIsOutput)
+          epilogue.residual = collapseTo(rewriter, loc, matched->residual, 2);
+        if (!std::isinf(matched->lo))
+          epilogue.lo = matched->lo;
+        if (!std::isinf(matched->hi))
+          epilogue.hi = matched->hi;
+      }
+      Value c = collapseTo(rewriter, loc,
+                           matched ? matched->output : gemm->c, 2);
+      KernelBuilder(rewriter, loc).build(*gemm, c, epilogue);
+      eraseReplaced(rewriter, op, fill, matched, gemm->c);
     }
   }
 };

@@ -45,8 +45,8 @@ func.func @matmul(%a: memref<128x64xf32>, %b: memref<64x192xf32>, %c: memref<128
 // Tests that the leading m dims of A and C are collapsed ([2, 64, K] is a
 // 128-row A).
 // CHECK-LABEL: func.func @batched_rows
-// CHECK: memref.collapse_shape %arg0 {{\[}}[0, 1], [2]] : memref<2x64x32xf32> into memref<128x32xf32>
-// CHECK: memref.collapse_shape %arg2 {{\[}}[0, 1], [2]] : memref<2x64x64xf32> into memref<128x64xf32>
+// CHECK-DAG: memref.collapse_shape %arg0 {{\[}}[0, 1], [2]] : memref<2x64x32xf32> into memref<128x32xf32>
+// CHECK-DAG: memref.collapse_shape %arg2 {{\[}}[0, 1], [2]] : memref<2x64x64xf32> into memref<128x64xf32>
 // CHECK: gpu.launch
 // CHECK: nvgpu.mma.sync
 #a = affine_map<(b, m, n, k) -> (b, m, k)>
@@ -60,6 +60,42 @@ func.func @batched_rows(%x: memref<2x64x32xf32>, %w: memref<32x64xf32>, %y: memr
     %s = arith.addf %acc, %m : f32
     linalg.yield %s : f32
   }
+  return
+}
+
+// -----
+
+// Tests that the zero fill and a bias + ReLU consumer become the kernel's
+// epilogue: it writes the consumer's output with acc + bias[column], then
+// maximumf 0, and reads neither C's old value nor the product buffer.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK: nvgpu.mma.sync
+// CHECK: scf.yield
+// CHECK: %[[V:.+]] = vector.extract
+// CHECK-NEXT: %[[B:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<64xf32>
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[V]], %[[B]]
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[R:.+]] = arith.maximumf %[[S]], %[[ZERO]]
+// CHECK-NEXT: memref.store %[[R]], %arg3[
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.alloc
+func.func @bias_relu(%a: memref<64x32xf32>, %w: memref<32x64xf32>, %bias: memref<64xf32>, %out: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<64x64xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+  linalg.matmul ins(%a, %w : memref<64x32xf32>, memref<32x64xf32>) outs(%c : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<64x64xf32>, memref<64xf32>) outs(%out : memref<64x64xf32>) {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<64x64xf32>
   return
 }
 
