@@ -205,24 +205,25 @@ private:
   Value loadStage(Value t, Value stage) {
     SmallVector<Value> copies;
     Value k0 = mul(t, kBlockK);
-    for (int64_t i = 0; i < (kBlockM * kBlockK / 4) / kThreads; ++i) {
-      Value chunk = add(tid, index(i * kThreads));
-      Value row = div(chunk, kBlockK / 4), col = mul(rem(chunk, kBlockK / 4), 4);
-      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, as, ValueRange{stage, row, col}, a,
-          ValueRange{add(m0, row), add(k0, col)}, b.getIndexAttr(4),
-          /*srcElements=*/Value(), b.getUnitAttr()));
-    }
-    for (int64_t i = 0; i < (kBlockK * kBlockN / 4) / kThreads; ++i) {
-      Value chunk = add(tid, index(i * kThreads));
-      Value row = div(chunk, kBlockN / 4), col = mul(rem(chunk, kBlockN / 4), 4);
-      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, bs, ValueRange{stage, row, col}, bMat,
-          ValueRange{add(k0, row), add(n0, col)}, b.getIndexAttr(4),
-          /*srcElements=*/Value(), b.getUnitAttr()));
-    }
+    copyTile(as, a, stage, kBlockM, kBlockK, m0, k0, copies);
+    copyTile(bs, bMat, stage, kBlockK, kBlockN, k0, n0, copies);
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+  }
+
+  /// Copies global[row0 + r][col0 + c] to shared[stage][r][c] for the
+  /// rows x cols tile, 4 floats per copy, spread over the block's threads.
+  void copyTile(Value shared, Value global, Value stage, int64_t rows,
+                int64_t cols, Value row0, Value col0,
+                SmallVector<Value> &copies) {
+    for (int64_t i = 0; i < (rows * cols / 4) / kThreads; ++i) {
+      Value chunk = add(tid, index(i * kThreads));
+      Value row = div(chunk, cols / 4), col = mul(rem(chunk, cols / 4), 4);
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, shared, ValueRange{stage, row, col}, global,
+          ValueRange{add(row0, row), add(col0, col)}, b.getIndexAttr(4),
+          /*srcElements=*/Value(), b.getUnitAttr()));
+    }
   }
 
   /// acc[mi][ni] += A(16x8) * B(8x8) for the k8 step at `kk`.

@@ -119,28 +119,27 @@ CUresult cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
   return SUCCESS;
 }
 
+static const struct {
+  CUresult code;
+  const char *name, *text;
+} kErrors[] = {{OUT_OF_MEMORY, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
+               {INVALID_DEVICE, "CUDA_ERROR_INVALID_DEVICE",
+                "invalid device ordinal"}};
+
+/* The entry of `error` in kErrors, or NULL. */
+static const char *describe(CUresult error, int wantName) {
+  for (size_t i = 0; i < sizeof(kErrors) / sizeof(kErrors[0]); ++i)
+    if (kErrors[i].code == error)
+      return wantName ? kErrors[i].name : kErrors[i].text;
+  return NULL;
+}
+
 CUresult cuGetErrorName(CUresult error, const char **name) {
-  switch (error) {
-  case OUT_OF_MEMORY:
-    *name = "CUDA_ERROR_OUT_OF_MEMORY";
-    return SUCCESS;
-  case INVALID_DEVICE:
-    *name = "CUDA_ERROR_INVALID_DEVICE";
-    return SUCCESS;
-  default:
-    return INVALID_VALUE;
-  }
+  *name = describe(error, 1);
+  return *name ? SUCCESS : INVALID_VALUE;
 }
 
 CUresult cuGetErrorString(CUresult error, const char **text) {
-  switch (error) {
-  case OUT_OF_MEMORY:
-    *text = "out of memory";
-    return SUCCESS;
-  case INVALID_DEVICE:
-    *text = "invalid device ordinal";
-    return SUCCESS;
-  default:
-    return INVALID_VALUE;
-  }
+  *text = describe(error, 0);
+  return *text ? SUCCESS : INVALID_VALUE;
 }
