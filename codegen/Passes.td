@@ -372,12 +372,14 @@ def GpuLowerMatmulToMma
   let summary = "Runs f32 matrix products on sm_80 tensor cores in TF32";
   let description = [{
     With `precision=tf32`, every f32 contraction on row-major buffers of the
-    form A(m..., k) x B(k, n) -> C(m..., n) whose M, N and K are multiples of
-    64, 64 and 32 becomes a gpu.launch of 64x64 output tiles: 4 warps of
+    form A(m..., k) x B(k, n) -> C(m..., n) whose N and K are multiples of 4
+    becomes a gpu.launch of 64x64 output tiles: 4 warps of
     32x32, each a 2x4 grid of `nvgpu.mma.sync` m16n8k8 TF32 tiles; a two-stage
     `nvgpu.device_async_copy` (cp.async) pipeline into padded shared memory;
-    A fragments by `nvgpu.ldmatrix`. The kernel adds the product to C (a
-    preceding zero fill stays a SIMT kernel). Other products, and every
+    A fragments by `nvgpu.ldmatrix`. Edge tiles are zero-filled by the copies
+    and not stored. The zero fill before the product and an elementwise
+    bias/residual/clamp consumer (ProductEpilogues.h) become part of the
+    kernel, which then writes the consumer's output. Other products, and every
     product with `precision=fp32`, keep their loops and become SIMT kernels.
   }];
   let options = [

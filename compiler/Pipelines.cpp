@@ -162,6 +162,10 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // math.ipowi has no NVVM lowering: a helper function, which outlining
   // copies into the kernel module.
   pm.addPass(createConvertMathToFuncs());
+  // Pattern passes hoisted the kernels' constants into the host function
+  // (gpu.launch is not isolated): sunk back, they stay compile-time
+  // constants (as kernel arguments, divisions by them were real divisions).
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGpuMergeKernelModules());
   pm.addPass(createLowerAffinePass());

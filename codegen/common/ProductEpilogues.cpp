@@ -169,10 +169,16 @@ std::optional<Epilogue> matchEpilogue(Operation *producer, Value product,
   if (output != product) {
     if (!zeroInit || !product.getDefiningOp<memref::AllocOp>())
       return std::nullopt;
-    for (Operation *user : product.getUsers())
-      if (user != producer && user != consumer &&
-          !isa<memref::DeallocOp, linalg::FillOp>(user))
+    // Besides deallocations, only the absorbed fill may use the buffer
+    // (eraseReplaced erases it with the buffer).
+    unsigned fills = 0;
+    for (Operation *user : product.getUsers()) {
+      if (user == producer || user == consumer ||
+          isa<memref::DeallocOp>(user))
+        continue;
+      if (!isa<linalg::FillOp>(user) || ++fills > 1)
         return std::nullopt;
+    }
   }
   Value outputRoot = underlyingBuffer(output);
   for (Value input : producerInputs)

@@ -25,26 +25,33 @@ struct CpuDuplicateSharedFillsPass
     : impl::CpuDuplicateSharedFillsBase<CpuDuplicateSharedFillsPass> {
   void runOnOperation() override {
     SmallVector<linalg::FillOp> shared;
-    getOperation()->walk([&](linalg::FillOp fill) {
-      if (fill.hasPureTensorSemantics() && !fill->getResult(0).hasOneUse())
+    // Program order of the ops, to keep the first use of each fill.
+    llvm::DenseMap<Operation *, unsigned> order;
+    getOperation()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+      order[op] = order.size();
+      if (auto fill = dyn_cast<linalg::FillOp>(op);
+          fill && fill.hasPureTensorSemantics() &&
+          !fill->getResult(0).hasOneUse())
         shared.push_back(fill);
     });
     IRRewriter rewriter(&getContext());
     for (linalg::FillOp fill : shared) {
-      // Every use but the first in program order gets a clone right
-      // before its user.
       SmallVector<OpOperand *> uses = llvm::map_to_vector(
           fill->getResult(0).getUses(), [](OpOperand &use) { return &use; });
-      llvm::stable_sort(uses, [](OpOperand *a, OpOperand *b) {
-        Operation *x = a->getOwner(), *y = b->getOwner();
-        return x != y && x->getBlock() == y->getBlock() &&
-               x->isBeforeInBlock(y);
+      llvm::sort(uses, [&](OpOperand *a, OpOperand *b) {
+        return order.lookup(a->getOwner()) < order.lookup(b->getOwner());
       });
+      // Every later use gets a clone right before its user (where the
+      // ukernel lowering finds it), or right after the fill for a user in
+      // another block (a loop body would refill on every iteration).
       for (OpOperand *use : llvm::drop_begin(uses)) {
-        rewriter.setInsertionPoint(use->getOwner());
+        Operation *user = use->getOwner();
+        if (user->getBlock() == fill->getBlock())
+          rewriter.setInsertionPoint(user);
+        else
+          rewriter.setInsertionPointAfter(fill);
         Operation *clone = rewriter.clone(*fill);
-        rewriter.modifyOpInPlace(use->getOwner(),
-                                 [&] { use->set(clone->getResult(0)); });
+        rewriter.modifyOpInPlace(user, [&] { use->set(clone->getResult(0)); });
       }
     }
   }

@@ -214,7 +214,8 @@ std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
     return std::nullopt;
   auto copy = dyn_cast<memref::CopyOp>(*interior->getUsers().begin());
   if (!copy || copy.getTarget() != interior.getResult() ||
-      copy->getBlock() != conv->getBlock() || !init->isBeforeInBlock(copy) ||
+      copy->getBlock() != conv->getBlock() ||
+      init->getBlock() != copy->getBlock() || !init->isBeforeInBlock(copy) ||
       !copy->isBeforeInBlock(conv))
     return std::nullopt;
   auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
@@ -421,6 +422,9 @@ struct CpuLowerContractionsToUkernelsPass
         return failure();
     }
     std::optional<PaddedInput> padded = matchPaddedInput(input, op);
+    // The padded copy may have let the output reuse the source's buffer.
+    if (padded && underlyingBuffer(padded->source) == underlyingBuffer(output))
+      padded.reset();
     Value source = padded ? padded->source : input;
     auto sourceType = cast<MemRefType>(source.getType());
     if (sourceType.isDynamicDim(0) != types[2].isDynamicDim(0))

@@ -20,7 +20,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
-#include <cmath>
+#include <limits>
 
 namespace dlc {
 #define GEN_PASS_DEF_GPULOWERMATMULTOMMA
@@ -45,7 +45,7 @@ struct Gemm {
 };
 
 /// Matches a contraction whose A is (m..., k), B (k, n) and C (m..., n)
-/// with identity-layout static f32 buffers and tile-multiple sizes.
+/// with identity-layout static f32 buffers whose N and K are multiples of 4.
 std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
@@ -84,7 +84,12 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   for (int64_t size : types[0].getShape().drop_back())
     m *= size;
   int64_t k = types[1].getDimSize(0), n = types[1].getDimSize(1);
-  if (m % kBlockM || n % kBlockN || k % kBlockK)
+  // 16-byte copies need rows that start 16-byte aligned; partial tiles at
+  // the edges are zero-filled and their results not stored.
+  // (Empty products, and more row tiles than a grid's y dim allows, keep
+  // their loops.)
+  if (n % 4 || k % 4 || m <= 0 || n <= 0 || k <= 0 ||
+      (m + kBlockM - 1) / kBlockM > 65535)
     return std::nullopt;
   return Gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), m, n,
               k};
@@ -136,7 +141,9 @@ public:
   void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
     a = collapseTo(b, loc, gemm.a, 2);
     bMat = gemm.b;
-    Value gridX = index(gemm.n / kBlockN), gridY = index(gemm.m / kBlockM);
+    Value gridX = index((gemm.n + kBlockN - 1) / kBlockN),
+          gridY = index((gemm.m + kBlockM - 1) / kBlockM);
+    m = gemm.m, n = gemm.n, k = gemm.k;
     Value one = index(1);
     auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one,
                                         index(kThreads), one, one);
@@ -166,7 +173,7 @@ public:
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
     SmallVector<Value> init(kWarpTilesM * kWarpTilesN, zero);
-    int64_t tiles = gemm.k / kBlockK;
+    int64_t tiles = (gemm.k + kBlockK - 1) / kBlockK;
     auto loop = scf::ForOp::create(b, loc, index(0), index(tiles), index(1),
                                    init);
     b.setInsertionPointToStart(loop.getBody());
@@ -205,24 +212,39 @@ private:
   Value loadStage(Value t, Value stage) {
     SmallVector<Value> copies;
     Value k0 = mul(t, kBlockK);
-    copyTile(as, a, stage, kBlockM, kBlockK, m0, k0, copies);
-    copyTile(bs, bMat, stage, kBlockK, kBlockN, k0, n0, copies);
+    copyTile(as, a, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
+    copyTile(bs, bMat, stage, kBlockK, kBlockN, k0, n0, k, n, copies);
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
   }
 
   /// Copies global[row0 + r][col0 + c] to shared[stage][r][c] for the
   /// rows x cols tile, 4 floats per copy, spread over the block's threads.
+  /// Elements past the global matrix's `rowCount` x `colCount` are
+  /// zero-filled (cp.async's source size), from a clamped, valid address.
   void copyTile(Value shared, Value global, Value stage, int64_t rows,
-                int64_t cols, Value row0, Value col0,
-                SmallVector<Value> &copies) {
+                int64_t cols, Value row0, Value col0, int64_t rowCount,
+                int64_t colCount, SmallVector<Value> &copies) {
     for (int64_t i = 0; i < (rows * cols / 4) / kThreads; ++i) {
       Value chunk = add(tid, index(i * kThreads));
       Value row = div(chunk, cols / 4), col = mul(rem(chunk, cols / 4), 4);
+      Value globalRow = add(row0, row), globalCol = add(col0, col);
+      Value inRows = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, globalRow, index(rowCount));
+      Value inCols = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, globalCol, index(colCount));
+      Value inside = arith::AndIOp::create(b, loc, inRows, inCols);
+      // colCount is a multiple of 4: a chunk is wholly in or out.
+      Value elements = arith::SelectOp::create(b, loc, inside, index(4),
+                                               index(0));
+      Value safeRow = arith::MinUIOp::create(b, loc, globalRow,
+                                             index(rowCount - 1));
+      Value safeCol = arith::MinUIOp::create(b, loc, globalCol,
+                                             index(colCount - 4));
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, shared, ValueRange{stage, row, col}, global,
-          ValueRange{add(row0, row), add(col0, col)}, b.getIndexAttr(4),
-          /*srcElements=*/Value(), b.getUnitAttr()));
+          ValueRange{safeRow, safeCol}, b.getIndexAttr(4), elements,
+          b.getUnitAttr()));
     }
   }
 
@@ -275,6 +297,15 @@ private:
             Value v = vector::ExtractOp::create(
                 b, loc, acc[mi * kWarpTilesN + ni],
                 ArrayRef<int64_t>{half, j});
+            // Only elements inside C (edge tiles hold padding).
+            Value inside = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r,
+                                      index(m)),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cc,
+                                      index(n)));
+            auto guard = scf::IfOp::create(b, loc, inside);
+            b.setInsertionPointToStart(guard.thenBlock());
             auto addLoad = [&](Value memref, ValueRange indices) {
               v = arith::AddFOp::create(
                   b, loc, v, memref::LoadOp::create(b, loc, memref, indices));
@@ -298,12 +329,14 @@ private:
                   arith::ConstantOp::create(
                       b, loc, b.getFloatAttr(f32, *epilogue.hi)));
             memref::StoreOp::create(b, loc, v, c, ValueRange{r, cc});
+            b.setInsertionPointAfter(guard);
           }
   }
 
   OpBuilder &b;
   Location loc;
   Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
+  int64_t m = 0, n = 0, k = 0;
 };
 
 struct GpuLowerMatmulToMmaPass
@@ -348,9 +381,10 @@ struct GpuLowerMatmulToMmaPass
         }
         if (matched->residual && !matched->residualIsOutput)
           epilogue.residual = collapseTo(rewriter, loc, matched->residual, 2);
-        if (!std::isinf(matched->lo))
+        // (max(x, +inf) and min(x, -inf) are clamps too.)
+        if (matched->lo != -std::numeric_limits<float>::infinity())
           epilogue.lo = matched->lo;
-        if (!std::isinf(matched->hi))
+        if (matched->hi != std::numeric_limits<float>::infinity())
           epilogue.hi = matched->hi;
       }
       Value c = collapseTo(rewriter, loc,

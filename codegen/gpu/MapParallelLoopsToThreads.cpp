@@ -11,6 +11,7 @@
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -61,6 +62,9 @@ struct GpuMapParallelLoopsToThreadsPass
              loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
       Value span = rewriter.createOrFold<arith::SubIOp>(loc, ub, lb);
       Value count = rewriter.createOrFold<arith::CeilDivSIOp>(loc, span, step);
+      // An empty dim (ub <= lb) has no iterations, not a negative count.
+      count = rewriter.createOrFold<arith::MaxSIOp>(
+          loc, count, arith::ConstantIndexOp::create(rewriter, loc, 0));
       counts.push_back(count);
       total = rewriter.createOrFold<arith::MulIOp>(loc, total, count);
     }
@@ -68,6 +72,19 @@ struct GpuMapParallelLoopsToThreadsPass
     Value threads = arith::ConstantIndexOp::create(rewriter, loc, blockSize);
     Value blocks =
         rewriter.createOrFold<arith::CeilDivSIOp>(loc, total, threads);
+    // A launch of zero blocks is an error in CUDA: no iterations, no launch.
+    Value any = rewriter.createOrFold<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::sgt, total,
+        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    std::optional<int64_t> known = getConstantIntValue(any);
+    if (known && *known == 0) {
+      rewriter.eraseOp(loop);
+      return;
+    }
+    if (!known) {
+      auto nonEmpty = scf::IfOp::create(rewriter, loc, any);
+      rewriter.setInsertionPointToStart(nonEmpty.thenBlock());
+    }
     auto launch = gpu::LaunchOp::create(rewriter, loc, blocks, one, one,
                                         threads, one, one);
     rewriter.setInsertionPointToStart(&launch.getBody().front());

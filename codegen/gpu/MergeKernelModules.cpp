@@ -41,16 +41,32 @@ struct GpuMergeKernelModulesPass
                         "attributes cannot be merged");
         return signalPassFailure();
       }
-      for (Operation &op :
-           llvm::make_early_inc_range(other.getBody()->getOperations())) {
+      // Names the merged module has already are made unique first, inside
+      // `other`, so that calls between its functions follow the rename.
+      SymbolTable otherSymbols(other);
+      for (Operation &op : other.getBody()->getOperations()) {
         auto symbol = dyn_cast<SymbolOpInterface>(op);
         if (!symbol)
           continue;
         StringAttr oldName = symbol.getNameAttr();
-        op.remove();
-        // Renamed (uniquely) when the merged module has the name already.
-        StringAttr newName = mergedSymbols.insert(&op);
+        StringAttr newName = oldName;
+        if (mergedSymbols.lookup(oldName)) {
+          FailureOr<StringAttr> unique =
+              otherSymbols.renameToUnique(&op, {&mergedSymbols});
+          if (failed(unique)) {
+            op.emitError("cannot rename kernel symbol ") << oldName;
+            return signalPassFailure();
+          }
+          newName = *unique;
+        }
         renamed[{other.getSymNameAttr(), oldName}] = newName;
+      }
+      for (Operation &op :
+           llvm::make_early_inc_range(other.getBody()->getOperations())) {
+        if (!isa<SymbolOpInterface>(op))
+          continue;
+        op.remove();
+        mergedSymbols.insert(&op);
       }
     }
     module.walk([&](gpu::LaunchFuncOp launch) {

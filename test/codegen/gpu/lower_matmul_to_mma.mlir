@@ -14,8 +14,8 @@
 // CHECK-DAG: %[[C128:.+]] = arith.constant 128 : index
 // CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C3]], %{{.+}} = %[[C2]], %{{.+}} = %[[C1]]) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C128]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]])
 // CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x32x72xf32, #gpu.address_space<workgroup>>)
-// CHECK-COUNT-4: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 4 {bypassL1} : memref<128x64xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
-// CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4 {bypassL1}
+// CHECK-COUNT-4: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<128x64xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4, %{{.+}} {bypassL1}
 // CHECK: %[[FIRST:.+]] = nvgpu.device_async_create_group
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (vector<2x2xf32>,
 // CHECK: scf.if
@@ -65,6 +65,26 @@ func.func @batched_rows(%x: memref<2x64x32xf32>, %w: memref<32x64xf32>, %y: memr
 
 // -----
 
+// Tests edge tiles: M = 100 and K = 36 need 2 row blocks and 2 K tiles;
+// copies past the edges read 0 elements (zero-fill) from clamped addresses,
+// and results outside C are not stored.
+// CHECK-LABEL: func.func @edges
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
+// CHECK: gpu.launch blocks({{.+}}) in (%{{.+}} = %{{.+}}, %{{.+}} = %[[C2]],
+// CHECK: %[[N:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : index
+// CHECK: arith.minui
+// CHECK: nvgpu.device_async_copy {{.+}}, 4, %[[N]] {bypassL1}
+// CHECK: scf.yield
+// CHECK: arith.cmpi ult
+// CHECK: scf.if
+// CHECK: memref.store
+func.func @edges(%a: memref<100x36xf32>, %b: memref<36x64xf32>, %c: memref<100x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<100x36xf32>, memref<36x64xf32>) outs(%c : memref<100x64xf32>)
+  return
+}
+
+// -----
+
 // Tests that the zero fill and a bias + ReLU consumer become the kernel's
 // epilogue: it writes the consumer's output with acc + bias[column], then
 // maximumf 0, and reads neither C's old value nor the product buffer.
@@ -74,7 +94,7 @@ func.func @batched_rows(%x: memref<2x64x32xf32>, %w: memref<32x64xf32>, %y: memr
 // CHECK: nvgpu.mma.sync
 // CHECK: scf.yield
 // CHECK: %[[V:.+]] = vector.extract
-// CHECK-NEXT: %[[B:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<64xf32>
+// CHECK: %[[B:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<64xf32>
 // CHECK-NEXT: %[[S:.+]] = arith.addf %[[V]], %[[B]]
 // CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[R:.+]] = arith.maximumf %[[S]], %[[ZERO]]
@@ -101,17 +121,17 @@ func.func @bias_relu(%a: memref<64x32xf32>, %w: memref<32x64xf32>, %bias: memref
 
 // -----
 
-// Tests what keeps its loops: sizes that are not tile multiples, a
-// transposed B, and f16 operands.
+// Tests what keeps its loops: N not a multiple of 4 (rows of B would not be
+// 16-byte aligned), a transposed B, and f16 operands.
 // CHECK-LABEL: func.func @not_lowered
 // CHECK-NOT: gpu.launch
 // CHECK-COUNT-3: linalg.
-func.func @not_lowered(%a: memref<100x64xf32>, %b: memref<64x64xf32>, %c: memref<100x64xf32>,
+func.func @not_lowered(%a: memref<100x64xf32>, %b: memref<64x62xf32>, %c: memref<100x62xf32>,
                        %bt: memref<64x64xf32>, %c2: memref<64x64xf32>,
                        %h: memref<64x32xf16>, %hb: memref<32x64xf16>, %hc: memref<64x64xf16>) {
-  linalg.matmul ins(%a, %b : memref<100x64xf32>, memref<64x64xf32>) outs(%c : memref<100x64xf32>)
+  linalg.matmul ins(%a, %b : memref<100x64xf32>, memref<64x62xf32>) outs(%c : memref<100x62xf32>)
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-      ins(%b, %bt : memref<64x64xf32>, memref<64x64xf32>) outs(%c2 : memref<64x64xf32>)
+      ins(%bt, %bt : memref<64x64xf32>, memref<64x64xf32>) outs(%c2 : memref<64x64xf32>)
   linalg.matmul ins(%h, %hb : memref<64x32xf16>, memref<32x64xf16>) outs(%hc : memref<64x64xf16>)
   return
 }

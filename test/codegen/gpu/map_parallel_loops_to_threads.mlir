@@ -66,3 +66,28 @@ func.func @row_sum(%a: memref<?x512xf32>, %out: memref<?xf32>) {
   return
 }
 
+
+// -----
+
+// Tests that a loop with no iterations launches nothing (a zero-block launch
+// is a CUDA error), and that a dynamic trip count guards the launch.
+// CHECK-LABEL: func.func @empty_and_dynamic
+// CHECK-NOT: gpu.launch
+// CHECK: %[[ANY:.+]] = arith.cmpi sgt
+// CHECK-NEXT: scf.if %[[ANY]] {
+// CHECK-NEXT: gpu.launch
+// CHECK-NOT: gpu.launch
+func.func @empty_and_dynamic(%a: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i) = (%c1) to (%c0) step (%c1) {
+    memref.store %zero, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    memref.store %zero, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
