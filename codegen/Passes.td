@@ -140,8 +140,10 @@ def CpuDuplicateSharedFills : Pass<"dlc-cpu-duplicate-shared-fills"> {
     CSE merges identical fills, so several products may start from one zero
     fill. One-shot bufferization would fill one buffer and copy it into each
     other product's buffer, a full extra pass per product. After this pass
-    each user has its own `linalg.fill` (cloned right before it), which
-    bufferizes in place and which the ukernel lowering absorbs into its call.
+    each user has its own `linalg.fill` (cloned right before it, or right
+    after the original fill for a user in another block, such as a loop
+    body), which bufferizes in place and which the ukernel lowering absorbs
+    into its call.
 
     ```mlir
     %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x64xf32>) -> ...
@@ -335,7 +337,9 @@ def GpuMapParallelLoopsToThreads
     fastest, so a warp's threads touch consecutive elements of row-major
     buffers; `block-size` threads form a block and enough blocks cover the
     iteration space, each thread guarded by `id < trip count`. The loop body,
-    including the scf.for loops of reduction dims, runs once per thread.
+    including the scf.for loops of reduction dims, runs once per thread. A
+    loop without iterations launches nothing (CUDA rejects empty grids): it
+    is erased when that is known at compile time, else the launch is guarded.
 
     ```mlir
     scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c768) step (%c1, %c1) {...}
