@@ -113,9 +113,23 @@ __attribute__((always_inline)) inline void plane(const Problem &p,
 #if defined(__x86_64__) || defined(_M_X64)
 /// AVX2: eight output columns accumulate their taps in one register, read
 /// with unaligned loads; columns whose taps reach into the padding (or past
-/// the row) use masked loads, strided convs masked gathers. Small planes
+/// the row) use masked loads. Stride 2 loads 16 columns and keeps the even
+/// ones; other strides use masked gathers. Small planes
 /// (MobileNet's 7x7 to 28x28) then cost a few vector ops per row instead of
 /// a stack row's passes.
+/// For the elements `e` of columns start + e of a stride-2 row: read when
+/// the column is inside the row (0..w) and its lane e / 2 is one of the `n`
+/// output columns.
+__attribute__((target("avx2,fma"), always_inline)) inline __m256i
+stride2Mask(__m256i e, int64_t start, int64_t w, int64_t n) {
+  __m256i column = _mm256_add_epi32(_mm256_set1_epi32(int(start)), e);
+  __m256i lane = _mm256_srli_epi32(e, 1);
+  return _mm256_and_si256(
+      _mm256_and_si256(_mm256_cmpgt_epi32(column, _mm256_set1_epi32(-1)),
+                       _mm256_cmpgt_epi32(_mm256_set1_epi32(int(w)), column)),
+      _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lane));
+}
+
 __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
                                                    int64_t index) {
   int64_t image = index / p.channels, channel = index % p.channels;
@@ -135,12 +149,12 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
     for (int64_t x0 = 0; x0 < p.ow; x0 += 8) {
       int64_t n = std::min<int64_t>(8, p.ow - x0);
       __m256i outMask = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lanes);
-      // One accumulator per tap row: a single chain of KH x KW dependent
-      // FMAs was latency-bound.
-      __m256 rowAcc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(),
-                          _mm256_setzero_ps(), _mm256_setzero_ps()};
+      // A chain per tap row, summed after it: one chain of KH x KW
+      // dependent FMAs was latency-bound (and an array of accumulators
+      // indexed by row lived on the stack).
+      __m256 acc = _mm256_setzero_ps();
       for (int64_t i = 0; i < p.kh; ++i) {
-        __m256 &acc = rowAcc[i % 4];
+        __m256 rowSum = _mm256_setzero_ps();
         int64_t iy = y * p.sh + i * p.dh - p.padTop;
         if (iy < 0 || iy >= p.h)
           continue;
@@ -152,6 +166,26 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
           __m256 v;
           if (p.sw == 1 && n == 8 && start >= 0 && start + 8 <= p.w) {
             v = _mm256_loadu_ps(row + start);
+          } else if (p.sw == 2) {
+            // Columns start .. start + 15, even ones kept: two loads and a
+            // shuffle (a gather per tap was a quarter of MobileNetV2).
+            __m256 lo8, hi8;
+            if (n == 8 && start >= 0 && start + 16 <= p.w) {
+              lo8 = _mm256_loadu_ps(row + start);
+              hi8 = _mm256_loadu_ps(row + start + 8);
+            } else {
+              lo8 = _mm256_maskload_ps(row + start,
+                                       stride2Mask(lanes, start, p.w, n));
+              hi8 = _mm256_maskload_ps(
+                  row + start + 8,
+                  stride2Mask(_mm256_add_epi32(lanes, _mm256_set1_epi32(8)),
+                              start, p.w, n));
+            }
+            // [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6] -> [lo0 lo2 lo4 lo6 |
+            // hi0 hi2 hi4 hi6].
+            __m256 even = _mm256_shuffle_ps(lo8, hi8, _MM_SHUFFLE(2, 0, 2, 0));
+            v = _mm256_castpd_ps(_mm256_permute4x64_pd(
+                _mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
           } else {
             __m256i column = _mm256_add_epi32(
                 _mm256_set1_epi32(int(start)), strideLanes);
@@ -166,11 +200,10 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
               v = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), row, column,
                                            _mm256_castsi256_ps(mask), 4);
           }
-          acc = _mm256_fmadd_ps(tap, v, acc);
+          rowSum = _mm256_fmadd_ps(tap, v, rowSum);
         }
+        acc = _mm256_add_ps(acc, rowSum);
       }
-      __m256 acc = _mm256_add_ps(_mm256_add_ps(rowAcc[0], rowAcc[1]),
-                                 _mm256_add_ps(rowAcc[2], rowAcc[3]));
       float *dst = out + y * p.ow + x0;
       bool full = n == 8;
       if (p.accumulate)
