@@ -59,6 +59,16 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   targetOptions.chip = chip.str();
   if (failed(target->verifyOptions(loc, targetOptions)))
     return failure();
+  bool hostCode = options.emit == EmitKind::LLVM ||
+                  options.emit == EmitKind::Object ||
+                  options.emit == EmitKind::Shared;
+  if (!options.compileTo && hostCode && !target->emitsHostCode())
+    return emitError(loc) << "target '" << targetName
+                          << "' emits PTX only (--emit=ptx) until its models "
+                             "can run; not --emit="
+                          << (options.emit == EmitKind::LLVM     ? "llvm"
+                              : options.emit == EmitKind::Object ? "obj"
+                                                                 : "so");
 
   onnx::ImportOptions importOptions;
   importOptions.inputShapes = options.inputShapes;

@@ -49,6 +49,9 @@ public:
                                   << options.precision << ")";
     return mlir::success();
   }
+  /// Whether emitLLVMIR, emitObject and linkSharedLibrary work; a target
+  /// without them fails those requests before compiling anything.
+  virtual bool emitsHostCode() const { return true; }
   /// Sets the pipeline options that depend on the target machine, such as
   /// the instruction set of its ukernels.
   virtual void configurePipeline(PipelineOptions &options,

@@ -24,6 +24,7 @@ constexpr llvm::StringLiteral kChips[] = {"sm_80", "sm_86", "sm_89", "sm_90",
 class CudaTarget : public Target {
 public:
   llvm::StringRef name() const override { return "cuda"; }
+  bool emitsHostCode() const override { return false; }
 
   LogicalResult verifyOptions(Location loc,
                               TargetOptions &options) const override {
@@ -93,10 +94,11 @@ public:
   }
 
 private:
+  // The driver asks emitsHostCode() first; these answer callers that did
+  // not.
   static LogicalResult unsupported(ModuleOp module, llvm::StringRef emit) {
     return emitError(module.getLoc())
-           << "the cuda target emits PTX only (--emit=ptx), not --emit="
-           << emit << ": the runtime's CUDA device is not built yet";
+           << "the cuda target emits no host code (--emit=" << emit << ")";
   }
 };
 
