@@ -140,6 +140,12 @@ Value viewAddress(OpBuilder &b, Location loc, Value memref,
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), sum);
 }
 
+/// viewAddress of `memref`, extracting its metadata first.
+Value viewAddress(OpBuilder &b, Location loc, Value memref) {
+  return viewAddress(
+      b, loc, memref, memref::ExtractStridedMetadataOp::create(b, loc, memref));
+}
+
 /// Declares `name(i32 isa, <numI64> x i64, i32 accumulate, <epilogue>)`
 /// with the epilogue parameters of Ukernels.h: i64 bias, i32 bias mode, i64
 /// residual, 3 x i64 residual strides, f32 lo, f32 hi.
@@ -446,9 +452,7 @@ struct CpuLowerContractionsToUkernelsPass
                                           value);
     };
     auto address = [&](Value memref) {
-      return viewAddress(
-          rewriter, loc, memref,
-          memref::ExtractStridedMetadataOp::create(rewriter, loc, memref));
+      return viewAddress(rewriter, loc, memref);
     };
     Value batch = arith::IndexCastOp::create(
         rewriter, loc, rewriter.getI64Type(),
@@ -642,11 +646,7 @@ struct CpuLowerContractionsToUkernelsPass
         rewriter, loc, rewriter.getI32Type(), accumulate));
     appendEpilogueArgs(
         rewriter, loc, epilogue, cStrides,
-        [&](Value memref) {
-          return viewAddress(rewriter, loc, memref,
-                             memref::ExtractStridedMetadataOp::create(
-                                 rewriter, loc, memref));
-        },
+        [&](Value memref) { return viewAddress(rewriter, loc, memref); },
         args);
     func::FuncOp callee =
         packedB   ? declareUkernel(getOperation(), kSgemmPackedB, 14)

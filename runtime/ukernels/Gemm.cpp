@@ -39,8 +39,10 @@ constexpr int64_t kW = DLC_UK_PANEL_WIDTH;
 struct TileEpilogue {
   const float *rowBias;  // rowBias[i], or null
   const float *colBias;  // colBias[j], or null
-  const float *residual; // residual[i * residualRowStride + j], or null
-  int64_t residualRowStride;
+  // residual[i * residualRowStride + j * residualColStride], or null; the
+  // vector kernels get column stride 1.
+  const float *residual;
+  int64_t residualRowStride, residualColStride;
   bool clamp;
   float lo, hi;
 };
@@ -73,7 +75,7 @@ inline float applyEpilogue(float v, const TileEpilogue &ep, int64_t i,
   if (ep.colBias)
     v += ep.colBias[j];
   if (ep.residual)
-    v += ep.residual[i * ep.residualRowStride + j];
+    v += ep.residual[i * ep.residualRowStride + j * ep.residualColStride];
   if (ep.clamp)
     v = std::isnan(v) ? v : std::min(std::max(v, ep.lo), ep.hi);
   return v;
@@ -260,21 +262,14 @@ struct Epilogue {
   bool any() const { return rowBias || colBias || residual || clamp; }
   /// Element (i, j) with the epilogue applied to `v`.
   float apply(float v, int64_t i, int64_t j) const {
-    if (rowBias)
-      v += rowBias[i];
-    if (colBias)
-      v += colBias[j];
-    if (residual)
-      v += residual[i * residualRowStride + j * residualColStride];
-    if (clamp)
-      v = std::isnan(v) ? v : std::min(std::max(v, lo), hi);
-    return v;
+    return applyEpilogue(v, at(0, 0), i, j);
   }
   /// The tile epilogue at (i, j), if the kernels can apply it in place.
   TileEpilogue at(int64_t i, int64_t j) const {
     return {rowBias ? rowBias + i : nullptr, colBias ? colBias + j : nullptr,
-            residual ? residual + i * residualRowStride + j : nullptr,
-            residualRowStride, clamp, lo, hi};
+            residual ? residual + i * residualRowStride + j * residualColStride
+                     : nullptr,
+            residualRowStride, residualColStride, clamp, lo, hi};
   }
 };
 
