@@ -73,6 +73,25 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
   ];
 }
 
+def DemoteContractionOperands : Pass<"dlc-codegen-demote-contraction-operands"> {
+  let summary = "Rounds the f32 inputs of matrix products to bf16 or f16";
+  let description = [{
+    For `--precision=bf16|fp16`: every linalg.generic contraction on tensors
+    with f32 inputs and an f32 output reads its two inputs rounded to
+    `element-type` (to nearest even) and widens them back in its body, so
+    that it multiplies narrow values and accumulates in f32 (what tensor
+    cores do). Constant inputs are rounded at compile time; others by an
+    elementwise linalg.generic. Convolutions and other ops keep f32.
+  }];
+  let options = [
+    Option<"elementType", "element-type", "std::string", /*default=*/"\"bf16\"",
+           "bf16 or f16">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // CPU
 //===----------------------------------------------------------------------===//
@@ -373,25 +392,39 @@ def GpuMergeKernelModules
 
 def GpuLowerMatmulToMma
     : Pass<"dlc-gpu-lower-matmul-to-mma", "mlir::func::FuncOp"> {
-  let summary = "Runs f32 matrix products on sm_80 tensor cores in TF32";
+  let summary = "Runs matrix products on tensor cores";
   let description = [{
-    With `precision=tf32`, every f32 contraction on row-major buffers of the
-    form A(m..., k) x B(k, n) -> C(m..., n) whose N and K are multiples of 4
-    becomes a gpu.launch of 64x64 output tiles: 4 warps of
-    32x32, each a 2x4 grid of `nvgpu.mma.sync` m16n8k8 TF32 tiles; a two-stage
-    `nvgpu.device_async_copy` (cp.async) pipeline into padded shared memory;
-    A fragments by `nvgpu.ldmatrix`. Edge tiles are zero-filled by the copies
-    and not stored. The zero fill before the product and an elementwise
-    bias/residual/clamp consumer (ProductEpilogues.h) become part of the
-    kernel, which then writes the consumer's output. Other products, and every
-    product with `precision=fp32`, keep their loops and become SIMT kernels.
+    Every contraction on row-major static buffers of the form
+    A(m..., k) x B(k, n) -> C(m..., n), C f32, becomes a gpu.launch of a
+    tensor-core kernel (GemmKernels.h) unless `precision=fp32`:
+
+    - bf16 or f16 A and B (see dlc-demote-contraction-operands) with N and K
+      multiples of 8 on `chip=sm_90a`: 128x128 output tiles per warpgroup of
+      128 threads; K advances 64 at a time through a 4-stage pipeline of TMA
+      loads (`nvgpu.tma.async.load`, 128-byte swizzle, out-of-bounds zero
+      fill) whose completion `nvgpu.mbarrier`s track; `nvgpu.warpgroup.mma`
+      (wgmma m64n128k16) reads both operands from shared memory. The TMA
+      descriptors are created on the host (`nvgpu.tma.create.descriptor`).
+    - f32 A and B with N and K multiples of 4, any chip: 64x64 output tiles,
+      4 warps of 32x32, each a 2x4 grid of `nvgpu.mma.sync` m16n8k8 TF32
+      tiles; a two-stage `nvgpu.device_async_copy` (cp.async) pipeline into
+      padded shared memory; A fragments by `nvgpu.ldmatrix`. Edge tiles are
+      zero-filled by the copies and not stored.
+
+    The zero fill before the product and an elementwise bias/residual/clamp
+    consumer (ProductEpilogues.h) become part of the kernel, which then writes
+    the consumer's output. Other products keep their loops and become SIMT
+    kernels.
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "fp32 (no tensor cores) or tf32">,
+           "fp32 (no tensor cores), tf32, bf16 or fp16">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "The CUDA chip: sm_90a enables the wgmma kernel">,
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect",
                            "mlir::nvgpu::NVGPUDialect",
+                           "mlir::NVVM::NVVMDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];

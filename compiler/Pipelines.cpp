@@ -148,6 +148,9 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
                               const PipelineOptions &options) {
   // Polynomials instead of libdevice calls for exp, tanh, erf and log.
   pm.addPass(createCpuApproximateMath());
+  if (options.gpuPrecision == "bf16" || options.gpuPrecision == "fp16")
+    pm.addPass(createDemoteContractionOperands(DemoteContractionOperandsOptions{
+        options.gpuPrecision == "bf16" ? "bf16" : "f16"}));
   pm.addPass(createCpuDuplicateSharedFills());
   addBufferization(pm);
   bufferization::BufferDeallocationPipelineOptions dealloc;
@@ -155,7 +158,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(
       createGpuLowerMatmulToMma(GpuLowerMatmulToMmaOptions{
-          options.gpuPrecision}));
+          options.gpuPrecision, options.gpuChip}));
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsToThreads());
@@ -166,6 +169,9 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // (gpu.launch is not isolated): sunk back, they stay compile-time
   // constants (as kernel arguments, divisions by them were real divisions).
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
+  // Before outlining, as upstream's gpu-lower-to-nvvm-pipeline: a TMA
+  // descriptor that the host creates reaches its kernel as a pointer.
+  pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGpuMergeKernelModules());
   pm.addPass(createLowerAffinePass());
@@ -181,9 +187,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   // Kernel bodies to the LLVM dialect (the order of upstream's
   // gpu-lower-to-nvvm-pipeline: structured control flow and arith first).
   // (cf-to-llvm runs on modules only; the host code has no cf ops yet.)
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVGPUToNVVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
-  pm.addNestedPass<gpu::GPUModuleOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<gpu::GPUModuleOp>(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();

@@ -1,23 +1,17 @@
-//===- LowerMatmulToMma.cpp - f32 GEMMs on sm_80 tensor cores (TF32) ------===//
+//===- LowerMatmulToMma.cpp - Matrix products on tensor cores -------------===//
 //
-// One thread block computes a 64x64 tile of C with 4 warps of 32x32, each a
-// 2x4 grid of m16n8k8 TF32 `mma.sync` tiles. K advances 32 at a time
-// through a two-stage pipeline: `cp.async` copies the next A and B tiles
-// into shared memory while the current ones are multiplied. A fragments
-// come from `ldmatrix.x4` (an 8x8 b16 tile is an 8x4 tf32 tile), B
-// fragments from shared loads. Shared rows are padded (A by 4 floats, B by
-// 8) so that the 8 row addresses of an ldmatrix phase, and the 32 lanes of
-// a B load, fall in distinct banks.
+// Picks the kernel for each matched product (GemmKernels.h): wgmma for bf16
+// and f16 on sm_90a, mma.sync otherwise; the kernel absorbs the product's
+// zero fill and elementwise consumer.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
-#include "codegen/common/ProductEpilogues.h"
+#include "codegen/gpu/GemmKernels.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
@@ -32,20 +26,9 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-constexpr int64_t kBlockM = 64, kBlockN = 64, kBlockK = 32;
-constexpr int64_t kThreads = 128;
-constexpr int64_t kPadA = 4, kPadB = 8; // Floats per shared row.
-constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
-
-/// A row-major [M, K] x [K, N] -> [M, N] f32 product on contiguous buffers;
-/// A and C may have several leading m dims.
-struct Gemm {
-  Value a, b, c;
-  int64_t m, n, k;
-};
-
 /// Matches a contraction whose A is (m..., k), B (k, n) and C (m..., n)
-/// with identity-layout static f32 buffers whose N and K are multiples of 4.
+/// with identity-layout static buffers, C f32 and A and B alike f32, bf16
+/// or f16.
 std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
@@ -58,11 +41,15 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   SmallVector<MemRefType> types;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.getElementType().isF32() || !type.hasStaticShape() ||
-        !type.getLayout().isIdentity())
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
       return std::nullopt;
     types.push_back(type);
   }
+  Type inputType = types[0].getElementType();
+  if (types[1].getElementType() != inputType ||
+      !types[2].getElementType().isF32() ||
+      !isa<Float32Type, BFloat16Type, Float16Type>(inputType))
+    return std::nullopt;
   auto results = [&](unsigned operand) {
     SmallVector<unsigned> positions;
     for (AffineExpr expr : op.getIndexingMapsArray()[operand].getResults()) {
@@ -84,268 +71,20 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   for (int64_t size : types[0].getShape().drop_back())
     m *= size;
   int64_t k = types[1].getDimSize(0), n = types[1].getDimSize(1);
-  // 16-byte copies need rows that start 16-byte aligned; partial tiles at
-  // the edges are zero-filled and their results not stored.
-  // (Empty products, and more row tiles than a grid's y dim allows, keep
-  // their loops.)
-  if (n % 4 || k % 4 || m <= 0 || n <= 0 || k <= 0 ||
-      (m + kBlockM - 1) / kBlockM > 65535)
+  if (m <= 0 || n <= 0 || k <= 0)
     return std::nullopt;
   return Gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), m, n,
-              k};
+              k, inputType};
 }
-
-/// `value` (identity layout) with its leading dims collapsed into one, so
-/// that it has `rank` (1 or 2) dims.
-Value collapseTo(OpBuilder &b, Location loc, Value value, int64_t rank) {
-  auto type = cast<MemRefType>(value.getType());
-  if (type.getRank() == rank)
-    return value;
-  ReassociationIndices leading;
-  for (int64_t d = 0; d + rank - 1 < type.getRank(); ++d)
-    leading.push_back(d);
-  SmallVector<ReassociationIndices> groups = {leading};
-  if (rank == 2)
-    groups.push_back({type.getRank() - 1});
-  return memref::CollapseShapeOp::create(b, loc, value, groups);
-}
-
-/// What the kernel does with its sums before storing them (see
-/// ProductEpilogues.h); operands are collapsed like C.
-struct KernelEpilogue {
-  bool accumulate = true; // Add C's old value.
-  Value bias;             // 1-D, indexed by row or column.
-  BiasMode biasMode = BiasMode::kNone;
-  Value residual; // 2-D like C.
-  std::optional<float> lo, hi;
-};
-
-class KernelBuilder {
-public:
-  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
-
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, index(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, index(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, index(y));
-  }
-
-  void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
-    a = collapseTo(b, loc, gemm.a, 2);
-    bMat = gemm.b;
-    Value gridX = index((gemm.n + kBlockN - 1) / kBlockN),
-          gridY = index((gemm.m + kBlockM - 1) / kBlockM);
-    m = gemm.m, n = gemm.n, k = gemm.k;
-    Value one = index(1);
-    auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one,
-                                        index(kThreads), one, one);
-    Attribute workgroup = gpu::AddressSpaceAttr::get(
-        b.getContext(), gpu::AddressSpace::Workgroup);
-    auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadA},
-                                   b.getF32Type(), MemRefLayoutAttrInterface(),
-                                   workgroup);
-    auto sharedB = MemRefType::get({2, kBlockK, kBlockN + kPadB},
-                                   b.getF32Type(), MemRefLayoutAttrInterface(),
-                                   workgroup);
-    as = launch.addWorkgroupAttribution(sharedA, loc);
-    bs = launch.addWorkgroupAttribution(sharedB, loc);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&launch.getBody().front());
-    tid = launch.getThreadIds().x;
-    m0 = mul(launch.getBlockIds().y, kBlockM);
-    n0 = mul(launch.getBlockIds().x, kBlockN);
-    Value warp = div(tid, 32);
-    lane = rem(tid, 32);
-    warpRow = mul(div(warp, 2), 32);
-    warpCol = mul(rem(warp, 2), 32);
-
-    // Prologue: stage 0 holds K tile 0.
-    Value first = loadStage(index(0), index(0));
-    auto accType = VectorType::get({2, 2}, b.getF32Type());
-    Value zero = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
-    SmallVector<Value> init(kWarpTilesM * kWarpTilesN, zero);
-    int64_t tiles = (gemm.k + kBlockK - 1) / kBlockK;
-    auto loop = scf::ForOp::create(b, loc, index(0), index(tiles), index(1),
-                                   init);
-    b.setInsertionPointToStart(loop.getBody());
-    Value t = loop.getInductionVar();
-    Value stage = rem(t, 2);
-    // Issue the next tile's copies, then wait for all but them.
-    Value next = add(t, index(1));
-    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          next, index(tiles));
-    auto ifNext = scf::IfOp::create(b, loc, hasNext, /*withElse=*/true);
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(ifNext.thenBlock());
-      Value group = loadStage(next, rem(next, 2));
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                       b.getI32IntegerAttr(1));
-      b.setInsertionPointToStart(ifNext.elseBlock());
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, first, b.getI32IntegerAttr(0));
-    }
-    gpu::BarrierOp::create(b, loc);
-    SmallVector<Value> acc(loop.getRegionIterArgs());
-    for (int64_t kk = 0; kk < kBlockK; kk += 8)
-      multiplyStep(stage, kk, acc);
-    // Every warp is done with this stage before it is refilled.
-    gpu::BarrierOp::create(b, loc);
-    scf::YieldOp::create(b, loc, acc);
-
-    b.setInsertionPointAfter(loop);
-    store(c, loop.getResults(), epilogue);
-    gpu::TerminatorOp::create(b, loc);
-  }
-
-private:
-  /// Copies K tile `t` of A and B into shared stage `stage` with 16-byte
-  /// cp.async copies (4 per thread and operand); returns their group.
-  Value loadStage(Value t, Value stage) {
-    SmallVector<Value> copies;
-    Value k0 = mul(t, kBlockK);
-    copyTile(as, a, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
-    copyTile(bs, bMat, stage, kBlockK, kBlockN, k0, n0, k, n, copies);
-    return nvgpu::DeviceAsyncCreateGroupOp::create(
-        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
-  }
-
-  /// Copies global[row0 + r][col0 + c] to shared[stage][r][c] for the
-  /// rows x cols tile, 4 floats per copy, spread over the block's threads.
-  /// Elements past the global matrix's `rowCount` x `colCount` are
-  /// zero-filled (cp.async's source size), from a clamped, valid address.
-  void copyTile(Value shared, Value global, Value stage, int64_t rows,
-                int64_t cols, Value row0, Value col0, int64_t rowCount,
-                int64_t colCount, SmallVector<Value> &copies) {
-    for (int64_t i = 0; i < (rows * cols / 4) / kThreads; ++i) {
-      Value chunk = add(tid, index(i * kThreads));
-      Value row = div(chunk, cols / 4), col = mul(rem(chunk, cols / 4), 4);
-      Value globalRow = add(row0, row), globalCol = add(col0, col);
-      Value inRows = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ult, globalRow, index(rowCount));
-      Value inCols = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ult, globalCol, index(colCount));
-      Value inside = arith::AndIOp::create(b, loc, inRows, inCols);
-      // colCount is a multiple of 4: a chunk is wholly in or out.
-      Value elements = arith::SelectOp::create(b, loc, inside, index(4),
-                                               index(0));
-      Value safeRow = arith::MinUIOp::create(b, loc, globalRow,
-                                             index(rowCount - 1));
-      Value safeCol = arith::MinUIOp::create(b, loc, globalCol,
-                                             index(colCount - 4));
-      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, shared, ValueRange{stage, row, col}, global,
-          ValueRange{safeRow, safeCol}, b.getIndexAttr(4), elements,
-          b.getUnitAttr()));
-    }
-  }
-
-  /// acc[mi][ni] += A(16x8) * B(8x8) for the k8 step at `kk`.
-  void multiplyStep(Value stage, int64_t kk, SmallVector<Value> &acc) {
-    Type f32 = b.getF32Type();
-    // ldmatrix.x4: lane l addresses row l % 8 + 8 * (l / 8 % 2), column
-    // 4 * (l / 16) of the 16x8 tile; tile i of the result is a_i.
-    Value ldRow = add(rem(lane, 8), mul(rem(div(lane, 8), 2), 8));
-    Value ldCol = add(index(kk), mul(div(lane, 16), 4));
-    SmallVector<Value> fragA;
-    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
-      fragA.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({4, 1}, f32), as,
-          ValueRange{stage, add(add(warpRow, index(mi * 16)), ldRow), ldCol},
-          /*transpose=*/false, /*numTiles=*/4));
-    // b0 = B[kk + l % 4][n + l / 4], b1 four rows down.
-    Value kRow = add(index(kk), rem(lane, 4));
-    Value kRow4 = add(kRow, index(4));
-    SmallVector<Value> fragB;
-    for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
-      Value col = add(add(warpCol, index(ni * 8)), div(lane, 4));
-      Value b0 = memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow, col});
-      Value b1 =
-          memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow4, col});
-      fragB.push_back(vector::FromElementsOp::create(
-          b, loc, VectorType::get({2, 1}, f32), ValueRange{b0, b1}));
-    }
-    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
-      for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
-        Value &tile = acc[mi * kWarpTilesN + ni];
-        tile = nvgpu::MmaSyncOp::create(b, loc, fragA[mi], fragB[ni], tile,
-                                        ArrayRef<int64_t>{16, 8, 8},
-                                        /*tf32Enabled=*/true);
-      }
-  }
-
-  /// C = epilogue(acc (+ C)): lane l holds rows l / 4 and l / 4 + 8,
-  /// columns 2 * (l % 4) and the next, of each 16x8 tile.
-  void store(Value c, ValueRange acc, const KernelEpilogue &epilogue) {
-    Value row = add(add(m0, warpRow), div(lane, 4));
-    Value col = add(add(n0, warpCol), mul(rem(lane, 4), 2));
-    Type f32 = b.getF32Type();
-    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
-      for (int64_t ni = 0; ni < kWarpTilesN; ++ni)
-        for (int64_t half = 0; half < 2; ++half)
-          for (int64_t j = 0; j < 2; ++j) {
-            Value r = add(row, index(mi * 16 + half * 8));
-            Value cc = add(col, index(ni * 8 + j));
-            Value v = vector::ExtractOp::create(
-                b, loc, acc[mi * kWarpTilesN + ni],
-                ArrayRef<int64_t>{half, j});
-            // Only elements inside C (edge tiles hold padding).
-            Value inside = arith::AndIOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r,
-                                      index(m)),
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, cc,
-                                      index(n)));
-            auto guard = scf::IfOp::create(b, loc, inside);
-            b.setInsertionPointToStart(guard.thenBlock());
-            auto addLoad = [&](Value memref, ValueRange indices) {
-              v = arith::AddFOp::create(
-                  b, loc, v, memref::LoadOp::create(b, loc, memref, indices));
-            };
-            if (epilogue.accumulate)
-              addLoad(c, {r, cc});
-            if (epilogue.bias)
-              addLoad(epilogue.bias,
-                      {epilogue.biasMode == BiasMode::kRow ? r : cc});
-            if (epilogue.residual)
-              addLoad(epilogue.residual, {r, cc});
-            // maximumf/minimumf keep NaN, like the consumer they replace.
-            if (epilogue.lo)
-              v = arith::MaximumFOp::create(
-                  b, loc, v,
-                  arith::ConstantOp::create(
-                      b, loc, b.getFloatAttr(f32, *epilogue.lo)));
-            if (epilogue.hi)
-              v = arith::MinimumFOp::create(
-                  b, loc, v,
-                  arith::ConstantOp::create(
-                      b, loc, b.getFloatAttr(f32, *epilogue.hi)));
-            memref::StoreOp::create(b, loc, v, c, ValueRange{r, cc});
-            b.setInsertionPointAfter(guard);
-          }
-  }
-
-  OpBuilder &b;
-  Location loc;
-  Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
-  int64_t m = 0, n = 0, k = 0;
-};
 
 struct GpuLowerMatmulToMmaPass
     : impl::GpuLowerMatmulToMmaBase<GpuLowerMatmulToMmaPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (precision != "tf32")
+    if (precision == "fp32")
       return;
+    bool hopper = chip == "sm_90a";
     // Fills are found first, while the ops before a product are still
     // linalg ops rather than launches.
     SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> candidates;
@@ -359,6 +98,9 @@ struct GpuLowerMatmulToMmaPass
     for (auto [op, fill] : candidates) {
       std::optional<Gemm> gemm = matchGemm(op);
       if (!gemm)
+        continue;
+      bool wgmma = hopper && wgmmaSupports(*gemm);
+      if (!wgmma && !mmaSyncSupports(*gemm))
         continue;
       // C's leading dims are rows, its last the columns.
       auto cType = cast<MemRefType>(gemm->c.getType());
@@ -389,7 +131,10 @@ struct GpuLowerMatmulToMmaPass
       }
       Value c = collapseTo(rewriter, loc,
                            matched ? matched->output : gemm->c, 2);
-      KernelBuilder(rewriter, loc).build(*gemm, c, epilogue);
+      if (wgmma)
+        buildWgmmaGemm(rewriter, loc, *gemm, c, epilogue);
+      else
+        buildMmaSyncGemm(rewriter, loc, *gemm, c, epilogue);
       eraseReplaced(rewriter, op, fill, matched, gemm->c);
     }
   }

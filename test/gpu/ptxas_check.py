@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Compiles the end-to-end test models, and a BERT-shaped linear layer, with
-`dlc --target=cuda:<chip> --emit=ptx` for sm_80 and sm_90a, in fp32 and
-tf32, and assembles every PTX module with ptxas. Fails when a model does not
-compile, ptxas rejects its PTX, ptxas -v reports register spills in any
-kernel, or a tf32 linear layer has no tensor-core (mma.sync) kernel. Exits
-77 (skipped) without ptxas.
+`dlc --target=cuda:<chip> --emit=ptx` for sm_80 and sm_90a, in every
+precision, and assembles every PTX module with ptxas. Fails when a model
+does not compile, ptxas rejects its PTX, ptxas -v reports register spills in
+any kernel, or the linear layer lacks its tensor-core kernel: mma.sync in
+tf32, wgmma fed by TMA (cp.async.bulk.tensor) in bf16 and fp16 on sm_90a.
+Exits 77 (skipped) without ptxas.
 """
 
 import argparse
@@ -21,6 +22,7 @@ import onnx  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 CHIPS = ["sm_80", "sm_90a"]
+PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]
 SKIPPED = 77
 
 
@@ -68,12 +70,13 @@ def main():
                 "transformer": models.transformer_block, "linear": linear}
     failures = 0
     print(f"{'model':<12} {'chip':<7} {'precision':<9} {'kernels':>7} "
-          f"{'mma.sync':>8} {'max regs':>8} {'spills':>6}  result")
+          f"{'mma.sync':>8} {'wgmma':>5} {'tma':>3} {'max regs':>8} "
+          f"{'spills':>6}  result")
     for name, build in builders.items():
         model_path = os.path.join(args.workdir, f"{name}.onnx")
         onnx.save(build(), model_path)
         for chip, precision in [(c, p) for c in CHIPS
-                                for p in ["fp32", "tf32"]]:
+                                for p in PRECISIONS]:
             ptx_path = os.path.join(args.workdir,
                                     f"{name}.{chip}.{precision}.ptx")
             compiled = subprocess.run(
@@ -95,13 +98,20 @@ def main():
                 r"(\d+) bytes spill stores, (\d+) bytes spill loads", report))
             ptx = open(ptx_path).read()
             entries = len(re.findall(r"^\.visible \.entry", ptx, re.M))
-            mmas = len(re.findall(r"mma\.sync\.aligned", ptx))
+            mmas = len(re.findall(r"\bmma\.sync\.aligned", ptx))
+            wgmmas = len(re.findall(r"wgmma\.mma_async", ptx))
+            tmas = len(re.findall(r"cp\.async\.bulk\.tensor", ptx))
             ok = (assembled.returncode == 0 and spills == 0 and
                   kernels == entries and entries > 0)
             if name == "linear" and precision == "tf32" and mmas == 0:
                 ok = False
+            if (name == "linear" and chip == "sm_90a" and
+                    precision in ("bf16", "fp16") and
+                    (wgmmas == 0 or tmas == 0)):
+                ok = False
             print(f"{name:<12} {chip:<7} {precision:<9} {kernels:>7} "
-                  f"{mmas:>8} {max(regs, default=0):>8} {spills:>6}  "
+                  f"{mmas:>8} {wgmmas:>5} {tmas:>3} "
+                  f"{max(regs, default=0):>8} {spills:>6}  "
                   f"{'ok' if ok else 'FAILED'}")
             if not ok:
                 print(report)

@@ -34,10 +34,8 @@ public:
       return emitError(loc) << "unknown CUDA chip '" << options.chip
                             << "'; available: "
                             << llvm::join(llvm::ArrayRef(kChips), ", ");
-    if (options.precision == "bf16" || options.precision == "fp16")
-      return emitError(loc) << "--precision=" << options.precision
-                            << " is not implemented yet (fp32 and tf32 are)";
-    if (options.precision != "fp32" && options.precision != "tf32")
+    if (!llvm::is_contained({"fp32", "tf32", "bf16", "fp16"},
+                            llvm::StringRef(options.precision)))
       return emitError(loc) << "unknown precision '" << options.precision
                             << "' (expected fp32, tf32, bf16 or fp16)";
     return success();

@@ -1,5 +1,6 @@
 // RUN: dlc-opt %s --dlc-gpu-lower-matmul-to-mma=precision=tf32 --split-input-file | FileCheck %s
 // RUN: dlc-opt %s --dlc-gpu-lower-matmul-to-mma --split-input-file | FileCheck %s --check-prefix=FP32
+// RUN: dlc-opt %s --dlc-gpu-lower-matmul-to-mma="precision=bf16 chip=sm_90a" --split-input-file | FileCheck %s --check-prefix=HOPPER
 
 // Tests that a 128x192x64 f32 matmul becomes one launch of (192/64, 128/64)
 // blocks of 128 threads with double-buffered, padded shared tiles; a
@@ -133,5 +134,112 @@ func.func @not_lowered(%a: memref<100x64xf32>, %b: memref<64x62xf32>, %c: memref
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
       ins(%bt, %bt : memref<64x64xf32>, memref<64x64xf32>) outs(%c2 : memref<64x64xf32>)
   linalg.matmul ins(%h, %hb : memref<64x32xf16>, memref<32x64xf16>) outs(%hc : memref<64x64xf16>)
+  return
+}
+
+// -----
+
+// Tests the sm_90a kernel for a 256x256x128 bf16 product: TMA descriptors
+// made on the host (A in 128x64 boxes, B in 64x64 boxes, 128-byte swizzle,
+// zero fill out of bounds); a (2, 2) grid of one warpgroup with 128 KiB of
+// dynamic shared memory (4 stages of 32 KiB); 4 mbarriers that thread 0
+// initializes; a prologue that fills the first 2 stages (K has 2 tiles);
+// a loop that waits on the stage's barrier phase, multiplies with
+// warpgroup.mma (B transposed: it is N-major) and refills the stage 3
+// tiles ahead; then the tile of C through shared memory to vector stores.
+// HOPPER-LABEL: func.func @wgmma
+// HOPPER: %[[CASTA:.+]] = memref.cast %arg0 : memref<256x128xbf16> to memref<*xbf16>
+// HOPPER: %[[DESCA:.+]] = nvgpu.tma.create.descriptor %[[CASTA]] box[%{{.+}}, %{{.+}}] : memref<*xbf16> -> <tensor = memref<128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = l2promo_256b, oob = zero, interleave = none>
+// HOPPER: %[[DESCB:.+]] = nvgpu.tma.create.descriptor %{{.+}} box[%{{.+}}, %{{.+}}] : memref<*xbf16> -> <tensor = memref<64x64xbf16, 3>, swizzle = swizzle_128b
+// HOPPER: gpu.launch blocks({{.+}}) in (%{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) threads({{.+}}) in (%{{.+}} = %c128{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) dynamic_shared_memory_size %c131072_i32 {
+// HOPPER: %[[SMEM:.+]] = gpu.dynamic_shared_memory
+// HOPPER: %[[BARS:.+]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 4>
+// HOPPER: %[[LEADER:.+]] = arith.cmpi eq
+// HOPPER-COUNT-4: nvgpu.mbarrier.init %[[BARS]][%{{.+}}], %{{.+}}, predicate = %[[LEADER]]
+// HOPPER: nvgpu.tma.prefetch.descriptor %[[DESCA]], predicate = %[[LEADER]]
+// HOPPER: gpu.barrier
+// HOPPER: scf.if %[[LEADER]] {
+// HOPPER: nvgpu.mbarrier.arrive.expect_tx %[[BARS]][%{{.+}}], %c32768{{(_[0-9]+)?}} :
+// HOPPER: nvgpu.tma.async.load %[[DESCA]][%{{.+}}, %{{.+}}], %[[BARS]][%{{.+}}] to %{{.+}} : {{.+}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
+// HOPPER-COUNT-2: nvgpu.tma.async.load %[[DESCB]][%{{.+}}, %{{.+}}], %[[BARS]][%{{.+}}] to %{{.+}} : {{.+}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
+// HOPPER: scf.if %[[LEADER]] {
+// HOPPER-NOT: scf.if %[[LEADER]] {
+// HOPPER: nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<128x128xf32>>
+// HOPPER: scf.for
+// HOPPER: nvgpu.mbarrier.try_wait.parity %[[BARS]]
+// HOPPER: %[[DA:.+]] = nvgpu.warpgroup.generate.descriptor %{{.+}}, %[[DESCA]] : memref<128x64xbf16, #gpu.address_space<workgroup>>
+// HOPPER: %[[DB:.+]] = nvgpu.warpgroup.generate.descriptor %{{.+}}, %[[DESCB]] : memref<64x128xbf16, #gpu.address_space<workgroup>>
+// HOPPER: nvgpu.warpgroup.mma %[[DA]], %[[DB]], %{{.+}} {transposeB} : <tensor = memref<128x64xbf16, 3>>, <tensor = memref<64x128xbf16, 3>>, <fragmented = vector<128x128xf32>> -> <fragmented = vector<128x128xf32>>
+// HOPPER: gpu.barrier
+// HOPPER: scf.if
+// HOPPER: nvgpu.mbarrier.arrive.expect_tx
+// HOPPER-COUNT-3: nvgpu.tma.async.load
+// HOPPER: scf.yield
+// HOPPER: nvvm.wgmma.wait.group.sync.aligned 0
+// HOPPER: nvgpu.warpgroup.mma.store %{{.+}}, %[[STAGED:.+]] : <fragmented = vector<128x128xf32>> to memref<128x128xf32, #gpu.address_space<workgroup>>
+// HOPPER: gpu.barrier
+// HOPPER: %[[V:.+]] = vector.load %[[STAGED]][{{.+}}] {alignment = 16 : i64} : memref<128x128xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// HOPPER: %[[OLD:.+]] = vector.load %arg2[{{.+}}] {alignment = 16 : i64} : memref<256x256xf32>, vector<4xf32>
+// HOPPER: %[[SUM:.+]] = arith.addf %[[V]], %[[OLD]] : vector<4xf32>
+// HOPPER: vector.store %[[SUM]], %arg2[{{.+}}] {alignment = 16 : i64}
+// HOPPER: gpu.terminator
+// HOPPER-NOT: linalg.matmul
+func.func @wgmma(%a: memref<256x128xbf16>, %b: memref<128x256xbf16>, %c: memref<256x256xf32>) {
+  linalg.matmul ins(%a, %b : memref<256x128xbf16>, memref<128x256xbf16>) outs(%c : memref<256x256xf32>)
+  return
+}
+
+// -----
+
+// Tests an f16 product with edges (M = 200, N = 136, K = 72: partial
+// tiles that TMA zero-fills) and a fill + column bias + ReLU epilogue:
+// guarded vector stores of max(acc + bias[col:col+4], 0) into the
+// consumer's output, without reading C.
+// HOPPER-LABEL: func.func @wgmma_edges_bias_relu
+// HOPPER-NOT: linalg.fill
+// HOPPER: nvgpu.tma.create.descriptor {{.+}} : memref<*xf16> -> <tensor = memref<128x64xf16, 3>
+// HOPPER: gpu.launch
+// HOPPER: nvgpu.warpgroup.mma
+// HOPPER: arith.cmpi ult, %{{.+}}, %c200{{(_[0-9]+)?}} : index
+// HOPPER: arith.cmpi ult, %{{.+}}, %c136{{(_[0-9]+)?}} : index
+// HOPPER: scf.if
+// HOPPER: %[[V:.+]] = vector.load
+// HOPPER-NEXT: %[[B:.+]] = vector.load %arg2[%{{.+}}] {alignment = 16 : i64} : memref<136xf32>, vector<4xf32>
+// HOPPER-NEXT: %[[S:.+]] = arith.addf %[[V]], %[[B]] : vector<4xf32>
+// HOPPER-NEXT: %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// HOPPER-NEXT: %[[R:.+]] = arith.maximumf %[[S]], %[[ZERO]] : vector<4xf32>
+// HOPPER-NEXT: vector.store %[[R]], %arg3[
+// HOPPER: gpu.terminator
+// HOPPER-NOT: linalg.
+func.func @wgmma_edges_bias_relu(%a: memref<200x72xf16>, %w: memref<72x136xf16>, %bias: memref<136xf32>, %out: memref<200x136xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<200x136xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<200x136xf32>)
+  linalg.matmul ins(%a, %w : memref<200x72xf16>, memref<72x136xf16>) outs(%c : memref<200x136xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<200x136xf32>, memref<136xf32>) outs(%out : memref<200x136xf32>) {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<200x136xf32>
+  return
+}
+
+// -----
+
+// Tests what keeps its loops on sm_90a: bf16 rows TMA cannot address (N
+// or K not a multiple of 8), and mixed input types.
+// HOPPER-LABEL: func.func @wgmma_not_lowered
+// HOPPER-NOT: gpu.launch
+// HOPPER-COUNT-3: linalg.matmul
+func.func @wgmma_not_lowered(%a: memref<64x64xbf16>, %b: memref<64x60xbf16>, %c: memref<64x60xf32>,
+                             %k: memref<64x36xbf16>, %kb: memref<36x64xbf16>, %kc: memref<64x64xf32>,
+                             %h: memref<64x64xf16>, %hc: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x64xbf16>, memref<64x60xbf16>) outs(%c : memref<64x60xf32>)
+  linalg.matmul ins(%k, %kb : memref<64x36xbf16>, memref<36x64xbf16>) outs(%kc : memref<64x64xf32>)
+  linalg.matmul ins(%a, %h : memref<64x64xbf16>, memref<64x64xf16>) outs(%hc : memref<64x64xf32>)
   return
 }

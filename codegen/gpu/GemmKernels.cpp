@@ -1,0 +1,67 @@
+//===- GemmKernels.cpp - Helpers shared by the GEMM kernel builders -------===//
+
+#include "codegen/gpu/GemmKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+Value collapseTo(OpBuilder &b, Location loc, Value value, int64_t rank) {
+  auto type = cast<MemRefType>(value.getType());
+  if (type.getRank() == rank)
+    return value;
+  ReassociationIndices leading;
+  for (int64_t d = 0; d + rank - 1 < type.getRank(); ++d)
+    leading.push_back(d);
+  SmallVector<ReassociationIndices> groups = {leading};
+  if (rank == 2)
+    groups.push_back({type.getRank() - 1});
+  return memref::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+Value applyEpilogue(OpBuilder &b, Location loc, Value sums, Value c,
+                    Value row, Value col, const KernelEpilogue &epilogue) {
+  auto vectorType = dyn_cast<VectorType>(sums.getType());
+  // Reads `count` consecutive elements, or one broadcast to the vector.
+  auto read = [&](Value memref, ValueRange indices, bool consecutive) {
+    if (!vectorType)
+      return Value(memref::LoadOp::create(b, loc, memref, indices));
+    // C, its residual and a column bias have rows of a multiple of 4
+    // floats in 16-byte aligned buffers: the vector is aligned.
+    if (consecutive)
+      return Value(vector::LoadOp::create(
+          b, loc, vectorType, memref, indices, /*nontemporal=*/false,
+          llvm::Align(vectorType.getNumElements() * 4)));
+    return Value(vector::BroadcastOp::create(
+        b, loc, vectorType, memref::LoadOp::create(b, loc, memref, indices)));
+  };
+  auto add = [&](Value x) { sums = arith::AddFOp::create(b, loc, sums, x); };
+  if (epilogue.accumulate)
+    add(read(c, {row, col}, true));
+  if (epilogue.bias) {
+    bool byRow = epilogue.biasMode == BiasMode::kRow;
+    add(read(epilogue.bias, {byRow ? row : col}, !byRow));
+  }
+  if (epilogue.residual)
+    add(read(epilogue.residual, {row, col}, true));
+  // maximumf/minimumf keep NaN, like the consumer they replace.
+  auto bound = [&](float value) {
+    Type f32 = b.getF32Type();
+    if (!vectorType)
+      return Value(
+          arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, value)));
+    return Value(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, b.getFloatAttr(f32, value))));
+  };
+  if (epilogue.lo)
+    sums = arith::MaximumFOp::create(b, loc, sums, bound(*epilogue.lo));
+  if (epilogue.hi)
+    sums = arith::MinimumFOp::create(b, loc, sums, bound(*epilogue.hi));
+  return sums;
+}
+
+} // namespace dlc

@@ -1,0 +1,68 @@
+//===- GemmKernels.h - Tensor-core GEMM kernels as gpu.launch ---*- C++ -*-===//
+//
+// The kernels dlc-gpu-lower-matmul-to-mma builds for a matched product:
+// `mma.sync` with a cp.async pipeline (sm_80 and later), and `wgmma` with
+// TMA and mbarriers (sm_90a). Both apply the product's epilogue in
+// registers before their only store of C.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_CODEGEN_GPU_GEMMKERNELS_H
+#define DLC_CODEGEN_GPU_GEMMKERNELS_H
+
+#include "codegen/common/ProductEpilogues.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+
+namespace dlc {
+
+/// C(m, n) += A(m, k) x B(k, n) on row-major buffers: A may have several
+/// leading m dims (collapsed by the builders); C is f32, A and B are f32,
+/// bf16 or f16 alike.
+struct Gemm {
+  mlir::Value a, b, c;
+  int64_t m, n, k;
+  mlir::Type inputType;
+};
+
+/// What a kernel does with its sums before storing them (see
+/// ProductEpilogues.h); operands are collapsed like C.
+struct KernelEpilogue {
+  bool accumulate = true; // Add C's old value.
+  mlir::Value bias;       // 1-D, indexed by row or column.
+  BiasMode biasMode = BiasMode::kNone;
+  mlir::Value residual; // 2-D like C.
+  std::optional<float> lo, hi;
+};
+
+/// `value` (identity layout) with its leading dims collapsed into one, so
+/// that it has `rank` (1 or 2) dims.
+mlir::Value collapseTo(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, int64_t rank);
+
+/// `epilogue` applied to `sums`, an f32 or a vector of f32 holding C(row,
+/// col) and the columns after it; returns what to store.
+mlir::Value applyEpilogue(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value sums, mlir::Value c, mlir::Value row,
+                          mlir::Value col, const KernelEpilogue &epilogue);
+
+/// Whether the mma.sync kernel takes `gemm` (TF32 for f32 inputs).
+bool mmaSyncSupports(const Gemm &gemm);
+/// Replaces nothing: creates, at `b`'s insertion point, the launch that
+/// computes C = epilogue(A x B (+ C)) with mma.sync.
+void buildMmaSyncGemm(mlir::OpBuilder &b, mlir::Location loc,
+                      const Gemm &gemm, mlir::Value c,
+                      const KernelEpilogue &epilogue);
+
+/// Whether the sm_90a wgmma kernel takes `gemm` (bf16 or f16 inputs whose
+/// rows TMA can address).
+bool wgmmaSupports(const Gemm &gemm);
+/// Like buildMmaSyncGemm, with wgmma, TMA and an mbarrier pipeline.
+void buildWgmmaGemm(mlir::OpBuilder &b, mlir::Location loc, const Gemm &gemm,
+                    mlir::Value c, const KernelEpilogue &epilogue);
+
+} // namespace dlc
+
+#endif // DLC_CODEGEN_GPU_GEMMKERNELS_H
