@@ -192,6 +192,8 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  // Vector construction leaves ub.poison behind.
+  kernels.addPass(createUBToLLVMConversionPass());
   kernels.addPass(createConvertNVVMToLLVMPass());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());

@@ -1,13 +1,15 @@
-//===- MmaSyncGemm.cpp - f32 GEMMs on sm_80 tensor cores (TF32) -----------===//
+//===- MmaSyncGemm.cpp - GEMMs on sm_80 tensor cores: mma.sync ------------===//
 //
 // One thread block computes a 64x64 tile of C with 4 warps of 32x32, each a
-// 2x4 grid of m16n8k8 TF32 `mma.sync` tiles. K advances 32 at a time
-// through a two-stage pipeline: `cp.async` copies the next A and B tiles
-// into shared memory while the current ones are multiplied. A fragments
-// come from `ldmatrix.x4` (an 8x8 b16 tile is an 8x4 tf32 tile), B
-// fragments from shared loads. Shared rows are padded (A by 4 floats, B by
-// 8) so that the 8 row addresses of an ldmatrix phase, and the 32 lanes of
-// a B load, fall in distinct banks.
+// 2x4 grid of m16n8 `mma.sync` tiles: k8 in TF32 for f32 inputs, k16 for
+// bf16 and f16, accumulating in f32. K advances 32 at a time through a
+// two-stage pipeline: `cp.async` copies the next A and B tiles into shared
+// memory while the current ones are multiplied. A fragments come from
+// `ldmatrix.x4` (an 8x8 b16 tile is an 8x4 tf32 tile); B fragments from
+// shared loads (TF32) or `ldmatrix.x2.trans` (16-bit: B is K x N in shared
+// memory, the fragment wants it by columns). Shared rows are padded so
+// that the 8 row addresses of an ldmatrix phase, and the 32 lanes of a B
+// load, fall in distinct banks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,12 +31,16 @@ namespace {
 
 constexpr int64_t kBlockM = 64, kBlockN = 64, kBlockK = 32;
 constexpr int64_t kThreads = 128;
-constexpr int64_t kPadA = 4, kPadB = 8; // Floats per shared row.
+// Shared row padding in bytes: 16 for A (ldmatrix rows), 32 for f32 B
+// (lanes l and l + 4 of a B load read rows k and k + 1), 16 for 16-bit B.
+constexpr int64_t kPadBytesA = 16, kPadBytesB32 = 32, kPadBytesB16 = 16;
 constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
 
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+  KernelBuilder(OpBuilder &b, Location loc, Type input)
+      : b(b), loc(loc), input(input),
+        bytes(input.getIntOrFloatBitWidth() / 8), vector(16 / bytes) {}
 
   Value index(int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
@@ -59,11 +67,12 @@ public:
                                         index(kThreads), one, one);
     Attribute workgroup = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::AddressSpace::Workgroup);
-    auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadA},
-                                   b.getF32Type(), MemRefLayoutAttrInterface(),
+    int64_t padB = bytes == 4 ? kPadBytesB32 : kPadBytesB16;
+    auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadBytesA / bytes},
+                                   input, MemRefLayoutAttrInterface(),
                                    workgroup);
-    auto sharedB = MemRefType::get({2, kBlockK, kBlockN + kPadB},
-                                   b.getF32Type(), MemRefLayoutAttrInterface(),
+    auto sharedB = MemRefType::get({2, kBlockK, kBlockN + padB / bytes},
+                                   input, MemRefLayoutAttrInterface(),
                                    workgroup);
     as = launch.addWorkgroupAttribution(sharedA, loc);
     bs = launch.addWorkgroupAttribution(sharedB, loc);
@@ -105,7 +114,8 @@ public:
     }
     gpu::BarrierOp::create(b, loc);
     SmallVector<Value> acc(loop.getRegionIterArgs());
-    for (int64_t kk = 0; kk < kBlockK; kk += 8)
+    int64_t step = bytes == 4 ? 8 : 16;
+    for (int64_t kk = 0; kk < kBlockK; kk += step)
       multiplyStep(stage, kk, acc);
     // Every warp is done with this stage before it is refilled.
     gpu::BarrierOp::create(b, loc);
@@ -118,7 +128,7 @@ public:
 
 private:
   /// Copies K tile `t` of A and B into shared stage `stage` with 16-byte
-  /// cp.async copies (4 per thread and operand); returns their group.
+  /// cp.async copies; returns their group.
   Value loadStage(Value t, Value stage) {
     SmallVector<Value> copies;
     Value k0 = mul(t, kBlockK);
@@ -129,48 +139,53 @@ private:
   }
 
   /// Copies global[row0 + r][col0 + c] to shared[stage][r][c] for the
-  /// rows x cols tile, 4 floats per copy, spread over the block's threads.
+  /// rows x cols tile, 16 bytes per copy, spread over the block's threads.
   /// Elements past the global matrix's `rowCount` x `colCount` are
   /// zero-filled (cp.async's source size), from a clamped, valid address.
   void copyTile(Value shared, Value global, Value stage, int64_t rows,
                 int64_t cols, Value row0, Value col0, int64_t rowCount,
                 int64_t colCount, SmallVector<Value> &copies) {
-    for (int64_t i = 0; i < (rows * cols / 4) / kThreads; ++i) {
+    for (int64_t i = 0; i < (rows * cols / vector) / kThreads; ++i) {
       Value chunk = add(tid, index(i * kThreads));
-      Value row = div(chunk, cols / 4), col = mul(rem(chunk, cols / 4), 4);
+      Value row = div(chunk, cols / vector);
+      Value col = mul(rem(chunk, cols / vector), vector);
       Value globalRow = add(row0, row), globalCol = add(col0, col);
       Value inRows = arith::CmpIOp::create(
           b, loc, arith::CmpIPredicate::ult, globalRow, index(rowCount));
       Value inCols = arith::CmpIOp::create(
           b, loc, arith::CmpIPredicate::ult, globalCol, index(colCount));
       Value inside = arith::AndIOp::create(b, loc, inRows, inCols);
-      // colCount is a multiple of 4: a chunk is wholly in or out.
-      Value elements = arith::SelectOp::create(b, loc, inside, index(4),
+      // colCount is a multiple of a chunk: a chunk is wholly in or out.
+      Value elements = arith::SelectOp::create(b, loc, inside, index(vector),
                                                index(0));
       Value safeRow = arith::MinUIOp::create(b, loc, globalRow,
                                              index(rowCount - 1));
       Value safeCol = arith::MinUIOp::create(b, loc, globalCol,
-                                             index(colCount - 4));
+                                             index(colCount - vector));
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, shared, ValueRange{stage, row, col}, global,
-          ValueRange{safeRow, safeCol}, b.getIndexAttr(4), elements,
+          ValueRange{safeRow, safeCol}, b.getIndexAttr(vector), elements,
           b.getUnitAttr()));
     }
   }
 
-  /// acc[mi][ni] += A(16x8) * B(8x8) for the k8 step at `kk`.
+  /// acc[mi][ni] += A(16 x k) * B(k x 8) for the k step (8 or 16) at
+  /// `kk`.
   void multiplyStep(Value stage, int64_t kk, SmallVector<Value> &acc) {
     Type f32 = b.getF32Type();
-    // ldmatrix.x4: lane l addresses row l % 8 + 8 * (l / 8 % 2), column
-    // 4 * (l / 16) of the 16x8 tile; tile i of the result is a_i.
+    // ldmatrix.x4: lane l addresses row l % 8 + 8 * (l / 8 % 2) and the
+    // 16-byte column block l / 16 of the 16-row tile; tile i of the result
+    // is register a_i.
     Value ldRow = add(rem(lane, 8), mul(rem(div(lane, 8), 2), 8));
-    Value ldCol = add(index(kk), mul(div(lane, 16), 4));
+    Value ldCol = add(index(kk), mul(div(lane, 16), vector));
     SmallVector<Value> fragA;
     for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
       fragA.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({4, 1}, f32), as,
+          b, loc, VectorType::get({4, 32 / (bytes * 8)}, input), as,
           ValueRange{stage, add(add(warpRow, index(mi * 16)), ldRow), ldCol},
           /*transpose=*/false, /*numTiles=*/4));
+    if (bytes == 2)
+      return multiplyStep16(stage, kk, fragA, acc);
     // b0 = B[kk + l % 4][n + l / 4], b1 four rows down.
     Value kRow = add(index(kk), rem(lane, 4));
     Value kRow4 = add(kRow, index(4));
@@ -190,6 +205,61 @@ private:
                                         ArrayRef<int64_t>{16, 8, 8},
                                         /*tf32Enabled=*/true);
       }
+  }
+
+  /// The 16-bit k16 step: B fragments by ldmatrix.x2.trans (lane l < 16
+  /// addresses row kk + l of an 8-column block; b_j holds rows 2 * (l % 4)
+  /// + 8j and the next of column l / 4), products by NVVM's mma.sync, which
+  /// takes bf16 pairs as i32 registers.
+  void multiplyStep16(Value stage, int64_t kk, ArrayRef<Value> fragA,
+                      SmallVector<Value> &acc) {
+    Type f32 = b.getF32Type();
+    Value kRow = add(index(kk), rem(lane, 16));
+    SmallVector<Value> fragB;
+    for (int64_t ni = 0; ni < kWarpTilesN; ++ni)
+      fragB.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, VectorType::get({2, 2}, input), bs,
+          ValueRange{stage, kRow, add(warpCol, index(ni * 8))},
+          /*transpose=*/true, /*numTiles=*/2));
+    bool bf16 = input.isBF16();
+    auto registers = [&](Value fragment, int64_t count) {
+      SmallVector<Value> values;
+      for (int64_t i = 0; i < count; ++i) {
+        Value pair = vector::ExtractOp::create(b, loc, fragment,
+                                               ArrayRef<int64_t>{i});
+        if (bf16)
+          pair = vector::ExtractOp::create(
+              b, loc,
+              vector::BitCastOp::create(
+                  b, loc, VectorType::get({1}, b.getI32Type()), pair),
+              ArrayRef<int64_t>{0});
+        values.push_back(pair);
+      }
+      return values;
+    };
+    auto sumsType = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(4, f32));
+    std::optional<std::array<NVVM::MMATypes, 2>> types;
+    if (bf16)
+      types = {{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16}};
+    for (int64_t mi = 0; mi < kWarpTilesM; ++mi) {
+      SmallVector<Value> a = registers(fragA[mi], 4);
+      for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
+        Value &tile = acc[mi * kWarpTilesN + ni];
+        SmallVector<Value> sums;
+        for (int64_t i = 0; i < 4; ++i)
+          sums.push_back(vector::ExtractOp::create(
+              b, loc, tile, ArrayRef<int64_t>{i / 2, i % 2}));
+        Value product = NVVM::MmaOp::create(
+            b, loc, sumsType, a, registers(fragB[ni], 2), sums,
+            ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt, types,
+            {{NVVM::MMALayout::row, NVVM::MMALayout::col}});
+        SmallVector<Value> results;
+        for (int64_t i = 0; i < 4; ++i)
+          results.push_back(LLVM::ExtractValueOp::create(b, loc, product, i));
+        tile = vector::FromElementsOp::create(b, loc, tile.getType(), results);
+      }
+    }
   }
 
   /// C = epilogue(acc (+ C)): lane l holds rows l / 4 and l / 4 + 8,
@@ -223,6 +293,9 @@ private:
 
   OpBuilder &b;
   Location loc;
+  Type input;
+  int64_t bytes;  // Per input element.
+  int64_t vector; // Input elements per 16 bytes.
   Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
   int64_t m = 0, n = 0, k = 0;
 };
@@ -233,13 +306,15 @@ bool mmaSyncSupports(const Gemm &gemm) {
   // 16-byte copies need rows that start 16-byte aligned; partial tiles at
   // the edges are zero-filled and their results not stored. (More row
   // tiles than a grid's y dim allows keep their loops.)
-  return gemm.inputType.isF32() && gemm.n % 4 == 0 && gemm.k % 4 == 0 &&
+  int64_t vector = 128 / gemm.inputType.getIntOrFloatBitWidth();
+  return isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) &&
+         gemm.n % vector == 0 && gemm.k % vector == 0 &&
          (gemm.m + kBlockM - 1) / kBlockM <= 65535;
 }
 
 void buildMmaSyncGemm(OpBuilder &b, Location loc, const Gemm &gemm, Value c,
                       const KernelEpilogue &epilogue) {
-  KernelBuilder(b, loc).build(gemm, c, epilogue);
+  KernelBuilder(b, loc, gemm.inputType).build(gemm, c, epilogue);
 }
 
 } // namespace dlc

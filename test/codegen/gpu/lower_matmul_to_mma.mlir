@@ -243,3 +243,41 @@ func.func @wgmma_not_lowered(%a: memref<64x64xbf16>, %b: memref<64x60xbf16>, %c:
   linalg.matmul ins(%a, %h : memref<64x64xbf16>, memref<64x64xf16>) outs(%hc : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// Tests the sm_80 kernel for bf16 inputs: 16-byte cp.async copies of 8
+// elements into shared rows padded by 8 (A: 32 + 8, B: 64 + 8), A
+// fragments by ldmatrix.x4, B fragments by ldmatrix.x2.trans, and NVVM's
+// m16n8k16 bf16 mma.sync on i32 register pairs (8 per k16 step, 2 steps
+// per K tile).
+// CHECK-LABEL: func.func @bf16_mma_sync
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x40xbf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x32x72xbf16, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-2: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 8, %{{.+}} {bypassL1}
+// CHECK-COUNT-2: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 8, %{{.+}} {bypassL1}
+// CHECK: scf.for
+// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<2x64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK: nvgpu.ldmatrix %[[BS]][{{.+}}] {numTiles = 2 : i32, transpose = true} : memref<2x32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// CHECK: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
+// CHECK-COUNT-8: nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK: nvgpu.ldmatrix %[[AS]]
+// CHECK-COUNT-8: nvvm.mma.sync
+// CHECK: scf.yield
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.matmul
+func.func @bf16_mma_sync(%a: memref<128x64xbf16>, %b: memref<64x128xbf16>, %c: memref<128x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x64xbf16>, memref<64x128xbf16>) outs(%c : memref<128x128xf32>)
+  return
+}
+
+// -----
+
+// Tests that f16 pairs go to mma.sync as vectors (no bitcast).
+// CHECK-LABEL: func.func @f16_mma_sync
+// CHECK-NOT: vector.bitcast
+// CHECK: nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+func.func @f16_mma_sync(%a: memref<64x32xf16>, %b: memref<32x64xf16>, %c: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x32xf16>, memref<32x64xf16>) outs(%c : memref<64x64xf32>)
+  return
+}
