@@ -70,6 +70,9 @@ def RecordModelInterface : Pass<"dlc-codegen-record-model-interface",
   let options = [
     Option<"entryName", "entry", "std::string", /*default=*/"\"main_graph\"",
            "Name of the function that implements the model">,
+    Option<"device", "device", "std::string", /*default=*/"\"\"",
+           "The `device` record's kind and architecture (\"cuda sm_80\"); "
+           "none for CPU models">,
   ];
 }
 
@@ -316,8 +319,9 @@ def CpuStaticResultsToOutParams : Pass<"dlc-cpu-static-results-to-out-params",
 def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let summary = "Adds the dlc_model_* ABI functions around the model function";
   let description = [{
-    Gives every defined function internal linkage (and `no_inline` where
-    dlc-cpu-outline-loop-nests asked for it) and emits
+    Gives every defined function but `dlc_model_set_cuda_api` internal
+    linkage (and `no_inline` where dlc-cpu-outline-loop-nests asked for it)
+    and emits
     `int32_t dlc_model_run(void **buffers, int64_t *dims)`, plus
     `dlc_model_metadata` and `dlc_model_abi_version`, as documented in
     runtime/include/dlc/runtime/ModelABI.h. Runs on the LLVM dialect, after
@@ -340,7 +344,6 @@ def CpuEmitModelEntry : Pass<"dlc-cpu-emit-model-entry", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
-#endif // DLC_CODEGEN_PASSES_TD
 
 //===----------------------------------------------------------------------===//
 // GPU
@@ -429,3 +432,32 @@ def GpuLowerMatmulToMma
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];
 }
+
+def GpuLowerHostToRuntime
+    : Pass<"dlc-gpu-lower-host-to-runtime", "mlir::ModuleOp"> {
+  let summary = "Turns a CUDA model's host code into calls of the runtime's "
+                "function table";
+  let description = [{
+    Runs on the LLVM dialect, after gpu-to-llvm and before
+    dlc-cpu-emit-model-entry. Adds the internal global `__dlc_cuda_api` and
+    the exported `dlc_model_set_cuda_api(const dlc_model_cuda_api_t *)` that
+    sets it (runtime/include/dlc/runtime/ModelABI.h), and in the host
+    functions replaces:
+
+    - every `gpu.binary` (one PTX object) by a constant string global whose
+      `dlc.kernel_image` attribute names the kernel module, and
+      every `gpu.launch_func` by a call of the table's `launch` with that
+      PTX, the kernel's name, the grid, the block, the dynamic shared memory
+      size and an array of pointers to the kernel's parameters (stored in
+      one stack slot per launch, allocated in the function's entry block);
+    - calls of `aligned_alloc`, `malloc` and `free` by `alloc` and `free`:
+      every buffer of a CUDA model's host code is device memory;
+    - the address of a constant global by the device copy that `constant`
+      returns;
+    - calls of `mgpuTensorMapEncodeTiledMemref` (NVGPU's TMA descriptors)
+      by `tensor_map`.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // DLC_CODEGEN_PASSES_TD

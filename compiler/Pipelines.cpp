@@ -66,8 +66,9 @@ void buildOptimizePipeline(OpPassManager &pm, const PipelineOptions &) {
 void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // Before the interface is recorded: it numbers every check.
   pm.addPass(createInsertDynamicDimChecks());
-  pm.addPass(
-      createRecordModelInterface(RecordModelInterfaceOptions{options.entry}));
+  pm.addPass(createRecordModelInterface(RecordModelInterfaceOptions{
+      options.entry,
+      options.device == "cuda" ? "cuda " + options.gpuChip : ""}));
   pm.addPass(createConvertDlgToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFuseElementwise());
@@ -153,6 +154,11 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
         options.gpuPrecision == "bf16" ? "bf16" : "f16"}));
   pm.addPass(createCpuDuplicateSharedFills());
   addBufferization(pm);
+  // The model ABI's outputs, as for the CPU (dynamic outputs are refused
+  // when the runtime opens a CUDA model).
+  pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
+  pm.addPass(createCpuStaticResultsToOutParams(
+      CpuStaticResultsToOutParamsOptions{options.entry}));
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
@@ -174,6 +180,8 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGpuMergeKernelModules());
+  // Shared-memory globals that outlining copied into kernel modules.
+  pm.addPass(createSymbolDCEPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -201,6 +209,20 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions toBinary;
   toBinary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(toBinary));
+
+  // Host code: device buffers and launches through the runtime's table.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createGpuLowerHostToRuntime());
+  pm.addPass(createCpuEmitModelEntry(CpuEmitModelEntryOptions{options.entry}));
+  pm.addPass(createCanonicalizerPass());
 }
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,

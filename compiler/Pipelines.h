@@ -41,14 +41,19 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Innermost iterations below which a loop nest runs on "
                      "one thread"),
       llvm::cl::init(16384)};
+  Option<std::string> device{
+      *this, "device",
+      llvm::cl::desc("The device the model runs on, recorded in its "
+                     "metadata: cpu, or cuda for the CUDA pipeline"),
+      llvm::cl::init("cpu")};
   Option<std::string> gpuChip{
       *this, "gpu-chip",
       llvm::cl::desc("GPU architecture of the CUDA pipeline (sm_80, sm_90a)"),
       llvm::cl::init("sm_80")};
   Option<std::string> gpuPrecision{
       *this, "gpu-precision",
-      llvm::cl::desc("Precision of GPU matrix products: fp32 (exact, SIMT) "
-                     "or tf32 (tensor cores)"),
+      llvm::cl::desc("Precision of GPU matrix products: fp32 (exact, SIMT), "
+                     "tf32, bf16 or fp16 (tensor cores)"),
       llvm::cl::init("fp32")};
   Option<std::string> ukernelIsa{
       *this, "ukernel-isa",

@@ -129,6 +129,8 @@ struct RecordModelInterfacePass
     }
     std::string text =
         "dlc-model " + std::to_string(DLC_MODEL_ABI_VERSION) + "\n";
+    if (!device.empty())
+      text += "device " + device + "\n";
     for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
       if (failed(appendRecord(text, func, "input", i, type,
                               func.getArgAttrDict(i))))

@@ -133,9 +133,11 @@ struct CpuEmitModelEntryPass
         return signalPassFailure();
       }
     }
-    // The model exports only the ABI symbols added below.
+    // The model exports only the ABI symbols: those added below, and the
+    // CUDA function table's setter.
     for (auto function : module.getOps<LLVM::LLVMFuncOp>()) {
-      if (function.isExternal())
+      if (function.isExternal() ||
+          function.getName() == DLC_MODEL_SYM_SET_CUDA_API)
         continue;
       function.setLinkage(LLVM::Linkage::Internal);
       if (function->removeAttr(kNoInlineAttr))

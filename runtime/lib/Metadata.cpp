@@ -45,6 +45,8 @@ private:
   dlcrt_status parseHeader(const std::vector<std::string_view> &fields);
   dlcrt_status parseTensor(const std::vector<std::string_view> &fields,
                            TensorSpec &spec);
+  dlcrt_status parseDevice(const std::vector<std::string_view> &fields,
+                           ModelSignature &out);
   dlcrt_status parseCheck(const std::vector<std::string_view> &fields,
                           ModelSignature &out);
   dlcrt_status parseName(std::string_view field, std::string &name);
@@ -236,6 +238,26 @@ dlcrt_status Parser::parseCheck(const std::vector<std::string_view> &fields,
   return nullptr;
 }
 
+dlcrt_status Parser::parseDevice(const std::vector<std::string_view> &fields,
+                                 ModelSignature &out) {
+  if (fields.size() != 3 || fields[1] != "cuda")
+    return error("expected 'device cuda <arch>'");
+  if (!out.deviceArch.empty())
+    return error("more than one 'device' record");
+  // sm_<major><minor>, optionally with an 'a' (architecture-specific).
+  std::string_view arch = fields[2];
+  std::string_view digits = arch;
+  if (!digits.empty() && digits.back() == 'a')
+    digits.remove_suffix(1);
+  if (digits.substr(0, 3) != "sm_" || digits.size() < 5 || digits.size() > 6 ||
+      digits.find_first_not_of("0123456789", 3) != std::string_view::npos)
+    return error("bad CUDA architecture " + quote(arch) +
+                 " (expected sm_<major><minor>)");
+  out.device = DLCRT_DEVICE_CUDA;
+  out.deviceArch = std::string(arch);
+  return nullptr;
+}
+
 dlcrt_status Parser::parse(ModelSignature &out) {
   if (text.empty())
     return error("metadata is empty");
@@ -272,10 +294,15 @@ dlcrt_status Parser::parse(ModelSignature &out) {
         return status;
       continue;
     }
+    if (fields[0] == "device") {
+      if (dlcrt_status status = parseDevice(fields, out))
+        return status;
+      continue;
+    }
     bool isInput = fields[0] == "input";
     if (!isInput && fields[0] != "output")
       return error("unknown record " + quote(fields[0]) +
-                   " (expected 'input', 'output' or 'check')");
+                   " (expected 'input', 'output', 'check' or 'device')");
     TensorSpec spec;
     if (dlcrt_status status = parseTensor(fields, spec))
       return status;

@@ -44,6 +44,10 @@ struct ModelSignature {
   std::vector<TensorSpec> outputs;
   /// Messages of the model's run-time checks; check code i is checks[i - 1].
   std::vector<std::string> checks;
+  /// The device kind the model runs on (its `device` record; CPU without
+  /// one) and, for CUDA, the architecture it was compiled for ("sm_80").
+  dlcrt_device_kind_t device = DLCRT_DEVICE_CPU;
+  std::string deviceArch;
 };
 
 /// Longest metadata text accepted; bounds the work a hostile model can cause.

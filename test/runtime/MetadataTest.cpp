@@ -37,7 +37,7 @@ protected:
 
 TEST_F(MetadataTest, AcceptsEveryFeature) {
   // No trailing newline, interleaved records, encoded names, rank 0, dim 0.
-  ASSERT_OK(open("dlc-model 3\n"
+  ASSERT_OK(open("dlc-model 4\n"
                  "input x%20y%25 f32 0\n"
                  "output out:0/a.b-c_d u8 3 1 0 2\n"
                  "input %C3%A9 bf16 1 7"));
@@ -57,7 +57,7 @@ TEST_F(MetadataTest, AcceptsEveryFeature) {
 }
 
 TEST_F(MetadataTest, AcceptsChecks) {
-  ASSERT_OK(open("dlc-model 3\n"
+  ASSERT_OK(open("dlc-model 4\n"
                  "input x f32 0\n"
                  "check 1 node%20%27Reshape_0%27%3A%20bad%20shape\n"
                  "output y f32 0\n"
@@ -66,7 +66,7 @@ TEST_F(MetadataTest, AcceptsChecks) {
 }
 
 TEST_F(MetadataTest, AcceptsDynamicDims) {
-  ASSERT_OK(open("dlc-model 3\n"
+  ASSERT_OK(open("dlc-model 4\n"
                  "input x f32 3 ?batch 16 ?\n"
                  "output y f32 2 ?batch%20size 4\n"));
   dlcrt_tensor_info_t info;
@@ -92,7 +92,7 @@ TEST_F(MetadataTest, NullMetadata) {
 }
 
 TEST_F(MetadataTest, TooLong) {
-  std::string text = "dlc-model 3\noutput y f32 0\n";
+  std::string text = "dlc-model 4\noutput y f32 0\n";
   text.resize(17 << 20, 'x');
   EXPECT_TRUE(fails(open(text), DLCRT_STATUS_INVALID_MODEL, "longer than"));
 }
@@ -120,63 +120,63 @@ TEST_P(MalformedMetadataTest, IsRejected) {
 
 const Malformed kMalformed[] = {
     {"", "metadata is empty"},
-    {"dlc-model 3\n", "declares no outputs"},
-    {"dlc-model 3\ninput x f32 0\n", "declares no outputs"},
+    {"dlc-model 4\n", "declares no outputs"},
+    {"dlc-model 4\ninput x f32 0\n", "declares no outputs"},
     {"dlc-model 2\noutput y f32 0\n",
-     "metadata is for ABI version 2 but the model reports version 3"},
+     "metadata is for ABI version 2 but the model reports version 4"},
     {"dlc-modl 1\noutput y f32 0\n", "first line"},
     {"output y f32 0\n", "first line"},
     {"dlc-model\noutput y f32 0\n", "first line"},
     {"dlc-model 01\noutput y f32 0\n", "bad ABI version '01'"},
     {"dlc-model 99999999999\noutput y f32 0\n", "bad ABI version"},
-    {"dlc-model 3\noutput y f32 0\n\n", "line 3: empty line"},
-    {"dlc-model 3\n\noutput y f32 0", "line 2: empty line"},
-    {"dlc-model 3\noutput  y f32 0", "exactly one space"},
-    {"dlc-model 3\noutput y f32 0 ", "exactly one space"},
-    {" dlc-model 3\noutput y f32 0", "exactly one space"},
+    {"dlc-model 4\noutput y f32 0\n\n", "line 3: empty line"},
+    {"dlc-model 4\n\noutput y f32 0", "line 2: empty line"},
+    {"dlc-model 4\noutput  y f32 0", "exactly one space"},
+    {"dlc-model 4\noutput y f32 0 ", "exactly one space"},
+    {" dlc-model 4\noutput y f32 0", "exactly one space"},
     {"dlc-model 1\r\noutput y f32 0", "control character"},
-    {"dlc-model 3\noutput\ty f32 0", "control character"},
-    {"dlc-model 3\nweight y f32 0", "unknown record 'weight'"},
-    {"dlc-model 3\noutput y f33 0", "unknown dtype 'f33'"},
-    {"dlc-model 3\noutput y F32 0", "unknown dtype"},
-    {"dlc-model 3\noutput y f32 2 3", "rank 2 but 1 dims"},
-    {"dlc-model 3\noutput y f32 1 3 4", "rank 1 but 2 dims"},
-    {"dlc-model 3\noutput y f32 33 1", "bad rank '33'"},
-    {"dlc-model 3\noutput y f32 -1", "bad rank"},
-    {"dlc-model 3\noutput y f32 x", "bad rank"},
-    {"dlc-model 3\noutput y f32 18446744073709551617", "bad rank"},
-    {"dlc-model 3\noutput y f32 1 -3", "bad dim '-3'"},
-    {"dlc-model 3\noutput y f32 1 +3", "bad dim"},
-    {"dlc-model 3\noutput y f32 1 03", "bad dim"},
-    {"dlc-model 3\noutput y f32 1 3x", "bad dim"},
-    {"dlc-model 3\noutput y f32 1 9223372036854775808", "bad dim"},
-    {"dlc-model 3\noutput y f32 2 4611686018427387904 4", "too large"},
-    {"dlc-model 3\noutput y f64 1 2305843009213693952", "too large"},
-    {"dlc-model 3\noutput y%2 f32 0", "two upper-case hex digits"},
-    {"dlc-model 3\noutput y% f32 0", "two upper-case hex digits"},
-    {"dlc-model 3\noutput y%2a f32 0", "two upper-case hex digits"},
-    {"dlc-model 3\noutput y%G0 f32 0", "two upper-case hex digits"},
-    {"dlc-model 3\noutput y%00 f32 0", "NUL"},
-    {"dlc-model 3\noutput y\"z f32 0", "must be percent-encoded"},
-    {"dlc-model 3\noutput \xC3\xA9 f32 0", "must be percent-encoded"},
-    {"dlc-model 3\ninput x f32 0\ninput x f32 0\noutput y f32 0",
+    {"dlc-model 4\noutput\ty f32 0", "control character"},
+    {"dlc-model 4\nweight y f32 0", "unknown record 'weight'"},
+    {"dlc-model 4\noutput y f33 0", "unknown dtype 'f33'"},
+    {"dlc-model 4\noutput y F32 0", "unknown dtype"},
+    {"dlc-model 4\noutput y f32 2 3", "rank 2 but 1 dims"},
+    {"dlc-model 4\noutput y f32 1 3 4", "rank 1 but 2 dims"},
+    {"dlc-model 4\noutput y f32 33 1", "bad rank '33'"},
+    {"dlc-model 4\noutput y f32 -1", "bad rank"},
+    {"dlc-model 4\noutput y f32 x", "bad rank"},
+    {"dlc-model 4\noutput y f32 18446744073709551617", "bad rank"},
+    {"dlc-model 4\noutput y f32 1 -3", "bad dim '-3'"},
+    {"dlc-model 4\noutput y f32 1 +3", "bad dim"},
+    {"dlc-model 4\noutput y f32 1 03", "bad dim"},
+    {"dlc-model 4\noutput y f32 1 3x", "bad dim"},
+    {"dlc-model 4\noutput y f32 1 9223372036854775808", "bad dim"},
+    {"dlc-model 4\noutput y f32 2 4611686018427387904 4", "too large"},
+    {"dlc-model 4\noutput y f64 1 2305843009213693952", "too large"},
+    {"dlc-model 4\noutput y%2 f32 0", "two upper-case hex digits"},
+    {"dlc-model 4\noutput y% f32 0", "two upper-case hex digits"},
+    {"dlc-model 4\noutput y%2a f32 0", "two upper-case hex digits"},
+    {"dlc-model 4\noutput y%G0 f32 0", "two upper-case hex digits"},
+    {"dlc-model 4\noutput y%00 f32 0", "NUL"},
+    {"dlc-model 4\noutput y\"z f32 0", "must be percent-encoded"},
+    {"dlc-model 4\noutput \xC3\xA9 f32 0", "must be percent-encoded"},
+    {"dlc-model 4\ninput x f32 0\ninput x f32 0\noutput y f32 0",
      "duplicate input name 'x'"},
-    {"dlc-model 3\noutput y f32 0\noutput y f32 1 2", "duplicate output"},
-    {"dlc-model 3\ninput x f32", "expected 'input <name> <dtype>"},
-    {"dlc-model 3\noutput y f32 0\noutput", "expected 'output"},
-    {"dlc-model 3\ndlc-model 3\noutput y f32 0", "unknown record"},
-    {"dlc-model 3\noutput y f32 0\ncheck 2 shape", "check code '2' is not 1"},
-    {"dlc-model 3\noutput y f32 0\ncheck 0 shape", "check code '0' is not 1"},
-    {"dlc-model 3\noutput y f32 0\ncheck 1", "expected 'check <code>"},
-    {"dlc-model 3\noutput y f32 0\ncheck 1 a b", "expected 'check <code>"},
-    {"dlc-model 3\noutput y f32 0\ncheck 1 a%2", "two upper-case hex"},
-    {"dlc-model 3\noutput y f32 1 ?\?", "bad dynamic dim '?\?'"},
-    {"dlc-model 3\noutput y f32 1 ?a%2", "bad dynamic dim '?a%2'"},
-    {"dlc-model 3\noutput y f32 1 ?a%00", "encodes a NUL byte"},
-    {"dlc-model 3\noutput y f32 1 ?a\"b", "must be percent-encoded"},
-    {"dlc-model 3\noutput y f32 1 3?", "bad dim '3?'"},
-    {"dlc-model 3\noutput y f32 1 -", "bad dim '-'"},
-    {"dlc-model 3\noutput y f32 2 ?b 9223372036854775808", "bad dim"},
+    {"dlc-model 4\noutput y f32 0\noutput y f32 1 2", "duplicate output"},
+    {"dlc-model 4\ninput x f32", "expected 'input <name> <dtype>"},
+    {"dlc-model 4\noutput y f32 0\noutput", "expected 'output"},
+    {"dlc-model 4\ndlc-model 4\noutput y f32 0", "unknown record"},
+    {"dlc-model 4\noutput y f32 0\ncheck 2 shape", "check code '2' is not 1"},
+    {"dlc-model 4\noutput y f32 0\ncheck 0 shape", "check code '0' is not 1"},
+    {"dlc-model 4\noutput y f32 0\ncheck 1", "expected 'check <code>"},
+    {"dlc-model 4\noutput y f32 0\ncheck 1 a b", "expected 'check <code>"},
+    {"dlc-model 4\noutput y f32 0\ncheck 1 a%2", "two upper-case hex"},
+    {"dlc-model 4\noutput y f32 1 ?\?", "bad dynamic dim '?\?'"},
+    {"dlc-model 4\noutput y f32 1 ?a%2", "bad dynamic dim '?a%2'"},
+    {"dlc-model 4\noutput y f32 1 ?a%00", "encodes a NUL byte"},
+    {"dlc-model 4\noutput y f32 1 ?a\"b", "must be percent-encoded"},
+    {"dlc-model 4\noutput y f32 1 3?", "bad dim '3?'"},
+    {"dlc-model 4\noutput y f32 1 -", "bad dim '-'"},
+    {"dlc-model 4\noutput y f32 2 ?b 9223372036854775808", "bad dim"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, MalformedMetadataTest,
@@ -188,7 +188,7 @@ INSTANTIATE_TEST_SUITE_P(All, MalformedMetadataTest,
 TEST_F(MetadataTest, RandomMutationsNeverCrash) {
   // Byte flips, insertions and truncations of a valid text must each either
   // load or fail with INVALID_MODEL.
-  const std::string valid = "dlc-model 3\ninput a%20b f32 2 2 3\n"
+  const std::string valid = "dlc-model 4\ninput a%20b f32 2 2 3\n"
                             "input c i64 0\noutput d bool 1 5\n";
   std::mt19937 rng(1234);
   const char alphabet[] = " \n%09AFaz-_.:/\xff\x01";

@@ -119,7 +119,7 @@ TEST_F(ModuleTest, SharedLibraryThatIsNotAModel) {
 TEST_F(ModuleTest, BadAbiVersion) {
   EXPECT_TRUE(fails(open(FAKE_MODEL_BAD_ABI), DLCRT_STATUS_INCOMPATIBLE,
                     "built for model ABI version 99 but this runtime "
-                    "supports version 3"));
+                    "supports version 4"));
   EXPECT_EQ(module, nullptr);
 }
 

@@ -141,7 +141,7 @@ def main():
 
     # Every dtype, through the model whose metadata comes from the
     # environment (its run does nothing, so outputs stay zero).
-    env = dict(os.environ, DLC_FAKE_METADATA="dlc-model 3\n" + "".join(
+    env = dict(os.environ, DLC_FAKE_METADATA="dlc-model 4\n" + "".join(
         f"input {t} {t} 1 3\n" for t in DTYPES) + "output h f16 1 2\n"
         "output g bf16 2 1 2\noutput s u64 0\n")
     env_model = ARGS.env_model

@@ -37,7 +37,7 @@ EXPORT int32_t dlc_model_abi_version(void) { return DLC_MODEL_ABI_VERSION; }
 
 #if defined(FAKE_SUM)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 3\n"
+  return "dlc-model 4\n"
          "input a f32 2 2 3\n"
          "input b f32 2 2 3\n"
          "output sum f32 2 2 3\n";
@@ -57,7 +57,7 @@ EXPORT int32_t dlc_model_run(void **buffers, int64_t *dims) {
 
 #elif defined(FAKE_MIXED)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 3\n"
+  return "dlc-model 4\n"
          "input x%20y i32 1 4\n"
          "input flag bool 1 4\n"
          "output out i64 1 4\n"
@@ -91,7 +91,7 @@ EXPORT int32_t dlc_model_run(void **buffers, int64_t *dims) {
 
 #elif defined(FAKE_CHECK)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 3\n"
+  return "dlc-model 4\n"
          "input shape i64 1 2\n"
          "output y f32 1 6\n"
          "check 1 node%20%27Reshape_0%27%3A%20the%20run-time%20shape%20is%20not%202x3\n";
@@ -109,7 +109,7 @@ EXPORT int32_t dlc_model_run(void **buffers, int64_t *dims) {
 
 #elif defined(FAKE_DYN)
 EXPORT const char *dlc_model_metadata(void) {
-  return "dlc-model 3\n"
+  return "dlc-model 4\n"
          "input a f32 2 ?batch 2\n"
          "input b f32 2 ?batch 2\n"
          "output sum f32 2 ?batch 2\n"

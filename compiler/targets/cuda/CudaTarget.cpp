@@ -2,19 +2,24 @@
 //
 // `--target=cuda:<chip>` lowers the model's loops to gpu.launch kernels,
 // outlines them into gpu.modules, lowers those to NVVM and lets LLVM's NVPTX
-// backend write PTX for the chip (gpu-module-to-binary, format isa).
+// backend write PTX for the chip (gpu-module-to-binary, format isa). The
+// host code, which launches the kernels through the runtime, is compiled like
+// a CPU model's into the model's shared library, with the PTX embedded.
 // `--emit=ptx` writes the PTX of every kernel module as one text file.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Target.h"
 
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
 namespace dlc {
+
+std::unique_ptr<Target> createCpuTarget();
+
 namespace {
 
 /// The chips dlc generates code for, as `--target=cuda:<chip>` names them.
@@ -24,7 +29,6 @@ constexpr llvm::StringLiteral kChips[] = {"sm_80", "sm_86", "sm_89", "sm_90",
 class CudaTarget : public Target {
 public:
   llvm::StringRef name() const override { return "cuda"; }
-  bool emitsHostCode() const override { return false; }
 
   LogicalResult verifyOptions(Location loc,
                               TargetOptions &options) const override {
@@ -43,6 +47,7 @@ public:
 
   void configurePipeline(PipelineOptions &options,
                          const TargetOptions &targetOptions) const override {
+    options.device = "cuda";
     options.gpuChip = targetOptions.chip;
     options.gpuPrecision = targetOptions.precision;
   }
@@ -54,50 +59,44 @@ public:
 
   LogicalResult emitPTX(ModuleOp module, const TargetOptions &options,
                         llvm::raw_ostream &os) const override {
+    // The kernel images dlc-gpu-lower-host-to-runtime embedded.
     unsigned count = 0;
-    WalkResult result = module.walk([&](gpu::BinaryOp binary) {
-      for (Attribute attr : binary.getObjects()) {
-        auto object = cast<gpu::ObjectAttr>(attr);
-        if (object.getFormat() != gpu::CompilationTarget::Assembly) {
-          binary.emitError("kernel module is not PTX assembly");
-          return WalkResult::interrupt();
-        }
-        os << "// dlc kernel module " << binary.getSymName() << " for "
-           << options.chip << "\n"
-           << object.getObject().getValue() << "\n";
-        ++count;
-      }
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
-      return failure();
+    for (auto global : module.getOps<LLVM::GlobalOp>()) {
+      auto module = global->getAttrOfType<StringAttr>("dlc.kernel_image");
+      if (!module)
+        continue;
+      auto text = dyn_cast_or_null<StringAttr>(global.getValueOrNull());
+      if (!text)
+        return global.emitError("kernel image is not PTX text");
+      os << "// dlc kernel module " << module.getValue() << " for "
+         << options.chip << "\n"
+         << text.getValue() << "\n";
+      ++count;
+    }
     if (count == 0)
       os << "// dlc: the model has no GPU kernels\n";
     return success();
   }
 
-  LogicalResult emitLLVMIR(ModuleOp module, const TargetOptions &,
-                           llvm::raw_ostream &) const override {
-    return unsupported(module, "llvm");
+  // The host code is x86 (or whichever CPU compiles) code, built like a CPU
+  // model's.
+  LogicalResult emitLLVMIR(ModuleOp module, const TargetOptions &options,
+                           llvm::raw_ostream &os) const override {
+    return host->emitLLVMIR(module, options, os);
   }
 
-  LogicalResult emitObject(ModuleOp module, const TargetOptions &,
-                           llvm::raw_pwrite_stream &) const override {
-    return unsupported(module, "obj/so");
+  LogicalResult emitObject(ModuleOp module, const TargetOptions &options,
+                           llvm::raw_pwrite_stream &os) const override {
+    return host->emitObject(module, options, os);
   }
 
-  LogicalResult linkSharedLibrary(Location loc, llvm::StringRef,
-                                  llvm::StringRef) const override {
-    return emitError(loc) << "the cuda target cannot link a library yet";
+  LogicalResult linkSharedLibrary(Location loc, llvm::StringRef objectPath,
+                                  llvm::StringRef outputPath) const override {
+    return host->linkSharedLibrary(loc, objectPath, outputPath);
   }
 
 private:
-  // The driver asks emitsHostCode() first; these answer callers that did
-  // not.
-  static LogicalResult unsupported(ModuleOp module, llvm::StringRef emit) {
-    return emitError(module.getLoc())
-           << "the cuda target emits no host code (--emit=" << emit << ")";
-  }
+  std::unique_ptr<Target> host = createCpuTarget();
 };
 
 } // namespace

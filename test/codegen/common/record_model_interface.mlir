@@ -4,7 +4,7 @@
 
 // Tests that the metadata lists inputs then outputs with dlc.name, dtype and shape.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput pixel_values f32 4 1 3 8 8\0Ainput ids i64 1 5\0Aoutput logits f32 2 1 10\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput pixel_values f32 4 1 3 8 8\0Ainput ids i64 1 5\0Aoutput logits f32 2 1 10\0A"
 // CHECK: func.func @main_graph
 func.func @main_graph(%x: tensor<1x3x8x8xf32> {dlc.name = "pixel_values"},
                       %ids: tensor<5xi64> {dlc.name = "ids"})
@@ -17,7 +17,7 @@ func.func @main_graph(%x: tensor<1x3x8x8xf32> {dlc.name = "pixel_values"},
 
 // Tests that unnamed values get positional names and every ABI dtype is spelled.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput input0 f16 1 2\0Ainput input1 bf16 0\0Ainput input2 f64 1 1\0Ainput input3 bool 1 3\0Ainput input4 i8 1 1\0Ainput input5 u8 1 1\0Ainput input6 i16 1 1\0Ainput input7 u32 1 1\0Ainput input8 i32 1 1\0Aoutput output0 u64 1 1\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput input0 f16 1 2\0Ainput input1 bf16 0\0Ainput input2 f64 1 1\0Ainput input3 bool 1 3\0Ainput input4 i8 1 1\0Ainput input5 u8 1 1\0Ainput input6 i16 1 1\0Ainput input7 u32 1 1\0Ainput input8 i32 1 1\0Aoutput output0 u64 1 1\0A"
 func.func @main_graph(%a: tensor<2xf16>, %b: tensor<bf16>, %c: tensor<1xf64>,
                       %d: tensor<3xi1>, %e: tensor<1xi8>, %f: tensor<1xui8>,
                       %g: tensor<1xi16>, %h: tensor<1xui32>, %i: tensor<1xi32>)
@@ -30,7 +30,7 @@ func.func @main_graph(%a: tensor<2xf16>, %b: tensor<bf16>, %c: tensor<1xf64>,
 
 // Tests that names outside [A-Za-z0-9_.:/-] are percent-encoded.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput input%20ids%25 i64 1 4\0Aoutput out/0:a.b-c f32 0\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput input%20ids%25 i64 1 4\0Aoutput out/0:a.b-c f32 0\0A"
 func.func @main_graph(%x: tensor<4xi64> {dlc.name = "input ids%"}) -> (tensor<f32> {dlc.name = "out/0:a.b-c"}) {
   %0 = tensor.empty() : tensor<f32>
   return %0 : tensor<f32>
@@ -40,9 +40,9 @@ func.func @main_graph(%x: tensor<4xi64> {dlc.name = "input ids%"}) -> (tensor<f3
 
 // Tests that the entry option selects another function and leaves the rest alone.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Aoutput output0 i32 1 2\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Aoutput output0 i32 1 2\0A"
 // ENTRY-LABEL: module attributes
-// ENTRY-SAME: dlc.model_metadata = "dlc-model 3\0Ainput input0 f32 1 3\0Aoutput output0 f32 1 3\0A"
+// ENTRY-SAME: dlc.model_metadata = "dlc-model 4\0Ainput input0 f32 1 3\0Aoutput output0 f32 1 3\0A"
 func.func @main_graph() -> tensor<2xi32> {
   %0 = tensor.empty() : tensor<2xi32>
   return %0 : tensor<2xi32>
@@ -91,7 +91,7 @@ module {
 
 // Tests that signless integers marked dlc.unsigned are recorded as unsigned.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput a u8 1 2\0Ainput b i8 1 2\0Aoutput r u16 1 2\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput a u8 1 2\0Ainput b i8 1 2\0Aoutput r u16 1 2\0A"
 func.func @main_graph(%a: tensor<2xi8> {dlc.name = "a", dlc.unsigned},
                       %b: tensor<2xi8> {dlc.name = "b"})
     -> (tensor<2xi16> {dlc.name = "r", dlc.unsigned}) {
@@ -124,7 +124,7 @@ module {
 // Tests that dlg.check ops get codes in order, their messages become check
 // records, and the entry function gets the status word first.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput x i64 1 2\0Aoutput y i64 1 2\0Acheck 1 node%20%27Reshape_0%27:%20bad%20shape\0Acheck 2 second\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput x i64 1 2\0Aoutput y i64 1 2\0Acheck 1 node%20%27Reshape_0%27:%20bad%20shape\0Acheck 2 second\0A"
 // CHECK: func.func @main_graph(%{{.*}}: memref<i32> {dlc.status}, %[[X:.*]]: tensor<2xi64> {dlc.name = "x"})
 // CHECK: dlg.check %{{.*}}, "node 'Reshape_0': bad shape" {dlc.check_code = 1 : i32}
 // CHECK: dlg.check %{{.*}}, "second" {dlc.check_code = 2 : i32}

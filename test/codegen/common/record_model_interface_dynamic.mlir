@@ -4,7 +4,7 @@
 // dlc.dim_names symbol, static dims as numbers (a name on a static dim is
 // ignored), and that without dlc.dim_names every dynamic dim is anonymous.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput x f32 3 ?batch 16 ?seq%20len\0Ainput m i64 2 ? 3\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 4\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput x f32 3 ?batch 16 ?seq%20len\0Ainput m i64 2 ? 3\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 4\0A"
 // The signature keeps its dynamic types (no empty flattening, no casts).
 // CHECK: func.func @main_graph(%{{[^:]+}}: memref<i32> {dlc.status}, %{{[^:]+}}: tensor<?x16x?xf32> {dlc.dim_names
 // CHECK-SAME: %{{[^:]+}}: tensor<?x3xi64> {dlc.name = "m"}) -> (tensor<?x4xf32> {dlc.dim_names
@@ -24,7 +24,7 @@ func.func @main_graph(%x: tensor<?x16x?xf32> {dlc.name = "x", dlc.dim_names = ["
 
 // Tests that an empty dynamic tensor is not flattened: only static shapes are.
 // CHECK-LABEL: module attributes
-// CHECK-SAME: dlc.model_metadata = "dlc-model 3\0Ainput input0 f32 3 ? 0 2\0Aoutput output0 f32 2 0 3\0A"
+// CHECK-SAME: dlc.model_metadata = "dlc-model 4\0Ainput input0 f32 3 ? 0 2\0Aoutput output0 f32 2 0 3\0A"
 // CHECK: func.func @main_graph(%{{.+}}: memref<i32> {dlc.status}, %{{.+}}: tensor<?x0x2xf32>) -> tensor<0xf32>
 func.func @main_graph(%x: tensor<?x0x2xf32>) -> tensor<0x3xf32> {
   %0 = tensor.empty() : tensor<0x3xf32>

@@ -26,14 +26,14 @@
 // CHECK-NEXT: llvm.store %[[C4]], %[[D2]] : i64, !llvm.ptr
 // CHECK-NEXT: %[[RESULT:.+]] = llvm.load %[[STATUS]] : !llvm.ptr -> i32
 // CHECK-NEXT: llvm.return %[[RESULT]] : i32
-// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 3\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A\00")
+// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 4\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A\00")
 // CHECK: llvm.func @dlc_model_metadata() -> !llvm.ptr {
 // CHECK-NEXT: %[[TEXT:.+]] = llvm.mlir.addressof @dlc_model_metadata_text : !llvm.ptr
 // CHECK-NEXT: llvm.return %[[TEXT]] : !llvm.ptr
 // CHECK: llvm.func @dlc_model_abi_version() -> i32 {
-// CHECK-NEXT: %[[VERSION:.+]] = llvm.mlir.constant(3 : i32) : i32
+// CHECK-NEXT: %[[VERSION:.+]] = llvm.mlir.constant(4 : i32) : i32
 // CHECK-NEXT: llvm.return %[[VERSION]] : i32
-module attributes {dlc.model_metadata = "dlc-model 3\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0Ainput a f32 1 4\0Ainput b f32 1 4\0Aoutput c f32 1 4\0A"} {
   llvm.func @main_graph(%s0: !llvm.ptr, %s1: !llvm.ptr, %s2: i64,
                         %a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64,
                         %b0: !llvm.ptr, %b1: !llvm.ptr, %b2: i64, %b3: i64, %b4: i64,
@@ -73,7 +73,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0Ainput a f32 1 4\0Ainput b
 // CHECK-NEXT: llvm.load
 // CHECK-NEXT: llvm.return
 !desc2 = !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
-module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 2 ?batch 16\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 4\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0Ainput x f32 2 ?batch 16\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 4\0A"} {
   llvm.func @main_graph(%s0: !llvm.ptr, %s1: !llvm.ptr, %s2: i64,
                         %x0: !llvm.ptr, %x1: !llvm.ptr, %x2: i64, %x3: i64, %x4: i64, %x5: i64, %x6: i64,
                         %o0: !llvm.ptr, %o1: !llvm.ptr, %o2: i64, %o3: i64, %o4: i64) -> !desc2
@@ -101,7 +101,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 2 ?batch 16\0
 // CHECK-NEXT: llvm.store %[[B]], %[[D2]]
 !desc1 = !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
 !both = !llvm.struct<(struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>)>
-module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 1 ?n\0Aoutput a f32 1 ?n\0Aoutput b f32 1 ?\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0Ainput x f32 1 ?n\0Aoutput a f32 1 ?n\0Aoutput b f32 1 ?\0A"} {
   llvm.func @main_graph(%s0: !llvm.ptr, %s1: !llvm.ptr, %s2: i64,
                         %x0: !llvm.ptr, %x1: !llvm.ptr, %x2: i64, %x3: i64, %x4: i64) -> !both
       attributes {dlc.memref_signature = (memref<i32>, memref<?xf32>) -> (memref<?xf32>, memref<?xf32>)} {
@@ -121,7 +121,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 1 ?n\0Aoutput
 // CHECK: llvm.call @main_graph(%{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, !llvm.ptr, i64) -> ()
 // CHECK-NEXT: llvm.load
 // CHECK-NEXT: llvm.return
-module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0A"} {
   llvm.func @helper() attributes {dlc.no_inline} {
     llvm.return
   }
@@ -135,7 +135,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
 // -----
 
 // Tests that a model function without its memref signature is rejected.
-module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0A"} {
   // expected-error @+1 {{missing 'dlc.memref_signature'; run dlc-cpu-static-results-to-out-params first}}
   llvm.func @main_graph() {
     llvm.return
@@ -145,7 +145,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
 // -----
 
 // Tests that a signature that does not fit the metadata is rejected.
-module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 1 ?\0Aoutput y f32 1 4\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0Ainput x f32 1 ?\0Aoutput y f32 1 4\0A"} {
   // expected-error @+1 {{memref signature '(memref<i32>, memref<?xf32>) -> memref<4xf32>' does not fit the status word, 1 inputs and 1 static outputs as parameters and 0 dynamic outputs as results}}
   llvm.func @main_graph(%s0: !llvm.ptr, %s1: !llvm.ptr, %s2: i64,
                         %x0: !llvm.ptr, %x1: !llvm.ptr, %x2: i64, %x3: i64, %x4: i64)
@@ -158,7 +158,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0Ainput x f32 1 ?\0Aoutput 
 
 // Tests that parameters that are not the descriptors of the signature (bare
 // pointers) are rejected.
-module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0A"} {
   // expected-error @+1 {{parameters '!llvm.func<void (ptr)>' are not the memref descriptors of '(memref<i32>) -> ()'}}
   llvm.func @main_graph(%status: !llvm.ptr)
       attributes {dlc.memref_signature = (memref<i32>) -> ()} {
@@ -170,7 +170,7 @@ module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
 
 // Tests that a module without the model function is rejected.
 // expected-error @+1 {{no LLVM function 'main_graph' to wrap; lower the model to LLVM first}}
-module attributes {dlc.model_metadata = "dlc-model 3\0A"} {
+module attributes {dlc.model_metadata = "dlc-model 4\0A"} {
   func.func @main_graph() {
     return
   }

@@ -30,7 +30,7 @@
 // CHECK: llvm.intr.maximum
 // CHECK: llvm.func @dlc_model_run(%[[BUFFERS:.+]]: !llvm.ptr, %[[DIMS:.+]]: !llvm.ptr)
 // CHECK: llvm.call @main_graph({{.+}}) : (!llvm.ptr, !llvm.ptr, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, !llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64) -> ()
-// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 3\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
+// CHECK: llvm.mlir.global internal constant @dlc_model_metadata_text("dlc-model 4\0Ainput x f32 2 4 8\0Ainput w f32 2 8 16\0Aoutput y f32 2 4 16\0A\00")
 // CHECK: llvm.func @dlc_model_metadata() -> !llvm.ptr
 // CHECK: llvm.func @dlc_model_abi_version() -> i32
 
@@ -57,7 +57,7 @@ func.func @main_graph(%x: tensor<4x8xf32> {dlc.name = "x"}, %w: tensor<8x16xf32>
 // CHECK: llvm.intr.fma
 // CHECK: llvm.fdiv
 // CHECK: llvm.func @dlc_model_run
-// CHECK: @dlc_model_metadata_text("dlc-model 3\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
+// CHECK: @dlc_model_metadata_text("dlc-model 4\0Ainput input0 f32 4 1 3 8 8\0Ainput input1 f32 4 4 3 3 3\0Ainput input2 f32 1 4\0Aoutput output0 f32 2 1 4\0A\00")
 
 // SEQ-LABEL: module
 // SEQ: llvm.func @dlc_model_run

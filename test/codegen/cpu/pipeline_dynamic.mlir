@@ -13,7 +13,7 @@
 // CHECK-NOT: llvm.call @free
 // CHECK: llvm.return
 // CHECK: llvm.func @dlc_model_run(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr) -> i32
-// CHECK: @dlc_model_metadata_text("dlc-model 3\0Ainput x f32 2 ?batch 16\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 16\0Aoutput v f32 3 ?batch 4 4\0A\00")
+// CHECK: @dlc_model_metadata_text("dlc-model 4\0Ainput x f32 2 ?batch 16\0Aoutput y f32 2 ?batch 4\0Aoutput s f32 1 16\0Aoutput v f32 3 ?batch 4 4\0A\00")
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @main_graph(%x: tensor<?x16xf32> {dlc.name = "x", dlc.dim_names = ["batch", ""]})
     -> (tensor<?x4xf32> {dlc.name = "y", dlc.dim_names = ["batch", ""]},
