@@ -110,10 +110,14 @@ struct DemoteContractionOperandsPass
     });
     IRRewriter rewriter(ctx);
     for (linalg::GenericOp op : products) {
-      rewriter.setInsertionPoint(op);
       SmallVector<Value> inputs;
-      for (Value input : op.getDpsInputs())
+      for (Value input : op.getDpsInputs()) {
+        // Right after the input, so that nothing comes between the product
+        // and the fill of its accumulator (which kernels absorb).
+        rewriter.setInsertionPointAfterValue(input);
         inputs.push_back(demote(rewriter, op.getLoc(), input, narrow));
+      }
+      rewriter.setInsertionPoint(op);
       auto demoted = linalg::GenericOp::create(
           rewriter, op.getLoc(), op.getResultTypes(), inputs, op.getDpsInits(),
           op.getIndexingMapsArray(), op.getIteratorTypesArray(),

@@ -11,12 +11,20 @@
 #include "Object.h"
 #include "Status.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace dlc::rt {
 
 enum class CopyDirection { HostToDevice, DeviceToHost, DeviceToDevice };
+
+/// What a device keeps for one model opened on it (compiled kernels, copies
+/// of constants); destroyed with the model.
+class ModelState {
+public:
+  virtual ~ModelState() = default;
+};
 
 /// One device: its memory and how to move data in and out of it.
 class DeviceImpl {
@@ -33,6 +41,26 @@ public:
   virtual void deallocate(void *ptr) = 0;
   virtual dlcrt_status copy(void *dst, const void *src, size_t bytes,
                             CopyDirection direction) = 0;
+
+  /// Prepares a model compiled for this device kind (`arch`: the
+  /// architecture it was compiled for) whose library is `library`: checks
+  /// that it fits the device and hands it what it calls. CPU models need
+  /// nothing.
+  virtual dlcrt_status openModel(void *library, const std::string &arch,
+                                 std::unique_ptr<ModelState> &out) {
+    (void)library, (void)arch, (void)out;
+    return nullptr;
+  }
+  /// Calls `run` (the model's dlc_model_run) with the device bound to the
+  /// calling thread, storing its result in `code`; returns the device's
+  /// error, if any.
+  virtual dlcrt_status runModel(ModelState *state,
+                                const std::function<int32_t()> &run,
+                                int32_t &code) {
+    (void)state;
+    code = run();
+    return nullptr;
+  }
 };
 
 /// All devices of one kind.

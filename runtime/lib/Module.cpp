@@ -22,6 +22,7 @@
 using namespace dlc::rt;
 
 dlcrt_module_s::~dlcrt_module_s() {
+  state.reset();
   if (library)
     dlclose(library);
   dlcrt_device_release(device);
@@ -129,6 +130,38 @@ dlcrt_status loadModel(dlcrt_module_s &module) {
   return nullptr;
 }
 
+/// Checks that the model runs on its device and lets the device prepare it.
+dlcrt_status prepareForDevice(dlcrt_module_s &module) {
+  const ModelSignature &sig = module.signature;
+  DeviceImpl &device = *module.device->impl;
+  if (sig.device != device.kind()) {
+    std::string built = sig.device == DLCRT_DEVICE_CPU
+                            ? std::string("the CPU")
+                            : deviceKindName(sig.device) + " (" +
+                                  sig.deviceArch + ")";
+    return modelError(DLCRT_STATUS_INCOMPATIBLE, module.path,
+                      "compiled for " + built + ", it cannot run on " +
+                          module.device->describe());
+  }
+  if (sig.device != DLCRT_DEVICE_CPU) {
+    // The model's own allocations and status word are device memory that
+    // the runtime would have to read back; not supported yet.
+    for (const TensorSpec &spec : sig.outputs)
+      if (spec.isDynamic)
+        return modelError(DLCRT_STATUS_UNAVAILABLE, module.path,
+                          "output '" + spec.name +
+                              "' has a dynamic shape, which " +
+                              module.device->describe() +
+                              " does not support yet");
+    if (!sig.checks.empty())
+      return modelError(DLCRT_STATUS_UNAVAILABLE, module.path,
+                        "the model has run-time checks, which " +
+                            module.device->describe() +
+                            " does not support yet");
+  }
+  return device.openModel(module.library, sig.deviceArch, module.state);
+}
+
 dlcrt_status describe(dlcrt_module module, size_t index, bool input,
                       dlcrt_tensor_info_t *out_info) {
   const char *fn =
@@ -187,15 +220,13 @@ dlcrt_status dlcrt_module_open(dlcrt_device device, const char *path,
     if (!device || !path || !out_module)
       return invalidArgument(
           "dlcrt_module_open: device, path and out_module must not be NULL");
-    if (!device->impl->isHostAccessible())
-      return makeError(DLCRT_STATUS_UNAVAILABLE, "running models on " +
-                                                     device->describe() +
-                                                     " is not supported yet");
     ModulePtr module(new dlcrt_module_s, dlcrt_module_release);
     dlcrt_device_retain(device);
     module->device = device;
     module->path = path;
     if (dlcrt_status status = loadModel(*module))
+      return status;
+    if (dlcrt_status status = prepareForDevice(*module))
       return status;
     *out_module = module.release();
     return nullptr;

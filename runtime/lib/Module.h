@@ -16,6 +16,9 @@ struct dlcrt_module_s : dlc::rt::RefCounted<dlcrt_module_s> {
   dlc_model_run_fn run = nullptr;
   std::string path;
   dlc::rt::ModelSignature signature;
+  /// The device's state for the model (destroyed before the library is
+  /// unloaded).
+  std::unique_ptr<dlc::rt::ModelState> state;
 };
 
 #endif // DLC_RUNTIME_LIB_MODULE_H

@@ -235,7 +235,11 @@ dlcrt_status run(dlcrt_module module, const dlcrt_tensor *inputs,
   // Allocated before the call, so that nothing can throw between the run
   // and the hand-over of the model's buffers.
   ModelBuffers modelBuffers(numOutputs);
-  int32_t code = module->run(buffers.data(), dims.data());
+  int32_t code = 0;
+  if (dlcrt_status status = module->device->impl->runModel(
+          module->state.get(),
+          [&] { return module->run(buffers.data(), dims.data()); }, code))
+    return status;
   for (size_t i = 0; i < numOutputs; ++i)
     if (sig.outputs[i].isDynamic)
       modelBuffers.buffers[i] = buffers[numInputs + i];

@@ -72,7 +72,8 @@ TEST(CudaDeviceTest, ModelsForTheCpuDoNotOpenOnIt) {
   ASSERT_OK(dlcrt_device_create(DLCRT_DEVICE_CUDA, 0, &device));
   dlcrt_module module = nullptr;
   EXPECT_TRUE(fails(dlcrt_module_open(device, FAKE_MODEL_SUM, &module),
-                    DLCRT_STATUS_UNAVAILABLE, "cuda:0"));
+                    DLCRT_STATUS_INCOMPATIBLE,
+                    "compiled for the CPU, it cannot run on cuda:0"));
   EXPECT_EQ(module, nullptr);
   dlcrt_device_release(device);
 }

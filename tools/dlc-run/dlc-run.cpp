@@ -36,6 +36,9 @@ options:
   --output OUT.npz   save the outputs keyed by the model's output names
   --bench N          time N runs after one warm-up run; print median/min/mean
   --seed S           seed for random inputs (default 0)
+  --device D         cpu (default) or cuda[:N] for models compiled with
+                     --target=cuda; inputs and outputs are copied between
+                     the host and the device, outside the --bench timings
   --print            print the outputs (default without --output and --bench)
   -h, --help         show this help
 
@@ -45,7 +48,7 @@ nearest even) and bf16 outputs are saved as float32.
 )";
 
 struct Options {
-  std::string model, inputs, output;
+  std::string model, inputs, output, device = "cpu";
   uint64_t bench = 0, seed = 0;
   bool print = false;
 };
@@ -98,7 +101,7 @@ Options parseArgs(int argc, char **argv) {
       continue;
     }
     if (name != "inputs" && name != "output" && name != "bench" &&
-        name != "seed")
+        name != "seed" && name != "device")
       fail("unknown option '--" + name + "' (see dlc-run --help)");
     if (!hasValue) {
       if (i + 1 >= argc)
@@ -111,6 +114,8 @@ Options parseArgs(int argc, char **argv) {
       options.output = value;
     else if (name == "seed")
       options.seed = parseCount(name, value);
+    else if (name == "device")
+      options.device = value;
     else if ((options.bench = parseCount(name, value)) == 0)
       fail("--bench expects at least 1 run");
   }
@@ -273,13 +278,47 @@ void bench(const Module &module, const std::vector<Tensor> &inputs,
   std::fflush(stdout);
 }
 
+/// `cpu`, `cuda` or `cuda:N`.
+Device openDevice(const std::string &name) {
+  if (name == "cpu")
+    return Device::cpu();
+  std::string kind = name.substr(0, name.find(':'));
+  if (kind != "cuda")
+    fail("unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
+  uint64_t ordinal =
+      kind.size() == name.size()
+          ? 0
+          : parseCount("device", name.substr(kind.size() + 1));
+  return Device::create(DLCRT_DEVICE_CUDA, ordinal);
+}
+
+/// Copies of `tensors` on `device`, or on the host.
+std::vector<Tensor> copiesOn(const Device &device,
+                             const std::vector<Tensor> &tensors) {
+  std::vector<Tensor> copies;
+  for (const Tensor &tensor : tensors) {
+    Tensor copy = Tensor::create(device, tensor.dtype(), tensor.dims());
+    if (device.kind() == DLCRT_DEVICE_CPU)
+      tensor.copyToHost(copy.data(), copy.byteSize());
+    else
+      copy.copyFromHost(tensor.data(), tensor.byteSize());
+    copies.push_back(std::move(copy));
+  }
+  return copies;
+}
+
 int runMain(int argc, char **argv) {
   Options options = parseArgs(argc, argv);
-  Device device = Device::cpu();
+  Device host = Device::cpu();
+  Device device = openDevice(options.device);
   Module module = Module::open(device, options.model);
+  // Inputs and outputs are made on the host, then copied to the device.
   std::vector<Tensor> inputs = options.inputs.empty()
-                                   ? randomInputs(module, device, options.seed)
-                                   : npzInputs(module, device, options.inputs);
+                                   ? randomInputs(module, host, options.seed)
+                                   : npzInputs(module, host, options.inputs);
+  bool onHost = device.kind() == DLCRT_DEVICE_CPU;
+  if (!onHost)
+    inputs = copiesOn(device, inputs);
   std::vector<Tensor> outputs;
   for (size_t i = 0; i < module.numOutputs(); ++i) {
     TensorInfo info = module.output(i);
@@ -292,6 +331,8 @@ int runMain(int argc, char **argv) {
   module.run(inputs, outputs);
   if (options.bench)
     bench(module, inputs, outputs, options.bench);
+  if (!onHost)
+    outputs = copiesOn(host, outputs);
   if (!options.output.empty())
     saveOutputs(module, outputs, options.output);
   if (options.print || (options.output.empty() && !options.bench))

@@ -134,6 +134,13 @@ public:
   size_t byteSize() const { return dlcrt_tensor_byte_size(get()); }
   size_t elementCount() const { return dlcrt_tensor_element_count(get()); }
   bool isOwned() const { return dlcrt_tensor_is_owned(get()) != 0; }
+  /// Copies all of the tensor's bytes from or to host memory (any device).
+  void copyFromHost(const void *src, size_t bytes) {
+    check(dlcrt_tensor_copy_from_host(get(), src, bytes));
+  }
+  void copyToHost(void *dst, size_t bytes) const {
+    check(dlcrt_tensor_copy_to_host(get(), dst, bytes));
+  }
 };
 
 /// A copy of dlcrt_tensor_info_t that does not depend on the module.
