@@ -399,7 +399,8 @@ def GpuLowerMatmulToMma
   let description = [{
     Every contraction on row-major static buffers of the form
     A(m..., k) x B(k, n) -> C(m..., n), C f32, becomes a gpu.launch of a
-    tensor-core kernel (GemmKernels.h) unless `precision=fp32`:
+    tensor-core kernel (GemmKernels.h), except f32 products with
+    `precision=fp32`:
 
     - bf16 or f16 A and B (see dlc-demote-contraction-operands) with N and K
       multiples of 8 on `chip=sm_90a`: 128x128 output tiles per warpgroup of

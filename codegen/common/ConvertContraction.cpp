@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/common/LoweringUtils.h"
+#include "codegen/common/SoftFloat.h"
 #include "dialects/dlg/IR/DlgOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,24 +18,46 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-/// acc += lhs * rhs over a generic with the given maps and iterators.
+/// acc += lhs * rhs over a generic with the given maps and iterators. f16
+/// and bf16 products accumulate in f32 and are rounded once at the end, as
+/// onnxruntime and tensor cores compute them (sums of thousands of terms in
+/// bf16 would lose most of their digits).
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
                        ArrayRef<utils::IteratorType> iterators,
                        ArrayRef<int64_t> outShape, Type elementType) {
+  bool widen = elementType.isBF16() || elementType.isF16();
+  Type accType = widen ? b.getF32Type() : elementType;
   Value acc =
-      filledTensor(b, loc, outShape, scalarConstant(b, loc, elementType, 0),
+      filledTensor(b, loc, outShape, scalarConstant(b, loc, accType, 0),
                    dynamicSizesFromMaps(b, loc, outShape, outMap, {lhs, rhs},
                                         {lhsMap, rhsMap}));
   auto generic = linalg::GenericOp::create(
       b, loc, acc.getType(), ValueRange{lhs, rhs}, acc,
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value product = createMul(nested, nestedLoc, args[0], args[1]);
+        Value x = args[0], y = args[1];
+        if (widen) {
+          x = arith::ExtFOp::create(nested, nestedLoc, accType, x);
+          y = arith::ExtFOp::create(nested, nestedLoc, accType, y);
+        }
+        Value product = createMul(nested, nestedLoc, x, y);
         linalg::YieldOp::create(nested, nestedLoc,
                                 createAdd(nested, nestedLoc, args[2], product));
       });
-  return generic.getResult(0);
+  Value result = generic.getResult(0);
+  if (!widen)
+    return result;
+  auto resultType = cast<RankedTensorType>(result.getType());
+  return buildElementwise(
+      b, loc, resultType.clone(elementType), {result},
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // (f32 -> bf16 without compiler-rt; see SoftFloat.h.)
+        return elementType.isBF16()
+                   ? truncToBF16(nested, nestedLoc, args[0])
+                   : Value(arith::TruncFOp::create(nested, nestedLoc,
+                                                   elementType, args[0]));
+      });
 }
 
 /// numpy.matmul with the iteration order (batch..., m, k, n).

@@ -82,8 +82,6 @@ struct GpuLowerMatmulToMmaPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (precision == "fp32")
-      return;
     bool hopper = chip == "sm_90a";
     // Fills are found first, while the ops before a product are still
     // linalg ops rather than launches.
@@ -97,7 +95,9 @@ struct GpuLowerMatmulToMmaPass
     IRRewriter rewriter(&getContext());
     for (auto [op, fill] : candidates) {
       std::optional<Gemm> gemm = matchGemm(op);
-      if (!gemm)
+      // precision=fp32 keeps f32 products exact; bf16 and f16 ones (of bf16
+      // and f16 models, or demoted) always use tensor cores.
+      if (!gemm || (precision == "fp32" && gemm->inputType.isF32()))
         continue;
       bool wgmma = hopper && wgmmaSupports(*gemm);
       if (!wgmma && !mmaSyncSupports(*gemm))
