@@ -65,6 +65,17 @@ TEST_F(MetadataTest, AcceptsChecks) {
   EXPECT_EQ(dlcrt_module_num_outputs(module), 1u);
 }
 
+TEST_F(MetadataTest, CudaModelsDoNotOpenOnTheCpu) {
+  // A well-formed `device` record: the model needs a CUDA device.
+  dlcrt_status status = open("dlc-model 4\n"
+                             "device cuda sm_90a\n"
+                             "input x f32 0\n"
+                             "output y f32 0\n");
+  EXPECT_TRUE(dlc::test::fails(
+      status, DLCRT_STATUS_INCOMPATIBLE,
+      "compiled for cuda (sm_90a), it cannot run on cpu:0"));
+}
+
 TEST_F(MetadataTest, AcceptsDynamicDims) {
   ASSERT_OK(open("dlc-model 4\n"
                  "input x f32 3 ?batch 16 ?\n"
@@ -120,6 +131,16 @@ TEST_P(MalformedMetadataTest, IsRejected) {
 
 const Malformed kMalformed[] = {
     {"", "metadata is empty"},
+    {"dlc-model 4\ndevice rocm gfx90a\noutput y f32 0\n",
+     "expected 'device cuda <arch>'"},
+    {"dlc-model 4\ndevice cuda\noutput y f32 0\n",
+     "expected 'device cuda <arch>'"},
+    {"dlc-model 4\ndevice cuda 90\noutput y f32 0\n",
+     "bad CUDA architecture '90'"},
+    {"dlc-model 4\ndevice cuda sm_9x\noutput y f32 0\n",
+     "bad CUDA architecture 'sm_9x'"},
+    {"dlc-model 4\ndevice cuda sm_80\ndevice cuda sm_90\noutput y f32 0\n",
+     "more than one 'device' record"},
     {"dlc-model 4\n", "declares no outputs"},
     {"dlc-model 4\ninput x f32 0\n", "declares no outputs"},
     {"dlc-model 2\noutput y f32 0\n",
