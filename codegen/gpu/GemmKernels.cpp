@@ -24,7 +24,8 @@ Value collapseTo(OpBuilder &b, Location loc, Value value, int64_t rank) {
 }
 
 Value applyEpilogue(OpBuilder &b, Location loc, Value sums, Value c,
-                    Value row, Value col, const KernelEpilogue &epilogue) {
+                    ValueRange cIndices, Value row, Value col,
+                    const KernelEpilogue &epilogue) {
   auto vectorType = dyn_cast<VectorType>(sums.getType());
   // Reads `count` consecutive elements, or one broadcast to the vector.
   auto read = [&](Value memref, ValueRange indices, bool consecutive) {
@@ -41,13 +42,13 @@ Value applyEpilogue(OpBuilder &b, Location loc, Value sums, Value c,
   };
   auto add = [&](Value x) { sums = arith::AddFOp::create(b, loc, sums, x); };
   if (epilogue.accumulate)
-    add(read(c, {row, col}, true));
+    add(read(c, cIndices, true));
   if (epilogue.bias) {
     bool byRow = epilogue.biasMode == BiasMode::kRow;
     add(read(epilogue.bias, {byRow ? row : col}, !byRow));
   }
   if (epilogue.residual)
-    add(read(epilogue.residual, {row, col}, true));
+    add(read(epilogue.residual, cIndices, true));
   // maximumf/minimumf keep NaN, like the consumer they replace.
   auto bound = [&](float value) {
     Type f32 = b.getF32Type();

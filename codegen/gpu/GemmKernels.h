@@ -18,13 +18,23 @@
 
 namespace dlc {
 
-/// C(m, n) += A(m, k) x B(k, n) on row-major buffers: A may have several
-/// leading m dims (collapsed by the builders); C is f32, A and B are f32,
-/// bf16 or f16 alike.
+/// Roles of an operand's memref dims (Gemm::aDims and friends): a tile row,
+/// the tile column (the innermost, contiguous dim), or batch loop i >= 0.
+constexpr int64_t kRowDim = -1, kColumnDim = -2;
+
+/// C(m, n) += A(m, k) x B(k, n) on row-major buffers; C is f32, A and B are
+/// f32, bf16 or f16 alike.
 struct Gemm {
   mlir::Value a, b, c;
   int64_t m, n, k;
   mlir::Type inputType;
+  /// B is stored N x K (transposed).
+  bool transposeB = false;
+  /// Batched products: the batch loops' sizes, and for each memref dim of A,
+  /// B and C its role. Without batch loops the roles are empty: A and C may
+  /// have several leading m dims, which the builders collapse.
+  llvm::SmallVector<int64_t> batch;
+  llvm::SmallVector<int64_t> aDims, bDims, cDims;
 };
 
 /// What a kernel does with its sums before storing them (see
@@ -42,10 +52,12 @@ struct KernelEpilogue {
 mlir::Value collapseTo(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value, int64_t rank);
 
-/// `epilogue` applied to `sums`, an f32 or a vector of f32 holding C(row,
-/// col) and the columns after it; returns what to store.
+/// `epilogue` applied to `sums`, an f32 or a vector of f32 holding C at
+/// `cIndices` (row `row`, column `col`) and the columns after it; returns
+/// what to store. The residual is indexed like C.
 mlir::Value applyEpilogue(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value sums, mlir::Value c, mlir::Value row,
+                          mlir::Value sums, mlir::Value c,
+                          mlir::ValueRange cIndices, mlir::Value row,
                           mlir::Value col, const KernelEpilogue &epilogue);
 
 /// Whether the mma.sync kernel takes `gemm` (TF32 for f32 inputs).
@@ -57,7 +69,7 @@ void buildMmaSyncGemm(mlir::OpBuilder &b, mlir::Location loc,
                       const KernelEpilogue &epilogue);
 
 /// Whether the sm_90a wgmma kernel takes `gemm` (bf16 or f16 inputs whose
-/// rows TMA can address).
+/// rows TMA can address, B not transposed, no batch loops).
 bool wgmmaSupports(const Gemm &gemm);
 /// Like buildMmaSyncGemm, with wgmma, TMA and an mbarrier pipeline.
 void buildWgmmaGemm(mlir::OpBuilder &b, mlir::Location loc, const Gemm &gemm,

@@ -26,17 +26,21 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
-/// Matches a contraction whose A is (m..., k), B (k, n) and C (m..., n)
-/// with identity-layout static buffers, C f32 and A and B alike f32, bf16
-/// or f16.
+/// Matches a contraction on identity-layout static buffers, C f32 and A
+/// and B alike f32, bf16 or f16, of one of the forms
+///   A (m..., k) x B (k, n) or B (n, k) -> C (m..., n)
+///   A (b, m, k) x B (b, k, n) or B (b, n, k) -> C (b, m, n)
+/// where, in the batched form, any number of batch dims `b` may come in any
+/// order and interleave with m and n, as long as the last dim of each
+/// operand is its k (A, transposed B) or n (B, C).
 std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || !dims->batch.empty() || dims->m.empty() ||
-      dims->n.size() != 1 || dims->k.size() != 1)
+  if (failed(dims) || dims->m.empty() || dims->n.size() != 1 ||
+      dims->k.size() != 1)
     return std::nullopt;
   SmallVector<MemRefType> types;
   for (Value operand : op->getOperands()) {
@@ -60,21 +64,64 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
     }
     return positions;
   };
-  SmallVector<unsigned> mDims(dims->m.begin(), dims->m.end());
-  SmallVector<unsigned> wantA = mDims, wantC = mDims;
-  wantA.push_back(dims->k.front());
-  wantC.push_back(dims->n.front());
-  SmallVector<unsigned> wantB = {dims->k.front(), dims->n.front()};
-  if (results(0) != wantA || results(1) != wantB || results(2) != wantC)
+  SmallVector<int64_t> loops = op.getStaticLoopRanges();
+  unsigned kLoop = dims->k.front(), nLoop = dims->n.front();
+  SmallVector<unsigned> resultsB = results(1);
+  bool transposeB = resultsB.size() >= 2 && resultsB.back() == kLoop;
+  Gemm gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), 0,
+            loops[nLoop], loops[kLoop], inputType, transposeB};
+
+  if (dims->batch.empty()) {
+    SmallVector<unsigned> mLoops(dims->m.begin(), dims->m.end());
+    SmallVector<unsigned> wantA = mLoops, wantC = mLoops;
+    wantA.push_back(kLoop);
+    wantC.push_back(nLoop);
+    SmallVector<unsigned> wantB = transposeB
+                                      ? SmallVector<unsigned>{nLoop, kLoop}
+                                      : SmallVector<unsigned>{kLoop, nLoop};
+    if (results(0) != wantA || resultsB != wantB || results(2) != wantC)
+      return std::nullopt;
+    gemm.m = 1;
+    for (unsigned loop : mLoops)
+      gemm.m *= loops[loop];
+  } else {
+    if (dims->m.size() != 1)
+      return std::nullopt;
+    unsigned mLoop = dims->m.front();
+    gemm.m = loops[mLoop];
+    gemm.batch.clear();
+    for (unsigned loop : dims->batch)
+      gemm.batch.push_back(loops[loop]);
+    // Each operand indexes every batch loop once, its row and its column,
+    // the column last.
+    auto roles = [&](unsigned operand, unsigned row, unsigned col,
+                     SmallVector<int64_t> &out) {
+      SmallVector<unsigned> positions = results(operand);
+      if (positions.size() != dims->batch.size() + 2 ||
+          positions.back() != col)
+        return false;
+      for (unsigned loop : positions) {
+        if (loop == row)
+          out.push_back(kRowDim);
+        else if (loop == col)
+          out.push_back(kColumnDim);
+        else if (auto it = llvm::find(dims->batch, loop);
+                 it != dims->batch.end())
+          out.push_back(it - dims->batch.begin());
+        else
+          return false;
+      }
+      return llvm::is_contained(out, kRowDim);
+    };
+    if (!roles(0, mLoop, kLoop, gemm.aDims) ||
+        !roles(1, transposeB ? nLoop : kLoop, transposeB ? kLoop : nLoop,
+               gemm.bDims) ||
+        !roles(2, mLoop, nLoop, gemm.cDims))
+      return std::nullopt;
+  }
+  if (gemm.m <= 0 || gemm.n <= 0 || gemm.k <= 0)
     return std::nullopt;
-  int64_t m = 1;
-  for (int64_t size : types[0].getShape().drop_back())
-    m *= size;
-  int64_t k = types[1].getDimSize(0), n = types[1].getDimSize(1);
-  if (m <= 0 || n <= 0 || k <= 0)
-    return std::nullopt;
-  return Gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), m, n,
-              k, inputType};
+  return gemm;
 }
 
 struct GpuLowerMatmulToMmaPass
@@ -102,12 +149,15 @@ struct GpuLowerMatmulToMmaPass
       bool wgmma = hopper && wgmmaSupports(*gemm);
       if (!wgmma && !mmaSyncSupports(*gemm))
         continue;
-      // C's leading dims are rows, its last the columns.
+      // C's leading dims are rows, its last the columns. (Batched products
+      // absorb only their fill.)
       auto cType = cast<MemRefType>(gemm->c.getType());
       SmallVector<OutputDim> dims(cType.getRank() - 1, OutputDim::kRow);
       dims.push_back(OutputDim::kColumn);
-      std::optional<Epilogue> matched =
-          matchEpilogue(op, gemm->c, dims, {gemm->a, gemm->b}, fill != nullptr);
+      std::optional<Epilogue> matched;
+      if (gemm->batch.empty())
+        matched = matchEpilogue(op, gemm->c, dims, {gemm->a, gemm->b},
+                                fill != nullptr);
       if (matched && matched->bias &&
           !cast<MemRefType>(matched->bias.getType()).getLayout().isIdentity())
         matched.reset();
@@ -129,8 +179,10 @@ struct GpuLowerMatmulToMmaPass
         if (matched->hi != std::numeric_limits<float>::infinity())
           epilogue.hi = matched->hi;
       }
-      Value c = collapseTo(rewriter, loc,
-                           matched ? matched->output : gemm->c, 2);
+      Value c = gemm->batch.empty()
+                    ? collapseTo(rewriter, loc,
+                                 matched ? matched->output : gemm->c, 2)
+                    : gemm->c;
       if (wgmma)
         buildWgmmaGemm(rewriter, loc, *gemm, c, epilogue);
       else

@@ -57,13 +57,23 @@ public:
   }
 
   void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
-    a = collapseTo(b, loc, gemm.a, 2);
+    // Without batch loops, A and C are (collapsed to) rows x columns.
+    bool batched = !gemm.batch.empty();
+    a = batched ? gemm.a : collapseTo(b, loc, gemm.a, 2);
     bMat = gemm.b;
+    aDims = batched ? gemm.aDims : SmallVector<int64_t>{kRowDim, kColumnDim};
+    bDims = batched ? gemm.bDims : SmallVector<int64_t>{kRowDim, kColumnDim};
+    cDims = batched ? gemm.cDims : SmallVector<int64_t>{kRowDim, kColumnDim};
+    transposeB = gemm.transposeB;
     Value gridX = index((gemm.n + kBlockN - 1) / kBlockN),
           gridY = index((gemm.m + kBlockM - 1) / kBlockM);
+    int64_t batches = 1;
+    for (int64_t size : gemm.batch)
+      batches *= size;
     m = gemm.m, n = gemm.n, k = gemm.k;
     Value one = index(1);
-    auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY, one,
+    auto launch = gpu::LaunchOp::create(b, loc, gridX, gridY,
+                                        batches == 1 ? one : index(batches),
                                         index(kThreads), one, one);
     Attribute workgroup = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::AddressSpace::Workgroup);
@@ -71,9 +81,12 @@ public:
     auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadBytesA / bytes},
                                    input, MemRefLayoutAttrInterface(),
                                    workgroup);
-    auto sharedB = MemRefType::get({2, kBlockK, kBlockN + padB / bytes},
-                                   input, MemRefLayoutAttrInterface(),
-                                   workgroup);
+    // A transposed B tile is kept as N x K, like A.
+    auto sharedB = MemRefType::get(
+        transposeB ? ArrayRef<int64_t>{2, kBlockN,
+                                       kBlockK + kPadBytesA / bytes}
+                   : ArrayRef<int64_t>{2, kBlockK, kBlockN + padB / bytes},
+        input, MemRefLayoutAttrInterface(), workgroup);
     as = launch.addWorkgroupAttribution(sharedA, loc);
     bs = launch.addWorkgroupAttribution(sharedB, loc);
     OpBuilder::InsertionGuard guard(b);
@@ -81,6 +94,14 @@ public:
     tid = launch.getThreadIds().x;
     m0 = mul(launch.getBlockIds().y, kBlockM);
     n0 = mul(launch.getBlockIds().x, kBlockN);
+    // blockIdx.z enumerates the batch loops, the last fastest.
+    Value rest = launch.getBlockIds().z;
+    batchIndices.assign(gemm.batch.size(), Value());
+    for (int64_t i = gemm.batch.size() - 1; i >= 0; --i) {
+      batchIndices[i] = i ? rem(rest, gemm.batch[i]) : rest;
+      if (i)
+        rest = div(rest, gemm.batch[i]);
+    }
     Value warp = div(tid, 32);
     lane = rem(tid, 32);
     warpRow = mul(div(warp, 2), 32);
@@ -132,8 +153,13 @@ private:
   Value loadStage(Value t, Value stage) {
     SmallVector<Value> copies;
     Value k0 = mul(t, kBlockK);
-    copyTile(as, a, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
-    copyTile(bs, bMat, stage, kBlockK, kBlockN, k0, n0, k, n, copies);
+    copyTile(as, a, aDims, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
+    if (transposeB)
+      copyTile(bs, bMat, bDims, stage, kBlockN, kBlockK, n0, k0, n, k,
+               copies);
+    else
+      copyTile(bs, bMat, bDims, stage, kBlockK, kBlockN, k0, n0, k, n,
+               copies);
     return nvgpu::DeviceAsyncCreateGroupOp::create(
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
   }
@@ -142,9 +168,10 @@ private:
   /// rows x cols tile, 16 bytes per copy, spread over the block's threads.
   /// Elements past the global matrix's `rowCount` x `colCount` are
   /// zero-filled (cp.async's source size), from a clamped, valid address.
-  void copyTile(Value shared, Value global, Value stage, int64_t rows,
-                int64_t cols, Value row0, Value col0, int64_t rowCount,
-                int64_t colCount, SmallVector<Value> &copies) {
+  void copyTile(Value shared, Value global, ArrayRef<int64_t> roles,
+                Value stage, int64_t rows, int64_t cols, Value row0,
+                Value col0, int64_t rowCount, int64_t colCount,
+                SmallVector<Value> &copies) {
     for (int64_t i = 0; i < (rows * cols / vector) / kThreads; ++i) {
       Value chunk = add(tid, index(i * kThreads));
       Value row = div(chunk, cols / vector);
@@ -164,7 +191,7 @@ private:
                                              index(colCount - vector));
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, loc, shared, ValueRange{stage, row, col}, global,
-          ValueRange{safeRow, safeCol}, b.getIndexAttr(vector), elements,
+          indices(roles, safeRow, safeCol), b.getIndexAttr(vector), elements,
           b.getUnitAttr()));
     }
   }
@@ -186,15 +213,19 @@ private:
           /*transpose=*/false, /*numTiles=*/4));
     if (bytes == 2)
       return multiplyStep16(stage, kk, fragA, acc);
-    // b0 = B[kk + l % 4][n + l / 4], b1 four rows down.
+    // b0 = B[kk + l % 4][n + l / 4], b1 four rows down (k is the column
+    // of a transposed tile).
     Value kRow = add(index(kk), rem(lane, 4));
     Value kRow4 = add(kRow, index(4));
     SmallVector<Value> fragB;
     for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
       Value col = add(add(warpCol, index(ni * 8)), div(lane, 4));
-      Value b0 = memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow, col});
-      Value b1 =
-          memref::LoadOp::create(b, loc, bs, ValueRange{stage, kRow4, col});
+      auto at = [&](Value kIndex) {
+        return transposeB ? ValueRange{stage, col, kIndex}
+                          : ValueRange{stage, kIndex, col};
+      };
+      Value b0 = memref::LoadOp::create(b, loc, bs, at(kRow));
+      Value b1 = memref::LoadOp::create(b, loc, bs, at(kRow4));
       fragB.push_back(vector::FromElementsOp::create(
           b, loc, VectorType::get({2, 1}, f32), ValueRange{b0, b1}));
     }
@@ -216,11 +247,24 @@ private:
     Type f32 = b.getF32Type();
     Value kRow = add(index(kk), rem(lane, 16));
     SmallVector<Value> fragB;
-    for (int64_t ni = 0; ni < kWarpTilesN; ++ni)
+    for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
+      Value nCol = add(warpCol, index(ni * 8));
+      if (transposeB) {
+        // N x K: lane l < 16 addresses row n + l % 8, columns kk + 8 * (l / 8)
+        // (b_j holds k 8j..8j+7); the tile is already by columns.
+        Value nRow = add(nCol, rem(lane, 8));
+        Value kCol = add(index(kk), mul(rem(div(lane, 8), 2), 8));
+        fragB.push_back(nvgpu::LdMatrixOp::create(
+            b, loc, VectorType::get({2, 2}, input), bs,
+            ValueRange{stage, nRow, kCol}, /*transpose=*/false,
+            /*numTiles=*/2));
+        continue;
+      }
       fragB.push_back(nvgpu::LdMatrixOp::create(
           b, loc, VectorType::get({2, 2}, input), bs,
-          ValueRange{stage, kRow, add(warpCol, index(ni * 8))},
+          ValueRange{stage, kRow, nCol},
           /*transpose=*/true, /*numTiles=*/2));
+    }
     bool bf16 = input.isBF16();
     auto registers = [&](Value fragment, int64_t count) {
       SmallVector<Value> values;
@@ -285,17 +329,32 @@ private:
                                       index(n)));
             auto guard = scf::IfOp::create(b, loc, inside);
             b.setInsertionPointToStart(guard.thenBlock());
-            v = applyEpilogue(b, loc, v, c, r, cc, epilogue);
-            memref::StoreOp::create(b, loc, v, c, ValueRange{r, cc});
+            SmallVector<Value> cIndices = indices(cDims, r, cc);
+            v = applyEpilogue(b, loc, v, c, cIndices, r, cc, epilogue);
+            memref::StoreOp::create(b, loc, v, c, cIndices);
             b.setInsertionPointAfter(guard);
           }
   }
 
   OpBuilder &b;
   Location loc;
+  /// An operand's memref indices for tile row `row` and column `col` of
+  /// this block's batch.
+  SmallVector<Value> indices(ArrayRef<int64_t> roles, Value row, Value col) {
+    SmallVector<Value> result;
+    for (int64_t role : roles)
+      result.push_back(role == kRowDim      ? row
+                       : role == kColumnDim ? col
+                                            : batchIndices[role]);
+    return result;
+  }
+
   Type input;
   int64_t bytes;  // Per input element.
   int64_t vector; // Input elements per 16 bytes.
+  bool transposeB = false;
+  SmallVector<int64_t> aDims, bDims, cDims;
+  SmallVector<Value> batchIndices;
   Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
   int64_t m = 0, n = 0, k = 0;
 };
@@ -307,9 +366,14 @@ bool mmaSyncSupports(const Gemm &gemm) {
   // the edges are zero-filled and their results not stored. (More row
   // tiles than a grid's y dim allows keep their loops.)
   int64_t vector = 128 / gemm.inputType.getIntOrFloatBitWidth();
+  int64_t batches = 1;
+  for (int64_t size : gemm.batch)
+    batches *= size;
+  // Every operand row is a run of whole 16-byte chunks: its contiguous
+  // (column) dim is K or N, and all other strides are multiples of it.
   return isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) &&
          gemm.n % vector == 0 && gemm.k % vector == 0 &&
-         (gemm.m + kBlockM - 1) / kBlockM <= 65535;
+         (gemm.m + kBlockM - 1) / kBlockM <= 65535 && batches <= 65535;
 }
 
 void buildMmaSyncGemm(OpBuilder &b, Location loc, const Gemm &gemm, Value c,

@@ -236,7 +236,8 @@ private:
     Value sums = vector::LoadOp::create(b, loc, vectorType, staged,
                                         ValueRange{row, col},
                                         /*nontemporal=*/false, aligned);
-    sums = applyEpilogue(b, loc, sums, c, globalRow, globalCol, epilogue);
+    sums = applyEpilogue(b, loc, sums, c, {globalRow, globalCol}, globalRow,
+                         globalCol, epilogue);
     vector::StoreOp::create(b, loc, sums, c, ValueRange{globalRow, globalCol},
                             /*nontemporal=*/false, aligned);
   }
@@ -253,8 +254,9 @@ private:
 
 bool wgmmaSupports(const Gemm &gemm) {
   // TMA needs 16-byte global row strides; the grid's y dim is limited.
-  return isa<BFloat16Type, Float16Type>(gemm.inputType) && gemm.k % 8 == 0 &&
-         gemm.n % 8 == 0 && (gemm.m + kBlockM - 1) / kBlockM <= 65535;
+  return isa<BFloat16Type, Float16Type>(gemm.inputType) && !gemm.transposeB &&
+         gemm.batch.empty() && gemm.k % 8 == 0 && gemm.n % 8 == 0 &&
+         (gemm.m + kBlockM - 1) / kBlockM <= 65535;
 }
 
 void buildWgmmaGemm(OpBuilder &b, Location loc, const Gemm &gemm, Value c,

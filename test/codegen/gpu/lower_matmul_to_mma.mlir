@@ -123,17 +123,79 @@ func.func @bias_relu(%a: memref<64x32xf32>, %w: memref<32x64xf32>, %bias: memref
 // -----
 
 // Tests what keeps its loops: N not a multiple of 4 (rows of B would not be
-// 16-byte aligned), a transposed B, and f16 operands.
+// 16-byte aligned), a B whose rows are not contiguous in k or n, and f16
+// results.
 // CHECK-LABEL: func.func @not_lowered
 // CHECK-NOT: gpu.launch
 // CHECK-COUNT-3: linalg.
+// CHECK-NOT: gpu.launch
+// CHECK: return
 func.func @not_lowered(%a: memref<100x64xf32>, %b: memref<64x62xf32>, %c: memref<100x62xf32>,
                        %bt: memref<64x64xf32>, %c2: memref<64x64xf32>,
                        %h: memref<64x32xf16>, %hb: memref<32x64xf16>, %hc: memref<64x64xf16>) {
   linalg.matmul ins(%a, %b : memref<100x64xf32>, memref<64x62xf32>) outs(%c : memref<100x62xf32>)
-  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-      ins(%bt, %bt : memref<64x64xf32>, memref<64x64xf32>) outs(%c2 : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (n, m)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%bt, %bt : memref<64x64xf32>, memref<64x64xf32>) outs(%c2 : memref<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
   linalg.matmul ins(%h, %hb : memref<64x32xf16>, memref<32x64xf16>) outs(%hc : memref<64x64xf16>)
+  return
+}
+
+// -----
+
+// Tests a transposed B (N x K, as Gemm's transB): its tiles are copied as
+// N x K rows of K (padded like A) and its fragments read by column.
+// CHECK-LABEL: func.func @transposed_b
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<192x64xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: memref.load %[[BS]][%{{.+}}, %[[N:.+]], %[[K:.+]]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.mma.sync
+// CHECK-NOT: linalg.matmul
+func.func @transposed_b(%a: memref<128x64xf32>, %b: memref<192x64xf32>, %c: memref<128x192xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<128x64xf32>, memref<192x64xf32>) outs(%c : memref<128x192xf32>)
+  return
+}
+
+// -----
+
+// Tests attention's Q x K^T with its head transposes folded into the maps:
+// Q [b, s, h, d] and K [b, t, h, d] give C [b, h, s, t]. The grid's z runs
+// over the 2 x 4 batch loops (h fastest); every copy and store indexes the
+// operand's own dims with the block's batch indices; bf16 B fragments of a
+// transposed tile come from ldmatrix without .trans. sm_90a falls back to
+// mma.sync (wgmma takes unbatched products only).
+// CHECK-LABEL: func.func @attention_scores
+// CHECK-DAG: %[[C8:.+]] = arith.constant 8 : index
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[BZ:.+]]) in (%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %[[C8]])
+// CHECK: %[[H:.+]] = arith.remui %[[BZ]], %{{.+}} : index
+// CHECK: %[[B:.+]] = arith.divui %[[BZ]], %{{.+}} : index
+// CHECK: nvgpu.device_async_copy %arg0[%[[B]], %{{.+}}, %[[H]], %{{.+}}]
+// CHECK: nvgpu.device_async_copy %arg1[%[[B]], %{{.+}}, %[[H]], %{{.+}}]
+// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = false} : memref<2x64x40xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// CHECK: nvvm.mma.sync
+// CHECK: memref.store %{{.+}}, %arg2[%[[B]], %[[H]], %{{.+}}, %{{.+}}] : memref<2x4x64x64xf32>
+// HOPPER-LABEL: func.func @attention_scores
+// HOPPER-NOT: nvgpu.warpgroup.mma
+// HOPPER: nvvm.mma.sync
+func.func @attention_scores(%q: memref<2x64x4x32xbf16>, %k: memref<2x64x4x32xbf16>, %c: memref<2x4x64x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, h, s, d, t) -> (b, s, h, d)>, affine_map<(b, h, s, d, t) -> (b, t, h, d)>, affine_map<(b, h, s, d, t) -> (b, h, s, t)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%q, %k : memref<2x64x4x32xbf16>, memref<2x64x4x32xbf16>) outs(%c : memref<2x4x64x64xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xw = arith.extf %x : bf16 to f32
+    %yw = arith.extf %y : bf16 to f32
+    %m = arith.mulf %xw, %yw : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
   return
 }
 
