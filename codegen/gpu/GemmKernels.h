@@ -35,6 +35,16 @@ struct Gemm {
   /// have several leading m dims, which the builders collapse.
   llvm::SmallVector<int64_t> batch;
   llvm::SmallVector<int64_t> aDims, bDims, cDims;
+
+  /// A convolution as an implicit GEMM: A is the filter as F x (C*KH*KW),
+  /// C the output as N x F x (OH*OW) (batch loop 0 is the image), and B's
+  /// tiles are gathered from the NCHW `input` (`b` is unused).
+  struct Convolution {
+    mlir::Value input;
+    int64_t height, width, kernelH, kernelW, strideH, strideW, dilationH,
+        dilationW, outW;
+  };
+  std::optional<Convolution> conv;
 };
 
 /// What a kernel does with its sums before storing them (see

@@ -124,6 +124,46 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   return gemm;
 }
 
+/// Matches an f32 NCHW convolution on identity-layout static buffers as an
+/// implicit GEMM; its filter and output views are created at `b`'s
+/// insertion point when the kernel is built (see buildConvGemm).
+std::optional<Gemm> matchConv(linalg::Conv2DNchwFchwOp op) {
+  if (!op.hasPureBufferSemantics())
+    return std::nullopt;
+  SmallVector<MemRefType> types;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+        !type.getElementType().isF32())
+      return std::nullopt;
+    types.push_back(type);
+  }
+  ArrayRef<int64_t> in = types[0].getShape(), filter = types[1].getShape(),
+                    out = types[2].getShape();
+  auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
+  auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
+  Gemm gemm{op.getDpsInputs()[1], Value(), op.getDpsInits()[0], filter[0],
+            out[2] * out[3], filter[1] * filter[2] * filter[3],
+            types[0].getElementType()};
+  gemm.batch = {out[0]};
+  gemm.aDims = {kRowDim, kColumnDim};
+  gemm.cDims = {0, kRowDim, kColumnDim};
+  gemm.conv = Gemm::Convolution{op.getDpsInputs()[0], in[2], in[3],
+                                filter[2],            filter[3],
+                                strides[0],           strides[1],
+                                dilations[0],         dilations[1],
+                                out[3]};
+  if (gemm.m <= 0 || gemm.n <= 0 || gemm.k <= 0 || out[0] <= 0)
+    return std::nullopt;
+  return gemm;
+}
+
+/// An NCHW buffer as N x C x (H*W).
+Value collapsePixels(OpBuilder &b, Location loc, Value value) {
+  return memref::CollapseShapeOp::create(
+      b, loc, value, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
 struct GpuLowerMatmulToMmaPass
     : impl::GpuLowerMatmulToMmaBase<GpuLowerMatmulToMmaPass> {
   using Base::Base;
@@ -135,13 +175,15 @@ struct GpuLowerMatmulToMmaPass
     SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics() && op.getNumDpsInits() == 1 &&
-          linalg::isaContractionOpInterface(op))
+          (linalg::isaContractionOpInterface(op) ||
+           isa<linalg::Conv2DNchwFchwOp>(op)))
         candidates.push_back(
             {op, absorbableFill(op, op.getDpsInitOperand(0)->get())});
     });
     IRRewriter rewriter(&getContext());
     for (auto [op, fill] : candidates) {
-      std::optional<Gemm> gemm = matchGemm(op);
+      auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
+      std::optional<Gemm> gemm = conv ? matchConv(conv) : matchGemm(op);
       // precision=fp32 keeps f32 products exact; bf16 and f16 ones (of bf16
       // and f16 models, or demoted) always use tensor cores.
       if (!gemm || (precision == "fp32" && gemm->inputType.isF32()))
@@ -149,15 +191,20 @@ struct GpuLowerMatmulToMmaPass
       bool wgmma = hopper && wgmmaSupports(*gemm);
       if (!wgmma && !mmaSyncSupports(*gemm))
         continue;
-      // C's leading dims are rows, its last the columns. (Batched products
-      // absorb only their fill.)
+      // C's leading dims are rows, its last the columns; a convolution's
+      // are (image, channel, pixel rows and columns). (Other batched
+      // products absorb only their fill.)
       auto cType = cast<MemRefType>(gemm->c.getType());
       SmallVector<OutputDim> dims(cType.getRank() - 1, OutputDim::kRow);
       dims.push_back(OutputDim::kColumn);
+      if (conv)
+        dims = {OutputDim::kBatch, OutputDim::kRow, OutputDim::kColumn,
+                OutputDim::kColumn};
       std::optional<Epilogue> matched;
-      if (gemm->batch.empty())
-        matched = matchEpilogue(op, gemm->c, dims, {gemm->a, gemm->b},
-                                fill != nullptr);
+      if (gemm->batch.empty() || conv)
+        matched = matchEpilogue(
+            op, gemm->c, dims,
+            {gemm->a, conv ? gemm->conv->input : gemm->b}, fill != nullptr);
       if (matched && matched->bias &&
           !cast<MemRefType>(matched->bias.getType()).getLayout().isIdentity())
         matched.reset();
@@ -172,17 +219,23 @@ struct GpuLowerMatmulToMmaPass
           epilogue.biasMode = matched->biasMode;
         }
         if (matched->residual && !matched->residualIsOutput)
-          epilogue.residual = collapseTo(rewriter, loc, matched->residual, 2);
+          epilogue.residual =
+              conv ? collapsePixels(rewriter, loc, matched->residual)
+                   : collapseTo(rewriter, loc, matched->residual, 2);
         // (max(x, +inf) and min(x, -inf) are clamps too.)
         if (matched->lo != -std::numeric_limits<float>::infinity())
           epilogue.lo = matched->lo;
         if (matched->hi != std::numeric_limits<float>::infinity())
           epilogue.hi = matched->hi;
       }
-      Value c = gemm->batch.empty()
-                    ? collapseTo(rewriter, loc,
-                                 matched ? matched->output : gemm->c, 2)
-                    : gemm->c;
+      Value target = matched ? matched->output : gemm->c;
+      Value c = gemm->batch.empty() ? collapseTo(rewriter, loc, target, 2)
+                : conv              ? collapsePixels(rewriter, loc, target)
+                                    : target;
+      if (conv)
+        gemm->a = memref::CollapseShapeOp::create(
+            rewriter, loc, gemm->a,
+            SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
       if (wgmma)
         buildWgmmaGemm(rewriter, loc, *gemm, c, epilogue);
       else

@@ -65,6 +65,7 @@ public:
     bDims = batched ? gemm.bDims : SmallVector<int64_t>{kRowDim, kColumnDim};
     cDims = batched ? gemm.cDims : SmallVector<int64_t>{kRowDim, kColumnDim};
     transposeB = gemm.transposeB;
+    conv = gemm.conv;
     Value gridX = index((gemm.n + kBlockN - 1) / kBlockN),
           gridY = index((gemm.m + kBlockM - 1) / kBlockM);
     int64_t batches = 1;
@@ -154,7 +155,9 @@ private:
     SmallVector<Value> copies;
     Value k0 = mul(t, kBlockK);
     copyTile(as, a, aDims, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
-    if (transposeB)
+    if (conv)
+      gatherTile(stage, k0, copies);
+    else if (transposeB)
       copyTile(bs, bMat, bDims, stage, kBlockN, kBlockK, n0, k0, n, k,
                copies);
     else
@@ -196,6 +199,43 @@ private:
     }
   }
 
+  /// Copies the K x N tile of the convolution's im2col matrix at (k0, n0)
+  /// into `stage` of B, one element per cp.async (4 bytes): element (k, p)
+  /// is input[image][c][oh * sh + kh * dh][ow * sw + kw * dw] for
+  /// k = (c, kh, kw) and p = (oh, ow). Outside the input it is zero-filled.
+  void gatherTile(Value stage, Value k0, SmallVector<Value> &copies) {
+    const Gemm::Convolution &g = *conv;
+    auto lessThan = [&](Value x, int64_t bound) -> Value {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                   index(bound));
+    };
+    for (int64_t i = 0; i < kBlockK * kBlockN / kThreads; ++i) {
+      // Consecutive threads take consecutive pixels.
+      Value element = add(tid, index(i * kThreads));
+      Value row = div(element, kBlockN), col = rem(element, kBlockN);
+      Value kIndex = add(k0, row), pixel = add(n0, col);
+      Value tap = rem(kIndex, g.kernelH * g.kernelW);
+      Value channel = div(kIndex, g.kernelH * g.kernelW);
+      Value y = add(mul(div(pixel, g.outW), g.strideH),
+                    mul(div(tap, g.kernelW), g.dilationH));
+      Value x = add(mul(rem(pixel, g.outW), g.strideW),
+                    mul(rem(tap, g.kernelW), g.dilationW));
+      Value inside = lessThan(kIndex, k);
+      for (Value condition : {lessThan(pixel, n), lessThan(y, g.height),
+                              lessThan(x, g.width)})
+        inside = arith::AndIOp::create(b, loc, inside, condition);
+      auto safe = [&](Value value) {
+        return arith::SelectOp::create(b, loc, inside, value, index(0));
+      };
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, bs, ValueRange{stage, row, col}, g.input,
+          ValueRange{batchIndices[0], safe(channel), safe(y), safe(x)},
+          b.getIndexAttr(1),
+          arith::SelectOp::create(b, loc, inside, index(1), index(0)),
+          UnitAttr()));
+    }
+  }
+
   /// acc[mi][ni] += A(16 x k) * B(k x 8) for the k step (8 or 16) at
   /// `kk`.
   void multiplyStep(Value stage, int64_t kk, SmallVector<Value> &acc) {
@@ -221,8 +261,8 @@ private:
     for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
       Value col = add(add(warpCol, index(ni * 8)), div(lane, 4));
       auto at = [&](Value kIndex) {
-        return transposeB ? ValueRange{stage, col, kIndex}
-                          : ValueRange{stage, kIndex, col};
+        return transposeB ? SmallVector<Value, 3>{stage, col, kIndex}
+                          : SmallVector<Value, 3>{stage, kIndex, col};
       };
       Value b0 = memref::LoadOp::create(b, loc, bs, at(kRow));
       Value b1 = memref::LoadOp::create(b, loc, bs, at(kRow4));
@@ -353,6 +393,7 @@ private:
   int64_t bytes;  // Per input element.
   int64_t vector; // Input elements per 16 bytes.
   bool transposeB = false;
+  std::optional<Gemm::Convolution> conv;
   SmallVector<int64_t> aDims, bDims, cDims;
   SmallVector<Value> batchIndices;
   Value as, bs, tid, lane, m0, n0, warpRow, warpCol, a, bMat;
@@ -371,9 +412,13 @@ bool mmaSyncSupports(const Gemm &gemm) {
     batches *= size;
   // Every operand row is a run of whole 16-byte chunks: its contiguous
   // (column) dim is K or N, and all other strides are multiples of it.
+  bool limits = (gemm.m + kBlockM - 1) / kBlockM <= 65535 && batches <= 65535;
+  // Convolutions gather B by 4-byte elements (TF32 only); the filter's rows
+  // are copied in 16-byte chunks.
+  if (gemm.conv)
+    return gemm.inputType.isF32() && gemm.k % 4 == 0 && limits;
   return isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) &&
-         gemm.n % vector == 0 && gemm.k % vector == 0 &&
-         (gemm.m + kBlockM - 1) / kBlockM <= 65535 && batches <= 65535;
+         gemm.n % vector == 0 && gemm.k % vector == 0 && limits;
 }
 
 void buildMmaSyncGemm(OpBuilder &b, Location loc, const Gemm &gemm, Value c,

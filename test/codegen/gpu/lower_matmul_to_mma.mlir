@@ -343,3 +343,41 @@ func.func @f16_mma_sync(%a: memref<64x32xf16>, %b: memref<32x64xf16>, %c: memref
   linalg.matmul ins(%a, %b : memref<64x32xf16>, memref<32x64xf16>) outs(%c : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// Tests a convolution as an implicit GEMM in TF32: the filter is A (64 x
+// 64*3*3), the output C (2 x 64 x 16*16, one image per grid z), and B's
+// tiles are gathered from the input one element (4-byte cp.async) at a time,
+// zero-filled outside it (16 per thread and stage). The zero fill and a
+// per-channel bias + ReLU consumer are the epilogue.
+// CHECK-LABEL: func.func @conv
+// CHECK-DAG: %[[W:.+]] = memref.collapse_shape %arg1 {{\[}}[0], [1, 2, 3]] : memref<64x64x3x3xf32> into memref<64x576xf32>
+// CHECK-DAG: %[[OUT:.+]] = memref.collapse_shape %arg3 {{\[}}[0], [1], [2, 3]] : memref<2x64x16x16xf32> into memref<2x64x256xf32>
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[IMAGE:.+]]) in (%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %c2{{(_[0-9]+)?}})
+// CHECK-COUNT-4: nvgpu.device_async_copy %[[W]][{{.+}}], %{{.+}}[{{.+}}], 4, %{{.+}} {bypassL1}
+// CHECK-COUNT-16: nvgpu.device_async_copy %arg0[%[[IMAGE]], %{{.+}}, %{{.+}}, %{{.+}}], %{{.+}}[{{.+}}], 1, %{{.+}} : memref<2x64x18x18xf32>
+// CHECK: scf.for
+// CHECK-COUNT-32: nvgpu.mma.sync
+// CHECK: scf.yield
+// CHECK: %[[B:.+]] = memref.load %arg2[%{{.+}}] : memref<64xf32>
+// CHECK: arith.maximumf
+// CHECK: memref.store %{{.+}}, %[[OUT]][%[[IMAGE]], %{{.+}}, %{{.+}}] : memref<2x64x256xf32>
+// CHECK-NOT: linalg.
+func.func @conv(%x: memref<2x64x18x18xf32>, %w: memref<64x64x3x3xf32>, %bias: memref<64xf32>, %out: memref<2x64x16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<2x64x16x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x64x16x16xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%x, %w : memref<2x64x18x18xf32>, memref<64x64x3x3xf32>) outs(%c : memref<2x64x16x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w) -> (n, f, h, w)>, affine_map<(n, f, h, w) -> (f)>, affine_map<(n, f, h, w) -> (n, f, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<2x64x16x16xf32>, memref<64xf32>) outs(%out : memref<2x64x16x16xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<2x64x16x16xf32>
+  return
+}
