@@ -409,11 +409,17 @@ def GpuLowerMatmulToMma
       fill) whose completion `nvgpu.mbarrier`s track; `nvgpu.warpgroup.mma`
       (wgmma m64n128k16) reads both operands from shared memory. The TMA
       descriptors are created on the host (`nvgpu.tma.create.descriptor`).
-    - f32 A and B with N and K multiples of 4, any chip: 64x64 output tiles,
-      4 warps of 32x32, each a 2x4 grid of `nvgpu.mma.sync` m16n8k8 TF32
-      tiles; a two-stage `nvgpu.device_async_copy` (cp.async) pipeline into
-      padded shared memory; A fragments by `nvgpu.ldmatrix`. Edge tiles are
-      zero-filled by the copies and not stored.
+    - otherwise, any chip, N and K multiples of a 16-byte chunk: 64x64
+      output tiles, 4 warps of 32x32, each a 2x4 grid of m16n8 `mma.sync`
+      tiles (k8 TF32 by `nvgpu.mma.sync` for f32 inputs, k16 bf16/f16 by
+      `nvvm.mma.sync`); a two-stage `nvgpu.device_async_copy` (cp.async)
+      pipeline into padded shared memory; A fragments by `nvgpu.ldmatrix`.
+      B may be transposed (N x K), and products may be batched (batch dims
+      in any order, interleaved with rows; grid z runs over them). Edge
+      tiles are zero-filled by the copies and not stored.
+    - f32 `linalg.conv_2d_nchw_fchw` with C*KH*KW a multiple of 4: the same
+      TF32 kernel as an implicit GEMM (filter x gathered input tiles, one
+      image per grid z).
 
     The zero fill before the product and an elementwise bias/residual/clamp
     consumer (ProductEpilogues.h) become part of the kernel, which then writes

@@ -18,15 +18,36 @@ using namespace mlir;
 namespace dlc {
 namespace {
 
+/// Whether products of `elementType` accumulate in f32.
+bool accumulatesWider(Type elementType) {
+  return elementType.isBF16() || elementType.isF16();
+}
+
+/// The f32 tensor `wide` rounded to `elementType` (bf16 or f16).
+Value roundTensor(OpBuilder &b, Location loc, Value wide, Type elementType) {
+  auto type = cast<RankedTensorType>(wide.getType());
+  return buildElementwise(
+      b, loc, type.clone(elementType), {wide},
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // (f32 -> bf16 without compiler-rt; see SoftFloat.h.)
+        return elementType.isBF16()
+                   ? truncToBF16(nested, nestedLoc, args[0])
+                   : Value(arith::TruncFOp::create(nested, nestedLoc,
+                                                   elementType, args[0]));
+      });
+}
+
 /// acc += lhs * rhs over a generic with the given maps and iterators. f16
-/// and bf16 products accumulate in f32 and are rounded once at the end, as
-/// onnxruntime and tensor cores compute them (sums of thousands of terms in
-/// bf16 would lose most of their digits).
+/// and bf16 products accumulate in f32, as onnxruntime and tensor cores
+/// compute them (sums of thousands of terms in bf16 would lose most of their
+/// digits), and are rounded once at the end unless `wideResult` (the caller
+/// then gets the f32 sums).
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
                        ArrayRef<utils::IteratorType> iterators,
-                       ArrayRef<int64_t> outShape, Type elementType) {
-  bool widen = elementType.isBF16() || elementType.isF16();
+                       ArrayRef<int64_t> outShape, Type elementType,
+                       bool wideResult = false) {
+  bool widen = accumulatesWider(elementType);
   Type accType = widen ? b.getF32Type() : elementType;
   Value acc =
       filledTensor(b, loc, outShape, scalarConstant(b, loc, accType, 0),
@@ -46,18 +67,9 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                 createAdd(nested, nestedLoc, args[2], product));
       });
   Value result = generic.getResult(0);
-  if (!widen)
+  if (!widen || wideResult)
     return result;
-  auto resultType = cast<RankedTensorType>(result.getType());
-  return buildElementwise(
-      b, loc, resultType.clone(elementType), {result},
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        // (f32 -> bf16 without compiler-rt; see SoftFloat.h.)
-        return elementType.isBF16()
-                   ? truncToBF16(nested, nestedLoc, args[0])
-                   : Value(arith::TruncFOp::create(nested, nestedLoc,
-                                                   elementType, args[0]));
-      });
+  return roundTensor(b, loc, result, elementType);
 }
 
 /// numpy.matmul with the iteration order (batch..., m, k, n).
@@ -147,31 +159,40 @@ struct GemmPattern : OpConversionPattern<dlg::GemmOp> {
     SmallVector<utils::IteratorType> iterators = {
         utils::IteratorType::parallel, utils::IteratorType::reduction,
         utils::IteratorType::parallel};
-    Value result = buildContraction(rewriter, loc, adaptor.getA(),
-                                    adaptor.getB(), aMap, bMap, outMap,
-                                    iterators, outType.getShape(), elementType);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     Value c = adaptor.getC();
-    if (alpha != 1.0 || (c && beta != 0.0)) {
+    bool scaled = alpha != 1.0 || (c && beta != 0.0);
+    // bf16/f16: alpha * AB + beta * C in f32, rounded once.
+    bool wide = scaled && accumulatesWider(elementType);
+    Type computeType = wide ? rewriter.getF32Type() : elementType;
+    Value result = buildContraction(rewriter, loc, adaptor.getA(),
+                                    adaptor.getB(), aMap, bMap, outMap,
+                                    iterators, outType.getShape(), elementType,
+                                    wide);
+    if (scaled) {
       SmallVector<Value> operands = {result};
       if (c && beta != 0.0)
         operands.push_back(c);
       result = buildElementwise(
-          rewriter, loc, outType, operands,
+          rewriter, loc, outType.clone(computeType), operands,
           [&](OpBuilder &b, Location l, ValueRange args) {
             Value value = args[0];
             if (alpha != 1.0)
               value = arith::MulFOp::create(
-                  b, l, value, scalarConstant(b, l, elementType, alpha));
+                  b, l, value, scalarConstant(b, l, computeType, alpha));
             if (args.size() == 1)
               return value;
             Value addend = args[1];
+            if (addend.getType() != computeType)
+              addend = arith::ExtFOp::create(b, l, computeType, addend);
             if (beta != 1.0)
               addend = arith::MulFOp::create(
-                  b, l, addend, scalarConstant(b, l, elementType, beta));
+                  b, l, addend, scalarConstant(b, l, computeType, beta));
             return Value(arith::AddFOp::create(b, l, value, addend));
           });
+      if (wide)
+        result = roundTensor(rewriter, loc, result, elementType);
     }
     rewriter.replaceOp(op, result);
     return success();

@@ -143,6 +143,16 @@ struct DemoteContractionOperandsPass
     auto narrowType = type.clone(narrow);
     Attribute value;
     if (matchPattern(input, m_Constant(&value)) && type.hasStaticShape()) {
+      if (auto dense = dyn_cast<DenseElementsAttr>(value);
+          dense && dense.isSplat() && dense.getElementType().isF32()) {
+        float splat = dense.getSplatValue<float>();
+        uint16_t bits = narrow.isBF16() ? roundToBF16(splat) : roundToF16(splat);
+        APFloat rounded(narrow.isBF16() ? APFloat::BFloat()
+                                        : APFloat::IEEEhalf(),
+                        APInt(16, bits));
+        return arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(narrowType, rounded));
+      }
       if (auto values = constantValues(value)) {
         std::vector<uint16_t> bits(type.getNumElements());
         bool bf16 = narrow.isBF16();

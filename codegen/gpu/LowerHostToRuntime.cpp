@@ -92,7 +92,8 @@ public:
       if (failed(lowerLaunch(cast<gpu::LaunchFuncOp>(op))))
         return failure();
     for (Operation *op : calls)
-      lowerCall(cast<LLVM::CallOp>(op));
+      if (failed(lowerCall(cast<LLVM::CallOp>(op))))
+        return failure();
     DataLayout layout(module);
     for (Operation *op : addresses)
       lowerConstantAddress(cast<LLVM::AddressOfOp>(op), layout);
@@ -231,11 +232,15 @@ private:
   }
 
   /// Host allocations are device allocations; TMA descriptors come from
-  /// the runtime.
-  void lowerCall(LLVM::CallOp call) {
+  /// the runtime. Other library calls would run on the host with device
+  /// pointers: they are errors.
+  LogicalResult lowerCall(LLVM::CallOp call) {
     std::optional<llvm::StringRef> callee = call.getCallee();
     if (!callee)
-      return;
+      return success();
+    auto function = module.lookupSymbol<LLVM::LLVMFuncOp>(*callee);
+    if (function && !function.isExternal())
+      return success();
     Location loc = call.getLoc();
     b.setInsertionPoint(call);
     Value result;
@@ -248,10 +253,12 @@ private:
     else if (*callee == "mgpuTensorMapEncodeTiledMemref")
       result = callApi(loc, kTensorMap, ptr, call.getOperands());
     else
-      return;
+      return call.emitError("the host code of a CUDA model calls '")
+             << *callee << "', which cannot work on device memory";
     if (result)
       call.getResult().replaceAllUsesWith(result);
     call.erase();
+    return success();
   }
 
   /// The address of a constant global in host code is that of its device
@@ -261,6 +268,12 @@ private:
     if (!global || !global.getConstant() || op.getGlobalName() == kApiGlobal)
       return;
     if (ownGlobals.contains(global))
+      return;
+    // Only the data of memref.globals, whose address goes into memref
+    // descriptors (a string passed to a call stays on the host).
+    if (!llvm::all_of(op->getUsers(), [](Operation *user) {
+          return isa<LLVM::InsertValueOp, LLVM::GEPOp>(user);
+        }))
       return;
     Location loc = op.getLoc();
     b.setInsertionPointAfter(op);

@@ -37,6 +37,7 @@ constexpr int64_t kThreads = 128;
 constexpr int64_t kBoxCols = 64;
 constexpr int64_t kStageBytesA = kBlockM * kBlockK * 2;
 constexpr int64_t kStageBytesB = kBlockK * kBlockN * 2;
+constexpr int64_t kSwizzleAlignment = 1024;
 // The spin limit of one mbarrier try_wait (PTX retries until the phase
 // completes; this bounds each try).
 constexpr int64_t kWaitTicks = 10000000;
@@ -68,7 +69,8 @@ public:
 
     Value one = index(1);
     Value sharedBytes = arith::ConstantIntOp::create(
-        b, loc, b.getI32Type(), kStages * (kStageBytesA + kStageBytesB));
+        b, loc, b.getI32Type(),
+        kStages * (kStageBytesA + kStageBytesB) + kSwizzleAlignment);
     auto launch = gpu::LaunchOp::create(
         b, loc, index((gemm.n + kBlockN - 1) / kBlockN),
         index((gemm.m + kBlockM - 1) / kBlockM), one, index(kThreads), one,
@@ -82,6 +84,14 @@ public:
         b, loc,
         MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                         MemRefLayoutAttrInterface(), workgroup));
+    // The swizzle is a function of address bits 4-9: stages must start at
+    // 1024-byte boundaries, which the dynamic shared memory (16-byte
+    // aligned, after the static mbarriers) need not.
+    Value address = memref::ExtractAlignedPointerAsIndexOp::create(
+        b, loc, sharedMemory);
+    base = rem(arith::SubIOp::create(b, loc, index(kSwizzleAlignment),
+                                     rem(address, kSwizzleAlignment)),
+               kSwizzleAlignment);
     barriers = nvgpu::MBarrierCreateOp::create(
         b, loc, nvgpu::MBarrierGroupType::get(ctx, workgroup, kStages));
     leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
@@ -174,7 +184,7 @@ private:
   /// A shape x element view of the dynamic shared memory at `byteOffset`.
   Value view(Value byteOffset, ArrayRef<int64_t> shape, Type element) {
     return memref::ViewOp::create(b, loc, shared(shape, element), sharedMemory,
-                                  byteOffset, ValueRange());
+                                  add(base, byteOffset), ValueRange());
   }
   Value stageA(Value stage) {
     return view(mul(stage, kStageBytesA), {kBlockM, kBlockK}, gemm.inputType);
@@ -248,6 +258,7 @@ private:
   MLIRContext *ctx;
   Attribute workgroup;
   Value descA, descB, tid, m0, n0, sharedMemory, barriers, leader;
+  Value base; // Byte offset of the first 1024-byte boundary.
 };
 
 } // namespace

@@ -31,8 +31,8 @@ constexpr CUresult kCudaSuccess = 0;
 constexpr CUresult kCudaErrorOutOfMemory = 2;
 constexpr int kCudaAttributeComputeCapabilityMajor = 75;
 constexpr int kCudaAttributeComputeCapabilityMinor = 76;
+constexpr int kCudaAttributeMemoryPoolsSupported = 115;
 constexpr int kCudaFuncAttributeMaxDynamicSharedSize = 8;
-constexpr unsigned kCudaStreamNonBlocking = 1;
 /// A CUtensorMap: 128 opaque bytes, 64-byte aligned.
 struct alignas(64) CUtensorMap {
   uint64_t opaque[16];

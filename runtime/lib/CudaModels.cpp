@@ -1,9 +1,9 @@
 //===- CudaModels.cpp - The function table CUDA models call ---------------===//
 //
-// A model opened on a CUDA device keeps its compiled kernel modules and the
-// device copies of its constants (CudaModelState). A run binds the calling
-// thread to the model's state, the device's context and a new stream; the
-// table's functions act on that binding. They cannot report errors to the
+// A model opened on a CUDA device keeps its compiled kernel modules, the
+// device copies of its constants and TMA descriptors, and idle streams
+// (CudaModelState). A run binds the calling thread to the model's state, the
+// device's context and a stream; the table's functions act on that binding. They cannot report errors to the
 // model: the first one is kept, later calls do nothing, and the run returns
 // it. Launches and stream-ordered allocations are asynchronous; the run
 // waits for the stream before it returns.
@@ -29,15 +29,67 @@ namespace {
 /// all runs of one model.
 class CudaModelState final : public ModelState {
 public:
-  CudaModelState(CUcontext context, std::string deviceName)
-      : context(context), deviceName(std::move(deviceName)) {}
+  CudaModelState(CUcontext context, std::string deviceName,
+                 bool streamOrdered)
+      : context(context), deviceName(std::move(deviceName)),
+        streamOrdered(streamOrdered) {}
   ~CudaModelState() override {
     const CudaDriver &cuda = driver();
     ContextScope scope(cuda, context);
+    for (CUstream stream : streams)
+      cuda.streamDestroy(stream);
     for (auto &[image, module] : modules)
       cuda.moduleUnload(module);
     for (auto &[host, copy] : constants)
       cuda.memFree(copy);
+    for (auto &[bytes, copy] : tensorMaps)
+      cuda.memFree(copy);
+  }
+
+  /// A stream for one run. It is a blocking stream: it waits for the
+  /// tensor copies and zeroing that the device queues on the legacy stream.
+  dlcrt_status takeStream(CUstream &out) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!streams.empty()) {
+        out = streams.back();
+        streams.pop_back();
+        return nullptr;
+      }
+    }
+    const CudaDriver &cuda = driver();
+    return cuda.check("cuStreamCreate", cuda.streamCreate(&out, 0));
+  }
+  void returnStream(CUstream stream) {
+    std::lock_guard<std::mutex> lock(mutex);
+    streams.push_back(stream);
+  }
+
+  /// The device copy of a TMA descriptor, shared by the runs that make the
+  /// same one (same tensor, box and layout); null when too many are kept
+  /// (the caller then makes a copy for its run).
+  dlcrt_status tensorMap(const CUtensorMap &map, CUdeviceptr &out) {
+    std::string bytes(reinterpret_cast<const char *>(&map), sizeof(map));
+    std::lock_guard<std::mutex> lock(mutex);
+    auto found = tensorMaps.find(bytes);
+    if (found != tensorMaps.end()) {
+      out = found->second;
+      return nullptr;
+    }
+    out = 0;
+    if (tensorMaps.size() >= kMaxTensorMaps)
+      return nullptr;
+    const CudaDriver &cuda = driver();
+    if (dlcrt_status status =
+            cuda.check("cuMemAlloc_v2", cuda.memAlloc(&out, sizeof(map))))
+      return status;
+    if (dlcrt_status status = cuda.check(
+            "cuMemcpyHtoD_v2", cuda.memcpyHtoD(out, &map, sizeof(map)))) {
+      cuda.memFree(out);
+      return status;
+    }
+    tensorMaps[bytes] = out;
+    return nullptr;
   }
 
   /// Kernel `name` of the PTX module `ptx`, compiled on first use.
@@ -111,9 +163,14 @@ public:
 
   const CUcontext context;
   const std::string deviceName;
+  /// Whether the device has memory pools (cuMemAllocAsync works).
+  const bool streamOrdered;
 
 private:
+  static constexpr size_t kMaxTensorMaps = 4096;
   std::mutex mutex;
+  std::vector<CUstream> streams;
+  std::map<std::string, CUdeviceptr> tensorMaps;
   std::map<const void *, CUmodule> modules;
   std::map<std::pair<const void *, std::string>, CUfunction> functions;
   std::map<CUfunction, int> sharedLimits;
@@ -158,7 +215,7 @@ void *tableAlloc(int64_t bytes) {
   size_t size = static_cast<size_t>(std::max<int64_t>(bytes, 1));
   CUdeviceptr ptr = 0;
   dlcrt_status status =
-      cuda.memAllocAsync
+      run->state->streamOrdered
           ? cuda.check("cuMemAllocAsync",
                        cuda.memAllocAsync(&ptr, size, run->stream))
           : cuda.check("cuMemAlloc_v2", cuda.memAlloc(&ptr, size));
@@ -170,7 +227,7 @@ void tableFree(void *ptr) {
   if (!binding || !ptr)
     return;
   const CudaDriver &cuda = driver();
-  if (cuda.memFreeAsync) {
+  if (binding->state->streamOrdered) {
     binding->failed(cuda.check(
         "cuMemFreeAsync", cuda.memFreeAsync(devicePointer(ptr),
                                             binding->stream)));
@@ -285,8 +342,13 @@ void *tableTensorMap(int64_t rank, const void *memref, int64_t dataType,
               byteStrides + 1, boxDims, elementStrides, int(interleave),
               int(swizzle), int(l2Promotion), int(oobFill)))))
     return nullptr;
-  // Kernels read the descriptor from global memory; it lives for the run.
+  // Kernels read the descriptor from global memory: a copy shared with
+  // other runs, or one for this run.
   CUdeviceptr copy = 0;
+  if (run->failed(run->state->tensorMap(map, copy)))
+    return nullptr;
+  if (copy)
+    return hostView(copy);
   if (run->failed(
           cuda.check("cuMemAlloc_v2", cuda.memAlloc(&copy, sizeof(map)))))
     return nullptr;
@@ -357,8 +419,16 @@ dlcrt_status dlc::rt::openCudaModel(void *library, const std::string &arch,
     return makeError(DLCRT_STATUS_INVALID_MODEL,
                      "a CUDA model must export '" DLC_MODEL_SYM_SET_CUDA_API
                      "'");
+  // Stream-ordered allocation needs memory pools, which not every device
+  // (or virtualized setup) has.
+  int pools = 0;
+  if (cuda.memAllocAsync &&
+      cuda.deviceGetAttribute(&pools, kCudaAttributeMemoryPoolsSupported,
+                              device) != kCudaSuccess)
+    pools = 0;
   set(&kTable);
-  out = std::make_unique<CudaModelState>(context, name);
+  out = std::make_unique<CudaModelState>(context, name,
+                                         cuda.memAllocAsync && pools);
   return nullptr;
 }
 
@@ -371,9 +441,7 @@ dlcrt_status dlc::rt::runCudaModel(ModelState *state, CUcontext context,
     return status;
   RunBinding run_;
   run_.state = static_cast<CudaModelState *>(state);
-  if (dlcrt_status status = cuda.check(
-          "cuStreamCreate",
-          cuda.streamCreate(&run_.stream, kCudaStreamNonBlocking)))
+  if (dlcrt_status status = run_.state->takeStream(run_.stream))
     return status;
   RunBinding *outer = binding;
   binding = &run_;
@@ -384,7 +452,7 @@ dlcrt_status dlc::rt::runCudaModel(ModelState *state, CUcontext context,
                          cuda.streamSynchronize(run_.stream)));
   for (CUdeviceptr scratch : run_.scratch)
     cuda.memFree(scratch);
-  cuda.streamDestroy(run_.stream);
+  run_.state->returnStream(run_.stream);
   if (run_.error) {
     std::string message = "running the model on " +
                           run_.state->deviceName + ": " +

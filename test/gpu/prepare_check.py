@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the artifacts of the GPU check (test/gpu/check.sh) on a machine
 with dlc: the end-to-end test models compiled for a CUDA chip in each
-precision with their inputs and onnxruntime's CPU outputs, the bf16 GEMM and
+precision (fp32, tf32, bf16, fp16) with their inputs and onnxruntime's CPU outputs, the bf16 GEMM and
 ResNet-50 convolution benchmark models, dlc-run and libdlcrt (with the
 libraries dlc-run needs that a GPU machine may lack), and run_check.py. The
 directory is self-contained: copy it to a machine with an NVIDIA GPU, its
@@ -107,7 +107,7 @@ def main():
         names = [o.name for o in session.get_outputs()]
         expected = dict(zip(names, session.run(None, feeds)))
         np.savez(os.path.join(out, f"{name}.expected.npz"), **expected)
-        for precision in ["fp32", "tf32", "bf16"]:
+        for precision in ["fp32", "tf32", "bf16", "fp16"]:
             rtol, atol = TOLERANCES[precision]
             manifest["models"].append({
                 "name": name, "precision": precision,

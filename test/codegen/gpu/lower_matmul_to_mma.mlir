@@ -203,8 +203,9 @@ func.func @attention_scores(%q: memref<2x64x4x32xbf16>, %k: memref<2x64x4x32xbf1
 
 // Tests the sm_90a kernel for a 256x256x128 bf16 product: TMA descriptors
 // made on the host (A in 128x64 boxes, B in 64x64 boxes, 128-byte swizzle,
-// zero fill out of bounds); a (2, 2) grid of one warpgroup with 128 KiB of
-// dynamic shared memory (4 stages of 32 KiB); 4 mbarriers that thread 0
+// zero fill out of bounds); a (2, 2) grid of one warpgroup with 129 KiB of
+// dynamic shared memory (4 stages of 32 KiB from its first 1024-byte
+// boundary); 4 mbarriers that thread 0
 // initializes; a prologue that fills the first 2 stages (K has 2 tiles);
 // a loop that waits on the stage's barrier phase, multiplies with
 // warpgroup.mma (B transposed: it is N-major) and refills the stage 3
@@ -213,8 +214,10 @@ func.func @attention_scores(%q: memref<2x64x4x32xbf16>, %k: memref<2x64x4x32xbf1
 // HOPPER: %[[CASTA:.+]] = memref.cast %arg0 : memref<256x128xbf16> to memref<*xbf16>
 // HOPPER: %[[DESCA:.+]] = nvgpu.tma.create.descriptor %[[CASTA]] box[%{{.+}}, %{{.+}}] : memref<*xbf16> -> <tensor = memref<128x64xbf16, 3>, swizzle = swizzle_128b, l2promo = l2promo_256b, oob = zero, interleave = none>
 // HOPPER: %[[DESCB:.+]] = nvgpu.tma.create.descriptor %{{.+}} box[%{{.+}}, %{{.+}}] : memref<*xbf16> -> <tensor = memref<64x64xbf16, 3>, swizzle = swizzle_128b
-// HOPPER: gpu.launch blocks({{.+}}) in (%{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) threads({{.+}}) in (%{{.+}} = %c128{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) dynamic_shared_memory_size %c131072_i32 {
+// HOPPER: gpu.launch blocks({{.+}}) in (%{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c2{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) threads({{.+}}) in (%{{.+}} = %c128{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}, %{{.+}} = %c1{{(_[0-9]+)?}}) dynamic_shared_memory_size %c132096_i32 {
 // HOPPER: %[[SMEM:.+]] = gpu.dynamic_shared_memory
+// HOPPER: %[[ADDRESS:.+]] = memref.extract_aligned_pointer_as_index %[[SMEM]]
+// HOPPER: arith.remui %[[ADDRESS]], %c1024
 // HOPPER: %[[BARS:.+]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 4>
 // HOPPER: %[[LEADER:.+]] = arith.cmpi eq
 // HOPPER-COUNT-4: nvgpu.mbarrier.init %[[BARS]][%{{.+}}], %{{.+}}, predicate = %[[LEADER]]

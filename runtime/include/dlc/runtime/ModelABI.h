@@ -46,7 +46,8 @@ typedef int32_t (*dlc_model_abi_version_fn)(void);
  *   A `device` record, at most one, names the device the model runs on when
  *   it is not the CPU: `device cuda sm_80` is a model for CUDA GPUs of compute
  *   capability 8.0 or later, whose buffers are device memory (see
- *   dlc_model_set_cuda_api below). */
+ *   dlc_model_set_cuda_api below); an architecture-specific `sm_90a` model
+ *   runs on compute capability 9.0 only. */
 #define DLC_MODEL_SYM_METADATA "dlc_model_metadata"
 typedef const char *(*dlc_model_metadata_fn)(void);
 
@@ -87,6 +88,8 @@ typedef int32_t (*dlc_model_run_fn)(void **buffers, int64_t *dims);
  *   the first error of a run, turns later calls into no-ops (alloc then
  *   returns NULL) and reports the error when the run returns. */
 #define DLC_MODEL_SYM_SET_CUDA_API "dlc_model_set_cuda_api"
+/* The table's layout is part of DLC_MODEL_ABI_VERSION (models do not check
+ * `version`; a change of layout bumps the ABI version). */
 #define DLC_MODEL_CUDA_API_VERSION 1
 
 typedef struct dlc_model_cuda_api {
