@@ -440,6 +440,37 @@ def GpuLowerMatmulToMma
                            "mlir::scf::SCFDialect"];
 }
 
+def GpuReplaceLibdeviceCalls
+    : Pass<"dlc-gpu-replace-libdevice-calls", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Replaces calls of libdevice functions that are one PTX "
+                "instruction by LLVM intrinsics";
+  let description = [{
+    Runs on kernel modules after convert-gpu-to-nvvm, which lowers math ops
+    to libdevice calls. `__nv_fma`, `floor`, `ceil`, `trunc`, `round`,
+    `rint`, `sqrt`, `fabs`, `copysign`, `fmin` and `fmax` (f32 `...f` and
+    f64 forms) become the LLVM intrinsics (llvm.fma, ...), `__nv_rsqrt`
+    1 / llvm.sqrt; unused declarations go. Without it, PTX loads only where
+    libdevice was linked at compile time (the CUDA toolkit was installed).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def GpuAssembleKernels
+    : Pass<"dlc-gpu-assemble-kernels", "mlir::ModuleOp"> {
+  let summary = "Adds a cubin for the chip to every PTX kernel module";
+  let description = [{
+    Runs `ptxas -arch=<chip> -O3` on the PTX object of every `gpu.binary`
+    (one NVVM target, as gpu-module-to-binary with format isa leaves it) and
+    adds the cubin as a second object (format bin) of the same target. Does
+    nothing when `ptxas` is empty; a ptxas failure is an error that quotes
+    its messages.
+  }];
+  let options = [
+    Option<"ptxas", "ptxas", "std::string", /*default=*/"\"\"",
+           "Path of the ptxas executable (empty: add no cubins)">,
+  ];
+}
+
 def GpuLowerHostToRuntime
     : Pass<"dlc-gpu-lower-host-to-runtime", "mlir::ModuleOp"> {
   let summary = "Turns a CUDA model's host code into calls of the runtime's "
@@ -451,12 +482,13 @@ def GpuLowerHostToRuntime
     sets it (runtime/include/dlc/runtime/ModelABI.h), and in the host
     functions replaces:
 
-    - every `gpu.binary` (one PTX object) by a constant string global whose
-      `dlc.kernel_image` attribute names the kernel module, and
-      every `gpu.launch_func` by a call of the table's `launch` with that
-      PTX, the kernel's name, the grid, the block, the dynamic shared memory
-      size and an array of pointers to the kernel's parameters (stored in
-      one stack slot per launch, allocated in the function's entry block);
+    - every `gpu.binary` (a PTX object, and optionally a cubin) by constant
+      string globals (the PTX one's `dlc.kernel_image` attribute names the
+      kernel module), and every `gpu.launch_func` by a call of the table's
+      `launch` with that PTX and cubin (null without one), the kernel's
+      name, the grid, the block, the dynamic shared memory size and an
+      array of pointers to the kernel's parameters (stored in one stack slot
+      per launch, allocated in the function's entry block);
     - calls of `aligned_alloc`, `malloc` and `free` by `alloc` and `free`:
       every buffer of a CUDA model's host code is device memory;
     - the address of a constant global by the device copy that `constant`

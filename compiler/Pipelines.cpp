@@ -200,6 +200,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createGpuReplaceLibdeviceCalls());
   // Vector construction leaves ub.poison behind.
   kernels.addPass(createUBToLLVMConversionPass());
   kernels.addPass(createConvertNVVMToLLVMPass());
@@ -209,6 +210,8 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions toBinary;
   toBinary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(toBinary));
+  pm.addPass(createGpuAssembleKernels(
+      GpuAssembleKernelsOptions{options.gpuPtxas}));
 
   // Host code: device buffers and launches through the runtime's table.
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;

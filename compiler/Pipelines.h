@@ -55,6 +55,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Precision of GPU matrix products: fp32 (exact, SIMT), "
                      "tf32, bf16 or fp16 (tensor cores)"),
       llvm::cl::init("fp32")};
+  Option<std::string> gpuPtxas{
+      *this, "gpu-ptxas",
+      llvm::cl::desc("ptxas to assemble CUDA kernels into cubins with (empty: "
+                     "models carry PTX only)"),
+      llvm::cl::init("")};
   Option<std::string> ukernelIsa{
       *this, "ukernel-isa",
       llvm::cl::desc("Instruction set for CPU ukernels: none (generated "

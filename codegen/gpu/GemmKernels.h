@@ -26,7 +26,7 @@ constexpr int64_t kRowDim = -1, kColumnDim = -2;
 /// f32, bf16 or f16 alike.
 struct Gemm {
   mlir::Value a, b, c;
-  int64_t m, n, k;
+  int64_t m = 0, n = 0, k = 0;
   mlir::Type inputType;
   /// B is stored N x K (transposed).
   bool transposeB = false;

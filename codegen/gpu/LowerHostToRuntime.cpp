@@ -150,18 +150,27 @@ private:
   }
 
   LogicalResult embed(gpu::BinaryOp binary) {
-    ArrayRef<Attribute> objects = binary.getObjectsAttr().getValue();
-    if (objects.size() != 1)
-      return binary.emitError("expected one kernel image, got ")
-             << objects.size();
-    auto object = cast<gpu::ObjectAttr>(objects.front());
-    if (object.getFormat() != gpu::CompilationTarget::Assembly)
-      return binary.emitError("the kernel image is not PTX");
-    llvm::StringRef ptx = object.getObject().getValue();
-    LLVM::GlobalOp image = stringGlobal(
-        binary.getLoc(), (binary.getSymName() + "_ptx").str(), ptx);
-    image->setAttr(kKernelImageAttr, binary.getSymNameAttr());
-    images[binary.getSymName()] = {image, static_cast<int64_t>(ptx.size())};
+    Image image;
+    for (Attribute attr : binary.getObjectsAttr().getValue()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      llvm::StringRef data = object.getObject().getValue();
+      bool ptx = object.getFormat() == gpu::CompilationTarget::Assembly;
+      if (!ptx && object.getFormat() != gpu::CompilationTarget::Binary)
+        return binary.emitError("kernel images must be PTX or cubins");
+      LLVM::GlobalOp &global = ptx ? image.ptx : image.cubin;
+      if (global)
+        return binary.emitError("more than one ")
+               << (ptx ? "PTX" : "cubin") << " image";
+      global = stringGlobal(binary.getLoc(),
+                            (binary.getSymName() + (ptx ? "_ptx" : "_cubin"))
+                                .str(),
+                            data);
+      (ptx ? image.ptxBytes : image.cubinBytes) = data.size();
+    }
+    if (!image.ptx)
+      return binary.emitError("the kernel module has no PTX");
+    image.ptx->setAttr(kKernelImageAttr, binary.getSymNameAttr());
+    images[binary.getSymName()] = image;
     return success();
   }
 
@@ -220,9 +229,14 @@ private:
     Value shared = launch.getDynamicSharedMemorySize();
     gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
     gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+    const Image &kernels = image->second;
+    Value cubin = kernels.cubin
+                      ? Value(LLVM::AddressOfOp::create(b, loc, kernels.cubin))
+                      : Value(LLVM::ZeroOp::create(b, loc, ptr));
     callApi(loc, kLaunch, Type(),
-            {LLVM::AddressOfOp::create(b, loc, image->second.first),
-             constant(loc, i64, image->second.second),
+            {LLVM::AddressOfOp::create(b, loc, kernels.ptx),
+             constant(loc, i64, kernels.ptxBytes), cubin,
+             constant(loc, i64, kernels.cubinBytes),
              LLVM::AddressOfOp::create(b, loc, name), toI64(loc, grid.x),
              toI64(loc, grid.y), toI64(loc, grid.z), toI64(loc, block.x),
              toI64(loc, block.y), toI64(loc, block.z),
@@ -288,8 +302,13 @@ private:
   Type ptr, i32, i64;
   /// The PTX and kernel name strings, which stay on the host.
   llvm::DenseSet<Operation *> ownGlobals;
-  /// Kernel module name -> its PTX global and size.
-  llvm::StringMap<std::pair<LLVM::GlobalOp, int64_t>> images;
+  /// A kernel module's images: PTX, and a cubin when ptxas made one.
+  struct Image {
+    LLVM::GlobalOp ptx, cubin;
+    int64_t ptxBytes = 0, cubinBytes = 0;
+  };
+  /// Kernel module name -> its images.
+  llvm::StringMap<Image> images;
 };
 
 struct GpuLowerHostToRuntimePass

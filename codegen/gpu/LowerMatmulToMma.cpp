@@ -68,8 +68,12 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   unsigned kLoop = dims->k.front(), nLoop = dims->n.front();
   SmallVector<unsigned> resultsB = results(1);
   bool transposeB = resultsB.size() >= 2 && resultsB.back() == kLoop;
-  Gemm gemm{op->getOperand(0), op->getOperand(1), op->getOperand(2), 0,
-            loops[nLoop], loops[kLoop], inputType, transposeB};
+  Gemm gemm;
+  gemm.a = op->getOperand(0), gemm.b = op->getOperand(1);
+  gemm.c = op->getOperand(2);
+  gemm.m = 0, gemm.n = loops[nLoop], gemm.k = loops[kLoop];
+  gemm.inputType = inputType;
+  gemm.transposeB = transposeB;
 
   if (dims->batch.empty()) {
     SmallVector<unsigned> mLoops(dims->m.begin(), dims->m.end());
@@ -142,9 +146,11 @@ std::optional<Gemm> matchConv(linalg::Conv2DNchwFchwOp op) {
                     out = types[2].getShape();
   auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
   auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
-  Gemm gemm{op.getDpsInputs()[1], Value(), op.getDpsInits()[0], filter[0],
-            out[2] * out[3], filter[1] * filter[2] * filter[3],
-            types[0].getElementType()};
+  Gemm gemm;
+  gemm.a = op.getDpsInputs()[1], gemm.c = op.getDpsInits()[0];
+  gemm.m = filter[0], gemm.n = out[2] * out[3];
+  gemm.k = filter[1] * filter[2] * filter[3];
+  gemm.inputType = types[0].getElementType();
   gemm.batch = {out[0]};
   gemm.aDims = {kRowDim, kColumnDim};
   gemm.cDims = {0, kRowDim, kColumnDim};

@@ -92,8 +92,10 @@ public:
     return nullptr;
   }
 
-  /// Kernel `name` of the PTX module `ptx`, compiled on first use.
-  dlcrt_status function(const char *ptx, int64_t bytes, const char *name,
+  /// Kernel `name` of the module `ptx`, loaded on first use: its cubin if
+  /// the device takes it, else its PTX compiled by the driver.
+  dlcrt_status function(const char *ptx, int64_t bytes, const char *cubin,
+                        int64_t cubinBytes, const char *name,
                         CUfunction &out) {
     const CudaDriver &cuda = driver();
     std::lock_guard<std::mutex> lock(mutex);
@@ -103,6 +105,9 @@ public:
       return nullptr;
     }
     CUmodule &module = modules[ptx];
+    if (!module && cubin && cubinBytes > 0 &&
+        cuda.moduleLoadData(&module, cubin) != kCudaSuccess)
+      module = nullptr;
     if (!module) {
       // The JIT wants NUL-terminated PTX; the model embeds it without.
       std::string text(ptx, static_cast<size_t>(bytes));
@@ -250,7 +255,8 @@ void *tableConstant(const void *host, int64_t bytes) {
   return hostView(copy);
 }
 
-void tableLaunch(const char *ptx, int64_t ptxBytes, const char *name,
+void tableLaunch(const char *ptx, int64_t ptxBytes, const char *cubin,
+                 int64_t cubinBytes, const char *name,
                  int64_t gridX, int64_t gridY, int64_t gridZ, int64_t blockX,
                  int64_t blockY, int64_t blockZ, int32_t sharedBytes,
                  void **args) {
@@ -269,7 +275,8 @@ void tableLaunch(const char *ptx, int64_t ptxBytes, const char *name,
   if (!gridX || !gridY || !gridZ)
     return;
   CUfunction function = nullptr;
-  if (run->failed(run->state->function(ptx, ptxBytes, name, function)) ||
+  if (run->failed(run->state->function(ptx, ptxBytes, cubin, cubinBytes, name,
+                                       function)) ||
       run->failed(run->state->allowSharedMemory(function, sharedBytes)))
     return;
   const CudaDriver &cuda = driver();

@@ -3,7 +3,9 @@
 `dlc --target=cuda:<chip> --emit=ptx` for sm_80 and sm_90a, in every
 precision, and assembles every PTX module with ptxas. Fails when a model
 does not compile, ptxas rejects its PTX, ptxas -v reports register spills in
-any kernel, or the linear layer lacks its tensor-core kernel: wgmma fed by
+any kernel, a kernel calls libdevice (compiled without the CUDA toolkit's
+paths, the PTX must stand alone), or the linear layer lacks its tensor-core
+kernel: wgmma fed by
 TMA (cp.async.bulk.tensor) in bf16 and fp16 on sm_90a, mma.sync otherwise
 (tf32 on both chips).
 Exits 77 (skipped) without ptxas.
@@ -80,10 +82,15 @@ def main():
                                 for p in PRECISIONS]:
             ptx_path = os.path.join(args.workdir,
                                     f"{name}.{chip}.{precision}.ptx")
+            # Without the toolkit's paths, as on a machine without CUDA: the
+            # PTX must not depend on libdevice.
+            env = {k: v for k, v in os.environ.items()
+                   if k not in ("CUDA_PATH", "CUDA_HOME", "CUDA_ROOT")}
+            env["DLC_PTXAS"] = "none"
             compiled = subprocess.run(
                 [args.dlc, model_path, f"--target=cuda:{chip}", "--emit=ptx",
                  f"--precision={precision}", "-o", ptx_path],
-                capture_output=True, text=True)
+                capture_output=True, text=True, env=env)
             if compiled.returncode != 0:
                 print(f"{name:<12} {chip:<7} dlc failed:\n{compiled.stderr}")
                 failures += 1
@@ -102,8 +109,9 @@ def main():
             mmas = len(re.findall(r"\bmma\.sync\.aligned", ptx))
             wgmmas = len(re.findall(r"wgmma\.mma_async", ptx))
             tmas = len(re.findall(r"cp\.async\.bulk\.tensor", ptx))
+            libdevice = re.findall(r"__nv_\w+", ptx)
             ok = (assembled.returncode == 0 and spills == 0 and
-                  kernels == entries and entries > 0)
+                  kernels == entries and entries > 0 and not libdevice)
             hopper = chip == "sm_90a" and precision in ("bf16", "fp16")
             if name == "linear" and precision != "fp32":
                 if hopper and (wgmmas == 0 or tmas == 0):

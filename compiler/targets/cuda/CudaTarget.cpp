@@ -2,9 +2,10 @@
 //
 // `--target=cuda:<chip>` lowers the model's loops to gpu.launch kernels,
 // outlines them into gpu.modules, lowers those to NVVM and lets LLVM's NVPTX
-// backend write PTX for the chip (gpu-module-to-binary, format isa). The
+// backend write PTX for the chip (gpu-module-to-binary, format isa), which
+// ptxas also assembles into a cubin when the CUDA toolkit is installed. The
 // host code, which launches the kernels through the runtime, is compiled like
-// a CPU model's into the model's shared library, with the PTX embedded.
+// a CPU model's into the model's shared library, with the images embedded.
 // `--emit=ptx` writes the PTX of every kernel module as one text file.
 //
 //===----------------------------------------------------------------------===//
@@ -12,6 +13,10 @@
 #include "compiler/Target.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+
+#include <cstdlib>
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -49,6 +54,7 @@ public:
                          const TargetOptions &targetOptions) const override {
     options.device = "cuda";
     options.gpuChip = targetOptions.chip;
+    options.gpuPtxas = findPtxas();
     options.gpuPrecision = targetOptions.precision;
   }
 
@@ -96,6 +102,24 @@ public:
   }
 
 private:
+  /// ptxas for the models' cubins: `DLC_PTXAS` (`none`: no cubins), else
+  /// the one on PATH, in $CUDA_PATH/bin or in /usr/local/cuda/bin.
+  static std::string findPtxas() {
+    if (const char *env = std::getenv("DLC_PTXAS"); env && *env)
+      return llvm::StringRef(env) == "none" ? "" : env;
+    if (llvm::ErrorOr<std::string> path =
+            llvm::sys::findProgramByName("ptxas"))
+      return *path;
+    llvm::SmallVector<std::string> candidates;
+    if (const char *cuda = std::getenv("CUDA_PATH"); cuda && *cuda)
+      candidates.push_back(std::string(cuda) + "/bin/ptxas");
+    candidates.push_back("/usr/local/cuda/bin/ptxas");
+    for (const std::string &candidate : candidates)
+      if (llvm::sys::fs::can_execute(candidate))
+        return candidate;
+    return "";
+  }
+
   std::unique_ptr<Target> host = createCpuTarget();
 };
 

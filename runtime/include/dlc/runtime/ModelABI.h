@@ -100,11 +100,14 @@ typedef struct dlc_model_cuda_api {
   /* A device copy of the model's constant `host[0, bytes)`, made on first
    * use and kept by the runtime for the life of the model. */
   void *(*constant)(const void *host, int64_t bytes);
-  /* Launches kernel `name` of the PTX module `ptx` (ptx_bytes bytes, no NUL
-   * needed) on the run's stream, in order with the run's other launches;
+  /* Launches kernel `name` of the module `ptx` (ptx_bytes bytes of PTX, no
+   * NUL needed) on the run's stream, in order with the run's other launches;
    * `args` points to each kernel parameter's value, as cuLaunchKernel takes
-   * them. The runtime compiles (and caches) the module for the device. */
-  void (*launch)(const char *ptx, int64_t ptx_bytes, const char *name,
+   * them. `cubin` (cubin_bytes bytes; NULL and 0 without one) is the same
+   * module assembled for the model's architecture: the runtime loads it if
+   * the device takes it, and otherwise compiles the PTX (once per model). */
+  void (*launch)(const char *ptx, int64_t ptx_bytes, const char *cubin,
+                 int64_t cubin_bytes, const char *name,
                  int64_t grid_x, int64_t grid_y, int64_t grid_z,
                  int64_t block_x, int64_t block_y, int64_t block_z,
                  int32_t shared_bytes, void **args);
