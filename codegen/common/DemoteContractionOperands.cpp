@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/common/LoweringUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -60,27 +61,6 @@ uint16_t roundToF16(float value) {
   // Rebias the exponent (127 -> 15) and round off 13 mantissa bits.
   uint32_t rebiased = magnitude - 0x38000000;
   return sign | uint16_t((rebiased + 0xfff + ((rebiased >> 13) & 1)) >> 13);
-}
-
-/// The f32 values of a constant, if they can be read at compile time.
-std::optional<std::function<float(int64_t)>> constantValues(Attribute value) {
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    return [data = *data](int64_t i) { return data[i]; };
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    if (dense.isSplat()) {
-      float splat = dense.getSplatValue<float>();
-      return [splat](int64_t) { return splat; };
-    }
-    auto values = dense.getValues<float>();
-    return [values](int64_t i) { return values[i]; };
-  }
-  return std::nullopt;
 }
 
 struct DemoteContractionOperandsPass
@@ -153,7 +133,7 @@ struct DemoteContractionOperandsPass
         return arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(narrowType, rounded));
       }
-      if (auto values = constantValues(value)) {
+      if (auto values = constantF32Values(value)) {
         std::vector<uint16_t> bits(type.getNumElements());
         bool bf16 = narrow.isBF16();
         for (int64_t i = 0, e = bits.size(); i < e; ++i)

@@ -78,6 +78,27 @@ Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
+std::optional<std::function<float(int64_t)>>
+constantF32Values(Attribute value) {
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return [data = *data](int64_t i) { return data[i]; };
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    if (dense.isSplat()) {
+      float splat = dense.getSplatValue<float>();
+      return [splat](int64_t) { return splat; };
+    }
+    auto values = dense.getValues<float>();
+    return [values](int64_t i) { return values[i]; };
+  }
+  return std::nullopt;
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));

@@ -7,6 +7,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+#include <optional>
+
 namespace dlc {
 
 /// The entry function's argument that failed dlg.check ops write their code
@@ -54,6 +57,11 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          llvm::ArrayRef<int64_t> shape, mlir::Value value);
 
 /// A scalar constant of `type` (float or integer) holding `value`.
+/// The f32 values of a constant (dense or a dense resource), read in place;
+/// none for other element types or unreadable resources.
+std::optional<std::function<float(int64_t)>>
+constantF32Values(mlir::Attribute value);
+
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Type type, double value);
 

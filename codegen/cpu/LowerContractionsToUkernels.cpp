@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/common/LoweringUtils.h"
 #include "codegen/common/ProductEpilogues.h"
 
 #include <functional>
@@ -163,28 +164,6 @@ func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64) {
   return func;
 }
 
-/// The f32 values of a constant, read in place.
-std::optional<std::function<float(int64_t)>> constantValues(Attribute value) {
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    return [data = *data](int64_t i) { return data[i]; };
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (!dense.getElementType().isF32())
-      return std::nullopt;
-    if (dense.isSplat()) {
-      float splat = dense.getSplatValue<float>();
-      return [splat](int64_t) { return splat; };
-    }
-    auto values = dense.getValues<float>();
-    return [values](int64_t i) { return values[i]; };
-  }
-  return std::nullopt;
-}
-
-
 /// A convolution input that is a zero-padded copy of another buffer: the
 /// kernel reads `source` and treats the padding as zeros.
 struct PaddedInput {
@@ -303,7 +282,7 @@ struct CpuLowerContractionsToUkernelsPass
     if (auto it = packedGlobals.find(key); it != packedGlobals.end())
       return it->second;
     std::optional<std::function<float(int64_t)>> at =
-        source.getInitialValue() ? constantValues(*source.getInitialValue())
+        source.getInitialValue() ? constantF32Values(*source.getInitialValue())
                                  : std::nullopt;
     if (!at)
       return nullptr;

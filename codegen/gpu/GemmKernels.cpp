@@ -10,6 +10,22 @@ using namespace mlir;
 
 namespace dlc {
 
+Value IndexMath::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+Value IndexMath::add(Value x, Value y) {
+  return arith::AddIOp::create(b, loc, x, y);
+}
+Value IndexMath::mul(Value x, int64_t y) {
+  return arith::MulIOp::create(b, loc, x, index(y));
+}
+Value IndexMath::div(Value x, int64_t y) {
+  return arith::DivUIOp::create(b, loc, x, index(y));
+}
+Value IndexMath::rem(Value x, int64_t y) {
+  return arith::RemUIOp::create(b, loc, x, index(y));
+}
+
 Value collapseTo(OpBuilder &b, Location loc, Value value, int64_t rank) {
   auto type = cast<MemRefType>(value.getType());
   if (type.getRank() == rank)

@@ -57,6 +57,20 @@ struct KernelEpilogue {
   std::optional<float> lo, hi;
 };
 
+/// Index arithmetic for the kernel builders.
+class IndexMath {
+protected:
+  IndexMath(mlir::OpBuilder &b, mlir::Location loc) : b(b), loc(loc) {}
+  mlir::Value index(int64_t value);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, int64_t y);
+  mlir::Value div(mlir::Value x, int64_t y); // Unsigned.
+  mlir::Value rem(mlir::Value x, int64_t y); // Unsigned.
+
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+};
+
 /// `value` (identity layout) with its leading dims collapsed into one, so
 /// that it has `rank` (1 or 2) dims.
 mlir::Value collapseTo(mlir::OpBuilder &b, mlir::Location loc,

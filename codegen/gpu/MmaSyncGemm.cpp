@@ -36,25 +36,12 @@ constexpr int64_t kThreads = 128;
 constexpr int64_t kPadBytesA = 16, kPadBytesB32 = 32, kPadBytesB16 = 16;
 constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
 
-class KernelBuilder {
+class KernelBuilder : IndexMath {
 public:
   KernelBuilder(OpBuilder &b, Location loc, Type input)
-      : b(b), loc(loc), input(input),
+      : IndexMath(b, loc), input(input),
         bytes(input.getIntOrFloatBitWidth() / 8), vector(16 / bytes) {}
 
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, index(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, index(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, index(y));
-  }
 
   void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
     // Without batch loops, A and C are (collapsed to) rows x columns.
@@ -376,8 +363,6 @@ private:
           }
   }
 
-  OpBuilder &b;
-  Location loc;
   /// An operand's memref indices for tile row `row` and column `col` of
   /// this block's batch.
   SmallVector<Value> indices(ArrayRef<int64_t> roles, Value row, Value col) {

@@ -42,10 +42,10 @@ constexpr int64_t kSwizzleAlignment = 1024;
 // completes; this bounds each try).
 constexpr int64_t kWaitTicks = 10000000;
 
-class WgmmaBuilder {
+class WgmmaBuilder : IndexMath {
 public:
   WgmmaBuilder(OpBuilder &b, Location loc, const Gemm &gemm)
-      : b(b), loc(loc), gemm(gemm), ctx(b.getContext()),
+      : IndexMath(b, loc), gemm(gemm), ctx(b.getContext()),
         workgroup(gpu::AddressSpaceAttr::get(ctx,
                                              gpu::AddressSpace::Workgroup)) {}
 
@@ -158,19 +158,6 @@ public:
   }
 
 private:
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, index(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, index(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, index(y));
-  }
   MemRefType shared(ArrayRef<int64_t> shape, Type element) {
     return MemRefType::get(shape, element, MemRefLayoutAttrInterface(),
                            workgroup);
@@ -252,8 +239,6 @@ private:
                             /*nontemporal=*/false, aligned);
   }
 
-  OpBuilder &b;
-  Location loc;
   const Gemm &gemm;
   MLIRContext *ctx;
   Attribute workgroup;
