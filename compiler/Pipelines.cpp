@@ -76,8 +76,9 @@ void buildLowerPipeline(OpPassManager &pm, const PipelineOptions &options) {
 }
 
 /// One-shot bufferization of the whole module, function boundaries
-/// included, with identity layouts at the boundaries.
-static void addBufferization(OpPassManager &pm) {
+/// included, with identity layouts at the boundaries; then the model ABI's
+/// outputs and deallocation.
+static void addBufferization(OpPassManager &pm, llvm::StringRef entry) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -87,6 +88,24 @@ static void addBufferization(OpPassManager &pm) {
   // writes on destination-passing linalg IR.
   bufferize.analysisHeuristic = "top-down";
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
+  // Static outputs become caller storage; dynamic ones stay results that
+  // the model allocates and the caller frees (ModelABI.h).
+  pm.addPass(createCpuStaticResultsToOutParams(
+      CpuStaticResultsToOutParamsOptions{entry.str()}));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createCanonicalizerPass());
+}
+
+/// Memrefs to the LLVM dialect. aligned_alloc returns the aligned pointer
+/// itself: a returned dynamic output's data then starts at its allocated
+/// pointer, which the caller frees with free() (ModelABI.h). malloc plus
+/// manual alignment would not.
+static void addMemRefToLLVM(OpPassManager &pm) {
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
 }
 
 void buildCpuCodegenPipeline(OpPassManager &pm,
@@ -95,15 +114,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuConvolutionsToGemm());
   pm.addPass(createCpuDuplicateSharedFills());
-  addBufferization(pm);
-  pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
-  // Static outputs become caller storage; dynamic ones stay results that
-  // the model allocates and the caller frees (ModelABI.h).
-  pm.addPass(createCpuStaticResultsToOutParams(
-      CpuStaticResultsToOutParamsOptions{options.entry}));
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
-  pm.addPass(createCanonicalizerPass());
+  addBufferization(pm, options.entry);
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuLowerContractionsToUkernels(
         CpuLowerContractionsToUkernelsOptions{options.ukernelIsa}));
@@ -121,12 +132,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   // Expanding strided metadata computes offsets with affine.apply.
   pm.addPass(createLowerAffinePass());
-  // aligned_alloc returns the aligned pointer itself: a returned dynamic
-  // output's data then starts at its allocated pointer, which the caller
-  // frees with free() (ModelABI.h). malloc plus manual alignment would not.
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  addMemRefToLLVM(pm);
   pm.addPass(createCpuAnnotateParallelLoops());
   pm.addPass(createSCFToControlFlowPass());
   // math.ipowi has no LLVM intrinsic or libm function: expand it first.
@@ -153,15 +159,8 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
     pm.addPass(createDemoteContractionOperands(DemoteContractionOperandsOptions{
         options.gpuPrecision == "bf16" ? "bf16" : "f16"}));
   pm.addPass(createCpuDuplicateSharedFills());
-  addBufferization(pm);
-  // The model ABI's outputs, as for the CPU (dynamic outputs are refused
-  // when the runtime opens a CUDA model).
-  pm.addNestedPass<func::FuncOp>(createCpuUniqueResultBuffers());
-  pm.addPass(createCpuStaticResultsToOutParams(
-      CpuStaticResultsToOutParamsOptions{options.entry}));
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
-  pm.addPass(createCanonicalizerPass());
+  // (The runtime refuses CUDA models with dynamic outputs.)
+  addBufferization(pm, options.entry);
   pm.addNestedPass<func::FuncOp>(
       createGpuLowerMatmulToMma(GpuLowerMatmulToMmaOptions{
           options.gpuPrecision, options.gpuChip}));
@@ -214,9 +213,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
       GpuAssembleKernelsOptions{options.gpuPtxas}));
 
   // Host code: device buffers and launches through the runtime's table.
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  addMemRefToLLVM(pm);
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

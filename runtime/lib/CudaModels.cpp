@@ -399,18 +399,13 @@ dlcrt_status dlc::rt::openCudaModel(void *library, const std::string &arch,
   if (!parseArch(arch, major, minor, specific))
     return makeError(DLCRT_STATUS_INVALID_MODEL,
                      "bad CUDA architecture '" + arch + "'");
-  if (dlcrt_status status = cuda.check(
-          "cuDeviceGetAttribute",
-          cuda.deviceGetAttribute(&deviceMajor,
-                                  kCudaAttributeComputeCapabilityMajor,
-                                  device)))
-    return status;
-  if (dlcrt_status status = cuda.check(
-          "cuDeviceGetAttribute",
-          cuda.deviceGetAttribute(&deviceMinor,
-                                  kCudaAttributeComputeCapabilityMinor,
-                                  device)))
-    return status;
+  for (auto [value, attribute] :
+       {std::pair{&deviceMajor, kCudaAttributeComputeCapabilityMajor},
+        std::pair{&deviceMinor, kCudaAttributeComputeCapabilityMinor}})
+    if (dlcrt_status status = cuda.check(
+            "cuDeviceGetAttribute",
+            cuda.deviceGetAttribute(value, attribute, device)))
+      return status;
   // PTX runs on its architecture and later ones; an 'a' (architecture-
   // specific) target only on its own.
   bool fits = specific ? deviceMajor == major && deviceMinor == minor
