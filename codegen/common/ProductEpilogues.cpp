@@ -18,7 +18,8 @@ bool isZeroFill(Operation *op, Value buffer) {
   return fill && fill.hasPureBufferSemantics() &&
          reshapedBuffer(fill.getDpsInitOperand(0)->get()) ==
              reshapedBuffer(buffer) &&
-         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+         (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
+          matchPattern(fill.getInputs()[0], m_Zero()));
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 
@@ -56,7 +57,11 @@ Value applyEpilogue(OpBuilder &b, Location loc, Value sums, Value c,
     return Value(vector::BroadcastOp::create(
         b, loc, vectorType, memref::LoadOp::create(b, loc, memref, indices)));
   };
-  auto add = [&](Value x) { sums = arith::AddFOp::create(b, loc, sums, x); };
+  bool integer = isa<IntegerType>(getElementTypeOrSelf(sums.getType()));
+  auto add = [&](Value x) {
+    sums = integer ? Value(arith::AddIOp::create(b, loc, sums, x))
+                   : Value(arith::AddFOp::create(b, loc, sums, x));
+  };
   if (epilogue.accumulate)
     add(read(c, cIndices, true));
   if (epilogue.bias) {

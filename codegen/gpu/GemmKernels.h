@@ -22,14 +22,17 @@ namespace dlc {
 /// the tile column (the innermost, contiguous dim), or batch loop i >= 0.
 constexpr int64_t kRowDim = -1, kColumnDim = -2;
 
-/// C(m, n) += A(m, k) x B(k, n) on row-major buffers; C is f32, A and B are
-/// f32, bf16 or f16 alike.
+/// C(m, n) += A(m, k) x B(k, n) on row-major buffers; C is f32 and A and B
+/// are f32, bf16 or f16 alike, or C is i32 and A and B are 8-bit integers.
 struct Gemm {
   mlir::Value a, b, c;
   int64_t m = 0, n = 0, k = 0;
   mlir::Type inputType;
   /// B is stored N x K (transposed).
   bool transposeB = false;
+  /// 8-bit operands that are zero-extended (uint8) rather than
+  /// sign-extended.
+  bool unsignedA = false, unsignedB = false;
   /// Batched products: the batch loops' sizes, and for each memref dim of A,
   /// B and C its role. Without batch loops the roles are empty: A and C may
   /// have several leading m dims, which the builders collapse.

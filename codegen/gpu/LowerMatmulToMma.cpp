@@ -9,6 +9,7 @@
 #include "codegen/Passes.h"
 #include "codegen/gpu/GemmKernels.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -50,10 +51,27 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
     types.push_back(type);
   }
   Type inputType = types[0].getElementType();
+  bool integer = inputType.isInteger(8);
   if (types[1].getElementType() != inputType ||
-      !types[2].getElementType().isF32() ||
-      !isa<Float32Type, BFloat16Type, Float16Type>(inputType))
+      !(integer ? types[2].getElementType().isInteger(32)
+                : types[2].getElementType().isF32() &&
+                      isa<Float32Type, BFloat16Type, Float16Type>(inputType)))
     return std::nullopt;
+  // An 8-bit operand is zero- or sign-extended to i32 before the product.
+  bool unsignedA = false, unsignedB = false;
+  if (integer) {
+    Block *body = op.getBlock();
+    auto extension = [&](unsigned operand, bool &isUnsigned) {
+      BlockArgument arg = body->getArgument(operand);
+      if (!arg.hasOneUse())
+        return false;
+      Operation *user = *arg.getUsers().begin();
+      isUnsigned = isa<arith::ExtUIOp>(user);
+      return isa<arith::ExtUIOp, arith::ExtSIOp>(user);
+    };
+    if (!extension(0, unsignedA) || !extension(1, unsignedB))
+      return std::nullopt;
+  }
   auto results = [&](unsigned operand) {
     SmallVector<unsigned> positions;
     for (AffineExpr expr : op.getIndexingMapsArray()[operand].getResults()) {
@@ -74,6 +92,7 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   gemm.m = 0, gemm.n = loops[nLoop], gemm.k = loops[kLoop];
   gemm.inputType = inputType;
   gemm.transposeB = transposeB;
+  gemm.unsignedA = unsignedA, gemm.unsignedB = unsignedB;
 
   if (dims->batch.empty()) {
     SmallVector<unsigned> mLoops(dims->m.begin(), dims->m.end());
@@ -207,7 +226,8 @@ struct GpuLowerMatmulToMmaPass
         dims = {OutputDim::kBatch, OutputDim::kRow, OutputDim::kColumn,
                 OutputDim::kColumn};
       std::optional<Epilogue> matched;
-      if (gemm->batch.empty() || conv)
+      // (Integer products absorb only their fill.)
+      if ((gemm->batch.empty() || conv) && !gemm->inputType.isInteger())
         matched = matchEpilogue(
             op, gemm->c, dims,
             {gemm->a, conv ? gemm->conv->input : gemm->b}, fill != nullptr);

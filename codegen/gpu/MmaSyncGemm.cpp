@@ -2,14 +2,15 @@
 //
 // One thread block computes a 64x64 tile of C with 4 warps of 32x32, each a
 // 2x4 grid of m16n8 `mma.sync` tiles: k8 in TF32 for f32 inputs, k16 for
-// bf16 and f16, accumulating in f32. K advances 32 at a time through a
-// two-stage pipeline: `cp.async` copies the next A and B tiles into shared
-// memory while the current ones are multiplied. A fragments come from
-// `ldmatrix.x4` (an 8x8 b16 tile is an 8x4 tf32 tile); B fragments from
-// shared loads (TF32) or `ldmatrix.x2.trans` (16-bit: B is K x N in shared
-// memory, the fragment wants it by columns). Shared rows are padded so
-// that the 8 row addresses of an ldmatrix phase, and the 32 lanes of a B
-// load, fall in distinct banks.
+// bf16 and f16 (f32 sums), k32 for int8 (i32 sums). K advances a tile of
+// 128 (f32) or 64 bytes per row at a time through a multistage pipeline:
+// `cp.async` fills the stage of tile t + S - 1 while tile t is multiplied,
+// with S = 3 for f32 and 4 otherwise (at most 48 KiB of shared memory). A
+// fragments come from `ldmatrix.x4`; B fragments from `ldmatrix.x2`
+// (transposed B), `ldmatrix.x2.trans` (16-bit B) or shared loads (TF32 and
+// int8 B). Shared tiles are not padded but XOR-swizzled by 16-byte chunks,
+// so that the 8 rows of an ldmatrix phase, and the words of a warp's load,
+// fall in distinct banks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,24 +25,42 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace dlc {
 namespace {
 
-constexpr int64_t kBlockM = 64, kBlockN = 64, kBlockK = 32;
+constexpr int64_t kBlockM = 64, kBlockN = 64;
 constexpr int64_t kThreads = 128;
-// Shared row padding in bytes: 16 for A (ldmatrix rows), 32 for f32 B
-// (lanes l and l + 4 of a B load read rows k and k + 1), 16 for 16-bit B.
-constexpr int64_t kPadBytesA = 16, kPadBytesB32 = 32, kPadBytesB16 = 16;
 constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4; // m16 x n8 tiles.
+constexpr int64_t kMaxStages = 4, kSharedBytes = 48 * 1024;
+
+/// Where a shared tile keeps 16-byte chunk `c` of row `r`: at chunk
+/// c ^ (((r >> shift) & mask) * scale) of the same row.
+struct Swizzle {
+  int64_t shift, mask, scale;
+};
+
+/// The swizzle for tiles whose 8 consecutive rows are read at one chunk
+/// (an ldmatrix phase; the TF32 load of a transposed B): 128-byte rows
+/// fill a bank line each and take chunk c ^ r % 8; 64-byte rows share a
+/// line in pairs, r % 2 picks the half and c ^ (r / 2) % 4 the chunk.
+Swizzle consecutiveRows(int64_t rowBytes) {
+  return rowBytes == 128 ? Swizzle{0, 7, 1} : Swizzle{1, 3, 1};
+}
 
 class KernelBuilder : IndexMath {
 public:
   KernelBuilder(OpBuilder &b, Location loc, Type input)
       : IndexMath(b, loc), input(input),
-        bytes(input.getIntOrFloatBitWidth() / 8), vector(16 / bytes) {}
-
+        bytes(input.getIntOrFloatBitWidth() / 8), vector(16 / bytes),
+        blockK(bytes == 4 ? 32 : 64 / bytes) {
+    stages = std::min(kMaxStages,
+                      kSharedBytes / ((kBlockM + kBlockN) * blockK * bytes));
+    swizzleA = consecutiveRows(blockK * bytes);
+  }
 
   void build(const Gemm &gemm, Value c, const KernelEpilogue &epilogue) {
     // Without batch loops, A and C are (collapsed to) rows x columns.
@@ -52,7 +71,17 @@ public:
     bDims = batched ? gemm.bDims : SmallVector<int64_t>{kRowDim, kColumnDim};
     cDims = batched ? gemm.cDims : SmallVector<int64_t>{kRowDim, kColumnDim};
     transposeB = gemm.transposeB;
+    unsignedA = gemm.unsignedA, unsignedB = gemm.unsignedB;
     conv = gemm.conv;
+    // B's loads: transposed B is N x K and read like A. Otherwise the warp
+    // reads rows k..k+3 (TF32, 256-byte rows: their 2-chunk column blocks
+    // move to distinct quarters of a line), rows k..k+7 by ldmatrix.trans
+    // (16-bit), or rows 4i + j for i < 4 (int8, 64-byte rows: (r / 4) % 4
+    // moves them to distinct chunks).
+    swizzleB = transposeB  ? swizzleA
+               : bytes == 4 ? Swizzle{0, 3, 2}
+               : bytes == 2 ? consecutiveRows(kBlockN * bytes)
+                            : Swizzle{2, 3, 1};
     Value gridX = index((gemm.n + kBlockN - 1) / kBlockN),
           gridY = index((gemm.m + kBlockM - 1) / kBlockM);
     int64_t batches = 1;
@@ -65,15 +94,11 @@ public:
                                         index(kThreads), one, one);
     Attribute workgroup = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::AddressSpace::Workgroup);
-    int64_t padB = bytes == 4 ? kPadBytesB32 : kPadBytesB16;
-    auto sharedA = MemRefType::get({2, kBlockM, kBlockK + kPadBytesA / bytes},
-                                   input, MemRefLayoutAttrInterface(),
-                                   workgroup);
-    // A transposed B tile is kept as N x K, like A.
+    auto sharedA = MemRefType::get({stages, kBlockM, blockK}, input,
+                                   MemRefLayoutAttrInterface(), workgroup);
     auto sharedB = MemRefType::get(
-        transposeB ? ArrayRef<int64_t>{2, kBlockN,
-                                       kBlockK + kPadBytesA / bytes}
-                   : ArrayRef<int64_t>{2, kBlockK, kBlockN + padB / bytes},
+        transposeB ? ArrayRef<int64_t>{stages, kBlockN, blockK}
+                   : ArrayRef<int64_t>{stages, blockK, kBlockN},
         input, MemRefLayoutAttrInterface(), workgroup);
     as = launch.addWorkgroupAttribution(sharedA, loc);
     bs = launch.addWorkgroupAttribution(sharedB, loc);
@@ -95,39 +120,48 @@ public:
     warpRow = mul(div(warp, 2), 32);
     warpCol = mul(rem(warp, 2), 32);
 
-    // Prologue: stage 0 holds K tile 0.
-    Value first = loadStage(index(0), index(0));
-    auto accType = VectorType::get({2, 2}, b.getF32Type());
+    // Prologue: tiles 0..S-2 into stages 0..S-2. Every stage commits one
+    // group, empty past the last tile, so that group i holds tile i.
+    int64_t tiles = (gemm.k + blockK - 1) / blockK;
+    Value token;
+    for (int64_t s = 0; s + 1 < stages; ++s) {
+      SmallVector<Value> copies;
+      if (s < tiles)
+        loadStage(index(s), index(s), copies);
+      token = commit(copies);
+    }
+    Type sumType = bytes == 1 ? Type(b.getI32Type()) : Type(b.getF32Type());
+    auto accType = VectorType::get({2, 2}, sumType);
     Value zero = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
+        b, loc, DenseElementsAttr::get(accType, b.getZeroAttr(sumType)));
     SmallVector<Value> init(kWarpTilesM * kWarpTilesN, zero);
-    int64_t tiles = (gemm.k + kBlockK - 1) / kBlockK;
     auto loop = scf::ForOp::create(b, loc, index(0), index(tiles), index(1),
                                    init);
     b.setInsertionPointToStart(loop.getBody());
     Value t = loop.getInductionVar();
-    Value stage = rem(t, 2);
-    // Issue the next tile's copies, then wait for all but them.
-    Value next = add(t, index(1));
-    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          next, index(tiles));
-    auto ifNext = scf::IfOp::create(b, loc, hasNext, /*withElse=*/true);
+    // Tile t has landed once at most S - 2 groups are pending. The barrier
+    // publishes it, and tells that every warp is done with tile t - 1,
+    // whose stage is refilled next.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(stages - 2));
+    gpu::BarrierOp::create(b, loc);
+    Value next = add(t, index(stages - 1));
+    auto ifNext = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
+                              index(tiles)));
+    SmallVector<Value> unused;
     {
       OpBuilder::InsertionGuard inner(b);
       b.setInsertionPointToStart(ifNext.thenBlock());
-      Value group = loadStage(next, rem(next, 2));
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                       b.getI32IntegerAttr(1));
-      b.setInsertionPointToStart(ifNext.elseBlock());
-      nvgpu::DeviceAsyncWaitOp::create(b, loc, first, b.getI32IntegerAttr(0));
+      loadStage(next, rem(next, stages), unused);
     }
-    gpu::BarrierOp::create(b, loc);
+    commit({});
     SmallVector<Value> acc(loop.getRegionIterArgs());
-    int64_t step = bytes == 4 ? 8 : 16;
-    for (int64_t kk = 0; kk < kBlockK; kk += step)
+    Value stage = rem(t, stages);
+    int64_t step = 32 / bytes;
+    for (int64_t kk = 0; kk < blockK; kk += step)
       multiplyStep(stage, kk, acc);
-    // Every warp is done with this stage before it is refilled.
-    gpu::BarrierOp::create(b, loc);
     scf::YieldOp::create(b, loc, acc);
 
     b.setInsertionPointAfter(loop);
@@ -136,22 +170,35 @@ public:
   }
 
 private:
-  /// Copies K tile `t` of A and B into shared stage `stage` with 16-byte
-  /// cp.async copies; returns their group.
-  Value loadStage(Value t, Value stage) {
-    SmallVector<Value> copies;
-    Value k0 = mul(t, kBlockK);
-    copyTile(as, a, aDims, stage, kBlockM, kBlockK, m0, k0, m, k, copies);
+  Value commit(ArrayRef<Value> copies) {
+    return nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+  }
+
+  /// Issues the cp.async copies of K tile `t` of A and B into shared stage
+  /// `stage`.
+  void loadStage(Value t, Value stage, SmallVector<Value> &copies) {
+    Value k0 = mul(t, blockK);
+    copyTile(as, a, aDims, swizzleA, stage, kBlockM, blockK, m0, k0, m, k,
+             copies);
     if (conv)
       gatherTile(stage, k0, copies);
     else if (transposeB)
-      copyTile(bs, bMat, bDims, stage, kBlockN, kBlockK, n0, k0, n, k,
-               copies);
+      copyTile(bs, bMat, bDims, swizzleB, stage, kBlockN, blockK, n0, k0, n,
+               k, copies);
     else
-      copyTile(bs, bMat, bDims, stage, kBlockK, kBlockN, k0, n0, k, n,
-               copies);
-    return nvgpu::DeviceAsyncCreateGroupOp::create(
-        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+      copyTile(bs, bMat, bDims, swizzleB, stage, blockK, kBlockN, k0, n0, k,
+               n, copies);
+  }
+
+  /// The shared column of element column `col` of row `row` in a tile
+  /// swizzled by `swizzle`.
+  Value sharedColumn(Value row, Value col, Swizzle swizzle) {
+    Value key = mul(rem(div(row, int64_t(1) << swizzle.shift),
+                        swizzle.mask + 1),
+                    swizzle.scale);
+    Value chunk = arith::XOrIOp::create(b, loc, div(col, vector), key);
+    return add(mul(chunk, vector), rem(col, vector));
   }
 
   /// Copies global[row0 + r][col0 + c] to shared[stage][r][c] for the
@@ -159,8 +206,8 @@ private:
   /// Elements past the global matrix's `rowCount` x `colCount` are
   /// zero-filled (cp.async's source size), from a clamped, valid address.
   void copyTile(Value shared, Value global, ArrayRef<int64_t> roles,
-                Value stage, int64_t rows, int64_t cols, Value row0,
-                Value col0, int64_t rowCount, int64_t colCount,
+                Swizzle swizzle, Value stage, int64_t rows, int64_t cols,
+                Value row0, Value col0, int64_t rowCount, int64_t colCount,
                 SmallVector<Value> &copies) {
     for (int64_t i = 0; i < (rows * cols / vector) / kThreads; ++i) {
       Value chunk = add(tid, index(i * kThreads));
@@ -180,7 +227,8 @@ private:
       Value safeCol = arith::MinUIOp::create(b, loc, globalCol,
                                              index(colCount - vector));
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, shared, ValueRange{stage, row, col}, global,
+          b, loc, shared,
+          ValueRange{stage, row, sharedColumn(row, col, swizzle)}, global,
           indices(roles, safeRow, safeCol), b.getIndexAttr(vector), elements,
           b.getUnitAttr()));
     }
@@ -196,7 +244,7 @@ private:
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
                                    index(bound));
     };
-    for (int64_t i = 0; i < kBlockK * kBlockN / kThreads; ++i) {
+    for (int64_t i = 0; i < blockK * kBlockN / kThreads; ++i) {
       // Consecutive threads take consecutive pixels.
       Value element = add(tid, index(i * kThreads));
       Value row = div(element, kBlockN), col = rem(element, kBlockN);
@@ -215,7 +263,8 @@ private:
         return arith::SelectOp::create(b, loc, inside, value, index(0));
       };
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, bs, ValueRange{stage, row, col}, g.input,
+          b, loc, bs, ValueRange{stage, row, sharedColumn(row, col, swizzleB)},
+          g.input,
           ValueRange{batchIndices[0], safe(channel), safe(y), safe(x)},
           b.getIndexAttr(1),
           arith::SelectOp::create(b, loc, inside, index(1), index(0)),
@@ -223,38 +272,44 @@ private:
     }
   }
 
-  /// acc[mi][ni] += A(16 x k) * B(k x 8) for the k step (8 or 16) at
-  /// `kk`.
+  /// acc[mi][ni] += A(16 x step) * B(step x 8) for the k step (32 bytes)
+  /// at `kk`.
   void multiplyStep(Value stage, int64_t kk, SmallVector<Value> &acc) {
-    Type f32 = b.getF32Type();
     // ldmatrix.x4: lane l addresses row l % 8 + 8 * (l / 8 % 2) and the
     // 16-byte column block l / 16 of the 16-row tile; tile i of the result
     // is register a_i.
     Value ldRow = add(rem(lane, 8), mul(rem(div(lane, 8), 2), 8));
     Value ldCol = add(index(kk), mul(div(lane, 16), vector));
     SmallVector<Value> fragA;
-    for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
+    for (int64_t mi = 0; mi < kWarpTilesM; ++mi) {
+      Value row = add(add(warpRow, index(mi * 16)), ldRow);
       fragA.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({4, 32 / (bytes * 8)}, input), as,
-          ValueRange{stage, add(add(warpRow, index(mi * 16)), ldRow), ldCol},
+          b, loc, VectorType::get({4, vector / 4}, input), as,
+          ValueRange{stage, row, sharedColumn(row, ldCol, swizzleA)},
           /*transpose=*/false, /*numTiles=*/4));
-    if (bytes == 2)
-      return multiplyStep16(stage, kk, fragA, acc);
+    }
+    if (bytes != 4)
+      return multiplyStepPacked(stage, kk, fragA, acc);
     // b0 = B[kk + l % 4][n + l / 4], b1 four rows down (k is the column
     // of a transposed tile).
+    Type f32 = b.getF32Type();
     Value kRow = add(index(kk), rem(lane, 4));
     Value kRow4 = add(kRow, index(4));
     SmallVector<Value> fragB;
     for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
       Value col = add(add(warpCol, index(ni * 8)), div(lane, 4));
-      auto at = [&](Value kIndex) {
-        return transposeB ? SmallVector<Value, 3>{stage, col, kIndex}
-                          : SmallVector<Value, 3>{stage, kIndex, col};
+      auto load = [&](Value kIndex) -> Value {
+        SmallVector<Value, 3> at =
+            transposeB
+                ? SmallVector<Value, 3>{stage, col,
+                                        sharedColumn(col, kIndex, swizzleB)}
+                : SmallVector<Value, 3>{stage, kIndex,
+                                        sharedColumn(kIndex, col, swizzleB)};
+        return memref::LoadOp::create(b, loc, bs, at);
       };
-      Value b0 = memref::LoadOp::create(b, loc, bs, at(kRow));
-      Value b1 = memref::LoadOp::create(b, loc, bs, at(kRow4));
       fragB.push_back(vector::FromElementsOp::create(
-          b, loc, VectorType::get({2, 1}, f32), ValueRange{b0, b1}));
+          b, loc, VectorType::get({2, 1}, f32),
+          ValueRange{load(kRow), load(kRow4)}));
     }
     for (int64_t mi = 0; mi < kWarpTilesM; ++mi)
       for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
@@ -265,56 +320,89 @@ private:
       }
   }
 
-  /// The 16-bit k16 step: B fragments by ldmatrix.x2.trans (lane l < 16
-  /// addresses row kk + l of an 8-column block; b_j holds rows 2 * (l % 4)
-  /// + 8j and the next of column l / 4), products by NVVM's mma.sync, which
-  /// takes bf16 pairs as i32 registers.
-  void multiplyStep16(Value stage, int64_t kk, ArrayRef<Value> fragA,
-                      SmallVector<Value> &acc) {
-    Type f32 = b.getF32Type();
-    Value kRow = add(index(kk), rem(lane, 16));
-    SmallVector<Value> fragB;
-    for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
-      Value nCol = add(warpCol, index(ni * 8));
-      if (transposeB) {
-        // N x K: lane l < 16 addresses row n + l % 8, columns kk + 8 * (l / 8)
-        // (b_j holds k 8j..8j+7); the tile is already by columns.
-        Value nRow = add(nCol, rem(lane, 8));
-        Value kCol = add(index(kk), mul(rem(div(lane, 8), 2), 8));
-        fragB.push_back(nvgpu::LdMatrixOp::create(
-            b, loc, VectorType::get({2, 2}, input), bs,
-            ValueRange{stage, nRow, kCol}, /*transpose=*/false,
-            /*numTiles=*/2));
-        continue;
-      }
-      fragB.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, VectorType::get({2, 2}, input), bs,
-          ValueRange{stage, kRow, nCol},
-          /*transpose=*/true, /*numTiles=*/2));
-    }
-    bool bf16 = input.isBF16();
+  /// The k16 (16-bit) or k32 (int8) step on packed 32-bit registers, the
+  /// form NVVM's mma.sync takes them in. B fragment register j of lane l
+  /// holds column n + l / 4 at rows 32j/16 + 4/bytes * (l % 4) onwards.
+  void multiplyStepPacked(Value stage, int64_t kk, ArrayRef<Value> fragA,
+                          SmallVector<Value> &acc) {
+    Type i32 = b.getI32Type();
+    auto toI32 = [&](Value packed) -> Value {
+      return vector::ExtractOp::create(
+          b, loc,
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), packed),
+          ArrayRef<int64_t>{0});
+    };
+    // The registers of a fragment of `count` rows of 32 bits.
     auto registers = [&](Value fragment, int64_t count) {
       SmallVector<Value> values;
       for (int64_t i = 0; i < count; ++i) {
-        Value pair = vector::ExtractOp::create(b, loc, fragment,
-                                               ArrayRef<int64_t>{i});
-        if (bf16)
-          pair = vector::ExtractOp::create(
-              b, loc,
-              vector::BitCastOp::create(
-                  b, loc, VectorType::get({1}, b.getI32Type()), pair),
-              ArrayRef<int64_t>{0});
-        values.push_back(pair);
+        Value row = vector::ExtractOp::create(b, loc, fragment,
+                                              ArrayRef<int64_t>{i});
+        values.push_back(input.isF16() ? row : toI32(row));
       }
       return values;
     };
+    SmallVector<SmallVector<Value>> fragB;
+    for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
+      Value nCol = add(warpCol, index(ni * 8));
+      auto fragmentType = VectorType::get({2, vector / 4}, input);
+      if (transposeB) {
+        // N x K: lane l < 16 addresses row n + l % 8 and the 16-byte block
+        // l / 8 of the step; the tile is already by columns.
+        Value nRow = add(nCol, rem(lane, 8));
+        Value kCol = add(index(kk), mul(rem(div(lane, 8), 2), vector));
+        fragB.push_back(registers(
+            nvgpu::LdMatrixOp::create(
+                b, loc, fragmentType, bs,
+                ValueRange{stage, nRow, sharedColumn(nRow, kCol, swizzleB)},
+                /*transpose=*/false, /*numTiles=*/2),
+            2));
+      } else if (bytes == 2) {
+        // Lane l < 16 addresses row kk + l of an 8-column block; b_j holds
+        // rows 2 * (l % 4) + 8j and the next of column l / 4.
+        Value kRow = add(index(kk), rem(lane, 16));
+        fragB.push_back(registers(
+            nvgpu::LdMatrixOp::create(
+                b, loc, fragmentType, bs,
+                ValueRange{stage, kRow, sharedColumn(kRow, nCol, swizzleB)},
+                /*transpose=*/true, /*numTiles=*/2),
+            2));
+      } else {
+        // int8 K x N (ldmatrix transposes 16-bit elements only): register j
+        // packs rows 16j + 4 * (l % 4) .. +3 of column l / 4.
+        Value col = add(nCol, div(lane, 4));
+        SmallVector<Value> regs;
+        for (int64_t j = 0; j < 2; ++j) {
+          SmallVector<Value> bytesOfReg;
+          for (int64_t e = 0; e < 4; ++e) {
+            Value kRow = add(index(kk + 16 * j + e), mul(rem(lane, 4), 4));
+            bytesOfReg.push_back(memref::LoadOp::create(
+                b, loc, bs,
+                ValueRange{stage, kRow, sharedColumn(kRow, col, swizzleB)}));
+          }
+          regs.push_back(toI32(vector::FromElementsOp::create(
+              b, loc, VectorType::get({4}, input), bytesOfReg)));
+        }
+        fragB.push_back(regs);
+      }
+    }
+    Type sumType = bytes == 1 ? i32 : Type(b.getF32Type());
     auto sumsType = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), SmallVector<Type>(4, f32));
+        b.getContext(), SmallVector<Type>(4, sumType));
     std::optional<std::array<NVVM::MMATypes, 2>> types;
-    if (bf16)
+    std::optional<NVVM::MMAIntOverflow> overflow;
+    if (input.isBF16())
       types = {{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16}};
+    if (bytes == 1) {
+      auto of = [](bool isUnsigned) {
+        return isUnsigned ? NVVM::MMATypes::u8 : NVVM::MMATypes::s8;
+      };
+      types = {{of(unsignedA), of(unsignedB)}};
+      // ONNX's int32 sums wrap around.
+      overflow = NVVM::MMAIntOverflow::wrapped;
+    }
     for (int64_t mi = 0; mi < kWarpTilesM; ++mi) {
-      SmallVector<Value> a = registers(fragA[mi], 4);
+      SmallVector<Value> aRegs = registers(fragA[mi], 4);
       for (int64_t ni = 0; ni < kWarpTilesN; ++ni) {
         Value &tile = acc[mi * kWarpTilesN + ni];
         SmallVector<Value> sums;
@@ -322,9 +410,9 @@ private:
           sums.push_back(vector::ExtractOp::create(
               b, loc, tile, ArrayRef<int64_t>{i / 2, i % 2}));
         Value product = NVVM::MmaOp::create(
-            b, loc, sumsType, a, registers(fragB[ni], 2), sums,
-            ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt, types,
-            {{NVVM::MMALayout::row, NVVM::MMALayout::col}});
+            b, loc, sumsType, aRegs, fragB[ni], sums,
+            ArrayRef<int64_t>{16, 8, 32 / bytes}, std::nullopt, overflow,
+            types, {{NVVM::MMALayout::row, NVVM::MMALayout::col}});
         SmallVector<Value> results;
         for (int64_t i = 0; i < 4; ++i)
           results.push_back(LLVM::ExtractValueOp::create(b, loc, product, i));
@@ -377,7 +465,10 @@ private:
   Type input;
   int64_t bytes;  // Per input element.
   int64_t vector; // Input elements per 16 bytes.
-  bool transposeB = false;
+  int64_t blockK; // The K tile: 128 (f32) or 64 bytes per row.
+  int64_t stages;
+  Swizzle swizzleA, swizzleB;
+  bool transposeB = false, unsignedA = false, unsignedB = false;
   std::optional<Gemm::Convolution> conv;
   SmallVector<int64_t> aDims, bDims, cDims;
   SmallVector<Value> batchIndices;
@@ -402,7 +493,8 @@ bool mmaSyncSupports(const Gemm &gemm) {
   // are copied in 16-byte chunks.
   if (gemm.conv)
     return gemm.inputType.isF32() && gemm.k % 4 == 0 && limits;
-  return isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) &&
+  return (isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) ||
+          gemm.inputType.isInteger(8)) &&
          gemm.n % vector == 0 && gemm.k % vector == 0 && limits;
 }
 

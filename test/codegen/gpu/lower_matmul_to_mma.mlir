@@ -3,33 +3,37 @@
 // RUN: dlc-opt %s --dlc-gpu-lower-matmul-to-mma="precision=bf16 chip=sm_90a" --split-input-file | FileCheck %s --check-prefix=HOPPER
 
 // Tests that a 128x192x64 f32 matmul becomes one launch of (192/64, 128/64)
-// blocks of 128 threads with double-buffered, padded shared tiles; a
-// prologue copy group; a K loop of 2 tiles that issues the next tile's
-// cp.async copies and waits for all groups but that one (or for all, on the
-// last tile); ldmatrix.x4 A fragments and m16n8k8 TF32 mma.sync (8 per k8
-// step, 32 per K tile); and C += acc at the end.
+// blocks of 128 threads with three stages of unpadded, XOR-swizzled shared
+// tiles; a prologue that copies K tiles 0 and 1 as one group each; a K loop
+// of 2 tiles that waits until at most one group is pending, synchronizes,
+// issues tile t + 2 (none here) and commits its group; ldmatrix.x4 A
+// fragments at swizzled columns and m16n8k8 TF32 mma.sync (8 per k8 step,
+// 32 per K tile); and C += acc at the end.
 // CHECK-LABEL: func.func @matmul
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
 // CHECK-DAG: %[[C3:.+]] = arith.constant 3 : index
 // CHECK-DAG: %[[C128:.+]] = arith.constant 128 : index
 // CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C3]], %{{.+}} = %[[C2]], %{{.+}} = %[[C1]]) threads(%{{.+}}, %{{.+}}, %{{.+}}) in (%{{.+}} = %[[C128]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]])
-// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x32x72xf32, #gpu.address_space<workgroup>>)
-// CHECK-COUNT-4: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<128x64xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<3x64x32xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<3x32x64xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[SWIZZLED:.+]] = arith.xori
+// CHECK: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][%{{.+}}, %{{.+}}, %{{.+}}], 4, %{{.+}} {bypassL1} : memref<128x64xf32> to memref<3x64x32xf32, #gpu.address_space<workgroup>>
+// CHECK-COUNT-3: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<128x64xf32> to memref<3x64x32xf32, #gpu.address_space<workgroup>>
 // CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4, %{{.+}} {bypassL1}
-// CHECK: %[[FIRST:.+]] = nvgpu.device_async_create_group
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (vector<2x2xf32>,
-// CHECK: scf.if
 // CHECK: nvgpu.device_async_create_group
-// CHECK: nvgpu.device_async_wait %{{.+}} {numGroups = 1 : i32}
-// CHECK: } else {
-// CHECK: nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
-// CHECK: gpu.barrier
-// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<2x64x36xf32, #gpu.address_space<workgroup>> -> vector<4x1xf32>
+// CHECK-COUNT-8: nvgpu.device_async_copy
+// CHECK: %[[LAST:.+]] = nvgpu.device_async_create_group
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (vector<2x2xf32>,
+// CHECK-NEXT: nvgpu.device_async_wait %[[LAST]] {numGroups = 1 : i32}
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.if
+// CHECK-COUNT-8: nvgpu.device_async_copy
+// CHECK: nvgpu.device_async_create_group {{$}}
+// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<3x64x32xf32, #gpu.address_space<workgroup>> -> vector<4x1xf32>
 // CHECK: memref.load %[[BS]]
 // CHECK: vector.from_elements {{.+}} : vector<2x1xf32>
 // CHECK-COUNT-32: nvgpu.mma.sync({{.+}}) {mmaShape = [16, 8, 8], tf32Enabled}
-// CHECK: gpu.barrier
+// CHECK-NOT: gpu.barrier
 // CHECK: scf.yield
 // CHECK-COUNT-32: arith.addf
 // CHECK: gpu.terminator
@@ -149,13 +153,13 @@ func.func @not_lowered(%a: memref<100x64xf32>, %b: memref<64x62xf32>, %c: memref
 // -----
 
 // Tests a transposed B (N x K, as Gemm's transB): its tiles are copied as
-// N x K rows of K (padded like A) and its fragments read by column.
+// N x K rows of K (swizzled like A) and its fragments read by column.
 // CHECK-LABEL: func.func @transposed_b
 // CHECK: gpu.launch
-// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>)
-// CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<192x64xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<3x64x32xf32, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<3x64x32xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-4: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 4, %{{.+}} {bypassL1} : memref<192x64xf32> to memref<3x64x32xf32, #gpu.address_space<workgroup>>
 // CHECK: scf.for
-// CHECK: memref.load %[[BS]][%{{.+}}, %[[N:.+]], %[[K:.+]]] : memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.load %[[BS]][%{{.+}}, %[[N:.+]], %[[K:.+]]] : memref<3x64x32xf32, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.mma.sync
 // CHECK-NOT: linalg.matmul
 func.func @transposed_b(%a: memref<128x64xf32>, %b: memref<192x64xf32>, %c: memref<128x192xf32>) {
@@ -179,7 +183,7 @@ func.func @transposed_b(%a: memref<128x64xf32>, %b: memref<192x64xf32>, %c: memr
 // CHECK: %[[B:.+]] = arith.divui %[[BZ]], %{{.+}} : index
 // CHECK: nvgpu.device_async_copy %arg0[%[[B]], %{{.+}}, %[[H]], %{{.+}}]
 // CHECK: nvgpu.device_async_copy %arg1[%[[B]], %{{.+}}, %[[H]], %{{.+}}]
-// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = false} : memref<2x64x40xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = false} : memref<4x64x32xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
 // CHECK: nvvm.mma.sync
 // CHECK: memref.store %{{.+}}, %arg2[%[[B]], %[[H]], %{{.+}}, %{{.+}}] : memref<2x4x64x64xf32>
 // HOPPER-LABEL: func.func @attention_scores
@@ -311,19 +315,19 @@ func.func @wgmma_not_lowered(%a: memref<64x64xbf16>, %b: memref<64x60xbf16>, %c:
 
 // -----
 
-// Tests the sm_80 kernel for bf16 inputs: 16-byte cp.async copies of 8
-// elements into shared rows padded by 8 (A: 32 + 8, B: 64 + 8), A
+// Tests the sm_80 kernel for bf16 inputs: four stages, 16-byte cp.async
+// copies of 8 elements into swizzled shared rows (A: 32, B: 64), A
 // fragments by ldmatrix.x4, B fragments by ldmatrix.x2.trans, and NVVM's
 // m16n8k16 bf16 mma.sync on i32 register pairs (8 per k16 step, 2 steps
 // per K tile).
 // CHECK-LABEL: func.func @bf16_mma_sync
 // CHECK: gpu.launch
-// CHECK-SAME: workgroup(%[[AS:.+]] : memref<2x64x40xbf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<2x32x72xbf16, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<4x64x32xbf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<4x32x64xbf16, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-2: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 8, %{{.+}} {bypassL1}
 // CHECK-COUNT-2: nvgpu.device_async_copy %arg1[{{.+}}], %[[BS]][{{.+}}], 8, %{{.+}} {bypassL1}
 // CHECK: scf.for
-// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<2x64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
-// CHECK: nvgpu.ldmatrix %[[BS]][{{.+}}] {numTiles = 2 : i32, transpose = true} : memref<2x32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<4x64x32xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK: nvgpu.ldmatrix %[[BS]][{{.+}}] {numTiles = 2 : i32, transpose = true} : memref<4x32x64xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
 // CHECK: vector.bitcast %{{.+}} : vector<2xbf16> to vector<1xi32>
 // CHECK-COUNT-8: nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // CHECK: nvgpu.ldmatrix %[[AS]]
@@ -382,5 +386,72 @@ func.func @conv(%x: memref<2x64x18x18xf32>, %w: memref<64x64x3x3xf32>, %bias: me
     linalg.yield %r : f32
   }
   memref.dealloc %c : memref<2x64x16x16xf32>
+  return
+}
+
+// -----
+
+// Tests the int8 kernel (u8 x s8 with i32 sums, as MatMulInteger's raw
+// product): four stages of 64-byte rows, A fragments by ldmatrix.x4 of
+// 4 x 4 bytes, B fragments (K x N) packed from byte loads, and NVVM's
+// m16n8k32 mma.sync with the operands' signedness and wrapping sums. The
+// zero fill is absorbed.
+// CHECK-LABEL: func.func @int8_mma_sync
+// CHECK-NOT: linalg.fill
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<4x64x64xi8, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<4x64x64xi8, #gpu.address_space<workgroup>>)
+// CHECK: nvgpu.device_async_copy %arg0[{{.+}}], %[[AS]][{{.+}}], 16, %{{.+}} {bypassL1}
+// CHECK: %[[ZERO:.+]] = arith.constant dense<0> : vector<2x2xi32>
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_wait %{{.+}} {numGroups = 2 : i32}
+// CHECK: nvgpu.ldmatrix %[[AS]][{{.+}}] {numTiles = 4 : i32, transpose = false} : memref<4x64x64xi8, #gpu.address_space<workgroup>> -> vector<4x4xi8>
+// CHECK-COUNT-4: memref.load %[[BS]][{{.+}}] : memref<4x64x64xi8, #gpu.address_space<workgroup>>
+// CHECK: vector.from_elements {{.+}} : vector<4xi8>
+// CHECK: vector.bitcast %{{.+}} : vector<4xi8> to vector<1xi32>
+// CHECK: nvvm.mma.sync A[{{.+}}] B[{{.+}}] C[{{.+}}] {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 32>} : (i32, i32, i32) -> !llvm.struct<(i32, i32, i32, i32)>
+// CHECK: scf.yield
+// CHECK-NOT: arith.addi {{.+}} : i32
+// CHECK: memref.store %{{.+}}, %arg2[{{.+}}] : memref<128x128xi32>
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.generic
+// FP32-LABEL: func.func @int8_mma_sync
+// FP32: nvvm.mma.sync
+func.func @int8_mma_sync(%a: memref<128x64xi8>, %b: memref<64x128xi8>, %c: memref<128x128xi32>) {
+  %zero = arith.constant 0 : i32
+  linalg.fill ins(%zero : i32) outs(%c : memref<128x128xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<128x64xi8>, memref<64x128xi8>) outs(%c : memref<128x128xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xw = arith.extui %x : i8 to i32
+    %yw = arith.extsi %y : i8 to i32
+    %m = arith.muli %xw, %yw : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+// Tests int8 with a transposed B (s8 x s8): B fragments by ldmatrix.x2 of
+// 2 x 4 bytes; an accumulated C (no fill) is added at the end.
+// CHECK-LABEL: func.func @int8_transposed_b
+// CHECK: nvgpu.ldmatrix %{{.+}} {numTiles = 2 : i32, transpose = false} : memref<4x64x64xi8, #gpu.address_space<workgroup>> -> vector<2x4xi8>
+// CHECK: nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<s8>, multiplicandBPtxType = #nvvm.mma_type<s8>
+// CHECK: scf.yield
+// CHECK: arith.addi {{.+}} : i32
+// CHECK: memref.store
+func.func @int8_transposed_b(%a: memref<64x128xi8>, %b: memref<64x128xi8>, %c: memref<64x64xi32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x128xi8>, memref<64x128xi8>) outs(%c : memref<64x64xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xw = arith.extsi %x : i8 to i32
+    %yw = arith.extsi %y : i8 to i32
+    %m = arith.muli %xw, %yw : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  }
   return
 }
