@@ -145,15 +145,17 @@ void checkBroadcasting(Operation *op) {
   });
 }
 
-void checkMatMul(dlg::MatMulOp op) {
+/// dlg.matmul and dlg.matmul_integer.
+void checkMatMul(Operation *op) {
   CheckBuilder checks(op);
-  RankedTensorType lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
+  RankedTensorType lhs = typeOf(op->getOperand(0)),
+                   rhs = typeOf(op->getOperand(1));
   int64_t lhsK = lhs.getRank() - 1;
   int64_t rhsK = rhs.getRank() == 1 ? 0 : rhs.getRank() - 2;
   checks.requireEqual(checks.operandDim(0, lhsK), checks.operandDim(1, rhsK),
                       "the contracted dims of matmul");
   // Batch dims broadcast like elementwise operands.
-  auto out = op.getType();
+  RankedTensorType out = typeOf(op->getResult(0));
   int64_t batchRank = out.getRank() - (lhs.getRank() == 1 ? 0 : 1) -
                       (rhs.getRank() == 1 ? 0 : 1);
   ArrayRef<int64_t> batch = out.getShape().take_front(batchRank);
@@ -235,8 +237,8 @@ struct InsertDynamicDimChecksPass
       if (op->hasTrait<OpTrait::DlgBroadcastsOperands>() ||
           isa<dlg::LayerNormOp>(op)) {
         checkBroadcasting(op);
-      } else if (auto matmul = dyn_cast<dlg::MatMulOp>(op)) {
-        checkMatMul(matmul);
+      } else if (isa<dlg::MatMulOp, dlg::MatMulIntegerOp>(op)) {
+        checkMatMul(op);
       } else if (auto gemm = dyn_cast<dlg::GemmOp>(op)) {
         checkGemm(gemm);
       } else if (auto concat = dyn_cast<dlg::ConcatOp>(op)) {

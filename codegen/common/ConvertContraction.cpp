@@ -37,18 +37,33 @@ Value roundTensor(OpBuilder &b, Location loc, Value wide, Type elementType) {
       });
 }
 
+/// How the operands of an 8-bit integer product extend to its i32 sums.
+struct IntegerOperands {
+  bool lhsUnsigned = false, rhsUnsigned = false;
+};
+
 /// acc += lhs * rhs over a generic with the given maps and iterators. f16
 /// and bf16 products accumulate in f32, as onnxruntime and tensor cores
 /// compute them (sums of thousands of terms in bf16 would lose most of their
 /// digits), and are rounded once at the end unless `wideResult` (the caller
-/// then gets the f32 sums).
+/// then gets the f32 sums). With `integer`, 8-bit operands are extended
+/// to i32 sums.
 Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                        AffineMap lhsMap, AffineMap rhsMap, AffineMap outMap,
                        ArrayRef<utils::IteratorType> iterators,
                        ArrayRef<int64_t> outShape, Type elementType,
-                       bool wideResult = false) {
+                       bool wideResult = false,
+                       std::optional<IntegerOperands> integer = std::nullopt) {
   bool widen = accumulatesWider(elementType);
-  Type accType = widen ? b.getF32Type() : elementType;
+  Type accType = integer ? b.getI32Type()
+                 : widen ? b.getF32Type()
+                         : elementType;
+  auto extend = [&](OpBuilder &nested, Location nestedLoc, Value x,
+                    bool isUnsigned) -> Value {
+    if (isUnsigned)
+      return arith::ExtUIOp::create(nested, nestedLoc, accType, x);
+    return arith::ExtSIOp::create(nested, nestedLoc, accType, x);
+  };
   Value acc =
       filledTensor(b, loc, outShape, scalarConstant(b, loc, accType, 0),
                    dynamicSizesFromMaps(b, loc, outShape, outMap, {lhs, rhs},
@@ -58,7 +73,10 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value x = args[0], y = args[1];
-        if (widen) {
+        if (integer) {
+          x = extend(nested, nestedLoc, x, integer->lhsUnsigned);
+          y = extend(nested, nestedLoc, y, integer->rhsUnsigned);
+        } else if (widen) {
           x = arith::ExtFOp::create(nested, nestedLoc, accType, x);
           y = arith::ExtFOp::create(nested, nestedLoc, accType, y);
         }
@@ -67,18 +85,22 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                 createAdd(nested, nestedLoc, args[2], product));
       });
   Value result = generic.getResult(0);
-  if (!widen || wideResult)
+  if (integer || !widen || wideResult)
     return result;
   return roundTensor(b, loc, result, elementType);
 }
 
-/// numpy.matmul with the iteration order (batch..., m, k, n).
-struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// numpy.matmul with the iteration order (batch..., m, k, n), of floats
+/// or integers (dlg.matmul) or of 8-bit integers with i32 sums
+/// (dlg.matmul_integer).
+template <typename OpTy>
+struct MatMulPattern : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
   LogicalResult
-  matchAndRewrite(dlg::MatMulOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    MLIRContext *ctx = getContext();
+    MLIRContext *ctx = this->getContext();
     Location loc = op.getLoc();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
@@ -124,12 +146,15 @@ struct MatMulPattern : OpConversionPattern<dlg::MatMulOp> {
     SmallVector<utils::IteratorType> iterators(numDims,
                                                utils::IteratorType::parallel);
     iterators[kDim] = utils::IteratorType::reduction;
-    Value result =
-        buildContraction(rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
-                         AffineMap::get(numDims, 0, lhsExprs, ctx),
-                         AffineMap::get(numDims, 0, rhsExprs, ctx),
-                         AffineMap::get(numDims, 0, outExprs, ctx), iterators,
-                         outType.getShape(), outType.getElementType());
+    std::optional<IntegerOperands> integer;
+    if constexpr (std::is_same_v<OpTy, dlg::MatMulIntegerOp>)
+      integer = IntegerOperands{op.getLhsUnsigned(), op.getRhsUnsigned()};
+    Value result = buildContraction(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(),
+        AffineMap::get(numDims, 0, lhsExprs, ctx),
+        AffineMap::get(numDims, 0, rhsExprs, ctx),
+        AffineMap::get(numDims, 0, outExprs, ctx), iterators,
+        outType.getShape(), outType.getElementType(), false, integer);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -351,7 +376,8 @@ private:
 } // namespace
 
 void populateContractionLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulPattern, GemmPattern, ConvPattern>(patterns.getContext());
+  patterns.add<MatMulPattern<dlg::MatMulOp>, MatMulPattern<dlg::MatMulIntegerOp>,
+               GemmPattern, ConvPattern>(patterns.getContext());
 }
 
 } // namespace dlc

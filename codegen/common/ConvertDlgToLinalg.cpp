@@ -37,7 +37,8 @@ bool lowersDynamicDims(Operation *op) {
   return isa<dlg::BatchNormOp, dlg::CastOp, dlg::CheckOp, dlg::ConcatOp,
              dlg::ConstantOp, dlg::DimOp, dlg::DynamicReshapeOp,
              dlg::FlattenOp, dlg::GatherOp, dlg::GemmOp, dlg::GlobalAvgPoolOp,
-             dlg::LayerNormOp, dlg::MatMulOp, dlg::ReduceMaxOp,
+             dlg::LayerNormOp, dlg::MatMulOp, dlg::MatMulIntegerOp,
+             dlg::ReduceMaxOp,
              dlg::ReduceMeanOp, dlg::ReduceSumOp, dlg::ReshapeOp,
              dlg::SqueezeOp, dlg::TransposeOp, dlg::TruncateOp,
              dlg::UnsqueezeOp>(op);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Builds the artifacts of the GPU check (test/gpu/check.sh) on a machine
 with dlc: the end-to-end test models compiled for a CUDA chip in each
-precision (fp32, tf32, bf16, fp16) with their inputs and onnxruntime's CPU outputs, the bf16 GEMM and
-ResNet-50 convolution benchmark models, dlc-run and libdlcrt (with the
+precision (fp32, tf32, bf16, fp16) with their inputs and onnxruntime's CPU
+outputs, an int8 GEMM with its exact product, the bf16 GEMM and ResNet-50
+convolution benchmark models, dlc-run and libdlcrt (with the
 libraries dlc-run needs that a GPU machine may lack), and run_check.py. The
 directory is self-contained: copy it to a machine with an NVIDIA GPU, its
 driver, Python 3 with numpy and, for the cuBLAS/cuDNN columns, PyTorch.
@@ -23,7 +24,7 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 import onnxruntime as ort  # noqa: E402
 import ptxas_check  # noqa: E402
-from onnx import TensorProto, helper  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 # Tolerances against onnxruntime's fp32 CPU outputs, per precision: fp32
 # kernels are exact up to reassociation and dlc's polynomial exp/tanh/erf;
@@ -115,6 +116,24 @@ def main():
                 "inputs": f"{name}.inputs.npz",
                 "expected": f"{name}.expected.npz", "rtol": rtol,
                 "atol": atol})
+    # The int8 GEMM (u8 x s8 mma.sync) is exact: numpy's int64 product is
+    # the reference (onnxruntime's x86 u8 x s8 kernels add int16-saturated
+    # pairs of products).
+    model = ptxas_check.int8_linear()
+    weights = {init.name: numpy_helper.to_array(init)
+               for init in model.graph.initializer}
+    x = np.random.default_rng(7).integers(0, 256, (256, 768)).astype(np.uint8)
+    product = ((x.astype(np.int64) - weights["x_zero"].astype(np.int64)) @
+               (weights["w"].astype(np.int64) -
+                weights["w_zero"].astype(np.int64)))
+    np.savez(os.path.join(out, "int8_linear.inputs.npz"), x=x)
+    np.savez(os.path.join(out, "int8_linear.expected.npz"),
+             y=product.astype(np.int32))
+    manifest["models"].append({
+        "name": "int8_linear", "precision": "int8",
+        "library": compile_model(model, "int8_linear", "fp32"),
+        "inputs": "int8_linear.inputs.npz",
+        "expected": "int8_linear.expected.npz", "rtol": 0, "atol": 0})
     for size in [4096, 8192]:
         manifest["benchmarks"].append({
             "name": f"gemm bf16 {size}^3", "kind": "gemm", "size": size,

@@ -5,9 +5,10 @@ precision, and assembles every PTX module with ptxas. Fails when a model
 does not compile, ptxas rejects its PTX, ptxas -v reports register spills in
 any kernel, a kernel calls libdevice (compiled without the CUDA toolkit's
 paths, the PTX must stand alone), or the linear layer lacks its tensor-core
-kernel: wgmma fed by
-TMA (cp.async.bulk.tensor) in bf16 and fp16 on sm_90a, mma.sync otherwise
-(tf32 on both chips).
+kernel: wgmma fed by TMA (cp.async.bulk.tensor) in bf16 and fp16 on sm_90a,
+mma.sync otherwise (tf32 on both chips); the int8 linear layer
+(MatMulInteger, u8 x s8) uses the m16n8k32 integer mma.sync in every
+precision.
 Exits 77 (skipped) without ptxas.
 """
 
@@ -57,6 +58,29 @@ def linear(batch=2, seq=128, features=768):
                              opset_imports=[helper.make_opsetid("", 17)])
 
 
+def int8_linear(rows=256, features=768):
+    """MatMulInteger of u8 activations and s8 weights with zero points."""
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(
+                 rng.integers(-128, 128, (features, features)).astype(np.int8),
+                 "w"),
+             numpy_helper.from_array(np.array(128, np.uint8), "x_zero"),
+             numpy_helper.from_array(np.array(3, np.int8), "w_zero")]
+    nodes = [helper.make_node("MatMulInteger", ["x", "w", "x_zero", "w_zero"],
+                              ["y"], name="matmul_integer")]
+    graph = helper.make_graph(
+        nodes, "int8_linear",
+        [helper.make_tensor_value_info("x", TensorProto.UINT8,
+                                       [rows, features])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32,
+                                       [rows, features])], inits)
+    return helper.make_model(graph,
+                             opset_imports=[helper.make_opsetid("", 17)])
+
+
+INT8_MMA = "mma.sync.aligned.m16n8k32.row.col.s32.u8.s8.s32"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dlc", required=True)
@@ -70,7 +94,8 @@ def main():
         return SKIPPED
     os.makedirs(args.workdir, exist_ok=True)
     builders = {"mlp": models.mlp, "cnn": models.cnn,
-                "transformer": models.transformer_block, "linear": linear}
+                "transformer": models.transformer_block, "linear": linear,
+                "int8_linear": int8_linear}
     failures = 0
     print(f"{'model':<12} {'chip':<7} {'precision':<9} {'kernels':>7} "
           f"{'mma.sync':>8} {'wgmma':>5} {'tma':>3} {'max regs':>8} "
@@ -118,6 +143,8 @@ def main():
                     ok = False
                 if not hopper and mmas == 0:
                     ok = False
+            if name == "int8_linear" and INT8_MMA not in ptx:
+                ok = False
             print(f"{name:<12} {chip:<7} {precision:<9} {kernels:>7} "
                   f"{mmas:>8} {wgmmas:>5} {tmas:>3} "
                   f"{max(regs, default=0):>8} {spills:>6}  "

@@ -225,6 +225,25 @@ def Dlg_MatMulOp : Dlg_Op<"matmul", [InferTypeOpAdaptor]> {
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)";
 }
 
+def Dlg_MatMulIntegerOp : Dlg_Op<"matmul_integer", [InferTypeOpAdaptor]> {
+  let summary = "Batched product of 8-bit integers with 32-bit sums";
+  let description = [{
+    numpy.matmul of 8-bit integers, each operand sign-extended, or
+    zero-extended when marked unsigned, with i32 sums that wrap around: ONNX
+    MatMulInteger's product before its zero points are subtracted.
+
+    ```mlir
+    %r = dlg.matmul_integer %a, %b {lhs_unsigned}
+        : tensor<4x64xi8>, tensor<64x16xi8> -> tensor<4x16xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$lhs, RankedTensorOf<[I8]>:$rhs,
+                       UnitAttr:$lhs_unsigned, UnitAttr:$rhs_unsigned);
+  let results = (outs RankedTensorOf<[I32]>:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)";
+}
+
 def Dlg_GemmOp : Dlg_Op<"gemm", [InferTypeOpAdaptor]> {
   let summary = "General matrix multiply: alpha * op(A) * op(B) + beta * C";
   let description = [{

@@ -246,16 +246,10 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
       rankedType(adaptor.getX()).getElementType(), types);
 }
 
-LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &types) {
-  RankedTensorType lhs = rankedType(adaptor.getLhs());
-  RankedTensorType rhs = rankedType(adaptor.getRhs());
-  if (lhs.getElementType() != rhs.getElementType())
-    return emitOptionalError(
-        loc, "expects operands of one element type but got ",
-        lhs.getElementType(), " and ", rhs.getElementType());
+/// numpy.matmul's result shape.
+static FailureOr<SmallVector<int64_t>>
+inferMatMulShape(std::optional<Location> loc, RankedTensorType lhs,
+                 RankedTensorType rhs) {
   if (lhs.getRank() == 0 || rhs.getRank() == 0)
     return emitOptionalError(loc, "expects operands of rank >= 1");
   SmallVector<int64_t> lhsShape(lhs.getShape()), rhsShape(rhs.getShape());
@@ -281,7 +275,34 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
     shape->push_back(lhsShape[lhsShape.size() - 2]);
   if (!rhsVector)
     shape->push_back(rhsShape.back());
+  return *shape;
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  RankedTensorType lhs = rankedType(adaptor.getLhs());
+  RankedTensorType rhs = rankedType(adaptor.getRhs());
+  if (lhs.getElementType() != rhs.getElementType())
+    return emitOptionalError(
+        loc, "expects operands of one element type but got ",
+        lhs.getElementType(), " and ", rhs.getElementType());
+  FailureOr<SmallVector<int64_t>> shape = inferMatMulShape(loc, lhs, rhs);
+  if (failed(shape))
+    return failure();
   return push(types, *shape, lhs.getElementType());
+}
+
+LogicalResult MatMulIntegerOp::inferReturnTypes(MLIRContext *context,
+                                                std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  FailureOr<SmallVector<int64_t>> shape = inferMatMulShape(
+      loc, rankedType(adaptor.getLhs()), rankedType(adaptor.getRhs()));
+  if (failed(shape))
+    return failure();
+  return push(types, *shape, IntegerType::get(context, 32));
 }
 
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *,

@@ -2,12 +2,16 @@
 //
 // QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 // ConvInteger, QLinearMatMul and QLinearConv, decomposed into dlg casts,
-// arithmetic, matmul and conv. Integer convolutions run in f64, which holds
-// every sum of 8- and 16-bit products exactly.
+// arithmetic, matmul and conv. 8-bit matrix products run on their raw
+// operands with i32 sums (dlg.matmul_integer) and zero-point corrections;
+// integer convolutions run in f64, which holds every sum of 8- and 16-bit
+// products exactly.
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontends/onnx/ImportContext.h"
+
+#include "mlir/IR/Matchers.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -448,21 +452,108 @@ FailureOr<Value> shifted(NodeContext &ctx, Value value, Value zeroPoint,
   return ctx.create<dlg::SubOp>({*result, *zp});
 }
 
+/// Whether `value` is a constant of zeros.
+bool isZeroConstant(Value value) {
+  DenseElementsAttr attr;
+  return matchPattern(value, m_Constant(&attr)) && attr.isSplat() &&
+         isa<IntegerType>(attr.getElementType()) &&
+         attr.getSplatValue<APInt>().isZero();
+}
+
+/// (A - a_zero_point) x (B - b_zero_point) in i32 with numpy.matmul's
+/// shapes, as MatMulInteger and QLinearMatMul define it. 8-bit operands
+/// multiply as they are (tensor cores and integer dot products take them
+/// so), corrected by
+///   sum_k (a - za)(b - zb) = sum_k a b - zb sum_k a - za sum_k (b - zb);
+/// a term whose zero point is absent or zero is left out. za is per row of
+/// the product (or one value), zb per column.
+FailureOr<Value> integerProduct(NodeContext &ctx, Value a, Value aZero,
+                                Value b, Value bZero) {
+  OpBuilder &builder = ctx.builder;
+  Type i32 = builder.getIntegerType(32);
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  int64_t aRowAxis = std::max<int64_t>(aType.getRank() - 2, 0);
+  int64_t bColumnAxis = std::max<int64_t>(bType.getRank() - 1, 0);
+  if (!aType.getElementType().isInteger(8) ||
+      !bType.getElementType().isInteger(8)) {
+    FailureOr<Value> x = shifted(ctx, a, aZero, i32, aRowAxis);
+    FailureOr<Value> y = shifted(ctx, b, bZero, i32, bColumnAxis);
+    if (failed(x) || failed(y))
+      return failure();
+    return ctx.create<dlg::MatMulOp>({*x, *y});
+  }
+  if (aZero && isZeroConstant(aZero))
+    aZero = nullptr;
+  if (bZero && isZeroConstant(bZero))
+    bZero = nullptr;
+  SmallVector<NamedAttribute> signs;
+  if (ctx.isUnsigned(a))
+    signs.push_back(ctx.named("lhs_unsigned", builder.getUnitAttr()));
+  if (ctx.isUnsigned(b))
+    signs.push_back(ctx.named("rhs_unsigned", builder.getUnitAttr()));
+  FailureOr<Value> result = ctx.create<dlg::MatMulIntegerOp>({a, b}, signs);
+  if (failed(result))
+    return failure();
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(result->getType()).getShape();
+  bool bVector = bType.getRank() == 1;
+  bool aVector = aType.getRank() == 1;
+  // The sums over K of an operand; K stays as a size-1 dim where the
+  // product has the other operand's row or column dim.
+  auto sumOverK = [&](Value value, int64_t axis, bool keep) {
+    return ctx.create<dlg::ReduceSumOp>(
+        {value}, {ctx.named("axes", builder.getDenseI64ArrayAttr({axis})),
+                  ctx.named("keepdims", builder.getBoolAttr(keep))});
+  };
+  // `sums` times the zero point `zero`, laid out along `axis` of the
+  // product, subtracted from the result.
+  auto subtract = [&](FailureOr<Value> sums, Value zero,
+                      int64_t axis) -> LogicalResult {
+    if (failed(sums))
+      return failure();
+    FailureOr<Value> aligned = zero;
+    if (cast<RankedTensorType>(zero.getType()).getNumElements() != 1)
+      aligned = alignParam(ctx, zero, shape, axis, 0);
+    if (failed(aligned))
+      return failure();
+    FailureOr<Value> wide = ctx.castTo(*aligned, i32, /*toUnsigned=*/false);
+    if (failed(wide))
+      return failure();
+    FailureOr<Value> term = ctx.create<dlg::MulOp>({*sums, *wide});
+    if (failed(term))
+      return failure();
+    result = ctx.create<dlg::SubOp>({*result, *term});
+    return failure(failed(result));
+  };
+  if (bZero) {
+    FailureOr<Value> wideA = ctx.castTo(a, i32, /*toUnsigned=*/false);
+    if (failed(wideA) ||
+        failed(subtract(sumOverK(*wideA, aType.getRank() - 1, !bVector), bZero,
+                        std::max<int64_t>(int64_t(shape.size()) - 1, 0))))
+      return failure();
+  }
+  if (aZero) {
+    FailureOr<Value> shiftedB = shifted(ctx, b, bZero, i32, bColumnAxis);
+    if (failed(shiftedB) ||
+        failed(subtract(sumOverK(*shiftedB, bVector ? 0 : bType.getRank() - 2,
+                                 !aVector),
+                        aZero,
+                        std::max<int64_t>(int64_t(shape.size()) -
+                                              (bVector ? 1 : 2),
+                                          0))))
+      return failure();
+  }
+  return result;
+}
+
 LogicalResult matMulInteger(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
     return failure();
-  Type i32 = ctx.builder.getIntegerType(32);
-  auto aType = cast<RankedTensorType>(ctx.input(0).getType());
-  // a_zero_point is per row of A (axis rank-2), b_zero_point per column.
-  FailureOr<Value> a = shifted(ctx, ctx.input(0), ctx.input(2), i32,
-                               std::max<int64_t>(aType.getRank() - 2, 0));
-  auto bType = cast<RankedTensorType>(ctx.input(1).getType());
-  FailureOr<Value> bv = shifted(ctx, ctx.input(1), ctx.input(3), i32,
-                                std::max<int64_t>(bType.getRank() - 1, 0));
-  if (failed(a) || failed(bv))
-    return failure();
+  FailureOr<Value> product = integerProduct(ctx, ctx.input(0), ctx.input(2),
+                                            ctx.input(1), ctx.input(3));
   ctx.setResultUnsigned(0, false);
-  return pushResult(ctx.create<dlg::MatMulOp>({*a, *bv}), results);
+  return pushResult(product, results);
 }
 
 /// Runs the registered Conv handler of this opset on `operands`: Conv's
@@ -544,16 +635,14 @@ LogicalResult qlinearMatMul(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                            << getElementTypeOrSelf(out.getType())
                            << " is not supported (int8, uint8 are)",
            failure();
-  Type f64 = ctx.builder.getF64Type();
   auto aType = cast<RankedTensorType>(ctx.input(0).getType());
   auto bType = cast<RankedTensorType>(ctx.input(3).getType());
-  FailureOr<Value> a = shifted(ctx, ctx.input(0), ctx.input(2), f64,
-                               std::max<int64_t>(aType.getRank() - 2, 0));
-  FailureOr<Value> bv = shifted(ctx, ctx.input(3), ctx.input(5), f64,
-                                std::max<int64_t>(bType.getRank() - 1, 0));
-  if (failed(a) || failed(bv))
+  // Exact i32 sums (for K below 2^31 / 255^2), requantized in f64.
+  FailureOr<Value> product = integerProduct(ctx, ctx.input(0), ctx.input(2),
+                                            ctx.input(3), ctx.input(5));
+  if (failed(product))
     return failure();
-  FailureOr<Value> acc = ctx.create<dlg::MatMulOp>({*a, *bv});
+  FailureOr<Value> acc = ctx.castTo(*product, ctx.builder.getF64Type());
   if (failed(acc))
     return failure();
   auto alignScale = [&](Value s, int64_t axis, ArrayRef<int64_t> shape) {

@@ -87,6 +87,27 @@ func.func @matmul_batched(%a: tensor<3x1x4x8xf32>, %b: tensor<5x8x16xf32>) -> te
 
 // -----
 
+// Tests that matmul_integer extends each 8-bit operand by its signedness
+// and sums in i32 from a zero fill.
+// CHECK-LABEL: func.func @matmul_integer
+func.func @matmul_integer(%a: tensor<4x8xi8>, %b: tensor<8x16xi8>) -> tensor<4x16xi32> {
+  // CHECK: %[[ZERO:.+]] = arith.constant 0 : i32
+  // CHECK: %[[ACC:.+]] = linalg.fill ins(%[[ZERO]] : i32) outs(%{{.+}} : tensor<4x16xi32>)
+  // CHECK: linalg.generic
+  // CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
+  // CHECK-SAME: outs(%[[ACC]] : tensor<4x16xi32>)
+  // CHECK: ^bb0(%[[X:.+]]: i8, %[[Y:.+]]: i8, %[[OUT:.+]]: i32):
+  // CHECK-NEXT: %[[XW:.+]] = arith.extsi %[[X]] : i8 to i32
+  // CHECK-NEXT: %[[YW:.+]] = arith.extui %[[Y]] : i8 to i32
+  // CHECK-NEXT: %[[P:.+]] = arith.muli %[[XW]], %[[YW]] : i32
+  // CHECK-NEXT: %[[S:.+]] = arith.addi %[[OUT]], %[[P]] : i32
+  // CHECK-NEXT: linalg.yield %[[S]]
+  %0 = dlg.matmul_integer %a, %b {rhs_unsigned} : tensor<4x8xi8>, tensor<8x16xi8> -> tensor<4x16xi32>
+  return %0 : tensor<4x16xi32>
+}
+
+// -----
+
 // Tests that vector operands of matmul drop the m or n loop.
 // CHECK-LABEL: func.func @matmul_vectors
 func.func @matmul_vectors(%a: tensor<4x8xf32>, %v: tensor<8xf32>) -> (tensor<4xf32>, tensor<f32>) {

@@ -69,6 +69,25 @@ func.func @f7(%a: tensor<4x8xf32>, %b: tensor<7x16xf32>) {
 
 // -----
 
+// Tests that matmul_integer takes 8-bit integers only.
+func.func @matmul_integer_i32(%a: tensor<4x8xi32>, %b: tensor<8x16xi32>) {
+  // expected-error @+1 {{'dlg.matmul_integer' op operand #0 must be ranked tensor of 8-bit signless integer values}}
+  %0 = dlg.matmul_integer %a, %b : tensor<4x8xi32>, tensor<8x16xi32> -> tensor<4x16xi32>
+  return
+}
+
+// -----
+
+// Tests that matmul_integer checks the contracting dimensions like matmul.
+func.func @matmul_integer_k(%a: tensor<4x8xi8>, %b: tensor<7x16xi8>) {
+  // expected-error @+2 {{contracting dimensions differ: 8 vs 7 (shapes [4,8] and [7,16])}}
+  // expected-error @+1 {{'dlg.matmul_integer' op failed to infer returned types}}
+  %0 = dlg.matmul_integer %a, %b : tensor<4x8xi8>, tensor<7x16xi8> -> tensor<4x16xi32>
+  return
+}
+
+// -----
+
 // Tests that matmul rejects batch dimensions that do not broadcast.
 func.func @f8(%a: tensor<3x4x8xf32>, %b: tensor<5x8x16xf32>) {
   // expected-error @+2 {{cannot broadcast batch dimensions [3] and [5]}}

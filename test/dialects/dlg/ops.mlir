@@ -144,6 +144,18 @@ func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>,
 
 // -----
 
+// Tests that matmul_integer round-trips its signedness and infers i32 sums.
+// CHECK-LABEL: func.func @matmul_integer
+func.func @matmul_integer(%a: tensor<2x4x8xi8>, %b: tensor<8x16xi8>, %v: tensor<8xi8>) {
+  // CHECK: dlg.matmul_integer %{{.+}}, %{{.+}} {lhs_unsigned} : tensor<2x4x8xi8>, tensor<8x16xi8> -> tensor<2x4x16xi32>
+  %0 = dlg.matmul_integer %a, %b {lhs_unsigned} : tensor<2x4x8xi8>, tensor<8x16xi8> -> tensor<2x4x16xi32>
+  // CHECK: dlg.matmul_integer %{{.+}}, %{{.+}} : tensor<8xi8>, tensor<8x16xi8> -> tensor<16xi32>
+  %1 = dlg.matmul_integer %v, %b : tensor<8xi8>, tensor<8x16xi8> -> tensor<16xi32>
+  return
+}
+
+// -----
+
 // Tests that gemm round-trips with and without its optional C operand.
 // CHECK-LABEL: func.func @gemm
 // CHECK-SAME: %[[A:[^:]+]]: tensor<4x8xf32>, %[[B:[^:]+]]: tensor<16x8xf32>, %[[C:[^:]+]]: tensor<16xf32>, %[[AT:[^:]+]]: tensor<8x4xf32>
