@@ -166,6 +166,7 @@ void buildCudaCodegenPipeline(OpPassManager &pm,
           options.gpuPrecision, options.gpuChip}));
   pm.addNestedPass<func::FuncOp>(createCpuExpandMemrefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGpuVectorizeParallelLoops());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsToThreads());
   // math.ipowi has no NVVM lowering: a helper function, which outlining
   // copies into the kernel module.
