@@ -38,6 +38,10 @@ struct Gemm {
   /// have several leading m dims, which the builders collapse.
   llvm::SmallVector<int64_t> batch;
   llvm::SmallVector<int64_t> aDims, bDims, cDims;
+  /// How many trailing dims of B and C form the column dim (several for a
+  /// 1x1 convolution's pixels); the roles count them as one, and the
+  /// builders get B and C with them collapsed.
+  int64_t collapsedColumns = 1;
 
   /// A convolution as an implicit GEMM: A is the filter as F x (C*KH*KW),
   /// C the output as N x F x (OH*OW) (batch loop 0 is the image), and B's

@@ -40,7 +40,7 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->m.empty() || dims->n.size() != 1 ||
+  if (failed(dims) || dims->m.empty() || dims->n.empty() ||
       dims->k.size() != 1)
     return std::nullopt;
   SmallVector<MemRefType> types;
@@ -94,7 +94,31 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   gemm.transposeB = transposeB;
   gemm.unsignedA = unsignedA, gemm.unsignedB = unsignedB;
 
-  if (dims->batch.empty()) {
+  // Several n loops (a 1x1 convolution's image and pixel rows and
+  // columns): the trailing ones of C form one column dim, which the kernel
+  // sees collapsed in B and C, and the others are batch loops (the filter
+  // does not index them).
+  SmallVector<unsigned> batchLoops(dims->batch.begin(), dims->batch.end());
+  SmallVector<unsigned> nLoops = {nLoop};
+  if (dims->n.size() > 1) {
+    if (transposeB)
+      return std::nullopt;
+    SmallVector<unsigned> cLoops = results(2);
+    nLoops.clear();
+    for (auto it = cLoops.rbegin();
+         it != cLoops.rend() && llvm::is_contained(dims->n, *it); ++it)
+      nLoops.insert(nLoops.begin(), *it);
+    for (unsigned loop : dims->n)
+      if (!llvm::is_contained(nLoops, loop))
+        batchLoops.push_back(loop);
+    if (nLoops.empty() || batchLoops.empty())
+      return std::nullopt;
+    gemm.n = 1;
+    for (unsigned loop : nLoops)
+      gemm.n *= loops[loop];
+    gemm.collapsedColumns = nLoops.size();
+  }
+  if (batchLoops.empty()) {
     SmallVector<unsigned> mLoops(dims->m.begin(), dims->m.end());
     SmallVector<unsigned> wantA = mLoops, wantC = mLoops;
     wantA.push_back(kLoop);
@@ -113,33 +137,36 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
     unsigned mLoop = dims->m.front();
     gemm.m = loops[mLoop];
     gemm.batch.clear();
-    for (unsigned loop : dims->batch)
+    for (unsigned loop : batchLoops)
       gemm.batch.push_back(loops[loop]);
-    // Each operand indexes every batch loop once, its row and its column,
-    // the column last.
-    auto roles = [&](unsigned operand, unsigned row, unsigned col,
-                     SmallVector<int64_t> &out) {
+    // Each operand indexes its row and its column (loops), the column last,
+    // and batch loops: C all of them, A and B any (a 1x1 convolution's
+    // filter is the same for every image).
+    auto roles = [&](unsigned operand, unsigned row,
+                     ArrayRef<unsigned> columns, SmallVector<int64_t> &out) {
       SmallVector<unsigned> positions = results(operand);
-      if (positions.size() != dims->batch.size() + 2 ||
-          positions.back() != col)
+      if ((operand == 2 &&
+           positions.size() != batchLoops.size() + 1 + columns.size()) ||
+          positions.size() < 1 + columns.size() ||
+          !ArrayRef(positions).take_back(columns.size()).equals(columns))
         return false;
-      for (unsigned loop : positions) {
+      for (unsigned loop : ArrayRef(positions).drop_back(columns.size())) {
         if (loop == row)
           out.push_back(kRowDim);
-        else if (loop == col)
-          out.push_back(kColumnDim);
-        else if (auto it = llvm::find(dims->batch, loop);
-                 it != dims->batch.end())
-          out.push_back(it - dims->batch.begin());
+        else if (auto it = llvm::find(batchLoops, loop);
+                 it != batchLoops.end())
+          out.push_back(it - batchLoops.begin());
         else
           return false;
       }
+      out.push_back(kColumnDim);
       return llvm::is_contained(out, kRowDim);
     };
-    if (!roles(0, mLoop, kLoop, gemm.aDims) ||
-        !roles(1, transposeB ? nLoop : kLoop, transposeB ? kLoop : nLoop,
+    SmallVector<unsigned> kLoops = {kLoop};
+    if (!roles(0, mLoop, kLoops, gemm.aDims) ||
+        !roles(1, transposeB ? nLoop : kLoop, transposeB ? kLoops : nLoops,
                gemm.bDims) ||
-        !roles(2, mLoop, nLoop, gemm.cDims))
+        !roles(2, mLoop, nLoops, gemm.cDims))
       return std::nullopt;
   }
   if (gemm.m <= 0 || gemm.n <= 0 || gemm.k <= 0)
@@ -181,6 +208,21 @@ std::optional<Gemm> matchConv(linalg::Conv2DNchwFchwOp op) {
   if (gemm.m <= 0 || gemm.n <= 0 || gemm.k <= 0 || out[0] <= 0)
     return std::nullopt;
   return gemm;
+}
+
+/// `value` with its last `count` dims collapsed into one.
+Value collapseTrailing(OpBuilder &b, Location loc, Value value,
+                       int64_t count) {
+  if (count <= 1)
+    return value;
+  int64_t rank = cast<MemRefType>(value.getType()).getRank();
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d + count < rank; ++d)
+    groups.push_back({d});
+  groups.emplace_back();
+  for (int64_t d = rank - count; d < rank; ++d)
+    groups.back().push_back(d);
+  return memref::CollapseShapeOp::create(b, loc, value, groups);
 }
 
 /// An NCHW buffer as N x C x (H*W).
@@ -256,8 +298,11 @@ struct GpuLowerMatmulToMmaPass
       }
       Value target = matched ? matched->output : gemm->c;
       Value c = gemm->batch.empty() ? collapseTo(rewriter, loc, target, 2)
-                : conv              ? collapsePixels(rewriter, loc, target)
-                                    : target;
+                : conv ? collapsePixels(rewriter, loc, target)
+                       : collapseTrailing(rewriter, loc, target,
+                                          gemm->collapsedColumns);
+      gemm->b = collapseTrailing(rewriter, loc, gemm->b,
+                                 gemm->collapsedColumns);
       if (conv)
         gemm->a = memref::CollapseShapeOp::create(
             rewriter, loc, gemm->a,

@@ -455,3 +455,28 @@ func.func @int8_transposed_b(%a: memref<64x128xi8>, %b: memref<64x128xi8>, %c: m
   }
   return
 }
+
+// -----
+
+// Tests a 1x1 convolution as a contraction (filter F x C times each image's
+// C x H x W): the pixel dims h and w of B and C collapse into the column
+// dim of a batched GEMM, one grid z per image.
+// CHECK-LABEL: func.func @pointwise_conv
+// CHECK-DAG: %[[B:.+]] = memref.collapse_shape %arg1 {{\[}}[0], [1], [2, 3]] : memref<2x64x16x16xf32> into memref<2x64x256xf32>
+// CHECK-DAG: %[[C:.+]] = memref.collapse_shape %arg2 {{\[}}[0], [1], [2, 3]] : memref<2x128x16x16xf32> into memref<2x128x256xf32>
+// CHECK: gpu.launch blocks(%{{.+}}, %{{.+}}, %[[IMAGE:.+]]) in (%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}, %{{.+}} = %c2{{.*}})
+// CHECK: nvgpu.device_async_copy %[[B]][%[[IMAGE]], %{{.+}}, %{{.+}}]
+// CHECK: nvgpu.mma.sync
+// CHECK: memref.store %{{.+}}, %[[C]][%[[IMAGE]], %{{.+}}, %{{.+}}] : memref<2x128x256xf32>
+// CHECK-NOT: linalg.generic
+func.func @pointwise_conv(%w: memref<128x64xf32>, %x: memref<2x64x16x16xf32>, %y: memref<2x128x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c) -> (f, c)>, affine_map<(n, f, h, w, c) -> (n, c, h, w)>, affine_map<(n, f, h, w, c) -> (n, f, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : memref<128x64xf32>, memref<2x64x16x16xf32>) outs(%y : memref<2x128x16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
