@@ -83,8 +83,10 @@ def DemoteContractionOperands : Pass<"dlc-codegen-demote-contraction-operands"> 
     with f32 inputs and an f32 output reads its two inputs rounded to
     `element-type` (to nearest even) and widens them back in its body, so
     that it multiplies narrow values and accumulates in f32 (what tensor
-    cores do). Constant inputs are rounded at compile time; others by an
-    elementwise linalg.generic. Convolutions and other ops keep f32.
+    cores do). NCHW convolutions (linalg.conv_2d_nchw_fchw) whose filter rows
+    (C*KH*KW) are multiples of 8 read rounded inputs too, their f32
+    accumulator unchanged. Constant inputs are rounded at compile time;
+    others by an elementwise linalg.generic. Other ops keep f32.
   }];
   let options = [
     Option<"elementType", "element-type", "std::string", /*default=*/"\"bf16\"",

@@ -2,7 +2,8 @@
 //
 // Tensor cores multiply bf16 or f16 values and accumulate in f32. A product
 // of f32 tensors gets rounded inputs (constants at compile time) and widens
-// them in its body, so that its value is what such a kernel computes.
+// them in its body, so that its value is what such a kernel computes; an
+// NCHW convolution gets rounded inputs and an f32 accumulator.
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,7 +89,33 @@ struct DemoteContractionOperandsPass
           }))
         products.push_back(op);
     });
+    // NCHW convolutions whose filter rows (C*KH*KW) are whole 16-byte
+    // chunks of the narrow type, as the tensor-core kernels copy them
+    // (others stay f32, in TF32).
+    SmallVector<linalg::Conv2DNchwFchwOp> convolutions;
+    getOperation()->walk([&](linalg::Conv2DNchwFchwOp op) {
+      auto filter = cast<ShapedType>(op.getDpsInputs()[1].getType());
+      if (op.hasPureTensorSemantics() && filter.hasStaticShape() &&
+          filter.getNumElements() / filter.getDimSize(0) % 8 == 0 &&
+          llvm::all_of(op->getOperandTypes(), [](Type type) {
+            return getElementTypeOrSelf(type).isF32();
+          }))
+        convolutions.push_back(op);
+    });
     IRRewriter rewriter(ctx);
+    for (linalg::Conv2DNchwFchwOp op : convolutions) {
+      SmallVector<Value> inputs;
+      for (Value input : op.getDpsInputs()) {
+        rewriter.setInsertionPointAfterValue(input);
+        inputs.push_back(demote(rewriter, op.getLoc(), input, narrow));
+      }
+      rewriter.setInsertionPoint(op);
+      // The named op widens its inputs to the f32 accumulator.
+      auto demoted = linalg::Conv2DNchwFchwOp::create(
+          rewriter, op.getLoc(), op.getResultTypes(), inputs,
+          op.getDpsInits(), op.getStrides(), op.getDilations());
+      rewriter.replaceOp(op, demoted->getResults());
+    }
     for (linalg::GenericOp op : products) {
       SmallVector<Value> inputs;
       for (Value input : op.getDpsInputs()) {

@@ -174,8 +174,8 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   return gemm;
 }
 
-/// Matches an f32 NCHW convolution on identity-layout static buffers as an
-/// implicit GEMM; its filter and output views are created at `b`'s
+/// Matches an NCHW convolution (f32, or bf16/f16 inputs with f32 sums) on
+/// identity-layout static buffers as an implicit GEMM; its filter and output views are created at `b`'s
 /// insertion point when the kernel is built (see buildConvGemm).
 std::optional<Gemm> matchConv(linalg::Conv2DNchwFchwOp op) {
   if (!op.hasPureBufferSemantics())
@@ -183,11 +183,16 @@ std::optional<Gemm> matchConv(linalg::Conv2DNchwFchwOp op) {
   SmallVector<MemRefType> types;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
-        !type.getElementType().isF32())
+    if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
       return std::nullopt;
     types.push_back(type);
   }
+  // f32, or bf16/f16 inputs (demoted) with f32 sums.
+  Type inputType = types[0].getElementType();
+  if (types[1].getElementType() != inputType ||
+      !types[2].getElementType().isF32() ||
+      !isa<Float32Type, BFloat16Type, Float16Type>(inputType))
+    return std::nullopt;
   ArrayRef<int64_t> in = types[0].getShape(), filter = types[1].getShape(),
                     out = types[2].getShape();
   auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());

@@ -8,7 +8,8 @@
 // with S = 3 for f32 and 4 otherwise (at most 48 KiB of shared memory). A
 // fragments come from `ldmatrix.x4`; B fragments from `ldmatrix.x2`
 // (transposed B), `ldmatrix.x2.trans` (16-bit B) or shared loads (TF32 and
-// int8 B). Shared tiles are not padded but XOR-swizzled by 16-byte chunks,
+// int8 B). Convolutions are implicit GEMMs whose B tiles are gathered from
+// the NCHW input: by 4-byte cp.async (f32), or through registers (16-bit). Shared tiles are not padded but XOR-swizzled by 16-byte chunks,
 // so that the 8 rows of an ldmatrix phase, and the words of a warp's load,
 // fall in distinct banks.
 //
@@ -126,8 +127,11 @@ public:
     Value token;
     for (int64_t s = 0; s + 1 < stages; ++s) {
       SmallVector<Value> copies;
-      if (s < tiles)
+      if (s < tiles) {
         loadStage(index(s), index(s), copies);
+        if (gathersByRegisters())
+          storeGathered(index(s), gatherToRegisters(index(s * blockK)));
+      }
       token = commit(copies);
     }
     Type sumType = bytes == 1 ? Type(b.getI32Type()) : Type(b.getF32Type());
@@ -146,6 +150,12 @@ public:
                                      b.getI32IntegerAttr(stages - 2));
     gpu::BarrierOp::create(b, loc);
     Value next = add(t, index(stages - 1));
+    // 16-bit convolution tiles come through registers: loaded here (zeros
+    // past K), stored after the products so that the loads' latency
+    // overlaps them.
+    SmallVector<Gathered> gathered;
+    if (gathersByRegisters())
+      gathered = gatherToRegisters(mul(next, blockK));
     auto ifNext = scf::IfOp::create(
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
@@ -162,6 +172,10 @@ public:
     int64_t step = 32 / bytes;
     for (int64_t kk = 0; kk < blockK; kk += step)
       multiplyStep(stage, kk, acc);
+    // (The stage of tile t + S - 1 held tile t - 1, which every warp is
+    // done with; it is read after the barrier of iteration t + S - 1.)
+    if (gathersByRegisters())
+      storeGathered(rem(next, stages), gathered);
     scf::YieldOp::create(b, loc, acc);
 
     b.setInsertionPointAfter(loop);
@@ -181,8 +195,10 @@ private:
     Value k0 = mul(t, blockK);
     copyTile(as, a, aDims, swizzleA, stage, kBlockM, blockK, m0, k0, m, k,
              copies);
-    if (conv)
-      gatherTile(stage, k0, copies);
+    if (conv) {
+      if (!gathersByRegisters())
+        gatherTile(stage, k0, copies);
+    }
     else if (transposeB)
       copyTile(bs, bMat, bDims, swizzleB, stage, kBlockN, blockK, n0, k0, n,
                k, copies);
@@ -270,6 +286,58 @@ private:
           arith::SelectOp::create(b, loc, inside, index(1), index(0)),
           UnitAttr()));
     }
+  }
+
+  /// Whether B's convolution tiles are gathered through registers:
+  /// cp.async copies 4 bytes at least, 16-bit elements are 2.
+  bool gathersByRegisters() const { return conv && bytes == 2; }
+
+  /// An element of a B tile in a register, and its place in the stage.
+  struct Gathered {
+    Value value, row, column;
+  };
+
+  /// Loads the K x N tile of the im2col matrix at (k0, n0) into registers,
+  /// zeros outside the input (and past K), like gatherTile.
+  SmallVector<Gathered> gatherToRegisters(Value k0) {
+    const Gemm::Convolution &g = *conv;
+    auto lessThan = [&](Value x, int64_t bound) -> Value {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                   index(bound));
+    };
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(input));
+    SmallVector<Gathered> result;
+    for (int64_t i = 0; i < blockK * kBlockN / kThreads; ++i) {
+      Value element = add(tid, index(i * kThreads));
+      Value row = div(element, kBlockN), col = rem(element, kBlockN);
+      Value kIndex = add(k0, row), pixel = add(n0, col);
+      Value tap = rem(kIndex, g.kernelH * g.kernelW);
+      Value channel = div(kIndex, g.kernelH * g.kernelW);
+      Value y = add(mul(div(pixel, g.outW), g.strideH),
+                    mul(div(tap, g.kernelW), g.dilationH));
+      Value x = add(mul(rem(pixel, g.outW), g.strideW),
+                    mul(rem(tap, g.kernelW), g.dilationW));
+      Value inside = lessThan(kIndex, k);
+      for (Value condition : {lessThan(pixel, n), lessThan(y, g.height),
+                              lessThan(x, g.width)})
+        inside = arith::AndIOp::create(b, loc, inside, condition);
+      auto safe = [&](Value value) {
+        return arith::SelectOp::create(b, loc, inside, value, index(0));
+      };
+      Value value = memref::LoadOp::create(
+          b, loc, g.input,
+          ValueRange{batchIndices[0], safe(channel), safe(y), safe(x)});
+      result.push_back(
+          {arith::SelectOp::create(b, loc, inside, value, zero), row,
+           sharedColumn(row, col, swizzleB)});
+    }
+    return result;
+  }
+
+  void storeGathered(Value stage, ArrayRef<Gathered> gathered) {
+    for (const Gathered &element : gathered)
+      memref::StoreOp::create(b, loc, element.value, bs,
+                              ValueRange{stage, element.row, element.column});
   }
 
   /// acc[mi][ni] += A(16 x step) * B(step x 8) for the k step (32 bytes)
@@ -489,10 +557,12 @@ bool mmaSyncSupports(const Gemm &gemm) {
   // Every operand row is a run of whole 16-byte chunks: its contiguous
   // (column) dim is K or N, and all other strides are multiples of it.
   bool limits = (gemm.m + kBlockM - 1) / kBlockM <= 65535 && batches <= 65535;
-  // Convolutions gather B by 4-byte elements (TF32 only); the filter's rows
-  // are copied in 16-byte chunks.
+  // Convolutions gather B by elements (4-byte cp.async for f32, through
+  // registers for 16-bit types); the filter's rows are copied in 16-byte
+  // chunks.
   if (gemm.conv)
-    return gemm.inputType.isF32() && gemm.k % 4 == 0 && limits;
+    return isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) &&
+           gemm.k % vector == 0 && limits;
   return (isa<Float32Type, BFloat16Type, Float16Type>(gemm.inputType) ||
           gemm.inputType.isInteger(8)) &&
          gemm.n % vector == 0 && gemm.k % vector == 0 && limits;

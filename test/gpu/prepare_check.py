@@ -45,25 +45,6 @@ def matmul_model(size, dtype=TensorProto.BFLOAT16):
                              opset_imports=[helper.make_opsetid("", 17)])
 
 
-def conv_model(batch=32, channels=64, size=56):
-    """ResNet-50's conv2_x 3x3 convolution (64 -> 64 channels, 56x56)."""
-    rng = np.random.default_rng(3)
-    weight = onnx.numpy_helper.from_array(
-        (rng.standard_normal((channels, channels, 3, 3)) * 0.05).astype(
-            np.float32), "w")
-    graph = helper.make_graph(
-        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
-                          pads=[1, 1, 1, 1])],
-        "resnet_conv",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                       [batch, channels, size, size])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
-                                       [batch, channels, size, size])],
-        [weight])
-    return helper.make_model(graph,
-                             opset_imports=[helper.make_opsetid("", 17)])
-
-
 def random_inputs(model, seed):
     rng = np.random.default_rng(seed)
     feeds = {}
@@ -98,7 +79,8 @@ def main():
 
     builders = {"mlp": models.mlp, "cnn": models.cnn,
                 "transformer": models.transformer_block,
-                "linear": ptxas_check.linear}
+                "linear": ptxas_check.linear,
+                "conv3x3": lambda: ptxas_check.conv_model(2, 64, 14)}
     for seed, (name, build) in enumerate(builders.items()):
         model = build()
         feeds = random_inputs(model, seed)
@@ -140,13 +122,13 @@ def main():
             "flops": 2 * size ** 3,
             "library": compile_model(matmul_model(size), f"gemm{size}",
                                      "bf16")})
-    for precision in ["fp32", "tf32"]:
+    for precision in ["fp32", "tf32", "bf16"]:
         manifest["benchmarks"].append({
             "name": f"resnet conv 3x3 64ch 56x56 b32 {precision}",
             "kind": "conv", "precision": precision,
             "shape": [32, 64, 56, 56], "weight": [64, 64, 3, 3],
             "flops": 2 * 32 * 64 * 56 * 56 * 64 * 9,
-            "library": compile_model(conv_model(), "resnet_conv",
+            "library": compile_model(ptxas_check.conv_model(), "resnet_conv",
                                      precision)})
 
     shutil.copy(args.dlc_run, os.path.join(out, "dlc-run"))

@@ -8,7 +8,8 @@ paths, the PTX must stand alone), or the linear layer lacks its tensor-core
 kernel: wgmma fed by TMA (cp.async.bulk.tensor) in bf16 and fp16 on sm_90a,
 mma.sync otherwise (tf32 on both chips); the int8 linear layer
 (MatMulInteger, u8 x s8) uses the m16n8k32 integer mma.sync in every
-precision.
+precision; a ResNet 3x3 convolution is an implicit GEMM on mma.sync in the
+precision's type (TF32, bf16 or f16).
 Exits 77 (skipped) without ptxas.
 """
 
@@ -78,6 +79,25 @@ def int8_linear(rows=256, features=768):
                              opset_imports=[helper.make_opsetid("", 17)])
 
 
+def conv_model(batch=32, channels=64, size=56):
+    """ResNet-50's conv2_x 3x3 convolution (64 -> 64 channels, 56x56)."""
+    rng = np.random.default_rng(3)
+    weight = numpy_helper.from_array(
+        (rng.standard_normal((channels, channels, 3, 3)) * 0.05).astype(
+            np.float32), "w")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                          pads=[1, 1, 1, 1])],
+        "resnet_conv",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       [batch, channels, size, size])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [batch, channels, size, size])],
+        [weight])
+    return helper.make_model(graph,
+                             opset_imports=[helper.make_opsetid("", 17)])
+
+
 INT8_MMA = "mma.sync.aligned.m16n8k32.row.col.s32.u8.s8.s32"
 
 
@@ -95,7 +115,8 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
     builders = {"mlp": models.mlp, "cnn": models.cnn,
                 "transformer": models.transformer_block, "linear": linear,
-                "int8_linear": int8_linear}
+                "int8_linear": int8_linear,
+                "conv3x3": lambda: conv_model(2, 64, 14)}
     failures = 0
     print(f"{'model':<12} {'chip':<7} {'precision':<9} {'kernels':>7} "
           f"{'mma.sync':>8} {'wgmma':>5} {'tma':>3} {'max regs':>8} "
@@ -144,6 +165,12 @@ def main():
                 if not hopper and mmas == 0:
                     ok = False
             if name == "int8_linear" and INT8_MMA not in ptx:
+                ok = False
+            # Implicit GEMMs: TF32, or the demoted 16-bit inputs.
+            if name == "conv3x3" and precision != "fp32" and (
+                    f"m16n8k{8 if precision == 'tf32' else 16}.row.col.f32."
+                    f"{ {'tf32': 'tf32', 'bf16': 'bf16', 'fp16': 'f16'}[precision] }"
+                    not in ptx):
                 ok = False
             print(f"{name:<12} {chip:<7} {precision:<9} {kernels:>7} "
                   f"{mmas:>8} {wgmmas:>5} {tmas:>3} "

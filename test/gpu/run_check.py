@@ -146,8 +146,10 @@ def main():
             else:
                 torch.backends.cudnn.benchmark = True
                 torch.backends.cudnn.allow_tf32 = bench["precision"] == "tf32"
-                x = torch.randn(*bench["shape"], device="cuda")
-                w = torch.randn(*bench["weight"], device="cuda")
+                dtype = (torch.bfloat16 if bench["precision"] == "bf16"
+                         else torch.float32)
+                x = torch.randn(*bench["shape"], device="cuda", dtype=dtype)
+                w = torch.randn(*bench["weight"], device="cuda", dtype=dtype)
                 ref_ms = torch_ms(
                     lambda: torch.nn.functional.conv2d(x, w, padding=1),
                     args.runs)

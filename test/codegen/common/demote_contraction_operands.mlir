@@ -80,3 +80,22 @@ func.func @kept(%x: tensor<4x4xf32>, %h: tensor<4x4xf16>, %hi: tensor<4x4xf16>,
   %c = linalg.conv_2d_nchw_fchw ins(%img, %f : tensor<1x1x5x5xf32>, tensor<1x1x3x3xf32>) outs(%o : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
   return %e, %p, %c : tensor<4x4xf32>, tensor<4x4xf16>, tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// Tests that an NCHW convolution whose filter rows (C*KH*KW = 8 * 9) are
+// whole 16-byte chunks reads rounded inputs into its f32 accumulator, and
+// that one with 3 * 9 keeps f32 (the tensor-core kernel takes it in TF32).
+// CHECK-LABEL: func.func @convolutions
+// CHECK-DAG: %[[X:.+]] = linalg.generic {{.+}} ins(%arg0 : tensor<1x8x10x10xf32>) outs(%{{.+}} : tensor<1x8x10x10xbf16>)
+// CHECK-DAG: %[[W:.+]] = linalg.generic {{.+}} ins(%arg1 : tensor<4x8x3x3xf32>) outs(%{{.+}} : tensor<4x8x3x3xbf16>)
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[X]], %[[W]] : tensor<1x8x10x10xbf16>, tensor<4x8x3x3xbf16>) outs(%arg2 : tensor<1x4x8x8xf32>)
+// CHECK: linalg.conv_2d_nchw_fchw {{.+}} ins(%arg3, %arg4 : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>)
+func.func @convolutions(%x: tensor<1x8x10x10xf32>, %w: tensor<4x8x3x3xf32>, %acc: tensor<1x4x8x8xf32>,
+                        %x3: tensor<1x3x10x10xf32>, %w3: tensor<4x3x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x8x10x10xf32>, tensor<4x8x3x3xf32>) outs(%acc : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x3, %w3 : tensor<1x3x10x10xf32>, tensor<4x3x3x3xf32>) outs(%acc : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %0, %1 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+}

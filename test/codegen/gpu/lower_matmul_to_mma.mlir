@@ -480,3 +480,25 @@ func.func @pointwise_conv(%w: memref<128x64xf32>, %x: memref<2x64x16x16xf32>, %y
   }
   return
 }
+
+// -----
+
+// Tests a bf16 convolution (demoted inputs, f32 sums) as an implicit GEMM:
+// the filter's rows by 16-byte cp.async; the input tile gathered through
+// registers (2-byte loads, zeros outside the input), stored into the stage
+// of tile t + 3 after the k16 products of tile t.
+// CHECK-LABEL: func.func @bf16_conv
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:.+]] : memref<4x64x32xbf16, #gpu.address_space<workgroup>>, %[[BS:.+]] : memref<4x32x64xbf16, #gpu.address_space<workgroup>>)
+// CHECK: nvgpu.device_async_copy %{{.+}}, %[[AS]][{{.+}}], 8
+// CHECK-COUNT-16: memref.store %{{.+}}, %[[BS]]
+// CHECK: scf.for
+// CHECK-COUNT-16: memref.load %arg0
+// CHECK: nvvm.mma.sync
+// CHECK: memref.store %{{.+}}, %[[BS]]
+// CHECK: scf.yield
+func.func @bf16_conv(%x: memref<2x64x18x18xbf16>, %w: memref<64x64x3x3xbf16>, %out: memref<2x64x16x16xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<2x64x18x18xbf16>, memref<64x64x3x3xbf16>) outs(%out : memref<2x64x16x16xf32>)
+  return
+}
