@@ -96,6 +96,7 @@ struct DemoteContractionOperandsPass
     getOperation()->walk([&](linalg::Conv2DNchwFchwOp op) {
       auto filter = cast<ShapedType>(op.getDpsInputs()[1].getType());
       if (op.hasPureTensorSemantics() && filter.hasStaticShape() &&
+          filter.getDimSize(0) > 0 &&
           filter.getNumElements() / filter.getDimSize(0) % 8 == 0 &&
           llvm::all_of(op->getOperandTypes(), [](Type type) {
             return getElementTypeOrSelf(type).isF32();
@@ -114,6 +115,7 @@ struct DemoteContractionOperandsPass
       auto demoted = linalg::Conv2DNchwFchwOp::create(
           rewriter, op.getLoc(), op.getResultTypes(), inputs,
           op.getDpsInits(), op.getStrides(), op.getDilations());
+      demoted->setDiscardableAttrs(op->getDiscardableAttrDictionary());
       rewriter.replaceOp(op, demoted->getResults());
     }
     for (linalg::GenericOp op : products) {

@@ -61,13 +61,17 @@ std::optional<Gemm> matchGemm(linalg::LinalgOp op) {
   bool unsignedA = false, unsignedB = false;
   if (integer) {
     Block *body = op.getBlock();
+    // Exactly ext(arg) to i32, multiplied.
     auto extension = [&](unsigned operand, bool &isUnsigned) {
       BlockArgument arg = body->getArgument(operand);
       if (!arg.hasOneUse())
         return false;
       Operation *user = *arg.getUsers().begin();
       isUnsigned = isa<arith::ExtUIOp>(user);
-      return isa<arith::ExtUIOp, arith::ExtSIOp>(user);
+      return isa<arith::ExtUIOp, arith::ExtSIOp>(user) &&
+             user->getResult(0).getType().isInteger(32) &&
+             user->getResult(0).hasOneUse() &&
+             isa<arith::MulIOp>(*user->getResult(0).getUsers().begin());
     };
     if (!extension(0, unsignedA) || !extension(1, unsignedB))
       return std::nullopt;

@@ -25,17 +25,24 @@ namespace dlc {
 namespace {
 
 /// Whether every row of `type` starts `width` elements aligned: an identity
-/// layout (the buffer starts at least 16-byte aligned) whose rows are a
-/// multiple of `width` long.
+/// layout (the runtime's and the caller's device buffers start at least
+/// 16-byte aligned) whose rows are a multiple of `width` long.
 bool rowsAligned(MemRefType type, int64_t width) {
   return type.getLayout().isIdentity() && type.getRank() >= 1 &&
          !type.isDynamicDim(type.getRank() - 1) &&
          type.getShape().back() % width == 0;
 }
 
-/// Whether the last stride of `type` is 1 (a row is contiguous).
+/// Whether a vector of `type`'s elements is laid out like the elements:
+/// whole bytes (i1 and sub-byte vectors are bit-packed in memory).
+bool vectorizableElement(MemRefType type) {
+  Type element = type.getElementType();
+  return element.isIntOrFloat() && element.getIntOrFloatBitWidth() % 8 == 0;
+}
+
+/// Whether rows of `type` are contiguous and hold whole-byte elements.
 bool lastDimContiguous(MemRefType type) {
-  if (type.getRank() == 0)
+  if (type.getRank() == 0 || !vectorizableElement(type))
     return false;
   SmallVector<int64_t> strides;
   int64_t offset;
@@ -167,12 +174,14 @@ private:
     return result;
   }
 
-  /// The alignment of a vector access to `type`: the vector's size when
-  /// every row is aligned, else the element's.
+  /// The alignment of a vector access to `type`: the vector's size (at
+  /// most the buffers' 16 bytes) when every row is aligned, else the
+  /// element's.
   llvm::MaybeAlign alignment(MemRefType type) {
-    int64_t bytes =
-        std::max<int64_t>(type.getElementTypeBitWidth() / 8, 1);
-    return llvm::Align(rowsAligned(type, width) ? bytes * width : bytes);
+    int64_t bytes = type.getElementTypeBitWidth() / 8;
+    if (!rowsAligned(type, width))
+      return llvm::Align(bytes);
+    return llvm::Align(std::min<int64_t>(bytes * width, 16));
   }
 
   void rewriteOp(RewriterBase &rewriter, Operation &op, Value first) {

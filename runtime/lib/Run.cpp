@@ -19,6 +19,9 @@
 using namespace dlc::rt;
 
 namespace {
+/// The alignment of the device tensors a CUDA model reads and writes.
+constexpr uintptr_t kCudaTensorAlignment = 16;
+
 std::string label(bool input, const TensorSpec &spec) {
   return std::string(input ? "input" : "output") + " '" + spec.name + "'";
 }
@@ -110,6 +113,13 @@ dlcrt_status checkTensor(const dlcrt_module_s &module, bool input,
                            std::to_string(tensor->byteSize));
   if (!tensor->data && tensor->byteSize)
     return invalidArgument(what + ": data is NULL");
+  // CUDA kernels read and write whole rows with 16-byte vector and
+  // cp.async accesses (cuMemAlloc memory is 256-byte aligned).
+  if (module.device->impl->kind() == DLCRT_DEVICE_CUDA &&
+      reinterpret_cast<uintptr_t>(tensor->data) % kCudaTensorAlignment)
+    return invalidArgument(what + ": data on " + module.device->describe() +
+                           " is not " + std::to_string(kCudaTensorAlignment) +
+                           "-byte aligned, as CUDA models need");
   return nullptr;
 }
 

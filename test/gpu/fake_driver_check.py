@@ -4,11 +4,13 @@ fake_cuda.c, the stand-in driver (no GPU: kernels do not execute). Checks
 that every kernel of a model's PTX is launched with the parameter count of
 its PTX entry and a valid launch shape, that the sm_90a bf16 linear layer
 gets its TMA descriptors and 129 KiB of dynamic shared memory, and the
-errors: a model for sm_90a on an sm_80 device, a CUDA model on the CPU and
-a CPU model on a CUDA device.
+errors: a model for sm_90a on an sm_80 device, a CUDA model on the CPU, a
+CPU model on a CUDA device, and (through the C API) a device tensor that is
+not 16-byte aligned.
 """
 
 import argparse
+import ctypes
 import os
 import re
 import subprocess
@@ -29,13 +31,85 @@ def entries(ptx):
     return found
 
 
+def misaligned_run(runtime, library, input_name):
+    """Runs `library` on cuda:0 with its input `input_name` wrapped 4 bytes
+    past a device allocation; exits 1 with the run's error, as dlc-run
+    would, or 0 if the run succeeds."""
+    rt = ctypes.CDLL(runtime)
+    rt.dlcrt_status_message.restype = ctypes.c_char_p
+    rt.dlcrt_tensor_data.restype = ctypes.c_void_p
+    rt.dlcrt_module_num_inputs.restype = ctypes.c_size_t
+    rt.dlcrt_module_num_outputs.restype = ctypes.c_size_t
+    for name in ["dlcrt_device_create", "dlcrt_module_open",
+                 "dlcrt_module_input_info", "dlcrt_tensor_create",
+                 "dlcrt_tensor_wrap", "dlcrt_module_run"]:
+        getattr(rt, name).restype = ctypes.c_void_p  # dlcrt_status
+
+    def check(status):
+        if status:
+            sys.exit("setup failed: " + rt.dlcrt_status_message(
+                ctypes.c_void_p(status)).decode())
+
+    device, module = ctypes.c_void_p(), ctypes.c_void_p()
+    check(rt.dlcrt_device_create(1, ctypes.c_size_t(0), ctypes.byref(device)))
+    check(rt.dlcrt_module_open(device, library.encode(), ctypes.byref(module)))
+
+    class Info(ctypes.Structure):
+        _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int),
+                    ("rank", ctypes.c_size_t),
+                    ("dims", ctypes.POINTER(ctypes.c_int64)),
+                    ("byte_size", ctypes.c_size_t),
+                    ("dim_names", ctypes.c_void_p)]
+
+    inputs = []
+    for i in range(rt.dlcrt_module_num_inputs(module)):
+        info = Info()
+        check(rt.dlcrt_module_input_info(module, ctypes.c_size_t(i),
+                                         ctypes.byref(info)))
+        dims = (ctypes.c_int64 * info.rank)(*info.dims[:info.rank])
+        owned = ctypes.c_void_p()
+        check(rt.dlcrt_tensor_create(device, info.dtype,
+                                     ctypes.c_size_t(info.rank), dims,
+                                     ctypes.byref(owned)))
+        tensor = owned
+        if info.name.decode() == input_name:
+            # One more element in a fresh allocation, wrapped 4 bytes in.
+            big = (ctypes.c_int64 * info.rank)(*info.dims[:info.rank])
+            big[info.rank - 1] += 1
+            check(rt.dlcrt_tensor_create(device, info.dtype,
+                                         ctypes.c_size_t(info.rank), big,
+                                         ctypes.byref(owned)))
+            tensor = ctypes.c_void_p()
+            check(rt.dlcrt_tensor_wrap(
+                device, info.dtype, ctypes.c_size_t(info.rank), dims,
+                ctypes.c_void_p(rt.dlcrt_tensor_data(owned) + 4),
+                ctypes.c_size_t(info.byte_size), ctypes.byref(tensor)))
+        inputs.append(tensor)
+    outputs = (ctypes.c_void_p * rt.dlcrt_module_num_outputs(module))()
+    status = rt.dlcrt_module_run(
+        module, (ctypes.c_void_p * len(inputs))(*inputs),
+        ctypes.c_size_t(len(inputs)), outputs,
+        ctypes.c_size_t(len(outputs)))
+    if not status:
+        print("the run succeeded")
+        return 0
+    print(rt.dlcrt_status_message(ctypes.c_void_p(status)).decode(),
+          file=sys.stderr)
+    return 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dlc", required=True)
     parser.add_argument("--dlc-run", required=True)
     parser.add_argument("--fake-driver", required=True)
+    parser.add_argument("--runtime", required=True, help="libdlcrt.so")
+    parser.add_argument("--misaligned-run", nargs=2,
+                        metavar=("LIBRARY", "INPUT"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", required=True)
     args = parser.parse_args()
+    if args.misaligned_run:
+        return misaligned_run(args.runtime, *args.misaligned_run)
     os.makedirs(args.workdir, exist_ok=True)
     failures = []
     cases = [("mlp", models.mlp, "sm_80", "fp32", 80),
@@ -108,6 +182,13 @@ def main():
     expect_error("CPU model on cuda", [args.dlc_run, cpu_model, "--device",
                                        "cuda"], fake,
                  "compiled for the CPU, it cannot run on cuda:0")
+    expect_error("misaligned device tensor",
+                 [sys.executable, __file__, "--dlc", args.dlc, "--dlc-run",
+                  args.dlc_run, "--fake-driver", args.fake_driver,
+                  "--runtime", args.runtime, "--workdir", args.workdir,
+                  "--misaligned-run", mlp, "x"], fake,
+                 "input 'x': data on cuda:0 is not 16-byte aligned, as CUDA "
+                 "models need")
     expect_error("no driver", [args.dlc_run, mlp, "--device", "cuda"],
                  {"DLCRT_CUDA_DRIVER": "/nonexistent/libcuda.so.1"},
                  "no CUDA driver")

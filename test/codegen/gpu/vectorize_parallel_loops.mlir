@@ -82,11 +82,12 @@ func.func @strided_view(%in: memref<4x8xf32, strided<[16, 1], offset: 4>>, %out:
 
 // Tests loops that stay scalar: a transpose (the innermost variable indexes
 // a row), index arithmetic on the variable, a trip count that is not a
-// multiple of 4, and a nested reduction loop.
+// multiple of 4, a nested reduction loop, and i1 buffers (a byte per
+// element, where vectors of i1 are bit-packed).
 // CHECK-LABEL: func.func @not_vectorized
 // CHECK-NOT: vector.
 // CHECK: return
-func.func @not_vectorized(%in: memref<8x8xf32>, %out: memref<8x8xf32>, %odd: memref<6xf32>, %idx: memref<8xi64>) {
+func.func @not_vectorized(%in: memref<8x8xf32>, %out: memref<8x8xf32>, %odd: memref<6xf32>, %idx: memref<8xi64>, %mask: memref<8xi1>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c6 = arith.constant 6 : index
@@ -113,6 +114,13 @@ func.func @not_vectorized(%in: memref<8x8xf32>, %out: memref<8x8xf32>, %odd: mem
     }
     %x = memref.load %in[%i, %j] : memref<8x8xf32>
     memref.store %x, %out[%i, %j] : memref<8x8xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %x = memref.load %idx[%i] : memref<8xi64>
+    %zero = arith.constant 0 : i64
+    %p = arith.cmpi sgt, %x, %zero : i64
+    memref.store %p, %mask[%i] : memref<8xi1>
     scf.reduce
   }
   return
