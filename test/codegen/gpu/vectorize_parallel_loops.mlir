@@ -15,7 +15,7 @@
 // CHECK-NEXT: %[[Y:.+]] = arith.addf %[[X]], %[[BV]] : vector<4xf32>
 // CHECK-NEXT: vector.store %[[Y]], %arg2[%[[I]], %[[FIRST]]] {alignment = 16 : i64} : memref<64x768xf32>, vector<4xf32>
 // WIDE-LABEL: func.func @bias_add
-// WIDE: vector.load %arg0[%{{.+}}, %{{.+}}] {alignment = 32 : i64} : memref<64x768xf32>, vector<8xf32>
+// WIDE: vector.load %arg0[%{{.+}}, %{{.+}}] {alignment = 16 : i64} : memref<64x768xf32>, vector<8xf32>
 func.func @bias_add(%in: memref<64x768xf32>, %bias: memref<64xf32>, %out: memref<64x768xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
