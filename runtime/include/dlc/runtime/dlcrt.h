@@ -159,7 +159,8 @@ DLCRT_API dlcrt_status dlcrt_tensor_create(dlcrt_device device,
 /* Creates a tensor that borrows `data` (dense row-major, `byte_size` bytes,
  * aligned to the element size) on `device`. The caller keeps ownership and
  * must keep `data` alive as long as the tensor. `byte_size` must equal the
- * element count times the element size. */
+ * element count times the element size. Models compiled for CUDA take only
+ * 16-byte aligned device tensors (dlcrt_module_run fails on others). */
 DLCRT_API dlcrt_status dlcrt_tensor_wrap(dlcrt_device device,
                                          dlcrt_dtype_t dtype, size_t rank,
                                          const int64_t *dims, void *data,
