@@ -272,7 +272,8 @@ struct ConvPattern : OpConversionPattern<dlg::ConvOp> {
           op, addBias(rewriter, loc, result, adaptor.getBias(), outType));
       return success();
     }
-    if (spatial == 2 && group == 1 && elementType.isF32()) {
+    if (spatial == 2 && group == 1 &&
+        (elementType.isF32() || accumulatesWider(elementType))) {
       Value result =
           conv2d(rewriter, loc, op, input, adaptor.getWeight(), outType, batch);
       rewriter.replaceOp(
@@ -331,9 +332,11 @@ private:
                             });
   }
 
-  /// 2-D, ungrouped f32 convolution of the padded input. A 1x1 kernel with
-  /// unit strides is a matrix product over channels; anything else is the
-  /// named NCHW op, which targets may rewrite (the CPU one as im2col + GEMM).
+  /// 2-D, ungrouped f32, bf16 or f16 convolution of the padded input. A 1x1
+  /// kernel with unit strides is a matrix product over channels; anything
+  /// else is the named NCHW op, which targets may rewrite (the CPU one as
+  /// im2col + GEMM, CUDA as an implicit GEMM on tensor cores). bf16 and f16
+  /// sum in f32 and round once, like matrix products.
   static Value conv2d(OpBuilder &b, Location loc, dlg::ConvOp op, Value input,
                       Value weight, RankedTensorType outType,
                       ValueRange batch) {
@@ -364,11 +367,16 @@ private:
           AffineMap::get(5, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx),
           iterators, outType.getShape(), elementType);
     }
+    bool widen = accumulatesWider(elementType);
+    if (widen)
+      zero = scalarConstant(b, loc, b.getF32Type(), 0);
     Value acc = filledTensor(b, loc, outType.getShape(), zero, batch);
     auto conv = linalg::Conv2DNchwFchwOp::create(
         b, loc, TypeRange{acc.getType()}, ValueRange{input, weight},
         ValueRange{acc}, b.getI64VectorAttr(op.getStrides()),
         b.getI64VectorAttr(op.getDilations()));
+    if (widen)
+      return roundTensor(b, loc, conv.getResult(0), elementType);
     return conv.getResult(0);
   }
 };

@@ -42,7 +42,16 @@ f32 = lambda *v: np.array(v, np.float32)
 i32 = lambda *v: np.array(v, np.int32)
 i64 = lambda *v: np.array(v, np.int64)
 
+
+conv_x = np.random.default_rng(5).uniform(-1, 1, (1, 8, 6, 6)).astype(
+    np.float16)
+conv_w = np.random.default_rng(6).uniform(-1, 1, (4, 8, 3, 3)).astype(
+    np.float16)
+
 CASES = {
+    "conv2d_f16_sums_in_f32": case(
+        [N("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])], {"x": conv_x},
+        {"y": (np.float16, [1, 4, 6, 6])}, inits=[("w", conv_w)]),
     "duplicate_outputs": case(
         [N("Relu", ["x"], ["y"]), N("Identity", ["y"], ["z"])],
         {"x": f32(-1, 2, -3)},

@@ -191,6 +191,23 @@ func.func @conv2d(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6
 
 // -----
 
+// Tests that a bf16 2-D conv is the named NCHW op summing in f32 (the
+// input padded with bf16 zeros), rounded to bf16 once.
+// CHECK-LABEL: func.func @conv2d_bf16
+func.func @conv2d_bf16(%x: tensor<1x8x6x6xbf16>, %w: tensor<4x8x3x3xbf16>) -> tensor<1x4x6x6xbf16> {
+  // CHECK: %[[X:.+]] = tensor.pad %arg0
+  // CHECK: %[[ACC:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x4x6x6xf32>)
+  // CHECK: %[[SUMS:.+]] = linalg.conv_2d_nchw_fchw {{.+}} ins(%[[X]], %arg1 : tensor<1x8x8x8xbf16>, tensor<4x8x3x3xbf16>) outs(%[[ACC]] : tensor<1x4x6x6xf32>)
+  // CHECK: %[[R:.+]] = linalg.generic {{.+}} ins(%[[SUMS]] : tensor<1x4x6x6xf32>) outs(%{{.+}} : tensor<1x4x6x6xbf16>)
+  // CHECK: return %[[R]]
+  %0 = dlg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+                        dilations = array<i64: 1, 1>, group = 1 : i64}
+      : tensor<1x8x6x6xbf16>, tensor<4x8x3x3xbf16> -> tensor<1x4x6x6xbf16>
+  return %0 : tensor<1x4x6x6xbf16>
+}
+
+// -----
+
 // Tests that a dilated 1-D conv without padding or bias is one generic.
 // CHECK-LABEL: func.func @conv1d
 func.func @conv1d(%x: tensor<1x3x10xf32>, %w: tensor<4x3x3xf32>) -> tensor<1x4x6xf32> {
