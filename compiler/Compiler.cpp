@@ -4,6 +4,7 @@
 #include "compiler/InitAllDialects.h"
 #include "frontends/onnx/OnnxImporter.h"
 
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
@@ -91,6 +92,9 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
+  pm.enableVerifier(options.verifyEach);
+  if (!options.crashReproducer.empty())
+    pm.enableCrashReproducerGeneration(options.crashReproducer);
   for (Phase phase : {Phase::Graph, Phase::Optimize, Phase::Lower}) {
     if (phase > last)
       break;
@@ -104,7 +108,8 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   }
   if (last >= Phase::Codegen)
     target->buildCodegenPipeline(pm, pipelineOptions);
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(*module)) ||
+      (!options.verifyEach && failed(verify(*module))))
     return failure();
 
   if (last < Phase::Link || options.emit == EmitKind::Dlg ||

@@ -43,6 +43,11 @@ struct CompileOptions {
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
   /// Called with the module after the optimize phase, when it runs.
   std::function<void(mlir::ModuleOp)> afterOptimize;
+  /// Verify the IR after every pass (otherwise once, after the pipeline).
+  bool verifyEach = false;
+  /// When set, a pass that fails or crashes writes an MLIR reproducer (its
+  /// pipeline and input IR, for `dlc-opt --run-reproducer`) here.
+  std::string crashReproducer;
 };
 
 /// Sets up `context` with every dialect and translation dlc uses.

@@ -66,6 +66,16 @@ static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
 static cl::opt<bool> noParallel("no-parallel",
                                 cl::desc("Run every loop on one thread"),
                                 cl::cat(dlcCategory));
+static cl::opt<bool>
+    verifyEach("verify-each",
+               cl::desc("Verify the IR after every pass (else once, at the "
+                        "end)"),
+               cl::cat(dlcCategory));
+static cl::opt<std::string> crashReproducer(
+    "crash-reproducer",
+    cl::desc("If a pass fails or crashes, write an MLIR reproducer (pipeline "
+             "and input IR, for dlc-opt --run-reproducer) to this file"),
+    cl::value_desc("path"), cl::cat(dlcCategory));
 static cl::opt<bool> noUkernels(
     "no-ukernels",
     cl::desc("Generate loops for GEMMs instead of calling the ukernels"),
@@ -110,6 +120,8 @@ int main(int argc, char **argv) {
   options.targetOptions.optLevel = optLevel;
   options.targetOptions.precision = precision;
   options.parallel = !noParallel;
+  options.verifyEach = verifyEach;
+  options.crashReproducer = crashReproducer;
   std::optional<dlc::EmitKind> kind = dlc::parseEmitKind(emit);
   if (!kind) {
     llvm::errs() << "dlc: error: unknown --emit=" << emit
