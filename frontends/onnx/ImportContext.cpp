@@ -61,23 +61,42 @@ const ::onnx::AttributeProto *NodeContext::attribute(StringRef name) const {
   return nullptr;
 }
 
-int64_t NodeContext::intAttr(StringRef name, int64_t fallback) const {
+const ::onnx::AttributeProto *NodeContext::typedAttribute(StringRef name,
+                                                          int type) const {
   const ::onnx::AttributeProto *attr = attribute(name);
+  if (!attr || attr->type() == ::onnx::AttributeProto::UNDEFINED ||
+      attr->type() == type)
+    return attr;
+  emitError() << "attribute '" << name << "' is of type "
+              << ::onnx::AttributeProto::AttributeType_Name(attr->type())
+              << " but must be "
+              << ::onnx::AttributeProto::AttributeType_Name(
+                     static_cast<::onnx::AttributeProto::AttributeType>(type));
+  attributeTypeError = true;
+  return nullptr;
+}
+
+int64_t NodeContext::intAttr(StringRef name, int64_t fallback) const {
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::INT);
   return attr ? attr->i() : fallback;
 }
 
 float NodeContext::floatAttr(StringRef name, float fallback) const {
-  const ::onnx::AttributeProto *attr = attribute(name);
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::FLOAT);
   return attr ? attr->f() : fallback;
 }
 
 std::string NodeContext::stringAttr(StringRef name, StringRef fallback) const {
-  const ::onnx::AttributeProto *attr = attribute(name);
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::STRING);
   return attr ? attr->s() : fallback.str();
 }
 
 SmallVector<int64_t> NodeContext::intsAttr(StringRef name) const {
-  const ::onnx::AttributeProto *attr = attribute(name);
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::INTS);
   if (!attr)
     return {};
   return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());

@@ -106,6 +106,9 @@ public:
   const llvm::StringMap<llvm::SmallVector<int64_t>> *declaredShapes = nullptr;
 
   const ::onnx::AttributeProto *attribute(llvm::StringRef name) const;
+  /// Whether an accessor below found its attribute of another type (a
+  /// diagnostic was emitted and the fallback returned; the node fails).
+  bool hadAttributeTypeError() const { return attributeTypeError; }
   int64_t intAttr(llvm::StringRef name, int64_t fallback) const;
   float floatAttr(llvm::StringRef name, float fallback) const;
   std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
@@ -113,6 +116,15 @@ public:
 
   /// An error diagnostic prefixed with the node, op, domain and opset.
   mlir::InFlightDiagnostic emitError() const;
+
+private:
+  /// The attribute `name` if it is of `type` (an AttributeProto type, or
+  /// untyped, as in old models); else a diagnostic and nullptr.
+  const ::onnx::AttributeProto *typedAttribute(llvm::StringRef name,
+                                               int type) const;
+  mutable bool attributeTypeError = false;
+
+public:
 
   /// Creates a dlg op with inferred result type; fails with a diagnostic.
   template <typename OpTy>

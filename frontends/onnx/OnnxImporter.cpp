@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -23,6 +24,7 @@ namespace {
 /// The newest default-domain opset whose ops dlc knows.
 constexpr int64_t kMaxDefaultOpset = 28;
 constexpr int64_t kMinDefaultOpset = 1;
+constexpr int64_t kMinIrVersion = 3, kMaxIrVersion = 14;
 
 class GraphImporter {
 public:
@@ -66,10 +68,21 @@ private:
     return cast->getResult();
   }
 
+  /// The node of the graph being imported that outputs `name`, if any.
+  const ::onnx::NodeProto *producer(StringRef name) const {
+    if (currentGraph)
+      for (const ::onnx::NodeProto &node : currentGraph->node())
+        if (llvm::is_contained(node.output(), name))
+          return &node;
+    return nullptr;
+  }
+
   MLIRContext *ctx;
   OpBuilder builder;
   StringRef baseDir;
   std::string source;
+  /// The graph (or subgraph) whose nodes are being imported.
+  const ::onnx::GraphProto *currentGraph = nullptr;
   std::map<std::string, int64_t> opsets;
   llvm::StringMap<Value> values;
   KnownInts knownInts;
@@ -188,10 +201,14 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
   // Symbolic (dim_param) and unknown dims stay dynamic: the model is
   // compiled once for every size.
   SmallVector<int64_t> shape;
-  for (const auto &dim : tensorType.shape().dim())
-    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
-                        ? dim.dim_value()
-                        : ShapedType::kDynamic);
+  for (const auto &dim : tensorType.shape().dim()) {
+    if (dim.has_dim_value() && dim.dim_value() < 0)
+      return emitError(loc) << "graph input '" << info.name()
+                            << "' has invalid dimension " << dim.dim_value(),
+             failure();
+    shape.push_back(dim.has_dim_value() ? dim.dim_value()
+                                        : ShapedType::kDynamic);
+  }
   SmallVector<int64_t> staticDims(llvm::make_filter_range(
       shape, [](int64_t dim) { return !ShapedType::isDynamic(dim); }));
   if (!dlg::checkedNumElements(staticDims))
@@ -251,12 +268,15 @@ GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
     defined.push_back(tensor.name());
     result = importInitializer(copy);
   }
+  const ::onnx::GraphProto *outerGraph = currentGraph;
+  currentGraph = &graph;
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     if (failed(result))
       break;
     llvm::append_range(defined, node.output());
     result = importNode(node, i);
   }
+  currentGraph = outerGraph;
   if (succeeded(result)) {
     for (const auto &output : graph.output()) {
       auto seq = sequences.find(output.name());
@@ -339,10 +359,16 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
       continue;
     }
     auto it = values.find(input);
-    if (it == values.end())
+    if (it == values.end()) {
+      if (const ::onnx::NodeProto *later = producer(input))
+        return fail() << "input '" << input << "' is an output of node '"
+                      << later->name() << "' (" << later->op_type()
+                      << "), which does not come before it: nodes must be "
+                         "in topological order, without cycles";
       return fail() << "input '" << input
                     << "' is not a graph input, initializer or output of an "
                        "earlier node";
+    }
     if (!it->second)
       return fail() << "input '" << input
                     << "' is an optional output that dlc does not produce";
@@ -375,7 +401,8 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
       !sequenceOperands.empty() && sequenceOperands[0]) {
     context.setSequenceResult(0, *sequenceOperands[0]);
     results.push_back(nullptr);
-  } else if (failed((*handler)(context, results))) {
+  } else if (failed((*handler)(context, results)) ||
+             context.hadAttributeTypeError()) {
     return failure();
   } else {
     // Keeps shape computations (Shape -> Div -> Reshape) known.
@@ -468,6 +495,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
   for (auto &tensor : *graph.mutable_initializer())
     if (failed(importInitializer(tensor)))
       return nullptr;
+  currentGraph = &graph;
   for (auto [i, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, i)))
       return nullptr;
@@ -545,12 +573,38 @@ OwningOpRef<ModuleOp> importModelBytes(MLIRContext *ctx, StringRef bytes,
         << "not a valid ONNX model: it has no graph";
     return nullptr;
   }
+  // IR version 3 brought opset imports; 14 is the newest this importer
+  // knows (onnx 1.23).
+  if (model.ir_version() < kMinIrVersion ||
+      model.ir_version() > kMaxIrVersion) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "IR version " << model.ir_version() << " is not supported; IR "
+        << "versions " << kMinIrVersion << " to " << kMaxIrVersion << " are";
+    return nullptr;
+  }
   GraphImporter importer(ctx, baseDir, sourceName);
   return importer.import(model, options);
 }
 
 OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
                                       const ImportOptions &options) {
+  // Checked before reading: a directory, a device or a pipe is not a model
+  // (and /dev/zero never ends), and protobufs stop at 2 GiB.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status)) {
+    if (status.type() != llvm::sys::fs::file_type::regular_file) {
+      emitError(FileLineColLoc::get(ctx, path, 0, 0))
+          << "cannot read '" << path << "': it is not a regular file";
+      return nullptr;
+    }
+    if (status.getSize() > static_cast<uint64_t>(INT32_MAX)) {
+      emitError(FileLineColLoc::get(ctx, path, 0, 0))
+          << "'" << path << "' has " << status.getSize()
+          << " bytes; ONNX protobufs are limited to 2 GiB (larger weights "
+             "go in external data)";
+      return nullptr;
+    }
+  }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {

@@ -12,7 +12,14 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cerrno>
 #include <cstring>
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -53,7 +60,71 @@ ElementsAttr unpackSubByte(RankedTensorType type, StringRef bytes,
   return DenseElementsAttr::get(type, values);
 }
 
-/// Reads an external-data segment; the path must stay inside `baseDir`.
+/// A file descriptor closed when it goes out of scope.
+struct FileDescriptor {
+  explicit FileDescriptor(int fd = -1) : fd(fd) {}
+  FileDescriptor(const FileDescriptor &) = delete;
+  FileDescriptor &operator=(const FileDescriptor &) = delete;
+  ~FileDescriptor() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  int fd;
+};
+
+/// Opens `location` (relative, without "..") below the directory `dirFd`
+/// without following any symbolic link: openat2 with RESOLVE_BENEATH and
+/// RESOLVE_NO_SYMLINKS where the kernel has it (Linux 5.6), else one
+/// O_NOFOLLOW openat per path component. Returns -1 and sets errno on
+/// failure (ELOOP for a link).
+int openBeneath(int dirFd, StringRef location) {
+  std::string path = location.str();
+#ifdef SYS_openat2
+  struct open_how how;
+  std::memset(&how, 0, sizeof(how));
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int fd = static_cast<int>(
+      ::syscall(SYS_openat2, dirFd, path.c_str(), &how, sizeof(how)));
+  // ENOSYS: an older kernel; EPERM: a seccomp filter that refuses it.
+  if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+    return fd;
+#endif
+  SmallVector<StringRef> parts;
+  location.split(parts, '/', -1, /*KeepEmpty=*/false);
+  FileDescriptor current(::fcntl(dirFd, F_DUPFD_CLOEXEC, 0));
+  for (auto [i, part] : llvm::enumerate(parts)) {
+    if (current.fd < 0)
+      return -1;
+    if (part == ".")
+      continue;
+    bool last = i + 1 == parts.size();
+    int next = ::openat(current.fd, part.str().c_str(),
+                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+                            (last ? 0 : O_DIRECTORY));
+    if (next < 0) {
+      int error = errno;
+      // O_DIRECTORY | O_NOFOLLOW on a link to a directory: ENOTDIR.
+      struct stat info;
+      if (error == ENOTDIR &&
+          ::fstatat(current.fd, part.str().c_str(), &info,
+                    AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISLNK(info.st_mode))
+        error = ELOOP;
+      errno = error;
+      return -1;
+    }
+    ::close(current.fd);
+    current.fd = next;
+  }
+  int opened = current.fd;
+  current.fd = -1;
+  return opened;
+}
+
+/// Reads an external-data segment. The location must name a regular file
+/// of a single link inside `baseDir`, reached without symbolic links, and
+/// the segment must lie within it.
 FailureOr<std::string> readExternal(Location loc,
                                     const ::onnx::TensorProto &tensor,
                                     StringRef baseDir) {
@@ -84,27 +155,53 @@ FailureOr<std::string> readExternal(Location loc,
       llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
                                     llvm::sys::path::end(location)),
                    [](StringRef component) { return component == ".."; });
-  if (location.empty() || llvm::sys::path::is_absolute(location) || climbsOut)
+  if (location.empty() || llvm::sys::path::is_absolute(location) ||
+      climbsOut || location.find('\0') != std::string::npos)
     return fail("must be a relative path inside the model's directory");
-  SmallString<256> path(baseDir);
-  llvm::sys::path::append(path, location);
-  SmallString<256> realDir, realPath;
-  if (llvm::sys::fs::real_path(baseDir, realDir) ||
-      llvm::sys::fs::real_path(path, realPath))
-    return fail("does not exist");
-  if (!StringRef(realPath).starts_with((realDir + "/").str()))
-    return fail("resolves outside the model's directory");
-  auto buffer = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return fail("cannot be read: " + buffer.getError().message());
-  uint64_t size = (*buffer)->getBufferSize();
+  FileDescriptor dir(::open(baseDir.str().c_str(),
+                            O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.fd < 0)
+    return fail("cannot be read: the model's directory cannot be opened: " +
+                Twine(std::strerror(errno)));
+  FileDescriptor file(openBeneath(dir.fd, location));
+  if (file.fd < 0) {
+    if (errno == ELOOP)
+      return fail("is a symbolic link or goes through one; external data "
+                  "must be plain files in the model's directory");
+    if (errno == EXDEV)
+      return fail("resolves outside the model's directory");
+    if (errno == ENOENT || errno == ENOTDIR)
+      return fail("does not exist");
+    return fail("cannot be read: " + Twine(std::strerror(errno)));
+  }
+  struct stat info;
+  if (::fstat(file.fd, &info) != 0)
+    return fail("cannot be read: " + Twine(std::strerror(errno)));
+  if (!S_ISREG(info.st_mode))
+    return fail("is not a regular file");
+  // A second link may live anywhere: the file is not the model's own.
+  if (info.st_nlink > 1)
+    return fail("has " + Twine(static_cast<uint64_t>(info.st_nlink)) +
+                " hard links; external data must be a file of its own");
+  uint64_t size = static_cast<uint64_t>(info.st_size);
   if (offset > size || (hasLength && length > size - offset))
     return fail("has offset " + Twine(offset) + " and length " + Twine(length) +
                 " beyond the file's " + Twine(size) + " bytes");
   if (!hasLength)
     length = size - offset;
-  return std::string((*buffer)->getBufferStart() + offset, length);
+  std::string bytes(length, '\0');
+  for (uint64_t done = 0; done < length;) {
+    ssize_t got = ::pread(file.fd, bytes.data() + done, length - done,
+                          static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      return fail("cannot be read: " +
+                  Twine(got < 0 ? std::strerror(errno) : "it is shorter "
+                                                         "than its size"));
+    done += static_cast<uint64_t>(got);
+  }
+  return bytes;
 }
 
 /// Gathers the typed-field contents of `tensor` as little-endian bytes.
