@@ -5,7 +5,8 @@
 # then runs each for SECONDS (default 1800) on JOBS workers (default: the
 # cores). Corpora grow in build-fuzz/corpus/<target>, crashes land in
 # build-fuzz/crashes/ (each becomes a regression case of the bad-input
-# suite). Prints executions, coverage and crashes per target.
+# suite). Prints executions, coverage and crashes per target. SECONDS=0
+# only builds.
 # Usage: tools/scripts/fuzz.sh [SECONDS] [JOBS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +23,9 @@ if [[ ! -f $build/build.ninja ]]; then
     -DLLVM_DIR=/usr/lib/llvm-22/lib/cmake/llvm >/dev/null
 fi
 ninja -C "$build" -j"$(nproc)" dlc-fuzz-onnx-import dlc-fuzz-model-metadata
+if [[ $seconds == 0 ]]; then
+  exit 0
+fi
 mkdir -p "$build/crashes" "$build/corpus/onnx-import" \
   "$build/corpus/model-metadata" "$build/seeds/onnx-import"
 "$root/.venv/bin/python" -c "import sys; sys.path.insert(0, '$root/test/security'); import fuzz_smoke; fuzz_smoke.onnx_seeds('$build/seeds/onnx-import')"
@@ -30,12 +34,16 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run() {
   local target=$1 seeds=$2 maxlen=$3
   echo "== $target: $seconds s on $jobs workers"
+  rm -f "$build"/fuzz-*.log
   "$build/bin/dlc-fuzz-$target" -max_total_time="$seconds" -jobs="$jobs" \
     -workers="$jobs" -max_len="$maxlen" -rss_limit_mb=4096 -timeout=60 \
     -print_final_stats=1 -artifact_prefix="$build/crashes/$target-" \
     "$build/corpus/$target" "$seeds" >"$build/$target.log" 2>&1 || true
-  grep -h "stat::number_of_executed_units\|cov:" "$build"/fuzz-*.log \
-    2>/dev/null | tail -3 || true
+  for log in "$build"/fuzz-*.log; do
+    echo "$(basename "$log"): $(grep -o 'cov: [0-9]*' "$log" | tail -1)," \
+      "$(grep -h 'stat::number_of_executed_units' "$log" | tail -1)"
+  done
+  echo "corpus: $(ls "$build/corpus/$target" | wc -l) inputs"
 }
 cd "$build"
 run onnx-import "$build/seeds/onnx-import" 1048576
