@@ -440,7 +440,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     return nullptr;
   ::onnx::GraphProto &graph = *model.mutable_graph();
   collectDeclaredShapes(graph);
-  OwningOpRef<ModuleOp> module = ModuleOp::create(nodeLoc(source));
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(ctx, source, 0, 0));
   builder.setInsertionPointToEnd(module->getBody());
 
   llvm::StringSet<> initializerNames;
