@@ -75,7 +75,9 @@ LogicalResult compileOnnxFile(MLIRContext &context, StringRef inputPath,
   importOptions.inputShapes = options.inputShapes;
   OwningOpRef<ModuleOp> module =
       onnx::importModelFile(&context, inputPath, importOptions);
-  if (!module)
+  // The passes get verified IR (without --verify-each, the pass manager
+  // verifies only at the end).
+  if (!module || failed(verify(*module)))
     return failure();
 
   Phase last = options.compileTo.value_or(Phase::Link);

@@ -10,11 +10,19 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <google/protobuf/io/coded_stream.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -202,12 +210,14 @@ GraphImporter::inputType(const ::onnx::ValueInfoProto &info,
   // compiled once for every size.
   SmallVector<int64_t> shape;
   for (const auto &dim : tensorType.shape().dim()) {
-    if (dim.has_dim_value() && dim.dim_value() < 0)
+    // (Some exporters write -1 for a dynamic dim.)
+    if (dim.has_dim_value() && dim.dim_value() < -1)
       return emitError(loc) << "graph input '" << info.name()
                             << "' has invalid dimension " << dim.dim_value(),
              failure();
-    shape.push_back(dim.has_dim_value() ? dim.dim_value()
-                                        : ShapedType::kDynamic);
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
+                        ? dim.dim_value()
+                        : ShapedType::kDynamic);
   }
   SmallVector<int64_t> staticDims(llvm::make_filter_range(
       shape, [](int64_t dim) { return !ShapedType::isDynamic(dim); }));
@@ -407,6 +417,8 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   } else {
     // Keeps shape computations (Shape -> Div -> Reshape) known.
     foldKnownInts(context, results);
+    if (context.hadAttributeTypeError())
+      return failure();
   }
   for (auto [i, output] : llvm::enumerate(node.output())) {
     auto seq = context.sequenceResults.find(i);
@@ -589,30 +601,33 @@ OwningOpRef<ModuleOp> importModelBytes(MLIRContext *ctx, StringRef bytes,
 
 OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
                                       const ImportOptions &options) {
-  // Checked before reading: a directory, a device or a pipe is not a model
-  // (and /dev/zero never ends), and protobufs stop at 2 GiB.
-  llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(path, status)) {
-    if (status.type() != llvm::sys::fs::file_type::regular_file) {
-      emitError(FileLineColLoc::get(ctx, path, 0, 0))
-          << "cannot read '" << path << "': it is not a regular file";
-      return nullptr;
-    }
-    if (status.getSize() > static_cast<uint64_t>(INT32_MAX)) {
-      emitError(FileLineColLoc::get(ctx, path, 0, 0))
-          << "'" << path << "' has " << status.getSize()
-          << " bytes; ONNX protobufs are limited to 2 GiB (larger weights "
-             "go in external data)";
-      return nullptr;
-    }
-  }
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
+  // Opened once, without blocking (a FIFO), and checked before reading: a
+  // directory, a device or a pipe is not a model (and /dev/zero never
+  // ends), and protobufs stop at 2 GiB.
+  auto fail = [&](const Twine &why) {
     emitError(FileLineColLoc::get(ctx, path, 0, 0))
-        << "cannot read '" << path << "': " << buffer.getError().message();
+        << "cannot read '" << path << "': " << why;
     return nullptr;
-  }
+  };
+  int fd = ::open(path.str().c_str(),
+                  O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    return fail(std::strerror(errno));
+  auto closeFile = llvm::make_scope_exit([&] { ::close(fd); });
+  struct stat info;
+  if (::fstat(fd, &info) != 0)
+    return fail(std::strerror(errno));
+  if (!S_ISREG(info.st_mode))
+    return fail("it is not a regular file");
+  if (static_cast<uint64_t>(info.st_size) > static_cast<uint64_t>(INT32_MAX))
+    return fail(Twine(static_cast<uint64_t>(info.st_size)) +
+                " bytes; ONNX protobufs are limited to 2 GiB (larger weights "
+                "go in external data)");
+  auto buffer = llvm::MemoryBuffer::getOpenFile(
+      fd, path, static_cast<uint64_t>(info.st_size),
+      /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail(buffer.getError().message());
   SmallString<256> baseDir = path;
   llvm::sys::path::remove_filename(baseDir);
   if (baseDir.empty())

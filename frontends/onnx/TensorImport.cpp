@@ -16,10 +16,13 @@
 #include <cstring>
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define DLC_HAVE_OPENAT2 1
+#endif
 
 using namespace mlir;
 
@@ -79,10 +82,11 @@ struct FileDescriptor {
 /// failure (ELOOP for a link).
 int openBeneath(int dirFd, StringRef location) {
   std::string path = location.str();
-#ifdef SYS_openat2
+#ifdef DLC_HAVE_OPENAT2
   struct open_how how;
   std::memset(&how, 0, sizeof(how));
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+  // O_NONBLOCK: opening a FIFO must not wait for a writer.
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
   int fd = static_cast<int>(
       ::syscall(SYS_openat2, dirFd, path.c_str(), &how, sizeof(how)));
@@ -100,8 +104,8 @@ int openBeneath(int dirFd, StringRef location) {
       continue;
     bool last = i + 1 == parts.size();
     int next = ::openat(current.fd, part.str().c_str(),
-                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-                            (last ? 0 : O_DIRECTORY));
+                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+                            O_NOCTTY | (last ? 0 : O_DIRECTORY));
     if (next < 0) {
       int error = errno;
       // O_DIRECTORY | O_NOFOLLOW on a link to a directory: ENOTDIR.
@@ -127,7 +131,8 @@ int openBeneath(int dirFd, StringRef location) {
 /// the segment must lie within it.
 FailureOr<std::string> readExternal(Location loc,
                                     const ::onnx::TensorProto &tensor,
-                                    StringRef baseDir) {
+                                    StringRef baseDir,
+                                    uint64_t expectedBytes) {
   std::string location;
   uint64_t offset = 0, length = 0;
   bool hasLength = false;
@@ -189,6 +194,12 @@ FailureOr<std::string> readExternal(Location loc,
                 " beyond the file's " + Twine(size) + " bytes");
   if (!hasLength)
     length = size - offset;
+  // Checked before anything is read: a small tensor cannot pull in a large
+  // file.
+  if (length != expectedBytes)
+    return fail("has " + Twine(length) + " bytes at offset " + Twine(offset) +
+                " but the tensor's shape and type need " +
+                Twine(expectedBytes));
   std::string bytes(length, '\0');
   for (uint64_t done = 0; done < length;) {
     ssize_t got = ::pread(file.fd, bytes.data() + done, length - done,
@@ -274,7 +285,8 @@ FailureOr<ElementsAttr> importTensor(MLIRContext *ctx, Location loc,
 
   std::string bytes;
   if (tensor.data_location() == ::onnx::TensorProto::EXTERNAL) {
-    FailureOr<std::string> external = readExternal(loc, tensor, baseDir);
+    FailureOr<std::string> external =
+        readExternal(loc, tensor, baseDir, expectedBytes);
     if (failed(external))
       return failure();
     bytes = std::move(*external);

@@ -176,12 +176,12 @@ CASES.append(Case(
 bad_model("subgraphs nested past the recursion limit",
           "not a valid ONNX model: the protobuf cannot be parsed",
           lambda d: nested_ifs(40))
-CASES.append(Case("model path is a directory", "is not a regular file",
+CASES.append(Case("model path is a directory", "it is not a regular file",
                   lambda d: ["{dlc}", d, "-o", os.path.join(d, "x.so")]))
-CASES.append(Case("model path is a device", "is not a regular file",
+CASES.append(Case("model path is a device", "it is not a regular file",
                   lambda d: ["{dlc}", "/dev/zero", "-o",
                              os.path.join(d, "x.so")]))
-CASES.append(Case("model file missing", "cannot read",
+CASES.append(Case("model file missing", "No such file or directory",
                   lambda d: ["{dlc}", os.path.join(d, "none.onnx"), "-o",
                              os.path.join(d, "x.so")]))
 
@@ -371,6 +371,28 @@ external("external data file missing", "does not exist",
 external("external data is a directory", "is not a regular file",
          external_tensor("sub"),
          lambda d: os.makedirs(os.path.join(d, "m", "sub")))
+external("external data is a FIFO", "is not a regular file",
+         external_tensor("w.bin"),
+         lambda d: os.mkfifo(os.path.join(d, "m", "w.bin")))
+external("external data location with a NUL",
+         "must be a relative path inside the model's directory",
+         external_tensor("w.bin\x00../../w.bin"),
+         lambda d: write(os.path.join(d, "m", "w.bin")))
+external("external data location '.'", "is not a regular file",
+         external_tensor("."))
+external("external data length unlike the tensor's",
+         "has 8 bytes at offset 0 but the tensor's shape and type need 16",
+         external_tensor("w.bin", offset=0, length=8),
+         lambda d: write(os.path.join(d, "m", "w.bin")))
+external("external data file larger than the tensor",
+         "has 1048576 bytes at offset 0 but the tensor's shape and type "
+         "need 16",
+         external_tensor("w.bin"),
+         lambda d: write(os.path.join(d, "m", "w.bin"), b"\0" * 1048576))
+CASES.append(Case("model path is a FIFO", "it is not a regular file",
+                  lambda d: (os.mkfifo(os.path.join(d, "fifo.onnx")),
+                             ["{dlc}", os.path.join(d, "fifo.onnx"), "-o",
+                              os.path.join(d, "x.so")])[1]))
 external("valid external data in the model's directory", "",
          external_tensor("w.bin"),
          lambda d: write(os.path.join(d, "m", "w.bin")), expect_success=True)

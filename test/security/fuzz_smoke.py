@@ -44,7 +44,7 @@ def main():
                         "are generated)")
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--max-len", type=int, default=65536)
+    parser.add_argument("--max-len", type=int, default=262144)
     args = parser.parse_args()
     shutil.rmtree(args.workdir, ignore_errors=True)
     corpus = os.path.join(args.workdir, "corpus")

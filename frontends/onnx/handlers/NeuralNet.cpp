@@ -5,10 +5,26 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace dlc::onnx {
 namespace {
+
+/// LpPool's and GlobalLpPool's p: an INT since opset 2, a FLOAT before
+/// (whole numbers only).
+FailureOr<int64_t> lpNorm(NodeContext &ctx) {
+  if (ctx.opset >= 2)
+    return ctx.intAttr("p", 2);
+  float value = ctx.floatAttr("p", 2.0f);
+  if (!std::isfinite(value) || value < 1 || value > 1024 ||
+      value != std::floor(value))
+    return ctx.emitError() << "p = " << value
+                           << " is not supported (only whole p in [1, 1024])",
+           failure();
+  return static_cast<int64_t>(value);
+}
 
 LogicalResult matmul(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(2)))
@@ -135,16 +151,10 @@ template <typename OpTy> Handler pool() {
                     b.getBoolAttr(ctx.intAttr("count_include_pad", 0))));
     if constexpr (std::is_same_v<OpTy, dlg::LpPoolOp>) {
       // LpPool-1 has a float p.
-      int64_t p = ctx.intAttr("p", 2);
-      if (ctx.opset < 2) {
-        float value = ctx.floatAttr("p", 2.0f);
-        if (value != static_cast<float>(static_cast<int64_t>(value)))
-          return ctx.emitError() << "p = " << value << " is not supported "
-                                 << "(only integer p)",
-                 failure();
-        p = static_cast<int64_t>(value);
-      }
-      attrs.push_back(ctx.named("p", b.getI64IntegerAttr(p)));
+      FailureOr<int64_t> p = lpNorm(ctx);
+      if (failed(p))
+        return failure();
+      attrs.push_back(ctx.named("p", b.getI64IntegerAttr(*p)));
     }
     // Max pooling compares, so it needs the sign of integer inputs.
     SmallVector<NamedAttribute> poolAttrs = attrs;
@@ -197,15 +207,9 @@ LogicalResult globalLpPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return ctx.emitError() << "expects an input of rank >= 3 but got "
                            << type.getRank(),
            failure();
-  int64_t p = ctx.intAttr("p", 2);
-  if (ctx.opset < 2) {
-    float value = ctx.floatAttr("p", 2.0f);
-    if (value != static_cast<float>(static_cast<int64_t>(value)))
-      return ctx.emitError()
-                 << "p = " << value << " is not supported (only integer p)",
-             failure();
-    p = static_cast<int64_t>(value);
-  }
+  FailureOr<int64_t> p = lpNorm(ctx);
+  if (failed(p))
+    return failure();
   size_t spatial = type.getRank() - 2;
   OpBuilder &b = ctx.builder;
   SmallVector<int64_t> ones(spatial, 1);
@@ -219,7 +223,7 @@ LogicalResult globalLpPool(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                      b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial))),
            ctx.named("dilations", b.getDenseI64ArrayAttr(ones)),
            ctx.named("ceil_mode", b.getBoolAttr(false)),
-           ctx.named("p", b.getI64IntegerAttr(p))}),
+           ctx.named("p", b.getI64IntegerAttr(*p))}),
       results);
 }
 

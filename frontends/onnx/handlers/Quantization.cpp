@@ -569,7 +569,8 @@ FailureOr<Value> convolve(NodeContext &ctx, ArrayRef<Value> operands) {
   NodeContext convCtx(ctx.builder, ctx.loc, ctx.node, ctx.domain, ctx.opset,
                       operands, none);
   SmallVector<Value> out;
-  if (failed((*conv)(convCtx, out)) || out.empty())
+  if (failed((*conv)(convCtx, out)) || convCtx.hadAttributeTypeError() ||
+      out.empty())
     return failure();
   return out[0];
 }

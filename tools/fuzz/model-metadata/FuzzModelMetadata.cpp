@@ -37,16 +37,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (spec.dimNames.size() != spec.dims.size() ||
           spec.dimNamePtrs.size() != spec.dims.size())
         __builtin_trap();
-      bool dynamic = false;
-      size_t bytes = dlcrt_dtype_size(spec.dtype);
+      bool dynamic = false, zero = false;
       for (int64_t dim : spec.dims) {
         dynamic |= dim == dlc::rt::kDynamicDim;
+        zero |= dim == 0;
         if (dim < 0 && dim != dlc::rt::kDynamicDim)
           __builtin_trap();
-        if (dim >= 0 && __builtin_mul_overflow(bytes, size_t(dim), &bytes))
-          __builtin_trap();
       }
-      if (dynamic != spec.isDynamic || (!dynamic && bytes != spec.byteSize))
+      if (dynamic != spec.isDynamic)
+        __builtin_trap();
+      // A static spec's byte size is its element count times the element
+      // size, which the parser computed with overflow checks.
+      if (dynamic)
+        continue;
+      size_t bytes = zero ? 0 : dlcrt_dtype_size(spec.dtype);
+      for (int64_t dim : spec.dims)
+        if (!zero && __builtin_mul_overflow(bytes, size_t(dim), &bytes))
+          __builtin_trap();
+      if (bytes != spec.byteSize)
         __builtin_trap();
     }
   return 0;
