@@ -613,7 +613,7 @@ OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
                   O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return fail(std::strerror(errno));
-  auto closeFile = llvm::make_scope_exit([&] { ::close(fd); });
+  llvm::scope_exit closeFile([&] { ::close(fd); });
   struct stat info;
   if (::fstat(fd, &info) != 0)
     return fail(std::strerror(errno));
