@@ -250,40 +250,52 @@ private:
     }
   }
 
-  /// Copies the K x N tile of the convolution's im2col matrix at (k0, n0)
-  /// into `stage` of B, one element per cp.async (4 bytes): element (k, p)
-  /// is input[image][c][oh * sh + kh * dh][ow * sw + kw * dw] for
-  /// k = (c, kh, kw) and p = (oh, ow). Outside the input it is zero-filled.
-  void gatherTile(Value stage, Value k0, SmallVector<Value> &copies) {
+  /// Element `i` of this thread's share of the K x N tile of the
+  /// convolution's im2col matrix at (k0, n0): element (k, p) is
+  /// input[image][c][oh * sh + kh * dh][ow * sw + kw * dw] for
+  /// k = (c, kh, kw) and p = (oh, ow). Consecutive threads take consecutive
+  /// pixels.
+  struct GatherElement {
+    Value row, column; // In the (swizzled) stage.
+    Value inside;      // Within K, N and the input; else zero.
+    SmallVector<Value, 4> source; // Input indices, 0 when outside.
+  };
+  GatherElement gatherElement(Value k0, int64_t i) {
     const Gemm::Convolution &g = *conv;
     auto lessThan = [&](Value x, int64_t bound) -> Value {
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
                                    index(bound));
     };
+    Value element = add(tid, index(i * kThreads));
+    Value row = div(element, kBlockN), col = rem(element, kBlockN);
+    Value kIndex = add(k0, row), pixel = add(n0, col);
+    Value tap = rem(kIndex, g.kernelH * g.kernelW);
+    Value channel = div(kIndex, g.kernelH * g.kernelW);
+    Value y = add(mul(div(pixel, g.outW), g.strideH),
+                  mul(div(tap, g.kernelW), g.dilationH));
+    Value x = add(mul(rem(pixel, g.outW), g.strideW),
+                  mul(rem(tap, g.kernelW), g.dilationW));
+    Value inside = lessThan(kIndex, k);
+    for (Value condition : {lessThan(pixel, n), lessThan(y, g.height),
+                            lessThan(x, g.width)})
+      inside = arith::AndIOp::create(b, loc, inside, condition);
+    GatherElement result{row, sharedColumn(row, col, swizzleB), inside, {}};
+    result.source.push_back(batchIndices[0]);
+    for (Value value : {channel, y, x})
+      result.source.push_back(
+          arith::SelectOp::create(b, loc, inside, value, index(0)));
+    return result;
+  }
+
+  /// Copies the tile at (k0, n0) into `stage` of B, one element per
+  /// cp.async (4 bytes), zero-filled outside the input.
+  void gatherTile(Value stage, Value k0, SmallVector<Value> &copies) {
     for (int64_t i = 0; i < blockK * kBlockN / kThreads; ++i) {
-      // Consecutive threads take consecutive pixels.
-      Value element = add(tid, index(i * kThreads));
-      Value row = div(element, kBlockN), col = rem(element, kBlockN);
-      Value kIndex = add(k0, row), pixel = add(n0, col);
-      Value tap = rem(kIndex, g.kernelH * g.kernelW);
-      Value channel = div(kIndex, g.kernelH * g.kernelW);
-      Value y = add(mul(div(pixel, g.outW), g.strideH),
-                    mul(div(tap, g.kernelW), g.dilationH));
-      Value x = add(mul(rem(pixel, g.outW), g.strideW),
-                    mul(rem(tap, g.kernelW), g.dilationW));
-      Value inside = lessThan(kIndex, k);
-      for (Value condition : {lessThan(pixel, n), lessThan(y, g.height),
-                              lessThan(x, g.width)})
-        inside = arith::AndIOp::create(b, loc, inside, condition);
-      auto safe = [&](Value value) {
-        return arith::SelectOp::create(b, loc, inside, value, index(0));
-      };
+      GatherElement e = gatherElement(k0, i);
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, bs, ValueRange{stage, row, sharedColumn(row, col, swizzleB)},
-          g.input,
-          ValueRange{batchIndices[0], safe(channel), safe(y), safe(x)},
-          b.getIndexAttr(1),
-          arith::SelectOp::create(b, loc, inside, index(1), index(0)),
+          b, loc, bs, ValueRange{stage, e.row, e.column}, conv->input,
+          e.source, b.getIndexAttr(1),
+          arith::SelectOp::create(b, loc, e.inside, index(1), index(0)),
           UnitAttr()));
     }
   }
@@ -297,39 +309,17 @@ private:
     Value value, row, column;
   };
 
-  /// Loads the K x N tile of the im2col matrix at (k0, n0) into registers,
-  /// zeros outside the input (and past K), like gatherTile.
+  /// Loads the tile at (k0, n0) into registers, zeros outside the input
+  /// (and past K).
   SmallVector<Gathered> gatherToRegisters(Value k0) {
-    const Gemm::Convolution &g = *conv;
-    auto lessThan = [&](Value x, int64_t bound) -> Value {
-      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
-                                   index(bound));
-    };
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(input));
     SmallVector<Gathered> result;
     for (int64_t i = 0; i < blockK * kBlockN / kThreads; ++i) {
-      Value element = add(tid, index(i * kThreads));
-      Value row = div(element, kBlockN), col = rem(element, kBlockN);
-      Value kIndex = add(k0, row), pixel = add(n0, col);
-      Value tap = rem(kIndex, g.kernelH * g.kernelW);
-      Value channel = div(kIndex, g.kernelH * g.kernelW);
-      Value y = add(mul(div(pixel, g.outW), g.strideH),
-                    mul(div(tap, g.kernelW), g.dilationH));
-      Value x = add(mul(rem(pixel, g.outW), g.strideW),
-                    mul(rem(tap, g.kernelW), g.dilationW));
-      Value inside = lessThan(kIndex, k);
-      for (Value condition : {lessThan(pixel, n), lessThan(y, g.height),
-                              lessThan(x, g.width)})
-        inside = arith::AndIOp::create(b, loc, inside, condition);
-      auto safe = [&](Value value) {
-        return arith::SelectOp::create(b, loc, inside, value, index(0));
-      };
-      Value value = memref::LoadOp::create(
-          b, loc, g.input,
-          ValueRange{batchIndices[0], safe(channel), safe(y), safe(x)});
+      GatherElement e = gatherElement(k0, i);
+      Value value = memref::LoadOp::create(b, loc, conv->input, e.source);
       result.push_back(
-          {arith::SelectOp::create(b, loc, inside, value, zero), row,
-           sharedColumn(row, col, swizzleB)});
+          {arith::SelectOp::create(b, loc, e.inside, value, zero), e.row,
+           e.column});
     }
     return result;
   }
