@@ -105,11 +105,7 @@ struct DemoteContractionOperandsPass
     });
     IRRewriter rewriter(ctx);
     for (linalg::Conv2DNchwFchwOp op : convolutions) {
-      SmallVector<Value> inputs;
-      for (Value input : op.getDpsInputs()) {
-        rewriter.setInsertionPointAfterValue(input);
-        inputs.push_back(demote(rewriter, op.getLoc(), input, narrow));
-      }
+      SmallVector<Value> inputs = demoteInputs(rewriter, op, narrow);
       rewriter.setInsertionPoint(op);
       // The named op widens its inputs to the f32 accumulator.
       auto demoted = linalg::Conv2DNchwFchwOp::create(
@@ -119,13 +115,7 @@ struct DemoteContractionOperandsPass
       rewriter.replaceOp(op, demoted->getResults());
     }
     for (linalg::GenericOp op : products) {
-      SmallVector<Value> inputs;
-      for (Value input : op.getDpsInputs()) {
-        // Right after the input, so that nothing comes between the product
-        // and the fill of its accumulator (which kernels absorb).
-        rewriter.setInsertionPointAfterValue(input);
-        inputs.push_back(demote(rewriter, op.getLoc(), input, narrow));
-      }
+      SmallVector<Value> inputs = demoteInputs(rewriter, op, narrow);
       rewriter.setInsertionPoint(op);
       auto demoted = linalg::GenericOp::create(
           rewriter, op.getLoc(), op.getResultTypes(), inputs, op.getDpsInits(),
@@ -144,6 +134,19 @@ struct DemoteContractionOperandsPass
       demoted->setDiscardableAttrs(op->getDiscardableAttrDictionary());
       rewriter.replaceOp(op, demoted->getResults());
     }
+  }
+
+  /// The inputs of `op` rounded to `narrow`, each right after its value,
+  /// so that nothing comes between the product and the fill of its
+  /// accumulator (which kernels absorb).
+  SmallVector<Value> demoteInputs(OpBuilder &b, linalg::LinalgOp op,
+                                  Type narrow) {
+    SmallVector<Value> inputs;
+    for (Value input : op.getDpsInputs()) {
+      b.setInsertionPointAfterValue(input);
+      inputs.push_back(demote(b, op.getLoc(), input, narrow));
+    }
+    return inputs;
   }
 
   /// `input` rounded to `narrow`: a new constant, or a rounding generic.
