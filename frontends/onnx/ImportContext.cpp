@@ -102,6 +102,35 @@ SmallVector<int64_t> NodeContext::intsAttr(StringRef name) const {
   return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
 }
 
+SmallVector<float> NodeContext::floatsAttr(StringRef name) const {
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::FLOATS);
+  if (!attr)
+    return {};
+  return SmallVector<float>(attr->floats().begin(), attr->floats().end());
+}
+
+SmallVector<std::string> NodeContext::stringsAttr(StringRef name) const {
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::STRINGS);
+  if (!attr)
+    return {};
+  return SmallVector<std::string>(attr->strings().begin(),
+                                  attr->strings().end());
+}
+
+const ::onnx::TensorProto *NodeContext::tensorAttr(StringRef name) const {
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::TENSOR);
+  return attr && attr->has_t() ? &attr->t() : nullptr;
+}
+
+const ::onnx::GraphProto *NodeContext::graphAttr(StringRef name) const {
+  const ::onnx::AttributeProto *attr =
+      typedAttribute(name, ::onnx::AttributeProto::GRAPH);
+  return attr && attr->has_g() ? &attr->g() : nullptr;
+}
+
 InFlightDiagnostic NodeContext::emitError() const {
   InFlightDiagnostic diag = mlir::emitError(loc);
   diag << "node '" << (name.empty() ? node.name() : name) << "' ("

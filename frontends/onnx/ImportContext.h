@@ -113,6 +113,12 @@ public:
   float floatAttr(llvm::StringRef name, float fallback) const;
   std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback) const;
   llvm::SmallVector<int64_t> intsAttr(llvm::StringRef name) const;
+  llvm::SmallVector<float> floatsAttr(llvm::StringRef name) const;
+  llvm::SmallVector<std::string> stringsAttr(llvm::StringRef name) const;
+  /// The tensor or graph of attribute `name`; nullptr when it is missing or
+  /// of another type (then with a diagnostic).
+  const ::onnx::TensorProto *tensorAttr(llvm::StringRef name) const;
+  const ::onnx::GraphProto *graphAttr(llvm::StringRef name) const;
 
   /// An error diagnostic prefixed with the node, op, domain and opset.
   mlir::InFlightDiagnostic emitError() const;
@@ -125,7 +131,6 @@ private:
   mutable bool attributeTypeError = false;
 
 public:
-
   /// Creates a dlg op with inferred result type; fails with a diagnostic.
   template <typename OpTy>
   mlir::FailureOr<mlir::Value>

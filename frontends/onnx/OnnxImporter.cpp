@@ -1,16 +1,17 @@
 //===- OnnxImporter.cpp - ONNX model -> dlg dialect -----------------------===//
 
 #include "frontends/onnx/OnnxImporter.h"
-#include "frontends/onnx/ImportContext.h"
 #include "frontends/onnx/DynamicShapes.h"
+#include "frontends/onnx/ImportContext.h"
 #include "frontends/onnx/KnownIntsFolding.h"
+#include "frontends/onnx/LocalFunctions.h"
 #include "frontends/onnx/TensorImport.h"
 
 #include "onnx/onnx_pb.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -33,6 +34,13 @@ namespace {
 constexpr int64_t kMaxDefaultOpset = 28;
 constexpr int64_t kMinDefaultOpset = 1;
 constexpr int64_t kMinIrVersion = 3, kMaxIrVersion = 14;
+/// Loops are unrolled and subgraphs imported once per iteration: this bounds
+/// the nodes a model may expand to (nested loops multiply).
+constexpr int64_t kMaxImportedNodes = 1 << 20;
+/// Subgraphs and function calls are imported recursively: this bounds the
+/// stack (protobuf's recursion limit bounds nesting within one graph, but
+/// chains of function calls are not nested messages).
+constexpr int kMaxNesting = 64;
 
 class GraphImporter {
 public:
@@ -52,6 +60,9 @@ private:
                                         const ImportOptions &options);
   LogicalResult importInitializer(::onnx::TensorProto &tensor);
   LogicalResult importNode(const ::onnx::NodeProto &node, size_t index);
+  LogicalResult importCall(const ::onnx::NodeProto &call,
+                           const ::onnx::FunctionProto &function,
+                           StringRef callName, Location loc);
   LogicalResult define(const std::string &name, Value value, Location loc);
   LogicalResult defineSequence(const std::string &name, Sequence sequence,
                                Location loc);
@@ -100,6 +111,14 @@ private:
   llvm::DenseSet<Value> unsignedValues;
   /// Static shapes the model declares (outputs, value_info), by name.
   llvm::StringMap<SmallVector<int64_t>> declaredShapes;
+  /// Nodes imported so far, counting each unrolled iteration.
+  int64_t importedNodes = 0;
+  LocalFunctions functions;
+  /// The functions being expanded, outermost first.
+  SmallVector<const ::onnx::FunctionProto *> callStack;
+  int64_t expandedCalls = 0;
+  /// Subgraphs and function calls being imported.
+  int nesting = 0;
 
   /// Records the static shapes `graph` declares for its values and outputs
   /// (a subgraph's are those of one iteration or branch).
@@ -257,6 +276,12 @@ GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
     return emitError(loc) << "subgraph '" << graph.name() << "' has "
                           << graph.input_size() << " inputs but is given "
                           << inputs.size();
+  if (nesting >= kMaxNesting)
+    return emitError(loc) << "subgraphs and model-local function calls nest "
+                             "more than "
+                          << kMaxNesting << " levels deep";
+  ++nesting;
+  llvm::scope_exit leave([&] { --nesting; });
   // The names the subgraph defines are dropped afterwards, so that it can be
   // imported once per iteration; outer-scope names stay visible.
   SmallVector<std::string> defined;
@@ -339,6 +364,11 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
                           << (opset == opsets.end() ? -1 : opset->second)
                           << "): ";
   };
+  if (++importedNodes > kMaxImportedNodes)
+    return fail() << "the model expands to more than " << kMaxImportedNodes
+                  << " nodes (loops are unrolled), too many to compile";
+  if (const ::onnx::FunctionProto *function = functions.lookup(node))
+    return importCall(node, *function, name, loc);
   if (opset == opsets.end())
     return fail() << "the model imports no opset for domain '" << domain << "'";
   int64_t sinceVersion = 0;
@@ -446,10 +476,82 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   return success();
 }
 
+LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
+                                        const ::onnx::FunctionProto &function,
+                                        StringRef callName, Location loc) {
+  std::string callee = LocalFunctions::displayName(function);
+  auto fail = [&]() {
+    return emitError(loc) << "node '" << callName << "' (call of model-local "
+                          << "function '" << callee << "'): ";
+  };
+  if (llvm::is_contained(callStack, &function)) {
+    InFlightDiagnostic diag = fail();
+    diag << "the function calls itself (";
+    for (const ::onnx::FunctionProto *caller : callStack)
+      diag << LocalFunctions::displayName(*caller) << " -> ";
+    return diag << callee << "); recursive functions cannot be expanded";
+  }
+  if (nesting >= kMaxNesting)
+    return fail() << "subgraphs and model-local function calls nest more "
+                     "than "
+                  << kMaxNesting << " levels deep";
+  if (call.input_size() > function.input_size() ||
+      call.output_size() > function.output_size())
+    return fail() << "the call has " << call.input_size() << " inputs and "
+                  << call.output_size() << " outputs but the function takes "
+                  << function.input_size() << " and returns "
+                  << function.output_size();
+
+  SmallVector<std::string> outputNames;
+  ::onnx::GraphProto body =
+      expandCall(call, function, "fn" + std::to_string(expandedCalls++) + "/",
+                 (callName + "/").str(), outputNames);
+  // The body's ops resolve against the function's opsets, then the model's.
+  std::map<std::string, int64_t> callerOpsets = opsets;
+  for (const ::onnx::OperatorSetIdProto &opset : function.opset_import())
+    opsets[opset.domain() == "ai.onnx" ? "" : opset.domain()] = opset.version();
+  const ::onnx::GraphProto *caller = currentGraph;
+  currentGraph = &body;
+  callStack.push_back(&function);
+  ++nesting;
+  llvm::scope_exit leave([&] {
+    --nesting;
+    callStack.pop_back();
+    currentGraph = caller;
+    opsets = std::move(callerOpsets);
+  });
+  for (auto [i, node] : llvm::enumerate(body.node()))
+    if (failed(importNode(node, i)))
+      return failure();
+  // Binds the outputs the body names otherwise (one that is also an input).
+  for (auto [j, output] : llvm::enumerate(call.output())) {
+    const std::string &internal = outputNames[j];
+    if (output.empty())
+      continue;
+    auto seq = sequences.find(internal);
+    auto value = values.find(internal);
+    if (seq == sequences.end() && value == values.end())
+      return fail() << "function output '" << function.output(j)
+                    << "' is never produced";
+    if (output == internal)
+      continue;
+    if (failed(seq != sequences.end() ? defineSequence(output, seq->second, loc)
+                                      : define(output, value->second, loc)))
+      return failure();
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
                                             const ImportOptions &options) {
   if (failed(readOpsets(model)))
     return nullptr;
+  std::string duplicate;
+  if (!functions.index(model, duplicate)) {
+    emitError(nodeLoc("model"))
+        << "model-local function '" << duplicate << "' is defined twice";
+    return nullptr;
+  }
   ::onnx::GraphProto &graph = *model.mutable_graph();
   collectDeclaredShapes(graph);
   OwningOpRef<ModuleOp> module =
@@ -609,8 +711,8 @@ OwningOpRef<ModuleOp> importModelFile(MLIRContext *ctx, StringRef path,
         << "cannot read '" << path << "': " << why;
     return nullptr;
   };
-  int fd = ::open(path.str().c_str(),
-                  O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  int fd =
+      ::open(path.str().c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return fail(std::strerror(errno));
   llvm::scope_exit closeFile([&] { ::close(fd); });

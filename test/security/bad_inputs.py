@@ -130,6 +130,29 @@ def field(number, payload):
     return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
+def loop_body(nodes, v, v_out, tag):
+    """A Loop body carrying `v` (names end in `tag`): (i, cond, v) ->
+    (cond, v_out)."""
+    return helper.make_graph(
+        [N("Identity", ["cond" + tag], ["cond_out" + tag])] + nodes, "body",
+        [helper.make_tensor_value_info("i" + tag, TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond" + tag, TensorProto.BOOL, []),
+         helper.make_tensor_value_info(v, TensorProto.FLOAT, [4])],
+        [helper.make_tensor_value_info("cond_out" + tag, TensorProto.BOOL,
+                                       []),
+         helper.make_tensor_value_info(v_out, TensorProto.FLOAT, [4])])
+
+
+def nested_loops(trips):
+    """A loop of `trips` iterations around another: trips**2 iterations."""
+    inner = N("Loop", ["m", "", "v"], ["v_out"], body=loop_body(
+        [N("Neg", ["w"], ["w_out"])], "w", "w_out", "_inner"))
+    return model([N("Constant", [], ["m"], value_int=trips),
+                  N("Loop", ["m", "", "x"], ["y"],
+                    body=loop_body([inner], "v", "v_out", ""))],
+                 [vi("x", [4])], [vi("y", [4])])
+
+
 def nested_ifs(depth):
     """A model of `depth` If nodes, each in the then-branch of the one
     before, as protobuf bytes written by hand (protobuf's own serializers
@@ -262,17 +285,73 @@ bad_graph("attribute of the wrong type",
                         [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 4, 4])],
                         [numpy_helper.from_array(
                             np.ones((1, 1, 1, 1), np.float32), "w")]))
-# Model-local functions are not expanded (so they cannot recurse either).
-bad_graph("call of a recursive model-local function",
-          "node 'call' (Loopy, domain 'local', opset 1): unsupported op",
-          lambda: model(
-              [N("Loopy", ["x"], ["y"], domain="local", name="call")],
-              [vi("x", [4])], [vi("y", [4])],
-              functions=[helper.make_function(
-                  "local", "Loopy", ["a"], ["b"],
-                  [N("Loopy", ["a"], ["b"], domain="local")],
-                  [helper.make_opsetid("", 17),
-                   helper.make_opsetid("local", 1)])]))
+bad_graph("constant attribute of the wrong type",
+          "node 'c' (Constant, domain '', opset 17): attribute 'value_float' "
+          "is of type INT but must be FLOAT",
+          lambda: model([N("Constant", [], ["y"], name="c", value_float=3)],
+                        [], [vi("y", [])]))
+bad_graph("graph attribute of the wrong type",
+          "node 'if' (If, domain '', opset 17): attribute 'then_branch' is "
+          "of type INT but must be GRAPH",
+          lambda: model([N("If", ["c"], ["y"], name="if", then_branch=1,
+                           else_branch=1)],
+                        [vi("c", [], TensorProto.BOOL)], [vi("y", [4])]))
+
+
+def local_function(name, nodes, inputs=("a",), outputs=("b",)):
+    return helper.make_function("local", name, list(inputs), list(outputs),
+                                nodes, [helper.make_opsetid("", 17),
+                                        helper.make_opsetid("local", 1)])
+
+
+def call_model(functions, op="F"):
+    return model([N(op, ["x"], ["y"], domain="local", name="call")],
+                 [vi("x", [4])], [vi("y", [4])], functions=functions)
+
+
+# Model-local functions are expanded at their calls: recursion, deep chains
+# of calls and unrolled loops that multiply must fail cleanly.
+bad_graph("recursive model-local function",
+          "node 'call/inner' (call of model-local function 'local.F'): the "
+          "function calls itself (local.F -> local.F); recursive functions "
+          "cannot be expanded",
+          lambda: call_model([local_function(
+              "F", [N("F", ["a"], ["b"], domain="local", name="inner")])]))
+bad_graph("mutually recursive model-local functions",
+          "the function calls itself (local.F -> local.G -> local.F)",
+          lambda: call_model([
+              local_function("F", [N("G", ["a"], ["b"], domain="local")]),
+              local_function("G", [N("F", ["a"], ["b"], domain="local")])]))
+bad_graph("model-local function calls nested too deep",
+          "subgraphs and model-local function calls nest more than 64 "
+          "levels deep",
+          lambda: call_model(
+              [local_function(f"F{i}", [N(f"F{i + 1}", ["a"], ["b"],
+                                          domain="local")])
+               for i in range(100)]
+              + [local_function("F100", [N("Relu", ["a"], ["b"])])],
+              op="F0"))
+bad_graph("model-local function defined twice",
+          "model-local function 'local.F' is defined twice",
+          lambda: call_model(
+              [local_function("F", [N("Relu", ["a"], ["b"])]),
+               local_function("F", [N("Neg", ["a"], ["b"])])]))
+bad_graph("call with more inputs than the function takes",
+          "node 'call' (call of model-local function 'local.F'): the call has "
+          "2 inputs and 1 outputs but the function takes 1 and returns 1",
+          lambda: model([N("F", ["x", "x"], ["y"], domain="local",
+                           name="call")], [vi("x", [4])], [vi("y", [4])],
+                        functions=[local_function(
+                            "F", [N("Relu", ["a"], ["b"])])]))
+bad_graph("function output never produced",
+          "node 'call' (call of model-local function 'local.F'): function "
+          "output 'b' is never produced",
+          lambda: call_model([local_function(
+              "F", [N("Relu", ["a"], ["c"])])]))
+bad_graph("nested loops that unroll to too many nodes",
+          "the model expands to more than 1048576 nodes (loops are "
+          "unrolled), too many to compile",
+          lambda: nested_loops(60000))
 
 # Tensor checks.
 bad_graph("initializer with a negative dim",

@@ -35,6 +35,51 @@ def onnx_seeds(directory):
             graph, opset_imports=[helper.make_opsetid("", 17)])
         model.ir_version = 8
         onnx.save(model, os.path.join(directory, f"{op}.onnx"))
+    # External data (the fuzzer's model directory holds weights.bin,
+    # sub/w.bin, link.bin -> weights.bin and hard.bin), a model-local
+    # function and a loop, so that mutations reach those paths.
+    for name, location, offset in [("external", "weights.bin", 64),
+                                   ("external_sub", "sub/w.bin", 0),
+                                   ("external_link", "link.bin", 0)]:
+        tensor = onnx.TensorProto(name="c", data_type=TensorProto.FLOAT,
+                                  dims=[2, 3])
+        tensor.data_location = TensorProto.EXTERNAL
+        for key, value in [("location", location), ("offset", str(offset)),
+                           ("length", "24")]:
+            entry = tensor.external_data.add()
+            entry.key, entry.value = key, value
+        graph = helper.make_graph(
+            [helper.make_node("Add", ["x", "c"], ["y"])], name,
+            [vi("x", TensorProto.FLOAT, [2, 3])],
+            [vi("y", TensorProto.FLOAT, [2, 3])], [tensor])
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        with open(os.path.join(directory, f"{name}.onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+    function = helper.make_function(
+        "local", "Twice", ["a"], ["b"],
+        [helper.make_node("Add", ["a", "a"], ["b"])],
+        [helper.make_opsetid("", 17)])
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond"], ["cond_out"]),
+         helper.make_node("Twice", ["v"], ["v_out"], domain="local")],
+        "body", [vi("i", TensorProto.INT64, []),
+                 vi("cond", TensorProto.BOOL, []),
+                 vi("v", TensorProto.FLOAT, [2, 3])],
+        [vi("cond_out", TensorProto.BOOL, []),
+         vi("v_out", TensorProto.FLOAT, [2, 3])])
+    graph = helper.make_graph(
+        [helper.make_node("Constant", [], ["m"], value_int=3),
+         helper.make_node("Loop", ["m", "", "x"], ["y"], body=body)],
+        "functions", [vi("x", TensorProto.FLOAT, [2, 3])],
+        [vi("y", TensorProto.FLOAT, [2, 3])])
+    model = helper.make_model(
+        graph, functions=[function],
+        opset_imports=[helper.make_opsetid("", 17),
+                       helper.make_opsetid("local", 1)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(directory, "functions.onnx"))
 
 
 def main():

@@ -309,13 +309,11 @@ LogicalResult concatFromSequence(NodeContext &ctx,
 // If, Loop, Scan
 //===----------------------------------------------------------------------===//
 
-const ::onnx::GraphProto *graphAttr(NodeContext &ctx, StringRef name) {
-  const ::onnx::AttributeProto *attr = ctx.attribute(name);
-  if (!attr || !attr->has_g()) {
+const ::onnx::GraphProto *requireGraph(NodeContext &ctx, StringRef name) {
+  const ::onnx::GraphProto *graph = ctx.graphAttr(name);
+  if (!graph && !ctx.hadAttributeTypeError())
     ctx.emitError() << "expects a graph attribute '" << name << "'";
-    return nullptr;
-  }
-  return &attr->g();
+  return graph;
 }
 
 /// Pushes subgraph outputs as node results (tensors or sequences).
@@ -370,8 +368,8 @@ LogicalResult importGuarded(NodeContext &ctx, const ::onnx::GraphProto &graph,
 LogicalResult ifOp(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
-  const ::onnx::GraphProto *thenGraph = graphAttr(ctx, "then_branch");
-  const ::onnx::GraphProto *elseGraph = graphAttr(ctx, "else_branch");
+  const ::onnx::GraphProto *thenGraph = requireGraph(ctx, "then_branch");
+  const ::onnx::GraphProto *elseGraph = requireGraph(ctx, "else_branch");
   if (!thenGraph || !elseGraph)
     return failure();
   Value cond = ctx.input(0);
@@ -434,7 +432,7 @@ LogicalResult ifOp(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 constexpr int64_t kMaxUnrolledIterations = 1 << 16;
 
 LogicalResult loop(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  const ::onnx::GraphProto *body = graphAttr(ctx, "body");
+  const ::onnx::GraphProto *body = requireGraph(ctx, "body");
   if (!body)
     return failure();
   size_t numCarried = ctx.numInputs() < 2 ? 0 : ctx.numInputs() - 2;
@@ -663,7 +661,7 @@ LogicalResult runScan(NodeContext &ctx, const ::onnx::GraphProto &body,
 }
 
 LogicalResult scan(NodeContext &ctx, SmallVectorImpl<Value> &results) {
-  const ::onnx::GraphProto *body = graphAttr(ctx, "body");
+  const ::onnx::GraphProto *body = requireGraph(ctx, "body");
   if (!body)
     return failure();
   int64_t numScanInputs = ctx.intAttr("num_scan_inputs", -1);

@@ -1325,15 +1325,15 @@ LogicalResult flexAttention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
                e.transpose(e.mul(kAligned, sqrtScale), {0, 1, 3, 2}));
   scores = e.cast(scores, compute);
   auto applyMod = [&](StringRef name, Value x) -> Value {
-    const ::onnx::AttributeProto *attr = ctx.attribute(name);
-    if (!attr || !x)
+    if (!x || !ctx.attribute(name))
       return x;
-    if (!attr->has_g())
+    const ::onnx::GraphProto *graph = ctx.graphAttr(name);
+    if (!graph)
       return ctx.emitError() << "attribute '" << name << "' is not a graph",
              Value();
     SmallVector<GraphValue> outputs;
-    if (failed(ctx.importSubgraph(attr->g(), {GraphValue{x, std::nullopt}},
-                                  outputs)))
+    if (failed(
+            ctx.importSubgraph(*graph, {GraphValue{x, std::nullopt}}, outputs)))
       return Value();
     if (outputs.size() != 1 || !outputs[0].tensor ||
         outputs[0].tensor.getType() != x.getType())

@@ -160,10 +160,7 @@ LogicalResult Recurrence::readAttributes() {
            failure();
   linearBeforeReset = ctx.intAttr("linear_before_reset", 0) != 0;
 
-  SmallVector<std::string> names;
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("activations"))
-    for (const std::string &name : attr->strings())
-      names.push_back(name);
+  SmallVector<std::string> names = ctx.stringsAttr("activations");
   size_t perDirection = kind.defaultActivations.size();
   if (names.empty()) {
     for (int64_t d = 0; d < directions; ++d)
@@ -177,11 +174,8 @@ LogicalResult Recurrence::readAttributes() {
     return ctx.emitError() << "expects " << perDirection * directions
                            << " activations but got " << names.size(),
            failure();
-  SmallVector<float> alphas, betas;
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("activation_alpha"))
-    alphas.assign(attr->floats().begin(), attr->floats().end());
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("activation_beta"))
-    betas.assign(attr->floats().begin(), attr->floats().end());
+  SmallVector<float> alphas = ctx.floatsAttr("activation_alpha");
+  SmallVector<float> betas = ctx.floatsAttr("activation_beta");
   size_t nextAlpha = 0, nextBeta = 0;
   for (const std::string &name : names) {
     if (!isKnownActivation(name))

@@ -528,9 +528,8 @@ LogicalResult upsample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     return failure();
   if (ctx.opset < 9) {
     // Upsample-7 carries the scales as a float list attribute.
-    SmallVector<double> scales;
-    if (const ::onnx::AttributeProto *attr = ctx.attribute("scales"))
-      scales.assign(attr->floats().begin(), attr->floats().end());
+    SmallVector<float> floats = ctx.floatsAttr("scales");
+    SmallVector<double> scales(floats.begin(), floats.end());
     return resizeByScales(ctx, ctx.input(0), scales, 0,
                           ctx.stringAttr("mode", "nearest"), results);
   }

@@ -37,8 +37,8 @@ Value intConstant(NodeContext &ctx, ArrayRef<int64_t> values,
 
 LogicalResult constant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   OpBuilder &b = ctx.builder;
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value")) {
-    ::onnx::TensorProto tensor = attr->t();
+  if (const ::onnx::TensorProto *attr = ctx.tensorAttr("value")) {
+    ::onnx::TensorProto tensor = *attr;
     SmallVector<int64_t> ints;
     FailureOr<ElementsAttr> value =
         importTensor(b.getContext(), ctx.loc, tensor, /*baseDir=*/"", &ints);
@@ -51,28 +51,31 @@ LogicalResult constant(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     results.push_back(result);
     return success();
   }
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value_float")) {
+  if (ctx.attribute("value_float")) {
     auto type = RankedTensorType::get({}, b.getF32Type());
     results.push_back(dlg::ConstantOp::create(
-        b, ctx.loc, DenseElementsAttr::get(type, attr->f())));
+        b, ctx.loc,
+        DenseElementsAttr::get(type, ctx.floatAttr("value_float", 0))));
     return success();
   }
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value_floats")) {
-    SmallVector<float> values(attr->floats().begin(), attr->floats().end());
+  if (ctx.attribute("value_floats")) {
+    SmallVector<float> values = ctx.floatsAttr("value_floats");
     auto type = RankedTensorType::get({(int64_t)values.size()}, b.getF32Type());
     results.push_back(dlg::ConstantOp::create(
         b, ctx.loc, DenseElementsAttr::get(type, ArrayRef<float>(values))));
     return success();
   }
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value_int")) {
-    results.push_back(intConstant(ctx, {attr->i()}, {}));
+  if (ctx.attribute("value_int")) {
+    results.push_back(intConstant(ctx, {ctx.intAttr("value_int", 0)}, {}));
     return success();
   }
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value_ints")) {
-    SmallVector<int64_t> values(attr->ints().begin(), attr->ints().end());
+  if (ctx.attribute("value_ints")) {
+    SmallVector<int64_t> values = ctx.intsAttr("value_ints");
     results.push_back(intConstant(ctx, values, {(int64_t)values.size()}));
     return success();
   }
+  if (ctx.hadAttributeTypeError())
+    return failure();
   return ctx.emitError() << "expects a value, value_float(s) or value_int(s) "
                             "attribute (sparse and string constants are not "
                             "supported)",
@@ -90,9 +93,9 @@ LogicalResult shape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   ArrayRef<int64_t> slice =
       end > start ? dims.slice(start, end - start) : ArrayRef<int64_t>();
   if (llvm::any_of(slice, ShapedType::isDynamic))
-    return pushResult(runtimeShapeOf(ctx, ctx.input(0), start,
-                                     std::max(start, end)),
-                      results);
+    return pushResult(
+        runtimeShapeOf(ctx, ctx.input(0), start, std::max(start, end)),
+        results);
   results.push_back(intConstant(ctx, slice, {(int64_t)slice.size()}));
   return success();
 }
@@ -108,7 +111,8 @@ std::string formatShape(ArrayRef<int64_t> shape) {
 
 /// Reshape whose `shape` is only known at run time: the declared result
 /// shape, checked against the run-time value.
-LogicalResult runtimeReshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
+LogicalResult runtimeReshape(NodeContext &ctx,
+                             SmallVectorImpl<Value> &results) {
   FailureOr<SmallVector<int64_t>> declared =
       ctx.requireDeclaredShape(0, 1, "shape");
   if (failed(declared))
@@ -216,8 +220,8 @@ LogicalResult reshape(NodeContext &ctx, SmallVectorImpl<Value> &results) {
       return ctx.emitError() << "shape entry " << i << " is " << dim, failure();
     } else {
       if (llvm::MulOverflow(known, dim, known) || known > dlg::kMaxNumElements)
-        return ctx.emitError() << "shape has more than "
-                               << dlg::kMaxNumElements << " elements",
+        return ctx.emitError() << "shape has more than " << dlg::kMaxNumElements
+                               << " elements",
                failure();
     }
     shape.push_back(dim);

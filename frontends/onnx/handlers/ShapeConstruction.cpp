@@ -73,8 +73,8 @@ LogicalResult constantOfShape(NodeContext &ctx,
   if (failed(verifyShapeArgument(ctx, *shape)))
     return failure();
   Attribute element = FloatAttr::get(ctx.builder.getF32Type(), 0.0);
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("value")) {
-    ::onnx::TensorProto tensor = attr->t();
+  if (const ::onnx::TensorProto *attr = ctx.tensorAttr("value")) {
+    ::onnx::TensorProto tensor = *attr;
     FailureOr<ElementsAttr> value = importTensor(
         ctx.builder.getContext(), ctx.loc, tensor, /*baseDir=*/"", nullptr);
     if (failed(value))

@@ -52,9 +52,7 @@ LogicalResult tfIdfVectorizer(NodeContext &ctx,
   SmallVector<int64_t> counts = ctx.intsAttr("ngram_counts");
   SmallVector<int64_t> indexes = ctx.intsAttr("ngram_indexes");
   SmallVector<int64_t> pool = ctx.intsAttr("pool_int64s");
-  SmallVector<float> weights;
-  if (const ::onnx::AttributeProto *attr = ctx.attribute("weights"))
-    weights.assign(attr->floats().begin(), attr->floats().end());
+  SmallVector<float> weights = ctx.floatsAttr("weights");
   if (minGram < 1 || maxGram < minGram || maxSkip < 0)
     return ctx.emitError() << "expects 1 <= min_gram_length (" << minGram
                            << ") <= max_gram_length (" << maxGram

@@ -86,14 +86,16 @@ LogicalResult binarizer(NodeContext &ctx, SmallVectorImpl<Value> &results) {
 /// The numbers of a tensor attribute (float, double, float16 or integer).
 FailureOr<SmallVector<double>>
 tensorNumbers(NodeContext &ctx, llvm::StringRef name, bool required) {
-  const ::onnx::AttributeProto *attr = ctx.attribute(name);
+  const ::onnx::TensorProto *tensor = ctx.tensorAttr(name);
   SmallVector<double> values;
-  if (!attr) {
+  if (!tensor) {
+    if (ctx.hadAttributeTypeError())
+      return failure();
     if (required)
       return ctx.emitError() << "expects attribute '" << name << "'", failure();
     return values;
   }
-  const ::onnx::TensorProto &t = attr->t();
+  const ::onnx::TensorProto &t = *tensor;
   const std::string &raw = t.raw_data();
   auto fromRaw = [&](size_t size, auto convert) -> LogicalResult {
     if (raw.size() % size != 0)
