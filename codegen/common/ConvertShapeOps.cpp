@@ -82,9 +82,10 @@ template <typename OpTy> struct ReshapeLikePattern : OpConversionPattern<OpTy> {
       auto inputType = cast<RankedTensorType>(input.getType());
       int64_t rank = inputType.getRank();
       int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-      for (auto [part, range] :
-           llvm::enumerate(ArrayRef<std::pair<int64_t, int64_t>>{
-               {0, axis}, {axis, rank}})) {
+      // A named array: a braced list inside the range expression would die
+      // before the loop runs.
+      std::pair<int64_t, int64_t> ranges[] = {{0, axis}, {axis, rank}};
+      for (auto [part, range] : llvm::enumerate(ranges)) {
         if (!type.isDynamicDim(part))
           continue;
         Value size = arith::ConstantIndexOp::create(rewriter, loc, 1);

@@ -76,6 +76,23 @@ def short_reason(text):
     return (lines[0].strip()[:200] if lines else "no diagnostic")
 
 
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error: ")
+CRASH = "crash: "
+
+
+def crash(tool, result):
+    """A reason starting with CRASH when `tool` died of a signal or printed
+    a sanitizer report (in a sanitizer build): never an expected failure."""
+    if result.returncode < 0:
+        return CRASH + f"{tool} {describe_signal(result.returncode)}"
+    for marker in SANITIZER_REPORTS:
+        for line in result.stderr.splitlines():
+            if marker in line:
+                return CRASH + f"{tool}: {line.strip()[:200]}"
+    return None
+
+
 def describe_signal(returncode):
     if returncode < 0:
         try:
@@ -186,9 +203,7 @@ def run_case(case, args):
     except subprocess.TimeoutExpired:
         return fail(f"dlc timed out after {COMPILE_TIMEOUT_S} s")
     if result.returncode != 0:
-        if result.returncode < 0:
-            return fail(f"dlc {describe_signal(result.returncode)}")
-        return fail(short_reason(result.stderr))
+        return fail(crash("dlc", result) or short_reason(result.stderr))
 
     for k, (inputs, outputs) in enumerate(case.data_sets):
         feeds = {}
@@ -205,9 +220,8 @@ def run_case(case, args):
         except subprocess.TimeoutExpired:
             return fail(f"dlc-run timed out after {RUN_TIMEOUT_S} s")
         if result.returncode != 0:
-            if result.returncode < 0:
-                return fail(f"dlc-run {describe_signal(result.returncode)}")
-            return fail("dlc-run: " + short_reason(result.stderr))
+            return fail(crash("dlc-run", result)
+                        or "dlc-run: " + short_reason(result.stderr))
         produced = np.load(out_path)
         for i, (info, path) in enumerate(zip(model.graph.output, outputs)):
             ref = tensor_from_pb(path)
@@ -266,7 +280,8 @@ def main():
 
     expected = load_expected(args.expected)
     failed = {k: v[1] for k, v in outcomes.items() if v[0] == "fail"}
-    unexpected_failures = sorted(k for k in failed if k not in expected)
+    unexpected_failures = sorted(k for k, r in failed.items()
+                                 if k not in expected or r.startswith(CRASH))
     unexpected_passes = sorted(k for k, v in outcomes.items()
                                if v[0] == "pass" and k in expected)
 

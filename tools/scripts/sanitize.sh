@@ -20,7 +20,8 @@ ninja -C "$build" -j"$(nproc)"
 runtime="$(clang++-22 -print-file-name=libclang_rt.asan-x86_64.so)"
 export LD_PRELOAD="$runtime"
 # protect_shadow_gap=0: the CUDA driver maps memory where ASan's shadow gap
-# would be.
-export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_odr_violation=0:protect_shadow_gap=0"
+# would be. allocator_may_return_null=1: tests check that impossible
+# allocations are errors, as they are without ASan.
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_odr_violation=0:protect_shadow_gap=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
