@@ -2,28 +2,59 @@
 
 #include "frontends/onnx/LocalFunctions.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/unknown_field_set.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace dlc::onnx {
 namespace {
 
-// Fields newer than the onnx.proto dlc is built with (onnx 1.12, IR 8):
-// protobuf keeps them as unknown fields.
+// Fields newer than onnx 1.12's onnx.proto (IR 8), which Debian's libonnx
+// has: protobuf keeps them as unknown fields there, and as known ones with
+// a newer onnx.proto.
 constexpr int kFunctionAttributeProtoField = 11; // IR 9
 constexpr int kFunctionOverloadField = 13;       // IR 10
 constexpr int kNodeOverloadField = 8;            // IR 10
 
-/// The length-delimited unknown fields `number` of `message`.
+/// The serialized values of length-delimited field `number` of `message`
+/// (a string or message field, known or unknown to this onnx.proto).
 llvm::SmallVector<std::string>
-unknownFields(const google::protobuf::Message &message, int number) {
+fieldBytes(const google::protobuf::Message &message, int number) {
   llvm::SmallVector<std::string> values;
+  const google::protobuf::Reflection &reflection = *message.GetReflection();
+  if (const google::protobuf::FieldDescriptor *field =
+          message.GetDescriptor()->FindFieldByNumber(number)) {
+    bool isMessage =
+        field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
+    bool isString =
+        field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING;
+    if (field->is_repeated()) {
+      for (int i = 0, e = reflection.FieldSize(message, field); i < e; ++i) {
+        if (isMessage)
+          values.push_back(reflection.GetRepeatedMessage(message, field, i)
+                               .SerializeAsString());
+        else if (isString)
+          values.push_back(reflection.GetRepeatedString(message, field, i));
+      }
+    } else if (reflection.HasField(message, field)) {
+      if (isMessage)
+        values.push_back(
+            reflection.GetMessage(message, field).SerializeAsString());
+      else if (isString)
+        values.push_back(reflection.GetString(message, field));
+    }
+    return values;
+  }
   const google::protobuf::UnknownFieldSet &fields =
-      message.GetReflection()->GetUnknownFields(message);
+      reflection.GetUnknownFields(message);
   for (int i = 0; i < fields.field_count(); ++i) {
     const google::protobuf::UnknownField &field = fields.field(i);
     if (field.number() == number &&
@@ -33,9 +64,8 @@ unknownFields(const google::protobuf::Message &message, int number) {
   return values;
 }
 
-std::string unknownString(const google::protobuf::Message &message,
-                          int number) {
-  llvm::SmallVector<std::string> values = unknownFields(message, number);
+std::string stringField(const google::protobuf::Message &message, int number) {
+  llvm::SmallVector<std::string> values = fieldBytes(message, number);
   return values.empty() ? std::string() : values.back();
 }
 
@@ -49,10 +79,10 @@ std::string functionKey(llvm::StringRef domain, llvm::StringRef name,
 /// references, through nested graphs.
 class CallExpander {
 public:
-  CallExpander(const ::onnx::NodeProto &call,
-               const ::onnx::FunctionProto &function,
+  CallExpander(const ::onnx::NodeProto &call, const LocalFunction &callee,
                llvm::StringRef valuePrefix)
-      : call(call), valuePrefix(valuePrefix) {
+      : call(call), defaults(callee.defaults), valuePrefix(valuePrefix) {
+    const ::onnx::FunctionProto &function = *callee.proto;
     // The call's inputs and outputs replace the function's (a missing
     // optional input becomes ""); a name that is both an input and an
     // output stays the input.
@@ -62,12 +92,6 @@ public:
     for (int j = 0; j < function.output_size() && j < call.output_size(); ++j)
       if (!call.output(j).empty())
         renames.try_emplace(function.output(j), call.output(j));
-    for (const std::string &bytes :
-         unknownFields(function, kFunctionAttributeProtoField)) {
-      ::onnx::AttributeProto attribute;
-      if (attribute.ParseFromString(bytes))
-        defaults.push_back(std::move(attribute));
-    }
   }
 
   std::string rename(const std::string &name) {
@@ -88,9 +112,18 @@ public:
     auto *attributes = node.mutable_attribute();
     for (int i = 0; i < attributes->size();) {
       ::onnx::AttributeProto &attribute = *attributes->Mutable(i);
-      if (!attribute.ref_attr_name().empty() && !resolve(attribute)) {
-        attributes->DeleteSubrange(i, 1);
-        continue;
+      if (!attribute.ref_attr_name().empty()) {
+        std::optional<bool> fromCall = resolve(attribute);
+        if (!fromCall) {
+          attributes->DeleteSubrange(i, 1);
+          continue;
+        }
+        // The call's graphs read the caller's values: they keep their
+        // names.
+        if (*fromCall) {
+          ++i;
+          continue;
+        }
       }
       if (attribute.has_g())
         expandGraph(*attribute.mutable_g());
@@ -101,22 +134,25 @@ public:
   }
 
 private:
-  /// Replaces a reference by the call's attribute or the function's
-  /// default, keeping the referencing name; false when neither exists.
-  bool resolve(::onnx::AttributeProto &attribute) {
+  /// Replaces a reference by the call's attribute (true) or the
+  /// function's default (false), keeping the referencing name; nullopt
+  /// when neither exists.
+  std::optional<bool> resolve(::onnx::AttributeProto &attribute) {
     const ::onnx::AttributeProto *value = nullptr;
+    bool fromCall = false;
     for (const ::onnx::AttributeProto &given : call.attribute())
       if (given.name() == attribute.ref_attr_name())
-        value = &given;
+        value = &given, fromCall = true;
     for (const ::onnx::AttributeProto &fallback : defaults)
       if (!value && fallback.name() == attribute.ref_attr_name())
         value = &fallback;
     if (!value)
-      return false;
+      return std::nullopt;
     std::string name = attribute.name();
     attribute = *value;
     attribute.set_name(name);
-    return true;
+    attribute.clear_ref_attr_name();
+    return fromCall;
   }
 
   // Values a nested graph defines get the call's prefix as well; names are
@@ -138,49 +174,164 @@ private:
   }
 
   const ::onnx::NodeProto &call;
+  llvm::ArrayRef<::onnx::AttributeProto> defaults;
   llvm::StringRef valuePrefix;
   llvm::StringMap<std::string> renames;
-  llvm::SmallVector<::onnx::AttributeProto> defaults;
 };
+
+/// Counts `node` and the nodes of its subgraphs, and collects the
+/// attributes they refer to.
+void countNodes(const ::onnx::NodeProto &node, uint64_t &count,
+                llvm::SmallVectorImpl<std::string> &references) {
+  ++count;
+  for (const ::onnx::AttributeProto &attribute : node.attribute()) {
+    if (!attribute.ref_attr_name().empty())
+      references.push_back(attribute.ref_attr_name());
+    auto countGraph = [&](const ::onnx::GraphProto &graph) {
+      for (const ::onnx::NodeProto &inner : graph.node())
+        countNodes(inner, count, references);
+    };
+    if (attribute.has_g())
+      countGraph(attribute.g());
+    for (const ::onnx::GraphProto &graph : attribute.graphs())
+      countGraph(graph);
+  }
+}
+
+/// Calls `visit` on every value name of `graph` and its subgraphs.
+void forEachValueName(const ::onnx::GraphProto &graph,
+                      llvm::function_ref<void(const std::string &)> visit);
+
+void forEachValueName(const ::onnx::NodeProto &node,
+                      llvm::function_ref<void(const std::string &)> visit) {
+  for (const std::string &name : node.input())
+    visit(name);
+  for (const std::string &name : node.output())
+    visit(name);
+  for (const ::onnx::AttributeProto &attribute : node.attribute()) {
+    if (attribute.has_g())
+      forEachValueName(attribute.g(), visit);
+    for (const ::onnx::GraphProto &graph : attribute.graphs())
+      forEachValueName(graph, visit);
+  }
+}
+
+void forEachValueName(const ::onnx::GraphProto &graph,
+                      llvm::function_ref<void(const std::string &)> visit) {
+  for (auto *infos : {&graph.input(), &graph.output(), &graph.value_info()})
+    for (const ::onnx::ValueInfoProto &info : *infos)
+      visit(info.name());
+  for (const ::onnx::TensorProto &tensor : graph.initializer())
+    visit(tensor.name());
+  for (const ::onnx::NodeProto &node : graph.node())
+    forEachValueName(node, visit);
+}
 
 } // namespace
 
 bool LocalFunctions::index(const ::onnx::ModelProto &model,
-                           std::string &duplicate) {
+                           std::string &error) {
   for (const ::onnx::FunctionProto &function : model.functions()) {
-    std::string key =
-        functionKey(function.domain(), function.name(),
-                    unknownString(function, kFunctionOverloadField));
-    if (!functions.try_emplace(key, &function).second) {
-      duplicate = displayName(function);
+    std::string overload = stringField(function, kFunctionOverloadField);
+    LocalFunction entry{&function,
+                        function.domain().empty()
+                            ? function.name()
+                            : function.domain() + "." + function.name(),
+                        {}};
+    if (!overload.empty())
+      entry.displayName += ":" + overload;
+    for (const std::string &bytes :
+         fieldBytes(function, kFunctionAttributeProtoField)) {
+      if (!entry.defaults.emplace_back().ParseFromString(bytes)) {
+        error = "model-local function '" + entry.displayName +
+                "' has an attribute default that cannot be parsed";
+        return false;
+      }
+    }
+    entry.bodyBytes = function.ByteSizeLong();
+    for (const ::onnx::NodeProto &node : function.node())
+      countNodes(node, entry.bodyNodes, entry.references);
+    std::string key = functionKey(function.domain(), function.name(), overload);
+    std::string name = entry.displayName;
+    if (!functions.try_emplace(key, std::move(entry)).second) {
+      error = "model-local function '" + name + "' is defined twice";
       return false;
     }
   }
   return true;
 }
 
-const ::onnx::FunctionProto *
+const LocalFunction *
 LocalFunctions::lookup(const ::onnx::NodeProto &call) const {
   if (functions.empty())
     return nullptr;
-  return functions.lookup(functionKey(call.domain(), call.op_type(),
-                                      unknownString(call, kNodeOverloadField)));
+  auto it = functions.find(functionKey(call.domain(), call.op_type(),
+                                       stringField(call, kNodeOverloadField)));
+  return it == functions.end() ? nullptr : &it->second;
 }
 
-std::string LocalFunctions::displayName(const ::onnx::FunctionProto &function) {
-  std::string name = function.domain().empty()
-                         ? function.name()
-                         : function.domain() + "." + function.name();
-  std::string overload = unknownString(function, kFunctionOverloadField);
-  return overload.empty() ? name : name + ":" + overload;
+std::string uniqueValuePrefix(const ::onnx::ModelProto &model) {
+  // "fn", "fn_", "fn__"...: the first that no name starts with.
+  size_t longestClash = 0;
+  auto visit = [&](const std::string &name) {
+    llvm::StringRef rest = name;
+    if (!rest.consume_front("fn"))
+      return;
+    size_t underscores = rest.size() - rest.ltrim('_').size();
+    longestClash = std::max(longestClash, underscores + 1);
+  };
+  forEachValueName(model.graph(), visit);
+  for (const ::onnx::FunctionProto &function : model.functions()) {
+    for (const std::string &name : function.input())
+      visit(name);
+    for (const std::string &name : function.output())
+      visit(name);
+    for (const ::onnx::NodeProto &node : function.node())
+      forEachValueName(node, visit);
+  }
+  return "fn" + std::string(longestClash, '_');
+}
+
+ExpansionSize expansionSize(const ::onnx::NodeProto &call,
+                            const LocalFunction &function,
+                            size_t valuePrefixSize, size_t nodePrefixSize) {
+  // Each node gains the node prefix and, at most, the value prefix on a
+  // few names (counted generously by the body's size).
+  ExpansionSize size;
+  size.bytes = function.bodyBytes * (1 + valuePrefixSize) +
+               function.bodyNodes * nodePrefixSize;
+  size.nodes = function.bodyNodes;
+  for (const std::string &reference : function.references) {
+    const ::onnx::AttributeProto *value = nullptr;
+    for (const ::onnx::AttributeProto &given : call.attribute())
+      if (given.name() == reference)
+        value = &given;
+    for (const ::onnx::AttributeProto &fallback : function.defaults)
+      if (!value && fallback.name() == reference)
+        value = &fallback;
+    if (!value)
+      continue;
+    size.bytes += value->ByteSizeLong();
+    llvm::SmallVector<std::string> ignored;
+    auto countGraph = [&](const ::onnx::GraphProto &graph) {
+      for (const ::onnx::NodeProto &node : graph.node())
+        countNodes(node, size.nodes, ignored);
+    };
+    if (value->has_g())
+      countGraph(value->g());
+    for (const ::onnx::GraphProto &graph : value->graphs())
+      countGraph(graph);
+  }
+  return size;
 }
 
 ::onnx::GraphProto expandCall(const ::onnx::NodeProto &call,
-                              const ::onnx::FunctionProto &function,
+                              const LocalFunction &callee,
                               llvm::StringRef valuePrefix,
                               llvm::StringRef nodePrefix,
                               llvm::SmallVectorImpl<std::string> &outputNames) {
-  CallExpander expander(call, function, valuePrefix);
+  const ::onnx::FunctionProto &function = *callee.proto;
+  CallExpander expander(call, callee, valuePrefix);
   ::onnx::GraphProto body;
   body.set_name(call.name());
   for (const auto &[i, source] : llvm::enumerate(function.node())) {

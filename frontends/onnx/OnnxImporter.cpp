@@ -41,6 +41,10 @@ constexpr int64_t kMaxImportedNodes = 1 << 20;
 /// stack (protobuf's recursion limit bounds nesting within one graph, but
 /// chains of function calls are not nested messages).
 constexpr int kMaxNesting = 64;
+constexpr uint64_t kMaxExpandedBytes = uint64_t(256) << 20;
+/// Expanded nodes cost about 3 KB each in memory (their nested graphs,
+/// attributes and names).
+constexpr uint64_t kMaxExpandedNodes = uint64_t(1) << 18;
 
 class GraphImporter {
 public:
@@ -61,8 +65,8 @@ private:
   LogicalResult importInitializer(::onnx::TensorProto &tensor);
   LogicalResult importNode(const ::onnx::NodeProto &node, size_t index);
   LogicalResult importCall(const ::onnx::NodeProto &call,
-                           const ::onnx::FunctionProto &function,
-                           StringRef callName, Location loc);
+                           const LocalFunction &function, StringRef callName,
+                           Location loc);
   LogicalResult define(const std::string &name, Value value, Location loc);
   LogicalResult defineSequence(const std::string &name, Sequence sequence,
                                Location loc);
@@ -115,7 +119,13 @@ private:
   int64_t importedNodes = 0;
   LocalFunctions functions;
   /// The functions being expanded, outermost first.
-  SmallVector<const ::onnx::FunctionProto *> callStack;
+  SmallVector<const LocalFunction *> callStack;
+  /// Prefix of the values calls introduce (no model name starts with it).
+  std::string callValuePrefix;
+  /// Serialized bytes of the function bodies expanded so far.
+  uint64_t expandedBytes = 0;
+  /// Nodes of those bodies, nested graphs included.
+  uint64_t expandedNodes = 0;
   int64_t expandedCalls = 0;
   /// Subgraphs and function calls being imported.
   int nesting = 0;
@@ -357,23 +367,30 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
                          : node.name();
   Location loc = nodeLoc(name);
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
-  auto opset = opsets.find(domain);
+  // A copy: function calls below swap the opsets.
+  std::optional<int64_t> opset;
+  if (auto it = opsets.find(domain); it != opsets.end())
+    opset = it->second;
   auto fail = [&]() {
     return emitError(loc) << "node '" << name << "' (" << node.op_type()
                           << ", domain '" << domain << "', opset "
-                          << (opset == opsets.end() ? -1 : opset->second)
-                          << "): ";
+                          << opset.value_or(-1) << "): ";
   };
   if (++importedNodes > kMaxImportedNodes)
     return fail() << "the model expands to more than " << kMaxImportedNodes
                   << " nodes (loops are unrolled), too many to compile";
-  if (const ::onnx::FunctionProto *function = functions.lookup(node))
-    return importCall(node, *function, name, loc);
-  if (opset == opsets.end())
-    return fail() << "the model imports no opset for domain '" << domain << "'";
   int64_t sinceVersion = 0;
-  const Handler *handler = OpRegistry::get().lookup(
-      domain, node.op_type(), opset->second, sinceVersion);
+  const Handler *handler =
+      opset ? OpRegistry::get().lookup(domain, node.op_type(), *opset,
+                                       sinceVersion)
+            : nullptr;
+  // A model-local function wins over dlc's op of the same name, except in
+  // its own body, where the name is the op it wraps.
+  if (const LocalFunction *function = functions.lookup(node))
+    if (!handler || !llvm::is_contained(callStack, function))
+      return importCall(node, *function, name, loc);
+  if (!opset)
+    return fail() << "the model imports no opset for domain '" << domain << "'";
   if (!handler) {
     SmallVector<int64_t> versions =
         OpRegistry::get().versions(domain, node.op_type());
@@ -424,8 +441,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
                       << ", which this op does not support yet; give the "
                          "model's inputs static sizes with --input-shape";
     }
-  NodeContext context(builder, loc, node, domain, opset->second, operands,
-                      knownInts);
+  NodeContext context(builder, loc, node, domain, *opset, operands, knownInts);
   context.unsignedValues = &unsignedValues;
   context.declaredShapes = &declaredShapes;
   context.name = name;
@@ -477,9 +493,10 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
 }
 
 LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
-                                        const ::onnx::FunctionProto &function,
+                                        const LocalFunction &function,
                                         StringRef callName, Location loc) {
-  std::string callee = LocalFunctions::displayName(function);
+  const std::string &callee = function.displayName;
+  const ::onnx::FunctionProto &proto = *function.proto;
   auto fail = [&]() {
     return emitError(loc) << "node '" << callName << "' (call of model-local "
                           << "function '" << callee << "'): ";
@@ -487,28 +504,47 @@ LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
   if (llvm::is_contained(callStack, &function)) {
     InFlightDiagnostic diag = fail();
     diag << "the function calls itself (";
-    for (const ::onnx::FunctionProto *caller : callStack)
-      diag << LocalFunctions::displayName(*caller) << " -> ";
+    for (const LocalFunction *caller : callStack)
+      diag << caller->displayName << " -> ";
     return diag << callee << "); recursive functions cannot be expanded";
   }
   if (nesting >= kMaxNesting)
     return fail() << "subgraphs and model-local function calls nest more "
                      "than "
                   << kMaxNesting << " levels deep";
-  if (call.input_size() > function.input_size() ||
-      call.output_size() > function.output_size())
+  if (call.input_size() > proto.input_size() ||
+      call.output_size() > proto.output_size())
     return fail() << "the call has " << call.input_size() << " inputs and "
                   << call.output_size() << " outputs but the function takes "
-                  << function.input_size() << " and returns "
-                  << function.output_size();
+                  << proto.input_size() << " and returns "
+                  << proto.output_size();
+  for (const ::onnx::OperatorSetIdProto &opset : proto.opset_import())
+    if ((opset.domain().empty() || opset.domain() == "ai.onnx") &&
+        (opset.version() < kMinDefaultOpset ||
+         opset.version() > kMaxDefaultOpset))
+      return fail() << "the function imports default-domain opset "
+                    << opset.version() << "; opsets " << kMinDefaultOpset
+                    << " to " << kMaxDefaultOpset << " are supported";
 
+  // Graph attributes passed down a chain of calls can double at each one:
+  // the expansions are bounded, and sized before they are made.
+  std::string valuePrefix =
+      callValuePrefix + std::to_string(expandedCalls++) + "/";
+  std::string nodePrefix = (callName + "/").str();
+  ExpansionSize size =
+      expansionSize(call, function, valuePrefix.size(), nodePrefix.size());
+  expandedBytes += size.bytes;
+  expandedNodes += size.nodes;
+  if (expandedBytes > kMaxExpandedBytes || expandedNodes > kMaxExpandedNodes)
+    return fail() << "model-local function calls expand to more than "
+                  << (kMaxExpandedBytes >> 20) << " MiB or "
+                  << kMaxExpandedNodes << " nodes";
   SmallVector<std::string> outputNames;
   ::onnx::GraphProto body =
-      expandCall(call, function, "fn" + std::to_string(expandedCalls++) + "/",
-                 (callName + "/").str(), outputNames);
+      expandCall(call, function, valuePrefix, nodePrefix, outputNames);
   // The body's ops resolve against the function's opsets, then the model's.
   std::map<std::string, int64_t> callerOpsets = opsets;
-  for (const ::onnx::OperatorSetIdProto &opset : function.opset_import())
+  for (const ::onnx::OperatorSetIdProto &opset : proto.opset_import())
     opsets[opset.domain() == "ai.onnx" ? "" : opset.domain()] = opset.version();
   const ::onnx::GraphProto *caller = currentGraph;
   currentGraph = &body;
@@ -531,7 +567,7 @@ LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
     auto seq = sequences.find(internal);
     auto value = values.find(internal);
     if (seq == sequences.end() && value == values.end())
-      return fail() << "function output '" << function.output(j)
+      return fail() << "function output '" << proto.output(j)
                     << "' is never produced";
     if (output == internal)
       continue;
@@ -546,12 +582,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
                                             const ImportOptions &options) {
   if (failed(readOpsets(model)))
     return nullptr;
-  std::string duplicate;
-  if (!functions.index(model, duplicate)) {
-    emitError(nodeLoc("model"))
-        << "model-local function '" << duplicate << "' is defined twice";
+  std::string functionError;
+  if (!functions.index(model, functionError)) {
+    emitError(nodeLoc("model")) << functionError;
     return nullptr;
   }
+  if (!functions.empty())
+    callValuePrefix = uniqueValuePrefix(model);
   ::onnx::GraphProto &graph = *model.mutable_graph();
   collectDeclaredShapes(graph);
   OwningOpRef<ModuleOp> module =

@@ -84,15 +84,17 @@ dense = function(
 pass_and_negate = function("PassAndNegate", ["x"], ["x", "n"],
                            [N("Neg", ["x"], ["n"])])
 
-# An If inside a function, whose branches read the function's values.
+# An If inside a function, whose branches read the function's inputs and a
+# value its body defines.
 pick = function(
     "Pick", ["c", "a", "b"], ["y"],
-    [N("If", ["c"], ["y"],
+    [N("Mul", ["a", "b"], ["p"]),
+     N("If", ["c"], ["y"],
        then_branch=helper.make_graph(
-           [N("Add", ["a", "b"], ["t"])], "then", [],
+           [N("Add", ["p", "b"], ["t"])], "then", [],
            [helper.make_tensor_value_info("t", TensorProto.FLOAT, None)]),
        else_branch=helper.make_graph(
-           [N("Sub", ["a", "b"], ["t2"])], "else", [],
+           [N("Sub", ["a", "p"], ["t2"])], "else", [],
            [helper.make_tensor_value_info("t2", TensorProto.FLOAT, None)]))])
 
 # Two overloads of one name (IR 10).

@@ -309,6 +309,26 @@ def call_model(functions, op="F"):
                  [vi("x", [4])], [vi("y", [4])], functions=functions)
 
 
+def doubling_graph_calls(depth):
+    """F<k> passes F<k-1> a graph attribute holding its own twice (an If
+    whose branches both refer to it): the graph doubles at each call."""
+    def passing(k):
+        node = N(f"F{k - 1}", ["a"], ["b"], domain="local")
+        inner = N("If", ["a"], ["t"])
+        for branch in ("then_branch", "else_branch"):
+            inner.attribute.append(helper.make_attribute_ref(
+                branch, onnx.AttributeProto.GRAPH, ref_attr_name="g"))
+        node.attribute.append(helper.make_attribute(
+            "g", helper.make_graph([inner], "g", [], [vi("t", [4])])))
+        return local_function(f"F{k}", [node])
+    tiny = helper.make_graph([N("Identity", ["x"], ["t"])], "g", [],
+                             [vi("t", [4])])
+    return model([N(f"F{depth}", ["x"], ["y"], domain="local", name="call",
+                    g=tiny)], [vi("x", [4])], [vi("y", [4])],
+                 functions=[passing(k) for k in range(1, depth + 1)]
+                 + [local_function("F0", [N("Relu", ["a"], ["b"])])])
+
+
 # Model-local functions are expanded at their calls: recursion, deep chains
 # of calls and unrolled loops that multiply must fail cleanly.
 bad_graph("recursive model-local function",
@@ -348,6 +368,28 @@ bad_graph("function output never produced",
           "output 'b' is never produced",
           lambda: call_model([local_function(
               "F", [N("Relu", ["a"], ["c"])])]))
+bad_graph("model-local function of an unsupported opset",
+          "node 'call' (call of model-local function 'local.F'): the "
+          "function imports default-domain opset 999; opsets 1 to 28 are "
+          "supported",
+          lambda: call_model([helper.make_function(
+              "local", "F", ["a"], ["b"], [N("Relu", ["a"], ["b"])],
+              [helper.make_opsetid("", 999)])]))
+# F0 calls F1 twice, F1 calls F2 twice...: 2^30 calls.
+bad_graph("model-local function calls that multiply",
+          "model-local function calls expand to more than 256 MiB or 262144 "
+          "nodes",
+          lambda: call_model(
+              [local_function(f"F{i}", [
+                  N(f"F{i + 1}", ["a"], ["t"], domain="local"),
+                  N(f"F{i + 1}", ["t"], ["b"], domain="local")])
+               for i in range(30)]
+              + [local_function("F30", [N("Relu", ["a"], ["b"])])],
+              op="F0"))
+bad_graph("graph attributes that double at each call",
+          "model-local function calls expand to more than 256 MiB or 262144 "
+          "nodes",
+          lambda: doubling_graph_calls(40))
 bad_graph("nested loops that unroll to too many nodes",
           "the model expands to more than 1048576 nodes (loops are "
           "unrolled), too many to compile",

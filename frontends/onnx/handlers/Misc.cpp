@@ -1328,6 +1328,8 @@ LogicalResult flexAttention(NodeContext &ctx, SmallVectorImpl<Value> &results) {
     if (!x || !ctx.attribute(name))
       return x;
     const ::onnx::GraphProto *graph = ctx.graphAttr(name);
+    if (!graph && ctx.hadAttributeTypeError())
+      return Value();
     if (!graph)
       return ctx.emitError() << "attribute '" << name << "' is not a graph",
              Value();

@@ -529,6 +529,8 @@ LogicalResult upsample(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (ctx.opset < 9) {
     // Upsample-7 carries the scales as a float list attribute.
     SmallVector<float> floats = ctx.floatsAttr("scales");
+    if (ctx.hadAttributeTypeError())
+      return failure();
     SmallVector<double> scales(floats.begin(), floats.end());
     return resizeByScales(ctx, ctx.input(0), scales, 0,
                           ctx.stringAttr("mode", "nearest"), results);

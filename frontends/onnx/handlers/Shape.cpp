@@ -339,6 +339,8 @@ LogicalResult transpose(NodeContext &ctx, SmallVectorImpl<Value> &results) {
   if (failed(ctx.requireInputs(1)))
     return failure();
   SmallVector<int64_t> perm = ctx.intsAttr("perm");
+  if (ctx.hadAttributeTypeError())
+    return failure();
   if (!ctx.attribute("perm"))
     for (int64_t d = typeOf(ctx.input(0)).getRank() - 1; d >= 0; --d)
       perm.push_back(d);

@@ -1,5 +1,4 @@
-//===- FuzzOnnxImport.cpp - libFuzzer target: the ONNX importer
-//------------===//
+//===- FuzzOnnxImport.cpp - libFuzzer target: the ONNX importer -----------===//
 //
 // Feeds raw bytes to the importer as a serialized ModelProto and verifies
 // what it produces. Any crash, sanitizer report or invalid IR is a bug; an

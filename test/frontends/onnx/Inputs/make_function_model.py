@@ -24,8 +24,9 @@ def function(name, inputs, outputs, nodes, defaults=()):
         attributes=[], attribute_protos=list(defaults))
 
 
-def model(nodes, functions):
-    graph = helper.make_graph(nodes, "test", [vi("x", [4])], [vi("y", [4])])
+def model(nodes, functions, inputs=None):
+    graph = helper.make_graph(nodes, "test", inputs or [vi("x", [4])],
+                              [vi("y", [4])])
     m = helper.make_model(graph, functions=functions, opset_imports=[
         helper.make_opsetid("", 18), helper.make_opsetid(LOCAL, 1)])
     m.ir_version = 10
@@ -41,7 +42,37 @@ def leaky():
                     defaults=[helper.make_attribute("alpha", 0.25)])
 
 
+def choose():
+    """If(c) with both branches passed in by the call."""
+    node = N("If", ["c"], ["b"])
+    for branch in ("then_branch", "else_branch"):
+        node.attribute.append(helper.make_attribute_ref(
+            branch, AttributeProto.GRAPH, ref_attr_name=branch))
+    return function("Choose", ["c", "a"], ["b"], [node])
+
+
+def branch(op):
+    """A branch reading the caller's value named a."""
+    return helper.make_graph([N(op, ["a"], ["t"])], op, [], [vi("t", [4])])
+
+
 MODELS = {
+    # The branches the call passes read the caller's 'a' (arg2), not the
+    # function's input of that name (bound to x, arg1).
+    "caller_graphs": lambda: model(
+        [N("Choose", ["c", "x"], ["y"], domain=LOCAL, name="call",
+           then_branch=branch("Neg"), else_branch=branch("Abs"))],
+        [choose()],
+        inputs=[helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+                vi("x", [4]), vi("a", [4])]),
+    # A default-domain function named like the op it wraps: in its body the
+    # name is the op.
+    "wraps_standard_op": lambda: model(
+        [N("Relu", ["x"], ["y"], name="call")],
+        [helper.make_function(
+            "", "Relu", ["a"], ["b"],
+            [N("Relu", ["a"], ["r"]), N("Add", ["r", "r"], ["b"])],
+            [helper.make_opsetid("", 18)])]),
     # Two calls: one passes alpha, one takes the default.
     "attribute_refs": lambda: model(
         [N("Leaky", ["x"], ["t"], domain=LOCAL, name="first", alpha=0.5),
