@@ -35,6 +35,9 @@ def expect_failure(label, cmd, *needles):
     if result.returncode <= 0:
         problems.append(f"exit status {result.returncode} (expects a positive "
                         "status; negative means a signal)")
+    for marker in ("ERROR: AddressSanitizer", "runtime error: "):
+        if marker in text:
+            problems.append(f"sanitizer report ({marker.strip()})")
     for needle in needles:
         if needle not in text:
             problems.append(f"message lacks {needle!r}")

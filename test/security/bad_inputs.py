@@ -67,6 +67,10 @@ def external_tensor(location, offset=None, length=None, name="c"):
 
 
 WEIGHTS = np.arange(4, dtype=np.float32).tobytes()
+# Lines of AddressSanitizer, LeakSanitizer and UBSan reports (sanitizer
+# builds): a case that prints one fails whatever its exit status.
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error: ")
 
 
 class Case:
@@ -645,11 +649,16 @@ def main():
         result = subprocess.run(command, capture_output=True, text=True,
                                 timeout=120)
         output = result.stdout + result.stderr
-        if case.expect_success:
+        report = next((line for line in output.splitlines()
+                       if any(m in line for m in SANITIZER_REPORTS)), None)
+        if report:
+            ok, why = False, f"sanitizer report: {report}"
+        elif case.expect_success:
             ok = result.returncode == 0
             why = "" if ok else f"exit {result.returncode}: {output.strip()}"
-        elif result.returncode < 0:
-            ok, why = False, f"killed by signal {-result.returncode}"
+        elif result.returncode < 0 or result.returncode > 128:
+            # (> 128: a signal, as /bin/sh reports its child's.)
+            ok, why = False, f"killed by a signal (status {result.returncode})"
         elif result.returncode == 0:
             ok, why = False, "succeeded"
         elif case.message not in output:

@@ -23,5 +23,7 @@ export LD_PRELOAD="$runtime"
 # would be. allocator_may_return_null=1: tests check that impossible
 # allocations are errors, as they are without ASan.
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:detect_odr_violation=0:protect_shadow_gap=0:allocator_may_return_null=1"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# abort_on_error: a UBSan report kills the process with SIGABRT, so that
+# tests expecting an error status cannot mistake it for one.
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:abort_on_error=1"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"
