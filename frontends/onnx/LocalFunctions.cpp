@@ -23,6 +23,8 @@ namespace {
 constexpr int kFunctionAttributeProtoField = 11; // IR 9
 constexpr int kFunctionOverloadField = 13;       // IR 10
 constexpr int kNodeOverloadField = 8;            // IR 10
+/// Bounds the value prefix, which every expanded name carries.
+constexpr size_t kMaxPrefixUnderscores = 16;
 
 /// The serialized values of length-delimited field `number` of `message`
 /// (a string or message field, known or unknown to this onnx.proto).
@@ -119,8 +121,12 @@ public:
           continue;
         }
         // The call's graphs read the caller's values: they keep their
-        // names.
+        // names (and are imported in the caller's context).
         if (*fromCall) {
+          if (attribute.has_g())
+            callerGraphs.push_back(&attribute.g());
+          for (const ::onnx::GraphProto &graph : attribute.graphs())
+            callerGraphs.push_back(&graph);
           ++i;
           continue;
         }
@@ -173,6 +179,10 @@ private:
       expandNode(node);
   }
 
+public:
+  llvm::SmallVector<const ::onnx::GraphProto *> callerGraphs;
+
+private:
   const ::onnx::NodeProto &call;
   llvm::ArrayRef<::onnx::AttributeProto> defaults;
   llvm::StringRef valuePrefix;
@@ -242,9 +252,30 @@ bool LocalFunctions::index(const ::onnx::ModelProto &model,
       entry.displayName += ":" + overload;
     for (const std::string &bytes :
          fieldBytes(function, kFunctionAttributeProtoField)) {
-      if (!entry.defaults.emplace_back().ParseFromString(bytes)) {
+      ::onnx::AttributeProto &value = entry.defaults.emplace_back();
+      if (!value.ParseFromString(bytes)) {
         error = "model-local function '" + entry.displayName +
                 "' has an attribute default that cannot be parsed";
+        return false;
+      }
+      // A default is a value: references in it could recurse or multiply.
+      uint64_t nodes = 0;
+      llvm::SmallVector<std::string> references;
+      auto count = [&](const ::onnx::GraphProto &graph) {
+        for (const ::onnx::NodeProto &node : graph.node())
+          countNodes(node, nodes, references);
+      };
+      if (value.has_g())
+        count(value.g());
+      for (const ::onnx::GraphProto &graph : value.graphs())
+        count(graph);
+      if (!value.ref_attr_name().empty() || !references.empty()) {
+        error =
+            "model-local function '" + entry.displayName +
+            "': the default of attribute '" + value.name() +
+            "' refers to attribute '" +
+            (references.empty() ? value.ref_attr_name() : references.front()) +
+            "'; defaults must be values";
         return false;
       }
     }
@@ -289,6 +320,8 @@ std::string uniqueValuePrefix(const ::onnx::ModelProto &model) {
     for (const ::onnx::NodeProto &node : function.node())
       forEachValueName(node, visit);
   }
+  if (longestClash > kMaxPrefixUnderscores)
+    return "";
   return "fn" + std::string(longestClash, '_');
 }
 
@@ -311,7 +344,13 @@ ExpansionSize expansionSize(const ::onnx::NodeProto &call,
         value = &fallback;
     if (!value)
       continue;
-    size.bytes += value->ByteSizeLong();
+    // A default's graphs are renamed like the body.
+    bool fromCall = value->name() == reference &&
+                    llvm::any_of(call.attribute(),
+                                 [&](const ::onnx::AttributeProto &given) {
+                                   return &given == value;
+                                 });
+    size.bytes += value->ByteSizeLong() * (fromCall ? 1 : 1 + valuePrefixSize);
     llvm::SmallVector<std::string> ignored;
     auto countGraph = [&](const ::onnx::GraphProto &graph) {
       for (const ::onnx::NodeProto &node : graph.node())
@@ -325,11 +364,11 @@ ExpansionSize expansionSize(const ::onnx::NodeProto &call,
   return size;
 }
 
-::onnx::GraphProto expandCall(const ::onnx::NodeProto &call,
-                              const LocalFunction &callee,
-                              llvm::StringRef valuePrefix,
-                              llvm::StringRef nodePrefix,
-                              llvm::SmallVectorImpl<std::string> &outputNames) {
+::onnx::GraphProto
+expandCall(const ::onnx::NodeProto &call, const LocalFunction &callee,
+           llvm::StringRef valuePrefix, llvm::StringRef nodePrefix,
+           llvm::SmallVectorImpl<std::string> &outputNames,
+           llvm::SmallVectorImpl<const ::onnx::GraphProto *> &callerGraphs) {
   const ::onnx::FunctionProto &function = *callee.proto;
   CallExpander expander(call, callee, valuePrefix);
   ::onnx::GraphProto body;
@@ -344,6 +383,8 @@ ExpansionSize expansionSize(const ::onnx::NodeProto &call,
             .str());
     expander.expandNode(node);
   }
+  callerGraphs.assign(expander.callerGraphs.begin(),
+                      expander.callerGraphs.end());
   outputNames.clear();
   for (const std::string &output : function.output())
     outputNames.push_back(expander.rename(output));

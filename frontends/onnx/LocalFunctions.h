@@ -70,12 +70,14 @@ ExpansionSize expansionSize(const ::onnx::NodeProto &call,
 /// name. Graphs the call passes as attributes keep the caller's names. A
 /// function output not bound by the call, or one that is also an input, keeps
 /// an internal name: `outputNames[j]` is the name the body gives output j
-/// (equal to the call's output where it is bound directly).
-::onnx::GraphProto expandCall(const ::onnx::NodeProto &call,
-                              const LocalFunction &function,
-                              llvm::StringRef valuePrefix,
-                              llvm::StringRef nodePrefix,
-                              llvm::SmallVectorImpl<std::string> &outputNames);
+/// (equal to the call's output where it is bound directly). `callerGraphs`
+/// are the graphs the call passed (now in the body): they belong to the
+/// caller's scope.
+::onnx::GraphProto
+expandCall(const ::onnx::NodeProto &call, const LocalFunction &function,
+           llvm::StringRef valuePrefix, llvm::StringRef nodePrefix,
+           llvm::SmallVectorImpl<std::string> &outputNames,
+           llvm::SmallVectorImpl<const ::onnx::GraphProto *> &callerGraphs);
 
 } // namespace dlc::onnx
 

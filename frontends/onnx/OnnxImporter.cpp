@@ -120,6 +120,13 @@ private:
   LocalFunctions functions;
   /// The functions being expanded, outermost first.
   SmallVector<const LocalFunction *> callStack;
+  /// Graphs calls passed as attributes (inside expanded bodies), with the
+  /// opsets and call depth of the caller, where they are imported.
+  struct CallerScope {
+    std::map<std::string, int64_t> opsets;
+    size_t callDepth;
+  };
+  llvm::DenseMap<const ::onnx::GraphProto *, CallerScope> callerGraphs;
   /// Prefix of the values calls introduce (no model name starts with it).
   std::string callValuePrefix;
   /// Serialized bytes of the function bodies expanded so far.
@@ -292,6 +299,21 @@ GraphImporter::importSubgraph(const ::onnx::GraphProto &graph,
                           << kMaxNesting << " levels deep";
   ++nesting;
   llvm::scope_exit leave([&] { --nesting; });
+  // A graph a call passed is imported in its caller's scope.
+  std::optional<std::map<std::string, int64_t>> calleeOpsets;
+  SmallVector<const LocalFunction *> calleeStack;
+  if (auto scope = callerGraphs.find(&graph); scope != callerGraphs.end()) {
+    calleeOpsets = std::exchange(opsets, scope->second.opsets);
+    calleeStack.assign(callStack.begin() + scope->second.callDepth,
+                       callStack.end());
+    callStack.truncate(scope->second.callDepth);
+  }
+  llvm::scope_exit restoreScope([&] {
+    if (!calleeOpsets)
+      return;
+    opsets = std::move(*calleeOpsets);
+    callStack.append(calleeStack.begin(), calleeStack.end());
+  });
   // The names the subgraph defines are dropped afterwards, so that it can be
   // imported once per iteration; outer-scope names stay visible.
   SmallVector<std::string> defined;
@@ -379,6 +401,12 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   if (++importedNodes > kMaxImportedNodes)
     return fail() << "the model expands to more than " << kMaxImportedNodes
                   << " nodes (loops are unrolled), too many to compile";
+  // Expansion resolves the references of function bodies.
+  for (const ::onnx::AttributeProto &attribute : node.attribute())
+    if (!attribute.ref_attr_name().empty())
+      return fail() << "attribute '" << attribute.name()
+                    << "' refers to attribute '" << attribute.ref_attr_name()
+                    << "', which only nodes of model-local functions can";
   int64_t sinceVersion = 0;
   const Handler *handler =
       opset ? OpRegistry::get().lookup(domain, node.op_type(), *opset,
@@ -387,7 +415,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node,
   // A model-local function wins over dlc's op of the same name, except in
   // its own body, where the name is the op it wraps.
   if (const LocalFunction *function = functions.lookup(node))
-    if (!handler || !llvm::is_contained(callStack, function))
+    if (!handler || callStack.empty() || callStack.back() != function)
       return importCall(node, *function, name, loc);
   if (!opset)
     return fail() << "the model imports no opset for domain '" << domain << "'";
@@ -540,8 +568,11 @@ LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
                   << (kMaxExpandedBytes >> 20) << " MiB or "
                   << kMaxExpandedNodes << " nodes";
   SmallVector<std::string> outputNames;
-  ::onnx::GraphProto body =
-      expandCall(call, function, valuePrefix, nodePrefix, outputNames);
+  SmallVector<const ::onnx::GraphProto *> passedGraphs;
+  ::onnx::GraphProto body = expandCall(call, function, valuePrefix, nodePrefix,
+                                       outputNames, passedGraphs);
+  for (const ::onnx::GraphProto *graph : passedGraphs)
+    callerGraphs[graph] = CallerScope{opsets, callStack.size()};
   // The body's ops resolve against the function's opsets, then the model's.
   std::map<std::string, int64_t> callerOpsets = opsets;
   for (const ::onnx::OperatorSetIdProto &opset : proto.opset_import())
@@ -553,6 +584,8 @@ LogicalResult GraphImporter::importCall(const ::onnx::NodeProto &call,
   llvm::scope_exit leave([&] {
     --nesting;
     callStack.pop_back();
+    for (const ::onnx::GraphProto *graph : passedGraphs)
+      callerGraphs.erase(graph);
     currentGraph = caller;
     opsets = std::move(callerOpsets);
   });
@@ -587,8 +620,16 @@ OwningOpRef<ModuleOp> GraphImporter::import(::onnx::ModelProto &model,
     emitError(nodeLoc("model")) << functionError;
     return nullptr;
   }
-  if (!functions.empty())
+  if (!functions.empty()) {
     callValuePrefix = uniqueValuePrefix(model);
+    if (callValuePrefix.empty()) {
+      emitError(nodeLoc("model"))
+          << "the model's value names leave no short prefix for the values "
+             "of model-local function calls (too many names start with "
+             "'fn_')";
+      return nullptr;
+    }
+  }
   ::onnx::GraphProto &graph = *model.mutable_graph();
   collectDeclaredShapes(graph);
   OwningOpRef<ModuleOp> module =

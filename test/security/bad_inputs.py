@@ -372,6 +372,43 @@ bad_graph("function output never produced",
           "output 'b' is never produced",
           lambda: call_model([local_function(
               "F", [N("Relu", ["a"], ["c"])])]))
+def malformed_default_model():
+    """A function whose attribute default (field 11) is not an
+    AttributeProto, appended as raw bytes to the model (functions: 25)."""
+    function = local_function("F", [N("Relu", ["a"], ["b"])])
+    function_bytes = function.SerializeToString() + field(11, b"\x0a\xff")
+    return (call_model([]).SerializeToString()
+            + field(25, function_bytes))
+
+
+def self_referring_default():
+    node = N("If", ["a"], ["t"])
+    node.attribute.append(helper.make_attribute_ref(
+        "then_branch", onnx.AttributeProto.GRAPH, ref_attr_name="g"))
+    function = local_function("F", [N("Relu", ["a"], ["b"])])
+    function.attribute_proto.append(helper.make_attribute(
+        "g", helper.make_graph([node], "g", [], [vi("t", [4])])))
+    return call_model([function])
+
+
+def reference_outside_function():
+    node = N("LeakyRelu", ["x"], ["y"], name="leaky")
+    node.attribute.append(helper.make_attribute_ref(
+        "alpha", onnx.AttributeProto.FLOAT, ref_attr_name="a"))
+    return model([node], [vi("x", [4])], [vi("y", [4])])
+
+
+bad_model("malformed model-local function default",
+          "model-local function 'local.F' has an attribute default that "
+          "cannot be parsed", lambda d: malformed_default_model())
+bad_graph("model-local function default that refers to an attribute",
+          "model-local function 'local.F': the default of attribute 'g' "
+          "refers to attribute 'g'; defaults must be values",
+          self_referring_default)
+bad_graph("attribute reference outside a function",
+          "node 'leaky' (LeakyRelu, domain '', opset 17): attribute 'alpha' "
+          "refers to attribute 'a', which only nodes of model-local "
+          "functions can", reference_outside_function)
 bad_graph("model-local function of an unsupported opset",
           "node 'call' (call of model-local function 'local.F'): the "
           "function imports default-domain opset 999; opsets 1 to 28 are "
