@@ -126,7 +126,9 @@ std::vector<float> packedA(const float *a, int64_t m, int64_t k,
 }
 
 TEST_P(UkernelTest, MatchesReference) {
-  auto [s, isa] = GetParam();
+  // (Not a structured binding: the lambdas below capture these.)
+  const auto &s = std::get<0>(GetParam());
+  int isa = std::get<1>(GetParam());
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
   // Storage: A is m x k (or k x m), B is k x n (or n x k), C is m x n.
@@ -254,7 +256,9 @@ class DepthwiseTest
     : public ::testing::TestWithParam<std::tuple<DepthwiseShape, int>> {};
 
 TEST_P(DepthwiseTest, MatchesReference) {
-  auto [s, isa] = GetParam();
+  // (Not a structured binding: the lambdas below capture these.)
+  const auto &s = std::get<0>(GetParam());
+  int isa = std::get<1>(GetParam());
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
   int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
@@ -319,7 +323,9 @@ class ConvTest : public ::testing::TestWithParam<std::tuple<ConvShape, int>> {
 };
 
 TEST_P(ConvTest, MatchesReference) {
-  auto [s, isa] = GetParam();
+  // (Not a structured binding: the lambdas below capture these.)
+  const auto &s = std::get<0>(GetParam());
+  int isa = std::get<1>(GetParam());
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
   int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
