@@ -77,6 +77,24 @@ std::string functionKey(llvm::StringRef domain, llvm::StringRef name,
   return (llvm::Twine(normalized) + "\n" + name + "\n" + overload).str();
 }
 
+/// The value of the function attribute `name` at `call`: the call's
+/// attribute (second: true) or the function's default; null when neither.
+std::pair<const ::onnx::AttributeProto *, bool>
+referencedValue(const ::onnx::NodeProto &call,
+                llvm::ArrayRef<::onnx::AttributeProto> defaults,
+                llvm::StringRef name) {
+  const ::onnx::AttributeProto *value = nullptr;
+  for (const ::onnx::AttributeProto &given : call.attribute())
+    if (given.name() == name)
+      value = &given;
+  if (value)
+    return {value, true};
+  for (const ::onnx::AttributeProto &fallback : defaults)
+    if (fallback.name() == name)
+      return {&fallback, false};
+  return {nullptr, false};
+}
+
 /// Renames the values of a function body and resolves its attribute
 /// references, through nested graphs.
 class CallExpander {
@@ -144,14 +162,8 @@ private:
   /// function's default (false), keeping the referencing name; nullopt
   /// when neither exists.
   std::optional<bool> resolve(::onnx::AttributeProto &attribute) {
-    const ::onnx::AttributeProto *value = nullptr;
-    bool fromCall = false;
-    for (const ::onnx::AttributeProto &given : call.attribute())
-      if (given.name() == attribute.ref_attr_name())
-        value = &given, fromCall = true;
-    for (const ::onnx::AttributeProto &fallback : defaults)
-      if (!value && fallback.name() == attribute.ref_attr_name())
-        value = &fallback;
+    auto [value, fromCall] =
+        referencedValue(call, defaults, attribute.ref_attr_name());
     if (!value)
       return std::nullopt;
     std::string name = attribute.name();
@@ -189,6 +201,23 @@ private:
   llvm::StringMap<std::string> renames;
 };
 
+void countNodes(const ::onnx::NodeProto &node, uint64_t &count,
+                llvm::SmallVectorImpl<std::string> &references);
+
+/// Counts the nodes of `attribute`'s graphs, and collects the attributes
+/// they refer to.
+void countGraphNodes(const ::onnx::AttributeProto &attribute, uint64_t &count,
+                     llvm::SmallVectorImpl<std::string> &references) {
+  auto countGraph = [&](const ::onnx::GraphProto &graph) {
+    for (const ::onnx::NodeProto &node : graph.node())
+      countNodes(node, count, references);
+  };
+  if (attribute.has_g())
+    countGraph(attribute.g());
+  for (const ::onnx::GraphProto &graph : attribute.graphs())
+    countGraph(graph);
+}
+
 /// Counts `node` and the nodes of its subgraphs, and collects the
 /// attributes they refer to.
 void countNodes(const ::onnx::NodeProto &node, uint64_t &count,
@@ -197,14 +226,7 @@ void countNodes(const ::onnx::NodeProto &node, uint64_t &count,
   for (const ::onnx::AttributeProto &attribute : node.attribute()) {
     if (!attribute.ref_attr_name().empty())
       references.push_back(attribute.ref_attr_name());
-    auto countGraph = [&](const ::onnx::GraphProto &graph) {
-      for (const ::onnx::NodeProto &inner : graph.node())
-        countNodes(inner, count, references);
-    };
-    if (attribute.has_g())
-      countGraph(attribute.g());
-    for (const ::onnx::GraphProto &graph : attribute.graphs())
-      countGraph(graph);
+    countGraphNodes(attribute, count, references);
   }
 }
 
@@ -243,11 +265,11 @@ bool LocalFunctions::index(const ::onnx::ModelProto &model,
                            std::string &error) {
   for (const ::onnx::FunctionProto &function : model.functions()) {
     std::string overload = stringField(function, kFunctionOverloadField);
-    LocalFunction entry{&function,
-                        function.domain().empty()
+    LocalFunction entry;
+    entry.proto = &function;
+    entry.displayName = function.domain().empty()
                             ? function.name()
-                            : function.domain() + "." + function.name(),
-                        {}};
+                            : function.domain() + "." + function.name();
     if (!overload.empty())
       entry.displayName += ":" + overload;
     for (const std::string &bytes :
@@ -261,14 +283,7 @@ bool LocalFunctions::index(const ::onnx::ModelProto &model,
       // A default is a value: references in it could recurse or multiply.
       uint64_t nodes = 0;
       llvm::SmallVector<std::string> references;
-      auto count = [&](const ::onnx::GraphProto &graph) {
-        for (const ::onnx::NodeProto &node : graph.node())
-          countNodes(node, nodes, references);
-      };
-      if (value.has_g())
-        count(value.g());
-      for (const ::onnx::GraphProto &graph : value.graphs())
-        count(graph);
+      countGraphNodes(value, nodes, references);
       if (!value.ref_attr_name().empty() || !references.empty()) {
         error =
             "model-local function '" + entry.displayName +
@@ -335,31 +350,14 @@ ExpansionSize expansionSize(const ::onnx::NodeProto &call,
                function.bodyNodes * nodePrefixSize;
   size.nodes = function.bodyNodes;
   for (const std::string &reference : function.references) {
-    const ::onnx::AttributeProto *value = nullptr;
-    for (const ::onnx::AttributeProto &given : call.attribute())
-      if (given.name() == reference)
-        value = &given;
-    for (const ::onnx::AttributeProto &fallback : function.defaults)
-      if (!value && fallback.name() == reference)
-        value = &fallback;
+    auto [value, fromCall] =
+        referencedValue(call, function.defaults, reference);
     if (!value)
       continue;
     // A default's graphs are renamed like the body.
-    bool fromCall = value->name() == reference &&
-                    llvm::any_of(call.attribute(),
-                                 [&](const ::onnx::AttributeProto &given) {
-                                   return &given == value;
-                                 });
     size.bytes += value->ByteSizeLong() * (fromCall ? 1 : 1 + valuePrefixSize);
     llvm::SmallVector<std::string> ignored;
-    auto countGraph = [&](const ::onnx::GraphProto &graph) {
-      for (const ::onnx::NodeProto &node : graph.node())
-        countNodes(node, size.nodes, ignored);
-    };
-    if (value->has_g())
-      countGraph(value->g());
-    for (const ::onnx::GraphProto &graph : value->graphs())
-      countGraph(graph);
+    countGraphNodes(*value, size.nodes, ignored);
   }
   return size;
 }

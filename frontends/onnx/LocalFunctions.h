@@ -23,7 +23,7 @@ namespace dlc::onnx {
 
 /// A model-local function with its attribute defaults.
 struct LocalFunction {
-  const ::onnx::FunctionProto *proto;
+  const ::onnx::FunctionProto *proto = nullptr;
   /// "domain.name" (plus ":overload"), as diagnostics name it.
   std::string displayName;
   llvm::SmallVector<::onnx::AttributeProto> defaults;
