@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -234,9 +236,167 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
   }
 }
 
+/// AVX-512: the plane is first copied into a zero-padded buffer (one pass
+/// over the input, in L1/L2), so every tap is an unconditional unaligned
+/// load; 16 output columns per register, masked only at the row's end,
+/// and kRows output rows at once so that their independent FMA chains
+/// hide the FMA latency (stride 1 also shares the input rows between
+/// them). Stride 2 loads 32 columns and keeps the even ones with one
+/// permute. Taps are in registers when KH and KW are compile-time.
+constexpr int64_t kRows = 4;
+
+/// A thread's padded plane, grown as needed and kept for later calls
+/// (trivially destructible: the library is linked without the C++ runtime).
+struct PaddedPlane {
+  float *data = nullptr;
+  size_t capacity = 0;
+};
+thread_local PaddedPlane paddedPlane;
+
+/// The padded plane's geometry: `rows` x `stride` floats, whose element
+/// (r, col) is input (r - padTop, col - padLeft) or zero outside the input.
+struct Padded {
+  const float *data;
+  int64_t rows, cols, stride;
+};
+
+Padded padPlane(const Problem &p, const float *in) {
+  Padded pad;
+  pad.rows = (p.oh - 1) * p.sh + (p.kh - 1) * p.dh + 1;
+  pad.cols = (p.ow - 1) * p.sw + (p.kw - 1) * p.dw + 1;
+  // Slack for the 16 (stride 1) or 32 (stride 2) columns a register reads
+  // past the last output column.
+  pad.stride = (pad.cols + 32 + 15) / 16 * 16;
+  size_t elements = size_t(pad.rows) * size_t(pad.stride);
+  PaddedPlane &buffer = paddedPlane;
+  if (buffer.capacity < elements) {
+    std::free(buffer.data);
+    buffer.data = static_cast<float *>(
+        std::aligned_alloc(64, (elements * sizeof(float) + 63) / 64 * 64));
+    buffer.capacity = buffer.data ? elements : 0;
+  }
+  pad.data = buffer.data;
+  if (!buffer.data)
+    return pad;
+  // Padded columns [colBegin, colEnd) hold input columns.
+  int64_t colBegin = std::min(std::max<int64_t>(p.padLeft, 0), pad.stride);
+  int64_t colEnd =
+      std::clamp<int64_t>(p.w + p.padLeft, colBegin, pad.stride);
+  for (int64_t r = 0; r < pad.rows; ++r) {
+    float *dst = buffer.data + r * pad.stride;
+    int64_t iy = r - p.padTop;
+    if (iy < 0 || iy >= p.h) {
+      std::memset(dst, 0, pad.stride * sizeof(float));
+      continue;
+    }
+    std::memset(dst, 0, colBegin * sizeof(float));
+    std::memcpy(dst + colBegin, in + iy * p.w + (colBegin - p.padLeft),
+                (colEnd - colBegin) * sizeof(float));
+    std::memset(dst + colEnd, 0, (pad.stride - colEnd) * sizeof(float));
+  }
+  return pad;
+}
+
+/// Sums the taps of `rows` output rows from `y` for the 16 columns from
+/// x0 into acc[0..rows). KH/KW 0: the runtime p.kh/p.kw.
+template <int KH, int KW, int SW, int Rows>
+__attribute__((target("avx512f"), always_inline)) inline void
+sumTaps(const Problem &p, const Padded &pad, const float *f, int64_t y,
+        int64_t x0, __m512 *acc) {
+  const int64_t kh = KH ? KH : p.kh, kw = KW ? KW : p.kw;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                         20, 22, 24, 26, 28, 30);
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      __m512 tap = _mm512_set1_ps(f[i * kw + j]);
+      for (int r = 0; r < Rows; ++r) {
+        const float *src = pad.data + ((y + r) * p.sh + i * p.dh) * pad.stride +
+                           x0 * SW + j * p.dw;
+        __m512 v;
+        if (SW == 1)
+          v = _mm512_loadu_ps(src);
+        else
+          v = _mm512_permutex2var_ps(_mm512_loadu_ps(src), even,
+                                     _mm512_loadu_ps(src + 16));
+        acc[r] = _mm512_fmadd_ps(tap, v, acc[r]);
+      }
+    }
+}
+
+template <int KH, int KW, int SW, int Rows>
+__attribute__((target("avx512f"), always_inline)) inline void
+outputRows(const Problem &p, const Padded &pad, const float *f,
+           const float *residual, float *out, float bias, int64_t y) {
+  const __m512 lo = _mm512_set1_ps(p.lo), hi = _mm512_set1_ps(p.hi);
+  for (int64_t x0 = 0; x0 < p.ow; x0 += 16) {
+    int64_t n = std::min<int64_t>(16, p.ow - x0);
+    __mmask16 mask = n == 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1);
+    __m512 acc[Rows];
+    for (int r = 0; r < Rows; ++r)
+      acc[r] = _mm512_set1_ps(bias);
+    sumTaps<KH, KW, SW, Rows>(p, pad, f, y, x0, acc);
+    for (int r = 0; r < Rows; ++r) {
+      int64_t pixel = (y + r) * p.ow + x0;
+      float *dst = out + pixel;
+      __m512 v = acc[r];
+      if (p.accumulate)
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+      if (residual) {
+        const float *res = residual + pixel * p.residualColStride;
+        if (p.residualColStride == 1) {
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, res));
+        } else {
+          alignas(64) float column[16] = {};
+          for (int64_t x = 0; x < n; ++x)
+            column[x] = res[x * p.residualColStride];
+          v = _mm512_add_ps(v, _mm512_load_ps(column));
+        }
+      }
+      // maxps/minps return their second operand when either is NaN.
+      if (p.clamp)
+        v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+      _mm512_mask_storeu_ps(dst, mask, v);
+    }
+  }
+}
+
+template <int KH, int KW, int SW>
 __attribute__((target("avx512f"))) void planeAvx512(const Problem &p,
                                                     int64_t index) {
-  plane(p, index);
+  int64_t image = index / p.channels, channel = index % p.channels;
+  const float *in = p.input + index * p.h * p.w;
+  Padded pad = padPlane(p, in);
+  if (!pad.data) {
+    planeAvx2(p, index); // No memory for the padded copy.
+    return;
+  }
+  const float *f = p.filter + channel * p.kh * p.kw;
+  float *out = p.output + index * p.oh * p.ow;
+  const float bias = p.bias ? p.bias[channel] : 0.0f;
+  const float *residual =
+      p.residual ? p.residual + image * p.residualBatchStride +
+                       channel * p.residualRowStride
+                 : nullptr;
+  int64_t y = 0;
+  for (; y + kRows <= p.oh; y += kRows)
+    outputRows<KH, KW, SW, kRows>(p, pad, f, residual, out, bias, y);
+  for (; y < p.oh; ++y)
+    outputRows<KH, KW, SW, 1>(p, pad, f, residual, out, bias, y);
+}
+
+using PlaneFn = void (*)(const Problem &, int64_t);
+
+/// The AVX-512 plane kernel for `p`'s stride and filter size, or null.
+PlaneFn avx512PlaneFor(const Problem &p) {
+  if (p.sw == 1)
+    return p.kh == 3 && p.kw == 3   ? planeAvx512<3, 3, 1>
+           : p.kh == 5 && p.kw == 5 ? planeAvx512<5, 5, 1>
+                                    : planeAvx512<0, 0, 1>;
+  if (p.sw == 2)
+    return p.kh == 3 && p.kw == 3   ? planeAvx512<3, 3, 2>
+           : p.kh == 5 && p.kw == 5 ? planeAvx512<5, 5, 2>
+                                    : planeAvx512<0, 0, 2>;
+  return nullptr;
 }
 #endif
 
@@ -272,8 +432,8 @@ extern "C" void dlc_uk_depthwise_conv2d(
   void (*run)(const Problem &, int64_t) = planeGeneric;
 #if defined(__x86_64__) || defined(_M_X64)
   int32_t effective = dlc_uk_effective_isa(isa);
-  if (effective >= DLC_UK_ISA_AVX512)
-    run = planeAvx512;
+  if (effective >= DLC_UK_ISA_AVX512 && avx512PlaneFor(p))
+    run = avx512PlaneFor(p);
   else if (effective >= DLC_UK_ISA_AVX2)
     run = planeAvx2;
 #endif

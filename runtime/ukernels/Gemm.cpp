@@ -29,7 +29,11 @@
 
 namespace {
 
-constexpr int64_t kKC = 384; // A 16-wide B panel: 24 KiB of the 32 KiB L1.
+// K block per kernel: its NR-wide B micro-panel (KC x NR floats) stays in
+// a 32-48 KiB L1 next to the streamed A panels. 384 x 16 and 192 x 32 are
+// both 24 KiB; 384 x 32 (48 KiB) thrashed L1 (ResNet-50 kernel at 61% of
+// peak).
+constexpr int64_t kKC = 384;
 constexpr int64_t kMC = 96; // A multiple of every MR.
 constexpr int64_t kNC = 2048;
 constexpr int64_t kNCFewRows = 192; // With A's block, within a 512 KiB L2.
@@ -63,7 +67,7 @@ using Im2colPacker = void (*)(const Im2col &g, int64_t pc, int64_t kc,
                               int64_t j0, int64_t nc, float *out);
 
 struct KernelInfo {
-  int64_t mr, nr;
+  int64_t mr, nr, kc;
   MicroKernel kernel;
   Im2colPacker packIm2col;
 };
@@ -425,11 +429,11 @@ thread_local Scratch scratchA, scratchB;
 KernelInfo kernelFor(int32_t isa) {
 #ifdef DLC_UK_X86
   if (isa >= DLC_UK_ISA_AVX512)
-    return {12, 32, avx512Kernel, packIm2colBlockAvx2};
+    return {12, 32, kKC / 2, avx512Kernel, packIm2colBlockAvx2};
   if (isa >= DLC_UK_ISA_AVX2)
-    return {6, 16, avx2Kernel, packIm2colBlockAvx2};
+    return {6, 16, kKC, avx2Kernel, packIm2colBlockAvx2};
 #endif
-  return {4, 16, genericKernel, packIm2colBlockGeneric};
+  return {4, 16, kKC, genericKernel, packIm2colBlockGeneric};
 }
 
 /// A as the kernels read it: a strided view packed per block, or panels of
@@ -485,7 +489,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       }
     return;
   }
-  const int64_t kcMax = std::min(kKC, k);
+  const int64_t kcBlock = info.kc;
+  const int64_t kcMax = std::min(kcBlock, k);
   // All rows of a strided B in one block: each B panel is packed just
   // before its row panels use it and stays in L1 (read in place, rows of B
   // thousands of floats apart map to few L1 sets: 64x3136x576 ran at 58% of
@@ -507,8 +512,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
 
   for (int64_t jc = 0; jc < n; jc += ncBlock) {
     int64_t nc = std::min(ncBlock, n - jc);
-    for (int64_t pc = 0; pc < k; pc += kKC) {
-      int64_t kc = std::min(kKC, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kcBlock) {
+      int64_t kc = std::min(kcBlock, k - pc);
       bool add = accumulate || pc > 0;
       bool last = pc + kc >= k;
       // Panel p of this block starts at blockB + p * panelStride.

@@ -307,7 +307,20 @@ INSTANTIATE_TEST_SUITE_P(
             DepthwiseShape{2, 3, 9, 8, 3, 3, 2, 2, 1, 1, true, 1, 0, 1, 2,
                            kRowBiasResidualClamp},
             DepthwiseShape{1, 2, 6, 7, 3, 3, 1, 2, 2, 2, false, 2, 3, 2, 3,
-                           kRowBiasRelu}),
+                           kRowBiasRelu},
+            // AVX-512: 5x5 stride 2 and rows of exactly 16 and 17 outputs
+            // (blocks of 4 output rows and the single-row tail), a 7x7
+            // filter (runtime tap loops), stride 3 (another kernel), and
+            // padding wider than the image.
+            DepthwiseShape{1, 3, 13, 33, 5, 5, 2, 2, 1, 1, false, 2, 2, 2, 2,
+                           kRowBiasResidualClamp},
+            DepthwiseShape{2, 2, 16, 16, 3, 3, 1, 1, 1, 1, true, 1, 1, 1, 1,
+                           kRowBiasRelu},
+            DepthwiseShape{1, 2, 11, 17, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
+            DepthwiseShape{1, 2, 14, 14, 7, 7, 1, 1, 1, 1, false, 3, 3, 3, 3},
+            DepthwiseShape{1, 2, 11, 11, 3, 3, 3, 3, 1, 1, false, 1, 1, 1, 1},
+            DepthwiseShape{1, 1, 3, 3, 3, 3, 1, 1, 1, 1, true, 4, 4, 4, 4,
+                           kRowBiasResidualClamp}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
