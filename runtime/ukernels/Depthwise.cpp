@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -260,7 +259,8 @@ struct Padded {
   int64_t rows, cols, stride;
 };
 
-Padded padPlane(const Problem &p, const float *in) {
+__attribute__((target("avx512f"))) Padded padPlane(const Problem &p,
+                                                    const float *in) {
   Padded pad;
   pad.rows = (p.oh - 1) * p.sh + (p.kh - 1) * p.dh + 1;
   pad.cols = (p.ow - 1) * p.sw + (p.kw - 1) * p.dw + 1;
@@ -278,21 +278,28 @@ Padded padPlane(const Problem &p, const float *in) {
   pad.data = buffer.data;
   if (!buffer.data)
     return pad;
-  // Padded columns [colBegin, colEnd) hold input columns.
-  int64_t colBegin = std::min(std::max<int64_t>(p.padLeft, 0), pad.stride);
-  int64_t colEnd =
-      std::clamp<int64_t>(p.w + p.padLeft, colBegin, pad.stride);
+  // Padded column col holds input column col - padLeft; masked loads read
+  // only the columns inside the row (small planes: no library calls).
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                          11, 12, 13, 14, 15);
   for (int64_t r = 0; r < pad.rows; ++r) {
     float *dst = buffer.data + r * pad.stride;
     int64_t iy = r - p.padTop;
     if (iy < 0 || iy >= p.h) {
-      std::memset(dst, 0, pad.stride * sizeof(float));
+      for (int64_t col = 0; col < pad.stride; col += 16)
+        _mm512_store_ps(dst + col, _mm512_setzero_ps());
       continue;
     }
-    std::memset(dst, 0, colBegin * sizeof(float));
-    std::memcpy(dst + colBegin, in + iy * p.w + (colBegin - p.padLeft),
-                (colEnd - colBegin) * sizeof(float));
-    std::memset(dst + colEnd, 0, (pad.stride - colEnd) * sizeof(float));
+    const float *row = in + iy * p.w - p.padLeft;
+    for (int64_t col = 0; col < pad.stride; col += 16) {
+      // Lanes whose input column col + lane - padLeft is in [0, w).
+      __m512i column = _mm512_add_epi32(
+          _mm512_set1_epi32(int32_t(col - p.padLeft)), lanes);
+      __mmask16 inside =
+          _mm512_cmpge_epi32_mask(column, _mm512_setzero_si512()) &
+          _mm512_cmplt_epi32_mask(column, _mm512_set1_epi32(int32_t(p.w)));
+      _mm512_store_ps(dst + col, _mm512_maskz_loadu_ps(inside, row + col));
+    }
   }
   return pad;
 }

@@ -67,7 +67,7 @@ using Im2colPacker = void (*)(const Im2col &g, int64_t pc, int64_t kc,
                               int64_t j0, int64_t nc, float *out);
 
 struct KernelInfo {
-  int64_t mr, nr, kc;
+  int64_t mr, nr, kc, mc;
   MicroKernel kernel;
   Im2colPacker packIm2col;
 };
@@ -303,6 +303,12 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
     // touch a new page every 64 bytes).
     for (int64_t k = 0; k < kc; ++k) {
       const float *src = b.data + k * b.rowStride;
+      // The next block's columns of this row (a panel at a time: the next
+      // panel): each row is its own stream, more than the hardware
+      // prefetchers track, so a row read would otherwise miss every time.
+      // (Prefetches never fault, past the row's end included.)
+      __builtin_prefetch(src + nc);
+      __builtin_prefetch(src + nc + kW);
       for (int64_t p = 0; p < panels; ++p) {
         float *dst = out + p * kc * kW + k * kW;
         int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
@@ -429,11 +435,11 @@ thread_local Scratch scratchA, scratchB;
 KernelInfo kernelFor(int32_t isa) {
 #ifdef DLC_UK_X86
   if (isa >= DLC_UK_ISA_AVX512)
-    return {12, 32, kKC / 2, avx512Kernel, packIm2colBlockAvx2};
+    return {12, 32, kKC / 2, kMC, avx512Kernel, packIm2colBlockAvx2};
   if (isa >= DLC_UK_ISA_AVX2)
-    return {6, 16, kKC, avx2Kernel, packIm2colBlockAvx2};
+    return {6, 16, kKC, kMC, avx2Kernel, packIm2colBlockAvx2};
 #endif
-  return {4, 16, kKC, genericKernel, packIm2colBlockGeneric};
+  return {4, 16, kKC, kMC, genericKernel, packIm2colBlockGeneric};
 }
 
 /// A as the kernels read it: a strided view packed per block, or panels of
@@ -496,16 +502,17 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
   // thousands of floats apart map to few L1 sets: 64x3136x576 ran at 58% of
   // peak). An im2col block is gathered row by row; with few rows it is
   // narrower, so that it stays in L2.
-  const bool panelAtATime = b.kind == BSource::kView && m <= kMC;
+  const int64_t mcBlock = info.mc;
+  const bool panelAtATime = b.kind == BSource::kView && m <= mcBlock;
   const int64_t ncBlock =
-      b.kind == BSource::kIm2col && m <= kMC ? kNCFewRows : kNC;
+      b.kind == BSource::kIm2col && m <= mcBlock ? kNCFewRows : kNC;
   const int64_t ncMax = std::min(ncBlock, ceilDiv(n, nr) * nr);
   float *packedB = b.kind == BSource::kPacked
                        ? nullptr
                        : scratchBuffer(scratchB, size_t(panelAtATime ? nr
                                                                      : ncMax) *
                                                      kcMax);
-  float *packedA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
+  float *packedA = scratchBuffer(scratchA, size_t(mcBlock + mr) * kcMax);
   if (!packedA || (b.kind != BSource::kPacked && !packedB))
     std::abort(); // Out of memory: a few hundred KiB per thread.
   alignas(64) float tile[12 * 32];
@@ -525,8 +532,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       } else if (!panelAtATime) {
         packBlock(info, b, pc, kc, jc, nc, packedB);
       }
-      for (int64_t ic = 0; ic < m; ic += kMC) {
-        int64_t mc = std::min(kMC, m - ic);
+      for (int64_t ic = 0; ic < m; ic += mcBlock) {
+        int64_t mc = std::min(mcBlock, m - ic);
         const float *aBlock =
             a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
         for (int64_t jr = 0; jr < nc; jr += nr) {
