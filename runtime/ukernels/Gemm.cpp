@@ -41,8 +41,8 @@ constexpr int64_t kW = DLC_UK_PANEL_WIDTH;
 
 /// The epilogue of one register tile, positioned at its element (0, 0).
 struct TileEpilogue {
-  const float *rowBias;  // rowBias[i], or null
-  const float *colBias;  // colBias[j], or null
+  const float *rowBias; // rowBias[i], or null
+  const float *colBias; // colBias[j], or null
   // residual[i * residualRowStride + j * residualColStride], or null; the
   // vector kernels get column stride 1.
   const float *residual;
@@ -70,6 +70,17 @@ struct KernelInfo {
   int64_t mr, nr, kc, mc;
   MicroKernel kernel;
   Im2colPacker packIm2col;
+  // Kernels for row tiles of at most 4 and 8 rows (null: `kernel`), so that
+  // a partial tile does not pay for 12 rows (64 = 5 x 12 + 4).
+  MicroKernel kernel4 = nullptr, kernel8 = nullptr;
+
+  MicroKernel forRows(int64_t rows) const {
+    if (rows <= 4 && kernel4)
+      return kernel4;
+    if (rows <= 8 && kernel8)
+      return kernel8;
+    return kernel;
+  }
 };
 
 inline float applyEpilogue(float v, const TileEpilogue &ep, int64_t i,
@@ -152,8 +163,8 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp, int64_t,
         if (ep->colBias)
           v = _mm256_add_ps(v, colBias[h]);
         if (ep->residual)
-          v = _mm256_add_ps(v, load(ep->residual + i * ep->residualRowStride,
-                                    h));
+          v = _mm256_add_ps(v,
+                            load(ep->residual + i * ep->residualRowStride, h));
         // maxps/minps return their second operand when either is NaN.
         if (ep->clamp)
           v = _mm256_min_ps(_mm256_set1_ps(ep->hi),
@@ -168,14 +179,16 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp, int64_t,
 #undef load
 }
 
-// 12 x 32: 24 zmm accumulators, 2 for B, 1 broadcast of A (27 of 32).
+// MR x 32, MR <= 12: 2 MR zmm accumulators, 2 for B, 1 broadcast of A (27
+// of 32 for MR 12). Reads MR of each k step's aks A values.
+template <int MR>
 __attribute__((target("avx512f"))) void
 avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
              int64_t panelStride, float *c, int64_t ldc, int64_t rows,
              int64_t cols, bool accumulate, const TileEpilogue *ep) {
   const float *bp1 = bp + panelStride;
-  __m512 acc[12][2];
-  for (int i = 0; i < 12; ++i)
+  __m512 acc[MR][2];
+  for (int i = 0; i < MR; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (int64_t i = 0; i < rows; ++i) {
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc), _MM_HINT_T0);
@@ -184,20 +197,21 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
 #pragma clang loop unroll_count(4)
   for (int64_t k = 0; k < kc; ++k, ap += aks, bp += kW, bp1 += kW) {
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
-    for (int i = 0; i < 12; ++i) {
+    for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(ap[i]);
       acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
-  const __mmask16 mask[2] = {
-      __mmask16(cols >= 16 ? 0xffff : (1u << cols) - 1),
-      __mmask16(cols >= 32 ? 0xffff : cols <= 16 ? 0 : (1u << (cols - 16)) - 1)};
+  const __mmask16 mask[2] = {__mmask16(cols >= 16 ? 0xffff : (1u << cols) - 1),
+                             __mmask16(cols >= 32   ? 0xffff
+                                       : cols <= 16 ? 0
+                                                    : (1u << (cols - 16)) - 1)};
 #define load(p, h) _mm512_maskz_loadu_ps(mask[h], (p) + 16 * (h))
   __m512 colBias[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
   if (ep && ep->colBias)
     colBias[0] = load(ep->colBias, 0), colBias[1] = load(ep->colBias, 1);
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < MR; ++i) {
     if (i >= rows)
       break;
     float *row = c + i * ldc;
@@ -211,8 +225,8 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
         if (ep->colBias)
           v = _mm512_add_ps(v, colBias[h]);
         if (ep->residual)
-          v = _mm512_add_ps(v, load(ep->residual + i * ep->residualRowStride,
-                                    h));
+          v = _mm512_add_ps(v,
+                            load(ep->residual + i * ep->residualRowStride, h));
         if (ep->clamp)
           v = _mm512_min_ps(_mm512_set1_ps(ep->hi),
                             _mm512_max_ps(_mm512_set1_ps(ep->lo), v));
@@ -238,7 +252,6 @@ int32_t cpuIsa() {
   return DLC_UK_ISA_GENERIC;
 #endif
 }
-
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -270,10 +283,15 @@ struct Epilogue {
   }
   /// The tile epilogue at (i, j), if the kernels can apply it in place.
   TileEpilogue at(int64_t i, int64_t j) const {
-    return {rowBias ? rowBias + i : nullptr, colBias ? colBias + j : nullptr,
+    return {rowBias ? rowBias + i : nullptr,
+            colBias ? colBias + j : nullptr,
             residual ? residual + i * residualRowStride + j * residualColStride
                      : nullptr,
-            residualRowStride, residualColStride, clamp, lo, hi};
+            residualRowStride,
+            residualColStride,
+            clamp,
+            lo,
+            hi};
   }
 };
 
@@ -348,8 +366,8 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
 /// panels: both loops vectorize, whatever the image width. Always inlined
 /// into per-ISA wrappers.
 __attribute__((always_inline)) inline void
-packIm2colBlock(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
-                int64_t nc, float *out) {
+packIm2colBlock(const Im2col &g, int64_t pc, int64_t kc, int64_t j0, int64_t nc,
+                float *out) {
   float row[kNC + kW];
   const int64_t panels = ceilDiv(nc, kW);
   for (int64_t t = nc; t < panels * kW; ++t)
@@ -399,8 +417,8 @@ packIm2colBlock(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
   }
 }
 
-void packIm2colBlockGeneric(const Im2col &g, int64_t pc, int64_t kc,
-                            int64_t j0, int64_t nc, float *out) {
+void packIm2colBlockGeneric(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
+                            int64_t nc, float *out) {
   packIm2colBlock(g, pc, kc, j0, nc, out);
 }
 
@@ -435,7 +453,14 @@ thread_local Scratch scratchA, scratchB;
 KernelInfo kernelFor(int32_t isa) {
 #ifdef DLC_UK_X86
   if (isa >= DLC_UK_ISA_AVX512)
-    return {12, 32, kKC / 2, kMC, avx512Kernel, packIm2colBlockAvx2};
+    return {12,
+            32,
+            kKC / 2,
+            kMC,
+            avx512Kernel<12>,
+            packIm2colBlockAvx2,
+            avx512Kernel<4>,
+            avx512Kernel<8>};
   if (isa >= DLC_UK_ISA_AVX2)
     return {6, 16, kKC, kMC, avx2Kernel, packIm2colBlockAvx2};
 #endif
@@ -464,8 +489,8 @@ struct BSource {
 
 /// Packs rows [pc, pc + kc) x columns [j0, j0 + nc) of B into
 /// ceil(nc / 16) panels at `out` (panel stride kc * 16).
-void packBlock(const KernelInfo &info, const BSource &b, int64_t pc, int64_t kc, int64_t j0,
-               int64_t nc, float *out) {
+void packBlock(const KernelInfo &info, const BSource &b, int64_t pc, int64_t kc,
+               int64_t j0, int64_t nc, float *out) {
   int64_t panels = ceilDiv(nc, kW);
   if (b.kind == BSource::kView) {
     packB({b.view.data + pc * b.view.rowStride + j0 * b.view.colStride,
@@ -484,8 +509,7 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
     return;
   const int64_t mr = info.mr, nr = info.nr;
   // Strided C or residual: the kernels write a local tile that is copied.
-  const bool direct =
-      cCol == 1 && (!ep.residual || ep.residualColStride == 1);
+  const bool direct = cCol == 1 && (!ep.residual || ep.residualColStride == 1);
   const bool hasEpilogue = ep.any();
   if (k <= 0) {
     for (int64_t i = 0; i < m; ++i)
@@ -507,11 +531,10 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
   const int64_t ncBlock =
       b.kind == BSource::kIm2col && m <= mcBlock ? kNCFewRows : kNC;
   const int64_t ncMax = std::min(ncBlock, ceilDiv(n, nr) * nr);
-  float *packedB = b.kind == BSource::kPacked
-                       ? nullptr
-                       : scratchBuffer(scratchB, size_t(panelAtATime ? nr
-                                                                     : ncMax) *
-                                                     kcMax);
+  float *packedB =
+      b.kind == BSource::kPacked
+          ? nullptr
+          : scratchBuffer(scratchB, size_t(panelAtATime ? nr : ncMax) * kcMax);
   float *packedA = scratchBuffer(scratchA, size_t(mcBlock + mr) * kcMax);
   if (!packedA || (b.kind != BSource::kPacked && !packedB))
     std::abort(); // Out of memory: a few hundred KiB per thread.
@@ -571,12 +594,12 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             const TileEpilogue *tileEpPtr =
                 last && hasEpilogue ? &tileEp : nullptr;
             if (direct) {
-              info.kernel(kc, ap, aks, bp, panelStride, cTile, cRow, rows,
-                          cols, add, tileEpPtr);
+              info.forRows(rows)(kc, ap, aks, bp, panelStride, cTile, cRow,
+                                 rows, cols, add, tileEpPtr);
               continue;
             }
-            info.kernel(kc, ap, aks, bp, panelStride, tile, nr, mr, nr, false,
-                        nullptr);
+            info.forRows(rows)(kc, ap, aks, bp, panelStride, tile, nr, rows, nr,
+                               false, nullptr);
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j) {
                 float &out = cTile[i * cRow + j * cCol];
@@ -631,8 +654,8 @@ void runProduct(int32_t isa, const Product &p) {
   int threads = 1;
 #ifdef _OPENMP
   // Small products and calls from parallel loops run on this thread.
-  double flops = 2.0 * double(p.batch) * double(p.m) * double(p.n) *
-                 double(p.k);
+  double flops =
+      2.0 * double(p.batch) * double(p.m) * double(p.n) * double(p.k);
   if (!omp_in_parallel() && flops >= 2.0e5)
     threads = omp_get_max_threads();
 #endif
@@ -664,7 +687,8 @@ void runProduct(int32_t isa, const Product &p) {
     int64_t bi = task / (nParts * mParts);
     int64_t rest = task % (nParts * mParts);
     int64_t i0 = (rest / nParts) * mChunk, j0 = (rest % nParts) * nChunk;
-    int64_t rows = std::min(mChunk, p.m - i0), cols = std::min(nChunk, p.n - j0);
+    int64_t rows = std::min(mChunk, p.m - i0),
+            cols = std::min(nChunk, p.n - j0);
     ASource a;
     if (p.aPacked) {
       a.packed = p.a + bi * p.aBatchStride;
@@ -700,8 +724,8 @@ void runProduct(int32_t isa, const Product &p) {
     ep.clamp = p.clamp;
     ep.lo = p.lo;
     ep.hi = p.hi;
-    float *c = p.c + bi * p.cBatchStride + i0 * p.cRowStride +
-               j0 * p.cColStride;
+    float *c =
+        p.c + bi * p.cBatchStride + i0 * p.cRowStride + j0 * p.cColStride;
     gemmSerial(info, rows, cols, p.k, a, b, c, p.cRowStride, p.cColStride,
                p.accumulate, ep);
   };
@@ -763,12 +787,14 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
   runProduct(isa, p);
 }
 
-extern "C" void dlc_uk_sgemm_packed_b(
-    int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k, int64_t a,
-    int64_t aBatchStride, int64_t aRowStride, int64_t aColStride,
-    int64_t packedB, int64_t bBatchStride, int64_t c, int64_t cBatchStride,
-    int64_t cRowStride, int64_t cColStride, int32_t accumulate,
-    DLC_UK_EPILOGUE_PARAMS) {
+extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
+                                      int64_t n, int64_t k, int64_t a,
+                                      int64_t aBatchStride, int64_t aRowStride,
+                                      int64_t aColStride, int64_t packedB,
+                                      int64_t bBatchStride, int64_t c,
+                                      int64_t cBatchStride, int64_t cRowStride,
+                                      int64_t cColStride, int32_t accumulate,
+                                      DLC_UK_EPILOGUE_PARAMS) {
   Product p{};
   p.batch = batch, p.m = m, p.n = n, p.k = k;
   p.a = asFloats(a), p.aBatchStride = aBatchStride;
@@ -782,12 +808,14 @@ extern "C" void dlc_uk_sgemm_packed_b(
   runProduct(isa, p);
 }
 
-extern "C" void dlc_uk_sgemm_packed_a(
-    int32_t isa, int64_t batch, int64_t m, int64_t n, int64_t k,
-    int64_t packedA, int64_t aBatchStride, int64_t b, int64_t bBatchStride,
-    int64_t bRowStride, int64_t bColStride, int64_t c, int64_t cBatchStride,
-    int64_t cRowStride, int64_t cColStride, int32_t accumulate,
-    DLC_UK_EPILOGUE_PARAMS) {
+extern "C" void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m,
+                                      int64_t n, int64_t k, int64_t packedA,
+                                      int64_t aBatchStride, int64_t b,
+                                      int64_t bBatchStride, int64_t bRowStride,
+                                      int64_t bColStride, int64_t c,
+                                      int64_t cBatchStride, int64_t cRowStride,
+                                      int64_t cColStride, int32_t accumulate,
+                                      DLC_UK_EPILOGUE_PARAMS) {
   Product p{};
   p.batch = batch, p.m = m, p.n = n, p.k = k;
   p.a = asFloats(packedA), p.aBatchStride = aBatchStride, p.aPacked = true;
@@ -811,8 +839,8 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
   p.batch = n, p.m = f, p.n = oh * ow, p.k = c * kh * kw;
   p.a = asFloats(packedFilter), p.aBatchStride = 0, p.aPacked = true;
   p.b = asFloats(input), p.bBatchStride = c * h * w;
-  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 &&
-      padLeft == 0 && oh == h && ow == w) {
+  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 &&
+      oh == h && ow == w) {
     // A pointwise conv's im2col matrix is its input.
     p.bKind = BSource::kView, p.bRowStride = h * w, p.bColStride = 1;
   } else {
