@@ -321,12 +321,14 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
     // touch a new page every 64 bytes).
     for (int64_t k = 0; k < kc; ++k) {
       const float *src = b.data + k * b.rowStride;
-      // The next block's columns of this row (a panel at a time: the next
-      // panel): each row is its own stream, more than the hardware
-      // prefetchers track, so a row read would otherwise miss every time.
-      // (Prefetches never fault, past the row's end included.)
-      __builtin_prefetch(src + nc);
-      __builtin_prefetch(src + nc + kW);
+      // Each row is its own stream, more than the hardware prefetchers
+      // track, so a row read would otherwise miss every time: prefetch
+      // (into L2) the row's columns two 32-wide panels past this block
+      // (closer was too late for 1x1 convolutions packed a panel at a time:
+      // 256 -> 64 channels on 56 x 56 ran at 61 instead of 102 GFLOP/s).
+      // Prefetches never fault, past the row's end included.
+      __builtin_prefetch(src + nc + 4 * kW, 0, 2);
+      __builtin_prefetch(src + nc + 5 * kW, 0, 2);
       for (int64_t p = 0; p < panels; ++p) {
         float *dst = out + p * kc * kW + k * kW;
         int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
