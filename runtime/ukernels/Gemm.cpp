@@ -29,12 +29,11 @@
 
 namespace {
 
-// K block per kernel: its NR-wide B micro-panel (KC x NR floats) stays in
-// a 32-48 KiB L1 next to the streamed A panels. 384 x 16 and 192 x 32 are
-// both 24 KiB; 384 x 32 (48 KiB) thrashed L1 (ResNet-50 kernel at 61% of
-// peak).
+// K block. The 12 x 32 AVX-512 kernel's B micro-panel (48 KiB) does not
+// stay in L1 at 384, yet 192 measured 2-3% slower: the panel streams from
+// L2, and fewer K blocks mean fewer passes over C.
 constexpr int64_t kKC = 384;
-constexpr int64_t kMC = 96; // A multiple of every MR.
+constexpr int64_t kMC = 96;  // A multiple of every MR.
 constexpr int64_t kNC = 2048;
 constexpr int64_t kNCFewRows = 192; // With A's block, within a 512 KiB L2.
 constexpr int64_t kW = DLC_UK_PANEL_WIDTH;
@@ -69,7 +68,7 @@ using Im2colPacker = void (*)(const Im2col &g, int64_t pc, int64_t kc,
                               int64_t j0, int64_t nc, int64_t ldb, float *out);
 
 struct KernelInfo {
-  int64_t mr, nr, kc, mc;
+  int64_t mr, nr;
   MicroKernel kernel;
   Im2colPacker packIm2col;
   // Kernels for row tiles of at most 4 and 8 rows (null: `kernel`), so that
@@ -486,16 +485,14 @@ KernelInfo kernelFor(int32_t isa) {
   if (isa >= DLC_UK_ISA_AVX512)
     return {12,
             32,
-            kKC / 2,
-            kMC,
             avx512Kernel<12>,
             packIm2colBlockAvx512,
             avx512Kernel<4>,
             avx512Kernel<8>};
   if (isa >= DLC_UK_ISA_AVX2)
-    return {6, 16, kKC, kMC, avx2Kernel, packIm2colBlockAvx2};
+    return {6, 16, avx2Kernel, packIm2colBlockAvx2};
 #endif
-  return {4, 16, kKC, kMC, genericKernel, packIm2colBlockGeneric};
+  return {4, 16, genericKernel, packIm2colBlockGeneric};
 }
 
 /// A as the kernels read it: a strided view packed per block, or panels of
@@ -553,14 +550,14 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       }
     return;
   }
-  const int64_t kcBlock = info.kc;
+  const int64_t kcBlock = kKC;
   const int64_t kcMax = std::min(kcBlock, k);
   // All rows of a strided B in one block: each B panel is packed just
   // before its row panels use it and stays in L1 (read in place, rows of B
   // thousands of floats apart map to few L1 sets: 64x3136x576 ran at 58% of
   // peak). An im2col block is gathered row by row; with few rows it is
   // narrower, so that it stays in L2.
-  const int64_t mcBlock = info.mc;
+  const int64_t mcBlock = kMC;
   const bool panelAtATime = b.kind == BSource::kView && m <= mcBlock;
   const int64_t ncBlock =
       b.kind == BSource::kIm2col && m <= mcBlock ? kNCFewRows : kNC;
