@@ -5,7 +5,9 @@ GEMM table measured against this machine's peak FLOP/s.
 
 Both runtimes get the same inputs, the same thread count and the same warm-up
 policy (one untimed run, whose outputs are the ones compared). The number of
-timed runs adapts so that each model takes about --budget seconds per runtime.
+timed runs adapts so that each model takes about --budget seconds per runtime,
+and they alternate in --rounds rounds so that a noisy stretch of a shared
+machine hits both.
 Prints Markdown tables; the timings are reported, never asserted. With
 --check the exit status is 1 when a model fails or its outputs differ from
 onnxruntime beyond rtol 1e-3 / atol 1e-4.
@@ -91,57 +93,79 @@ def median_ms(stdout):
     return float(match.group(1))
 
 
-def time_dlc(args, model_file, feeds_file, out_file, workdir, stem):
-    """Compiles with dlc and times dlc-run; returns (compile s, median ms,
-    timed runs)."""
-    so_file = os.path.join(workdir, stem + ".so")
-    start = time.perf_counter()
-    run_tool([args.dlc, model_file, "-o", so_file], timeout=args.timeout)
-    compile_s = time.perf_counter() - start
-    # The kernel writes the new library (hundreds of MB for the big models)
-    # back in the background; without this the writeback competed with the
-    # timed runs (ResNet-50: 115 instead of 71 ms).
-    os.sync()
-    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
-    # One warm-up run (also the compared outputs) and one timed run size the
-    # real measurement, which gets its own warm-up.
-    stdout = run_tool([args.dlc_run, so_file, "--inputs", feeds_file,
-                       "--output", out_file, "--bench", "1"], env=env,
-                      timeout=args.timeout)
-    ms = median_ms(stdout)
-    runs = adaptive_runs(ms, args.runs, args.budget)
-    if runs > 1:
-        stdout = run_tool([args.dlc_run, so_file, "--inputs", feeds_file,
-                           "--bench", str(runs)], env=env,
-                          timeout=args.timeout)
-        ms = median_ms(stdout)
-    return compile_s, ms, runs
+class DlcRunner:
+    """A model compiled by dlc, timed by dlc-run (a fresh process per call,
+    OMP_NUM_THREADS = threads)."""
 
-
-def time_ort(args, model_file, feeds):
-    """Runs onnxruntime with the same policy; returns (outputs, output names,
-    median ms, timed runs)."""
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = args.threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(model_file, options,
-                                   providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
-
-    def timed():
+    def __init__(self, args, model_file, feeds_file, out_file, workdir, stem):
+        self.args = args
+        self.feeds_file = feeds_file
+        self.so_file = os.path.join(workdir, stem + ".so")
         start = time.perf_counter()
-        session.run(None, feeds)
+        run_tool([args.dlc, model_file, "-o", self.so_file],
+                 timeout=args.timeout)
+        self.compile_s = time.perf_counter() - start
+        # The kernel writes the new library (hundreds of MB for the big
+        # models) back in the background; without this the writeback
+        # competed with the timed runs (ResNet-50: 115 instead of 71 ms).
+        os.sync()
+        self.env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+        # Also the compared outputs.
+        self.first_ms = self.median([ "--output", out_file], 1)
+
+    def median(self, extra, runs):
+        """Median ms of `runs` timed runs after dlc-run's own warm-up run."""
+        stdout = run_tool([self.args.dlc_run, self.so_file, "--inputs",
+                           self.feeds_file, "--bench", str(runs)] + extra,
+                          env=self.env, timeout=self.args.timeout)
+        return median_ms(stdout)
+
+
+class OrtRunner:
+    """The same model in onnxruntime's CPU provider: intra-op threads =
+    threads, one inter-op thread, sequential, all graph optimizations."""
+
+    def __init__(self, args, model_file, feeds):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = (
+            ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+        self.session = ort.InferenceSession(
+            model_file, options, providers=["CPUExecutionProvider"])
+        self.feeds = feeds
+        self.names = [o.name for o in self.session.get_outputs()]
+        self.outputs = self.session.run(None, feeds)
+        self.first_ms = self.median(1)
+
+    def timed(self):
+        start = time.perf_counter()
+        self.session.run(None, self.feeds)
         return (time.perf_counter() - start) * 1e3
 
-    outputs = session.run(None, feeds)
-    times = [timed()]
-    runs = adaptive_runs(times[0], args.runs, args.budget)
-    if runs > 1:
-        session.run(None, feeds)
-        times = [timed() for _ in range(runs)]
-    return outputs, names, float(np.median(times)), runs
+    def median(self, runs):
+        """Median ms of `runs` timed runs after one warm-up run."""
+        self.session.run(None, self.feeds)
+        return float(np.median([self.timed() for _ in range(runs)]))
+
+
+def time_both(args, dlc, ort_runner):
+    """Alternates rounds of timed runs of the two runtimes, so that a noisy
+    stretch of a shared machine hits both; returns (dlc ms, onnxruntime ms,
+    timed runs of each), each the median of its rounds' medians."""
+    slower = max(dlc.first_ms, ort_runner.first_ms)
+    total = adaptive_runs(slower, args.runs, args.budget)
+    rounds = max(1, min(args.rounds, total))
+    per_round = max(1, total // rounds)
+    if total == 1:
+        return dlc.first_ms, ort_runner.first_ms, 1
+    dlc_medians, ort_medians = [], []
+    for _ in range(rounds):
+        ort_medians.append(ort_runner.median(per_round))
+        dlc_medians.append(dlc.median([], per_round))
+    return (float(np.median(dlc_medians)), float(np.median(ort_medians)),
+            rounds * per_round)
 
 
 def compare(out_file, names, expected):
@@ -173,17 +197,21 @@ def bench_model(args, name, builder, kwargs, workdir):
         out_file = os.path.join(workdir, name + ".dlc.npz")
         np.savez(feeds_file, **feeds)
         log(f"{name}: onnxruntime")
-        expected, names, row["ort_ms"], row["ort_runs"] = time_ort(
-            args, model_file, feeds)
+        ort_runner = OrtRunner(args, model_file, feeds)
         log(f"{name}: dlc")
         try:
-            (row["compile_s"], row["dlc_ms"],
-             row["dlc_runs"]) = time_dlc(args, model_file, feeds_file,
-                                         out_file, workdir, name)
-            row["max_abs_diff"], row["match"] = compare(out_file, names,
-                                                        expected)
+            dlc = DlcRunner(args, model_file, feeds_file, out_file, workdir,
+                            name)
+            row["compile_s"] = dlc.compile_s
+            row["max_abs_diff"], row["match"] = compare(
+                out_file, ort_runner.names, ort_runner.outputs)
+            log(f"{name}: timing both")
+            row["dlc_ms"], row["ort_ms"], runs = time_both(args, dlc,
+                                                           ort_runner)
+            row["dlc_runs"] = row["ort_runs"] = runs
         except Failure as error:
             row["error"] = str(error)
+            row["ort_ms"], row["ort_runs"] = ort_runner.first_ms, 1
     except Exception as error:  # the model or onnxruntime: report and go on
         row["error"] = f"{type(error).__name__}: {first_line(str(error))}"
     log(f"{name}: {json.dumps(row)}")
@@ -296,6 +324,10 @@ def main():
     parser.add_argument("--budget", type=float, default=30.0,
                         help="seconds of timed runs per model and runtime "
                         "(default 30); fewer runs for slow models")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating rounds of timed runs of the two "
+                        "runtimes; each reports the median of its round "
+                        "medians (default 5)")
     parser.add_argument("--models", default=",".join(models.MODELS),
                         help="comma-separated subset of: "
                         + ", ".join(models.MODELS))
@@ -316,8 +348,10 @@ def main():
                         help="compiler for peak.c")
     args = parser.parse_args()
 
-    if args.threads < 1 or args.runs < 1 or args.budget <= 0:
-        parser.error("--threads, --runs and --budget must be positive")
+    if (args.threads < 1 or args.runs < 1 or args.rounds < 1
+            or args.budget <= 0):
+        parser.error("--threads, --runs, --rounds and --budget must be "
+                     "positive")
     selected = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in selected if m not in models.MODELS]
     if unknown:
