@@ -35,6 +35,8 @@ options:
                      dynamic dims take the sizes of the entries
   --output OUT.npz   save the outputs keyed by the model's output names
   --bench N          time N runs after one warm-up run; print median/min/mean
+  --warmup-ms T      before the timed runs, run untimed for at least T ms
+                     (a core woken from idle runs slower at first)
   --seed S           seed for random inputs (default 0)
   --device D         cpu (default) or cuda[:N] for models compiled with
                      --target=cuda; inputs and outputs are copied between
@@ -49,7 +51,7 @@ nearest even) and bf16 outputs are saved as float32.
 
 struct Options {
   std::string model, inputs, output, device = "cpu";
-  uint64_t bench = 0, seed = 0;
+  uint64_t bench = 0, seed = 0, warmupMs = 0;
   bool print = false;
 };
 
@@ -101,7 +103,7 @@ Options parseArgs(int argc, char **argv) {
       continue;
     }
     if (name != "inputs" && name != "output" && name != "bench" &&
-        name != "seed" && name != "device")
+        name != "seed" && name != "device" && name != "warmup-ms")
       fail("unknown option '--" + name + "' (see dlc-run --help)");
     if (!hasValue) {
       if (i + 1 >= argc)
@@ -116,7 +118,10 @@ Options parseArgs(int argc, char **argv) {
       options.seed = parseCount(name, value);
     else if (name == "device")
       options.device = value;
-    else if ((options.bench = parseCount(name, value)) == 0)
+    else if (name == "warmup-ms") {
+      if ((options.warmupMs = parseCount(name, value)) > 3600 * 1000)
+        fail("--warmup-ms expects at most an hour (3600000)");
+    } else if ((options.bench = parseCount(name, value)) == 0)
       fail("--bench expects at least 1 run");
   }
   if (options.model.empty())
@@ -285,10 +290,9 @@ Device openDevice(const std::string &name) {
   std::string kind = name.substr(0, name.find(':'));
   if (kind != "cuda")
     fail("unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
-  uint64_t ordinal =
-      kind.size() == name.size()
-          ? 0
-          : parseCount("device", name.substr(kind.size() + 1));
+  uint64_t ordinal = kind.size() == name.size()
+                         ? 0
+                         : parseCount("device", name.substr(kind.size() + 1));
   return Device::create(DLCRT_DEVICE_CUDA, ordinal);
 }
 
@@ -329,6 +333,10 @@ int runMain(int argc, char **argv) {
   }
   // The first run is also the warm-up for --bench.
   module.run(inputs, outputs);
+  auto warmupEnd = std::chrono::steady_clock::now() +
+                   std::chrono::milliseconds(options.warmupMs);
+  while (options.bench && std::chrono::steady_clock::now() < warmupEnd)
+    module.run(inputs, outputs);
   if (options.bench)
     bench(module, inputs, outputs, options.bench);
   if (!onHost)
