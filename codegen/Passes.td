@@ -179,6 +179,34 @@ def CpuDuplicateSharedFills : Pass<"dlc-cpu-duplicate-shared-fills"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def CpuInterchangeWindowReductions
+    : Pass<"dlc-cpu-interchange-window-reductions"> {
+  let summary = "Moves small window reductions outside the output row loop";
+  let description = [{
+    A `linalg.generic` whose loops are parallel loops followed by reductions
+    over a small static window (pooling: `(n, c, oh, ow, kh, kw)`) is
+    interchanged so that the last parallel loop runs innermost
+    (`(n, c, oh, kh, kw, ow)`). The innermost loop then walks the output row
+    with independent iterations, which LLVM vectorizes, instead of a
+    3x3 reduction it cannot. Applies only when the last parallel loop
+    indexes the innermost dim of the output and of every data input (so the
+    new innermost loop walks memory along rows, never across them), and the
+    window has at most `max-window` points: long reductions (a row's sum, a
+    matrix product's K) stay innermost. Every output element combines its
+    window in the same order as before.
+
+    ```mlir
+    // iterator_types = ["parallel" x 4, "reduction", "reduction"] becomes
+    // ["parallel" x 3, "reduction", "reduction", "parallel"]
+    ```
+  }];
+  let options = [
+    Option<"maxWindow", "max-window", "int64_t", /*default=*/"64",
+           "Largest window (product of the reduction extents) moved outside">
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def CpuConvolutionsToGemm : Pass<"dlc-cpu-convolutions-to-gemm"> {
   let summary = "Rewrites f32 NCHW convolutions as im2col plus a matrix product";
   let description = [{

@@ -114,6 +114,7 @@ void buildCpuCodegenPipeline(OpPassManager &pm,
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuConvolutionsToGemm());
   pm.addPass(createCpuDuplicateSharedFills());
+  pm.addPass(createCpuInterchangeWindowReductions());
   addBufferization(pm, options.entry);
   if (options.ukernelIsa != "none")
     pm.addPass(createCpuLowerContractionsToUkernels(
