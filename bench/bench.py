@@ -86,10 +86,10 @@ def adaptive_runs(first_ms, runs, budget_s):
     return max(1, min(runs, int(budget_s * 1e3 / max(first_ms, 1e-3))))
 
 
-def median_ms(stdout):
+def median_ms(stdout, tool="dlc-run"):
     match = re.search(r"^median: ([0-9.]+) ms", stdout, re.M)
     if not match:
-        raise Failure("dlc-run printed no median")
+        raise Failure(f"{tool} printed no median")
     return float(match.group(1))
 
 
@@ -153,9 +153,13 @@ def ort_median_ms(session, feeds, runs, warmup_ms=0):
 def ort_round_main(args, model_file, feeds_file, runs):
     """`bench.py --ort-round`: one round of onnxruntime runs in its own
     process, printed like dlc-run's median."""
-    session = ort_session(model_file, args.threads)
-    feeds = dict(np.load(feeds_file))
-    print(f"median: {ort_median_ms(session, feeds, runs, args.warmup_ms)} ms")
+    try:
+        session = ort_session(model_file, args.threads)
+        feeds = dict(np.load(feeds_file))
+        ms = ort_median_ms(session, feeds, runs, args.warmup_ms)
+    except Exception as error:  # one line for the parent's report
+        sys.exit(f"{type(error).__name__}: {first_line(str(error))}")
+    print(f"median: {ms} ms")
 
 
 class OrtRunner:
@@ -171,16 +175,20 @@ class OrtRunner:
         session = ort_session(model_file, args.threads)
         self.names = [o.name for o in session.get_outputs()]
         self.outputs = session.run(None, feeds)
-        self.first_ms = ort_median_ms(session, feeds, 1)
+        self.first_ms = ort_median_ms(session, feeds, 1, args.warmup_ms)
         del session
 
     def median(self, runs):
-        stdout = run_tool([sys.executable, os.path.abspath(__file__),
-                           "--ort-round", self.model_file, self.feeds_file,
-                           str(runs), "--threads", str(self.args.threads),
-                           "--warmup-ms", str(self.args.warmup_ms)],
-                          timeout=self.args.timeout)
-        return median_ms(stdout)
+        try:
+            stdout = run_tool(
+                [sys.executable, os.path.abspath(__file__), "--ort-round",
+                 self.model_file, self.feeds_file, str(runs), "--threads",
+                 str(self.args.threads), "--warmup-ms",
+                 str(self.args.warmup_ms)],
+                timeout=self.args.timeout)
+        except Failure as error:
+            raise Failure(f"onnxruntime round: {error}")
+        return median_ms(stdout, "the onnxruntime round")
 
 
 def time_both(args, dlc, ort_runner):
@@ -190,7 +198,7 @@ def time_both(args, dlc, ort_runner):
     slower = max(dlc.first_ms, ort_runner.first_ms)
     total = adaptive_runs(slower, args.runs, args.budget)
     rounds = max(1, min(args.rounds, total))
-    per_round = max(1, total // rounds)
+    per_round = -(-total // rounds)
     if total == 1:
         return dlc.first_ms, ort_runner.first_ms, 1
     dlc_medians, ort_medians = [], []
@@ -236,15 +244,20 @@ def bench_model(args, name, builder, kwargs, workdir):
             dlc = DlcRunner(args, model_file, feeds_file, out_file, workdir,
                             name)
             row["compile_s"] = dlc.compile_s
-            row["max_abs_diff"], row["match"] = compare(
-                out_file, ort_runner.names, ort_runner.outputs)
+            max_abs_diff, match = compare(out_file, ort_runner.names,
+                                          ort_runner.outputs)
             log(f"{name}: timing both")
             row["dlc_ms"], row["ort_ms"], runs = time_both(args, dlc,
                                                            ort_runner)
             row["dlc_runs"] = row["ort_runs"] = runs
+            # Only a fully measured row gets a match: a failed timing round
+            # must show (and fail --check) as the error it is.
+            row["max_abs_diff"], row["match"] = max_abs_diff, match
         except Failure as error:
             row["error"] = str(error)
-            row["ort_ms"], row["ort_runs"] = ort_runner.first_ms, 1
+            row.pop("dlc_ms", None)
+            row.setdefault("ort_ms", ort_runner.first_ms)
+            row.setdefault("ort_runs", 1)
     except Exception as error:  # the model or onnxruntime: report and go on
         row["error"] = f"{type(error).__name__}: {first_line(str(error))}"
     log(f"{name}: {json.dumps(row)}")

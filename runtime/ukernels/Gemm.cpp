@@ -1,14 +1,15 @@
 //===- Gemm.cpp - Blocked, packed f32 GEMM and convolution ----------------===//
 //
-// GotoBLAS blocking: a KC x NC block of B is packed into 16-wide panels, an
-// MC x KC block of A into MR-high panels, and an MR x NR register tile
-// accumulates over KC with broadcast FMAs. When all rows fit one MC block,
-// each B panel is packed right before its row panels use it, so it never
-// leaves L1; the im2col matrix of a convolution is gathered that way from
-// the input and never stored. Partial tiles use masked loads and stores, and
-// the epilogue (bias, residual, clamp) is applied to each tile while it is
-// in registers after its last K block. Work is split over threads by batch,
-// then columns or rows, whichever wastes less of the register tiles.
+// GotoBLAS blocking: an MC x KC block of A is packed into MR-high panels
+// and an MR x NR register tile accumulates over KC with broadcast FMAs,
+// reading B with any k stride: pre-packed 16-wide panels (constant
+// weights), B itself (few rows, contiguous rows), or a KC x NC block copied
+// or, for a convolution, gathered from the input into a row-major block
+// (the im2col matrix is never stored whole). Partial tiles use masked loads
+// and stores, and the epilogue (bias, residual, clamp) is applied to each
+// tile while it is in registers after its last K block. Work is split over
+// threads by batch, then columns or rows, whichever wastes less of the
+// register tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -387,14 +388,6 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
     // touch a new page every 64 bytes).
     for (int64_t k = 0; k < kc; ++k) {
       const float *src = b.data + k * b.rowStride;
-      // Each row is its own stream, more than the hardware prefetchers
-      // track, so a row read would otherwise miss every time: prefetch
-      // (into L2) the row's columns two 32-wide panels past this block
-      // (closer was too late for 1x1 convolutions packed a panel at a time:
-      // 256 -> 64 channels on 56 x 56 ran at 61 instead of 102 GFLOP/s).
-      // Prefetches never fault, past the row's end included.
-      __builtin_prefetch(src + nc + 4 * kW, 0, 2);
-      __builtin_prefetch(src + nc + 5 * kW, 0, 2);
       for (int64_t p = 0; p < panels; ++p) {
         float *dst = out + p * kc * kW + k * kW;
         int64_t cols = std::max<int64_t>(0, std::min(kW, nc - p * kW));
@@ -432,7 +425,11 @@ void packB(const View &b, int64_t kc, int64_t nc, int64_t panels, float *out) {
 void packBRows(const View &b, int64_t kc, int64_t nc, int64_t ldb, float *out) {
   for (int64_t k = 0; k < kc; ++k, out += ldb) {
     const float *src = b.data + k * b.rowStride;
-    // One stream per row, as in packB.
+    // Each row is its own stream, more than the hardware prefetchers
+    // track: prefetch (into L2) the row's start in the next block. (When
+    // 1x1 convolutions were packed a panel at a time, prefetching two panels
+    // ahead took 256 -> 64 channels on 56 x 56 from 61 to 102 GFLOP/s.)
+    // Prefetches never fault, past the row's end included.
     __builtin_prefetch(src + nc + 4 * kW, 0, 2);
     __builtin_prefetch(src + nc + 5 * kW, 0, 2);
     if (b.colStride == 1)
@@ -670,8 +667,9 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
           const float *bp = blockB + (jr / kW) * panelStride;
           // With few rows, B is read in place when its rows are
           // contiguous (1x1 convolutions: 16-64 output channels ran 1.2-1.8
-          // times faster than packing each panel first); a partial panel
-          // is packed, since the kernels read all NR columns.
+          // times faster than packing each panel first, rows 4 or 16 KiB
+          // apart included, on a 48 KiB 12-way L1); a partial panel is
+          // packed, since the kernels read all NR columns.
           int64_t tileBks = bks, tilePanelStride = panelStride;
           if (panelAtATime && cols == nr && b.view.colStride == 1) {
             View view = viewBlock(b, pc, jc + jr);

@@ -74,7 +74,9 @@ struct TestEpilogue {
       lo = -0.5f, hi = 0.5f;
     }
   }
-  int64_t biasAddress() const { return bias.empty() ? 0 : intptr_t(bias.data()); }
+  int64_t biasAddress() const {
+    return bias.empty() ? 0 : intptr_t(bias.data());
+  }
   int32_t biasMode() const {
     return kind == kNoEpilogue                ? DLC_UK_BIAS_NONE
            : kind == kColumnBiasResidualClamp ? DLC_UK_BIAS_COLUMN
@@ -98,7 +100,7 @@ struct TestEpilogue {
 // The epilogue parameters of a TestEpilogue `ep`: residual row-major.
 #define EPILOGUE_ARGS(ep)                                                      \
   (ep).biasAddress(), (ep).biasMode(), (ep).residualAddress(),                 \
-      (ep).rows * (ep).cols, (ep).cols, 1, (ep).lo, (ep).hi
+      (ep).rows *(ep).cols, (ep).cols, 1, (ep).lo, (ep).hi
 
 /// B of a (k x n) batch entry in the pre-packed layout of Ukernels.h.
 std::vector<float> packed(const float *b, int64_t k, int64_t n,
@@ -224,7 +226,7 @@ INSTANTIATE_TEST_SUITE_P(
             Shape{1, 64, 100, 600, false, false, false},
             // Packed B (more rows), partial row panel, two N blocks.
             Shape{1, 130, 2100, 70, false, false, true},
-            // Rows 4 KiB apart: packed even with few rows.
+            // Few rows, B rows 4 KiB apart: read in place.
             Shape{1, 20, 1024, 40, false, false, false},
             Shape{3, 33, 47, 65, true, true, false},
             Shape{2, 128, 64, 300, false, true, true},
@@ -319,6 +321,11 @@ INSTANTIATE_TEST_SUITE_P(
             DepthwiseShape{1, 2, 11, 17, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
             DepthwiseShape{1, 2, 14, 14, 7, 7, 1, 1, 1, 1, false, 3, 3, 3, 3},
             DepthwiseShape{1, 2, 11, 11, 3, 3, 3, 3, 1, 1, false, 1, 1, 1, 1},
+            // Dilation 2 with stride 1 and 2, and unequal strides.
+            DepthwiseShape{1, 2, 12, 21, 3, 3, 1, 1, 2, 2, true, 2, 2, 2, 2,
+                           kRowBiasRelu},
+            DepthwiseShape{1, 2, 13, 19, 3, 3, 2, 2, 2, 2, false, 2, 2, 1, 1},
+            DepthwiseShape{1, 2, 13, 19, 3, 3, 1, 2, 1, 1, false, 1, 1, 1, 1},
             DepthwiseShape{1, 1, 3, 3, 3, 3, 1, 1, 1, 1, true, 4, 4, 4, 4,
                            kRowBiasResidualClamp}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
@@ -332,8 +339,7 @@ struct ConvShape {
   EpilogueKind epilogue;
 };
 
-class ConvTest : public ::testing::TestWithParam<std::tuple<ConvShape, int>> {
-};
+class ConvTest : public ::testing::TestWithParam<std::tuple<ConvShape, int>> {};
 
 TEST_P(ConvTest, MatchesReference) {
   // (Not a structured binding: the lambdas below capture these.)
@@ -361,8 +367,9 @@ TEST_P(ConvTest, MatchesReference) {
                 int64_t iy = y * s.sh + i * s.dh - s.pt;
                 int64_t ix = x * s.sw + j * s.dw - s.pl;
                 if (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w)
-                  sum += double(filter[((o * s.c + ch) * s.kh + i) * s.kw + j]) *
-                         in[((b * s.c + ch) * s.h + iy) * s.w + ix];
+                  sum +=
+                      double(filter[((o * s.c + ch) * s.kh + i) * s.kw + j]) *
+                      in[((b * s.c + ch) * s.h + iy) * s.w + ix];
               }
           want[index] = ep.apply(sum, b, o, y * ow + x);
         }

@@ -35,8 +35,8 @@ options:
                      dynamic dims take the sizes of the entries
   --output OUT.npz   save the outputs keyed by the model's output names
   --bench N          time N runs after one warm-up run; print median/min/mean
-  --warmup-ms T      before the timed runs, run untimed for at least T ms
-                     (a core woken from idle runs slower at first)
+  --warmup-ms T      with --bench: before the timed runs, run untimed for at
+                     least T ms (a core woken from idle runs slower at first)
   --seed S           seed for random inputs (default 0)
   --device D         cpu (default) or cuda[:N] for models compiled with
                      --target=cuda; inputs and outputs are copied between
@@ -126,6 +126,8 @@ Options parseArgs(int argc, char **argv) {
   }
   if (options.model.empty())
     fail("no model given (see dlc-run --help)");
+  if (options.warmupMs && !options.bench)
+    fail("--warmup-ms needs --bench");
   return options;
 }
 
