@@ -680,6 +680,29 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
         int64_t mc = std::min(mcBlock, m - ic);
         const float *aBlock =
             a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
+        // Pre-packed A (convolution filters) streams from memory too: the
+        // tiles of this block prefetch the next block's A panels, tile t a
+        // share of panel t / tilesPerPanel.
+        constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+        const float *nextA = nullptr;
+        int64_t aPanels = 0, aPanelLines = 0, tilesPerAPanel = 1, aShare = 0;
+        const int64_t rowTiles = ceilDiv(mc, mr);
+        if (a.packed && b.kind != BSource::kPacked) {
+          int64_t nextIc = ic, nextPc = pc + kcBlock;
+          if (nextPc >= k)
+            nextPc = 0, nextIc = ic + mcBlock;
+          if (nextIc < m) {
+            int64_t firstRow = a.firstRow + nextIc;
+            int64_t lastRow = firstRow + std::min(mcBlock, m - nextIc) - 1;
+            aPanels = lastRow / h - firstRow / h + 1;
+            aPanelLines = ceilDiv(
+                std::min(kcBlock, k - nextPc) * h * int64_t(sizeof(float)), 64);
+            tilesPerAPanel =
+                std::max<int64_t>(1, ceilDiv(nc, nr) * rowTiles / aPanels);
+            aShare = ceilDiv(aPanelLines, tilesPerAPanel);
+            nextA = a.packed + ((firstRow / h) * k + nextPc) * h;
+          }
+        }
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
           const float *bp = blockB + (jr / kW) * panelStride;
@@ -720,12 +743,23 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
               // Lines of 16 floats: `share` lines over kc steps.
               prefetch.step = ceilDiv(std::min(share, kc - firstLine) * 64, kc);
             }
+            int64_t blockTile = (jr / nr) * rowTiles + ir / mr;
+            int64_t aPanel = blockTile / tilesPerAPanel;
+            int64_t aFirstLine = blockTile % tilesPerAPanel * aShare;
+            if (nextA && aPanel < aPanels && aFirstLine < aPanelLines) {
+              prefetch.from =
+                  reinterpret_cast<const char *>(nextA + aPanel * k * h) +
+                  aFirstLine * 64;
+              // At most a line per step: a short last K block covers less.
+              prefetch.step = std::min<int64_t>(
+                  64,
+                  ceilDiv(std::min(aShare, aPanelLines - aFirstLine) * 64, kc));
+            }
             // A's MR-row panels are packed once per block (at the first
             // column panel): one sequential stream for the broadcasts.
             const float *ap;
             int64_t aks;
             if (a.packed) {
-              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
               int64_t row = a.firstRow + ic + ir;
               ap = a.packed + ((row / h) * k + pc) * h + row % h;
               aks = h;
