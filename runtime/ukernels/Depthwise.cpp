@@ -41,6 +41,24 @@ struct Problem {
 /// Output columns per stack row; wider rows are done in chunks.
 constexpr int64_t kRow = 512;
 
+/// Plane `index` (image * channels + channel) of a problem: its input,
+/// filter, output, bias and residual.
+struct Plane {
+  const float *input, *filter;
+  float *output;
+  float bias;
+  const float *residual; // or null
+};
+
+Plane planeOf(const Problem &p, int64_t index) {
+  int64_t image = index / p.channels, channel = index % p.channels;
+  return {p.input + index * p.h * p.w, p.filter + channel * p.kh * p.kw,
+          p.output + index * p.oh * p.ow, p.bias ? p.bias[channel] : 0.0f,
+          p.residual ? p.residual + image * p.residualBatchStride +
+                           channel * p.residualRowStride
+                     : nullptr};
+}
+
 // Always inlined, so each target-specific wrapper below compiles it with its
 // own instruction set (a call would run the baseline SSE2 copy). A strided
 // conv accumulates every input column of the row span with unit stride and
@@ -49,15 +67,10 @@ constexpr int64_t kRow = 512;
 // skipped, so the input is never copied into a padded buffer.
 __attribute__((always_inline)) inline void plane(const Problem &p,
                                                  int64_t index) {
-  int64_t image = index / p.channels, channel = index % p.channels;
-  const float *in = p.input + index * p.h * p.w;
-  const float *f = p.filter + channel * p.kh * p.kw;
-  float *out = p.output + index * p.oh * p.ow;
-  const float bias = p.bias ? p.bias[channel] : 0.0f;
-  const float *residual = p.residual
-                              ? p.residual + image * p.residualBatchStride +
-                                    channel * p.residualRowStride
-                              : nullptr;
+  const Plane view = planeOf(p, index);
+  const float *in = view.input, *f = view.filter, *residual = view.residual;
+  float *out = view.output;
+  const float bias = view.bias;
   float acc[kRow];
   // Output columns per chunk: their span of input columns fits in acc.
   const int64_t chunk = (kRow - 1) / p.sw + 1;
@@ -134,15 +147,10 @@ stride2Mask(__m256i e, int64_t start, int64_t w, int64_t n) {
 
 __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
                                                    int64_t index) {
-  int64_t image = index / p.channels, channel = index % p.channels;
-  const float *in = p.input + index * p.h * p.w;
-  const float *f = p.filter + channel * p.kh * p.kw;
-  float *out = p.output + index * p.oh * p.ow;
-  const __m256 bias = _mm256_set1_ps(p.bias ? p.bias[channel] : 0.0f);
-  const float *residual = p.residual
-                              ? p.residual + image * p.residualBatchStride +
-                                    channel * p.residualRowStride
-                              : nullptr;
+  const Plane view = planeOf(p, index);
+  const float *in = view.input, *f = view.filter, *residual = view.residual;
+  float *out = view.output;
+  const __m256 bias = _mm256_set1_ps(view.bias);
   const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i strideLanes =
       _mm256_mullo_epi32(lanes, _mm256_set1_epi32(int(p.sw)));
@@ -370,20 +378,15 @@ outputRows(const Problem &p, const Padded &pad, const float *f,
 template <int KH, int KW, int SW>
 __attribute__((target("avx512f"))) void planeAvx512(const Problem &p,
                                                     int64_t index) {
-  int64_t image = index / p.channels, channel = index % p.channels;
-  const float *in = p.input + index * p.h * p.w;
-  Padded pad = padPlane(p, in);
+  const Plane view = planeOf(p, index);
+  Padded pad = padPlane(p, view.input);
   if (!pad.data) {
     planeAvx2(p, index); // No memory for the padded copy.
     return;
   }
-  const float *f = p.filter + channel * p.kh * p.kw;
-  float *out = p.output + index * p.oh * p.ow;
-  const float bias = p.bias ? p.bias[channel] : 0.0f;
-  const float *residual = p.residual
-                              ? p.residual + image * p.residualBatchStride +
-                                    channel * p.residualRowStride
-                              : nullptr;
+  const float *f = view.filter, *residual = view.residual;
+  float *out = view.output;
+  const float bias = view.bias;
   int64_t y = 0;
   for (; y + kRows <= p.oh; y += kRows)
     outputRows<KH, KW, SW, kRows>(p, pad, f, residual, out, bias, y);
