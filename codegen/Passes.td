@@ -183,8 +183,9 @@ def CpuInterchangeWindowReductions
     : Pass<"dlc-cpu-interchange-window-reductions"> {
   let summary = "Moves small window reductions outside the output row loop";
   let description = [{
-    A `linalg.generic` whose loops are parallel loops followed by reductions
-    over a small static window (pooling: `(n, c, oh, ow, kh, kw)`) is
+    A `linalg.generic` whose loops are two or more parallel loops followed
+    by reductions over a small static window (pooling:
+    `(n, c, oh, ow, kh, kw)`) is
     interchanged so that the last parallel loop runs innermost
     (`(n, c, oh, kh, kw, ow)`). The innermost loop then walks the output row
     with independent iterations, which LLVM vectorizes, instead of a

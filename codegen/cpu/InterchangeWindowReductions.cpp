@@ -35,8 +35,9 @@ SmallVector<unsigned> windowInterchange(linalg::GenericOp op,
   while (numParallel < numLoops &&
          iterators[numParallel] == utils::IteratorType::parallel)
     ++numParallel;
-  // Parallel loops, then at least one reduction and nothing else.
-  if (numParallel == 0 || numParallel == numLoops ||
+  // Parallel loops (two at least: the outer ones stay parallel), then at
+  // least one reduction and nothing else.
+  if (numParallel < 2 || numParallel == numLoops ||
       !llvm::all_of(llvm::drop_begin(iterators, numParallel), [](auto type) {
         return type == utils::IteratorType::reduction;
       }))
@@ -47,12 +48,12 @@ SmallVector<unsigned> windowInterchange(linalg::GenericOp op,
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t window = 1;
   for (unsigned d = numParallel; d < numLoops; ++d) {
-    if (ShapedType::isDynamic(ranges[d]))
+    if (ShapedType::isDynamic(ranges[d]) || ranges[d] > maxWindow)
       return {};
     window *= ranges[d];
+    if (window > maxWindow)
+      return {};
   }
-  if (window > maxWindow)
-    return {};
   // The row loop walks the innermost dim of the output and of every input.
   auto walksInnermost = [&](AffineMap map) {
     return map.getNumResults() > 0 &&
@@ -62,8 +63,8 @@ SmallVector<unsigned> windowInterchange(linalg::GenericOp op,
     AffineMap map = op.getMatchingIndexingMap(&operand);
     auto type = dyn_cast<ShapedType>(operand.get().getType());
     // Shape-only operands (a pooling window) carry no data.
-    bool shapeOnly = op.isDpsInput(&operand) &&
-                     !op.payloadUsesValueFromOperand(&operand);
+    bool shapeOnly =
+        op.isDpsInput(&operand) && !op.payloadUsesValueFromOperand(&operand);
     if (!type || shapeOnly)
       continue;
     if (!walksInnermost(map))
@@ -86,8 +87,7 @@ struct CpuInterchangeWindowReductionsPass
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::GenericOp> generics;
-    getOperation()->walk(
-        [&](linalg::GenericOp op) { generics.push_back(op); });
+    getOperation()->walk([&](linalg::GenericOp op) { generics.push_back(op); });
     for (linalg::GenericOp op : generics) {
       SmallVector<unsigned> order = windowInterchange(op, maxWindow);
       if (order.empty())

@@ -72,7 +72,7 @@ using MicroKernel = void (*)(int64_t kc, const float *ap, int64_t aks,
                              const float *bp, int64_t bks, int64_t panelStride,
                              float *c, int64_t ldc, int64_t rows, int64_t cols,
                              bool accumulate, const TileEpilogue *ep,
-                             const struct TilePrefetch &prefetch);
+                             const TilePrefetch &prefetch);
 
 struct Im2col;
 /// Gathers rows [pc, pc + kc) x columns [j0, j0 + nc) of an im2col matrix
@@ -151,10 +151,11 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc + 15), _MM_HINT_T0);
   }
   // Unrolled by 4: 93 instead of 80 GFLOP/s per core on Zen 3.
-  const char *next = prefetch.from;
+  // An integer: the address may run past the prefetched buffer.
+  uintptr_t next = reinterpret_cast<uintptr_t>(prefetch.from);
 #pragma clang loop unroll_count(4)
   for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bks) {
-    _mm_prefetch(next, _MM_HINT_T1);
+    _mm_prefetch(reinterpret_cast<const char *>(next), _MM_HINT_T1);
     next += prefetch.step;
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     for (int i = 0; i < 6; ++i) {
@@ -221,10 +222,11 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc + 31), _MM_HINT_T0);
   }
-  const char *next = prefetch.from;
+  // An integer: the address may run past the prefetched buffer.
+  uintptr_t next = reinterpret_cast<uintptr_t>(prefetch.from);
 #pragma clang loop unroll_count(4)
   for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bks, bp1 += bks) {
-    _mm_prefetch(next, _MM_HINT_T1);
+    _mm_prefetch(reinterpret_cast<const char *>(next), _MM_HINT_T1);
     next += prefetch.step;
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
     for (int i = 0; i < MR; ++i) {
@@ -682,21 +684,26 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
         // Pre-packed A (convolution filters) streams from memory too: the
         // tiles of this block prefetch the next block's A panels, tile t a
-        // share of panel t / tilesPerPanel.
+        // share of panel t / tilesPerAPanel.
         constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
         const float *nextA = nullptr;
         int64_t aPanels = 0, aPanelLines = 0, tilesPerAPanel = 1, aShare = 0;
         const int64_t rowTiles = ceilDiv(mc, mr);
         if (a.packed && b.kind != BSource::kPacked) {
-          int64_t nextIc = ic, nextPc = pc + kcBlock;
-          if (nextPc >= k)
-            nextPc = 0, nextIc = ic + mcBlock;
-          if (nextIc < m) {
+          // The loops run jc, pc, ic: the next block is the next rows of
+          // this K block, or the first rows of the next one.
+          int64_t nextIc = ic + mcBlock, nextPc = pc;
+          if (nextIc >= m)
+            nextIc = 0, nextPc = pc + kcBlock;
+          if (nextPc < k) {
             int64_t firstRow = a.firstRow + nextIc;
             int64_t lastRow = firstRow + std::min(mcBlock, m - nextIc) - 1;
             aPanels = lastRow / h - firstRow / h + 1;
-            aPanelLines = ceilDiv(
-                std::min(kcBlock, k - nextPc) * h * int64_t(sizeof(float)), 64);
+            // (+1: a panel's K block need not start on a line.)
+            aPanelLines = ceilDiv(std::min(kcBlock, k - nextPc) * h *
+                                      int64_t(sizeof(float)),
+                                  64) +
+                          1;
             tilesPerAPanel =
                 std::max<int64_t>(1, ceilDiv(nc, nr) * rowTiles / aPanels);
             aShare = ceilDiv(aPanelLines, tilesPerAPanel);
@@ -726,18 +733,21 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
           // 12-22% slower than with B cached): the row tiles prefetch the
           // next panels, tile t a share of panel t % panels. Only with
           // enough tiles that one prefetch per k step covers the panels.
-          const int64_t tiles = ceilDiv(mc, mr), panels = nr / kW;
-          const bool prefetchNext =
-              b.kind == BSource::kPacked && jr + nr < nc && tiles >= 2 * panels;
-          const int64_t share =
-              prefetchNext ? ceilDiv(kc, ceilDiv(tiles, panels)) : 0;
+          const int64_t panels = nr / kW;
+          const bool prefetchNext = b.kind == BSource::kPacked &&
+                                    jr + nr < nc && rowTiles >= 2 * panels;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
             TilePrefetch prefetch{reinterpret_cast<const char *>(bp), 0};
-            int64_t rowTile = ir / mr, firstLine = rowTile / panels * share;
+            // Panel rowTile % panels is shared by its tiles (an odd tile
+            // count gives the first panel one more).
+            int64_t rowTile = ir / mr, nextPanel = rowTile % panels;
+            int64_t share =
+                ceilDiv(kc, (rowTiles - nextPanel + panels - 1) / panels);
+            int64_t firstLine = rowTile / panels * share;
             if (prefetchNext && firstLine < kc) {
               const float *panel =
-                  blockB + ((jr + nr) / kW + rowTile % panels) * panelStride;
+                  blockB + ((jr + nr) / kW + nextPanel) * panelStride;
               prefetch.from = reinterpret_cast<const char *>(panel) +
                               firstLine * kW * int64_t(sizeof(float));
               // Lines of 16 floats: `share` lines over kc steps.
@@ -833,6 +843,7 @@ struct Product {
   float lo, hi;
 };
 
+/// Splits the batched product over the threads and runs each part.
 void runProduct(int32_t isa, const Product &p) {
   if (p.batch <= 0 || p.m <= 0 || p.n <= 0)
     return;

@@ -88,3 +88,55 @@ func.func @dynamic_window(%in: tensor<4x?xf32>, %window: tensor<?xf32>, %init: t
   } -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+// Tests that a body reading linalg.index keeps reading the same loop: the
+// row index is now loop 2.
+// CHECK-DAG: #[[ROWMAP:.+]] = affine_map<(d0, d1, d2) -> (d2)>
+// CHECK-LABEL: func.func @indexed
+// CHECK: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK-DAG: %[[I0:.+]] = linalg.index 0 : index
+// CHECK-DAG: %[[I1:.+]] = linalg.index 1 : index
+// CHECK-DAG: %[[I2:.+]] = linalg.index 2 : index
+// CHECK: %[[ROW:.+]] = affine.apply #[[ROWMAP]](%[[I0]], %[[I1]], %[[I2]])
+// CHECK: arith.index_cast %[[ROW]]
+func.func @indexed(%in: tensor<4x10xf32>, %init: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %window = tensor.empty() : tensor<3xf32>
+  %0 = linalg.generic {
+      indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1 + d2)>,
+                       affine_map<(d0, d1, d2) -> (d2)>,
+                       affine_map<(d0, d1, d2) -> (d0, d1)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%in, %window : tensor<4x10xf32>, tensor<3xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %w: f32, %b: f32):
+    %i = linalg.index 1 : index
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    %s = arith.addf %a, %f : f32
+    %m = arith.maximumf %b, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that a generic with one parallel loop is left alone: moved inside
+// the window, it would leave no parallel loop outside.
+// CHECK-LABEL: func.func @one_parallel_loop
+// CHECK: iterator_types = ["parallel", "reduction"]
+func.func @one_parallel_loop(%in: tensor<10xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  %window = tensor.empty() : tensor<3xf32>
+  %0 = linalg.generic {
+      indexing_maps = [affine_map<(d0, d1) -> (d0 + d1)>,
+                       affine_map<(d0, d1) -> (d1)>,
+                       affine_map<(d0, d1) -> (d0)>],
+      iterator_types = ["parallel", "reduction"]}
+      ins(%in, %window : tensor<10xf32>, tensor<3xf32>) outs(%init : tensor<8xf32>) {
+  ^bb0(%a: f32, %w: f32, %b: f32):
+    %m = arith.maximumf %b, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
