@@ -238,7 +238,11 @@ INSTANTIATE_TEST_SUITE_P(
                   kColumnBiasResidualClamp},
             Shape{1, 13, 37, 5, true, false, true, kColumnBiasResidualClamp,
                   /*transC=*/true},
-            Shape{1, 9, 18, 0, false, false, true, kRowBiasRelu}),
+            Shape{1, 9, 18, 0, false, false, true, kRowBiasRelu},
+            // Several row and K blocks (the prefetches of the next block's
+            // pre-packed panels), with an odd number of row tiles.
+            Shape{1, 130, 100, 800, false, false, true, kRowBiasRelu},
+            Shape{1, 60, 600, 500, false, false, false}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
@@ -400,6 +404,10 @@ INSTANTIATE_TEST_SUITE_P(
             ConvShape{1, 4, 11, 5, 13, 3, 2, 1, 1, 2, 3, 2, 1, 0, 4, false,
                       kRowBiasResidualClamp},
             ConvShape{1, 16, 9, 9, 20, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, false,
+                      kRowBiasRelu},
+            // More filters than a row block and K over a K block: the
+            // filter prefetch moves to the next rows, then the next K block.
+            ConvShape{1, 48, 7, 9, 110, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false,
                       kRowBiasRelu}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
