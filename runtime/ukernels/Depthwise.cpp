@@ -9,11 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Scratch.h"
 #include "Ukernels.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -252,13 +252,8 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
 /// permute. Taps are in registers when KH and KW are compile-time.
 constexpr int64_t kRows = 4;
 
-/// A thread's padded plane, grown as needed and kept for later calls
-/// (trivially destructible: the library is linked without the C++ runtime).
-struct PaddedPlane {
-  float *data = nullptr;
-  size_t capacity = 0;
-};
-thread_local PaddedPlane paddedPlane;
+/// A thread's padded plane.
+thread_local dlc::ukernels::Scratch paddedPlane;
 
 /// The padded plane's geometry: `rows` x `stride` floats, whose element
 /// (r, col) is input (r - padTop, col - padLeft) or zero outside the input.
@@ -275,23 +270,17 @@ __attribute__((target("avx512f"))) Padded padPlane(const Problem &p,
   // Slack for the 16 (stride 1) or 32 (stride 2) columns a register reads
   // past the last output column.
   pad.stride = (pad.cols + 32 + 15) / 16 * 16;
-  size_t elements = size_t(pad.rows) * size_t(pad.stride);
-  PaddedPlane &buffer = paddedPlane;
-  if (buffer.capacity < elements) {
-    std::free(buffer.data);
-    buffer.data = static_cast<float *>(
-        std::aligned_alloc(64, (elements * sizeof(float) + 63) / 64 * 64));
-    buffer.capacity = buffer.data ? elements : 0;
-  }
-  pad.data = buffer.data;
-  if (!buffer.data)
+  float *buffer = dlc::ukernels::scratchBuffer(
+      paddedPlane, size_t(pad.rows) * size_t(pad.stride));
+  pad.data = buffer;
+  if (!buffer)
     return pad;
   // Padded column col holds input column col - padLeft; masked loads read
   // only the columns inside the row (small planes: no library calls).
   const __m512i lanes =
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (int64_t r = 0; r < pad.rows; ++r) {
-    float *dst = buffer.data + r * pad.stride;
+    float *dst = buffer + r * pad.stride;
     int64_t iy = r - p.padTop;
     if (iy < 0 || iy >= p.h) {
       for (int64_t col = 0; col < pad.stride; col += 16)

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Scratch.h"
 #include "Ukernels.h"
 
 #include <algorithm>
@@ -27,6 +28,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+using dlc::ukernels::Scratch;
+using dlc::ukernels::scratchBuffer;
 
 namespace {
 
@@ -541,24 +545,7 @@ packIm2colBlockAvx512(const Im2col &g, int64_t pc, int64_t kc, int64_t j0,
 }
 #endif
 
-/// A thread's packing buffer, grown as needed and kept for later calls. Plain
-/// malloc and a trivially destructible thread_local: the library links into
-/// C-linked models without the C++ runtime.
-struct Scratch {
-  float *data = nullptr;
-  size_t capacity = 0;
-};
-
-float *scratchBuffer(Scratch &scratch, size_t elements) {
-  if (scratch.capacity < elements) {
-    std::free(scratch.data);
-    size_t bytes = (elements * sizeof(float) + 63) / 64 * 64;
-    scratch.data = static_cast<float *>(std::aligned_alloc(64, bytes));
-    scratch.capacity = scratch.data ? elements : 0;
-  }
-  return scratch.data;
-}
-
+/// A thread's packing buffers.
 thread_local Scratch scratchA, scratchB;
 
 KernelInfo kernelFor(int32_t isa) {
