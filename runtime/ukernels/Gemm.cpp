@@ -601,6 +601,73 @@ void packBlock(const KernelInfo &info, const BSource &b, int64_t pc, int64_t kc,
   info.packIm2col(b.im2col, pc, kc, j0, nc, ldb, out);
 }
 
+/// Pre-packed B (weights) streams from memory, and the first row tile to
+/// use a panel waited for it (in GPT-2, products ran 12-22% slower than
+/// with B cached): the row tiles of a column panel prefetch the next one,
+/// `panels` 16-wide panels at `next` (panelStride apart, kc lines each),
+/// tile t a share of panel t % panels. Returns `none` for tiles with
+/// nothing to fetch.
+TilePrefetch nextBPanelsPrefetch(const float *next, int64_t panels,
+                                 int64_t panelStride, int64_t kc,
+                                 int64_t rowTile, int64_t rowTiles,
+                                 TilePrefetch none) {
+  // An odd tile count gives the first panel one more tile.
+  int64_t panel = rowTile % panels;
+  int64_t share = ceilDiv(kc, (rowTiles - panel + panels - 1) / panels);
+  int64_t firstLine = rowTile / panels * share;
+  if (firstLine >= kc)
+    return none;
+  // Lines of 16 floats: `share` lines over kc steps.
+  return {reinterpret_cast<const char *>(next + panel * panelStride) +
+              firstLine * kW * int64_t(sizeof(float)),
+          ceilDiv(std::min(share, kc - firstLine) * 64, kc)};
+}
+
+/// Pre-packed A (convolution filters) streams from memory too: the tiles of
+/// one (pc, ic) block prefetch the A panels of the block that runs next,
+/// tile t a share of panel t / tilesPerPanel.
+struct NextAPanels {
+  const float *first = nullptr; // null: nothing to prefetch
+  int64_t panels = 0, lines = 0, tilesPerPanel = 1, share = 0, panelStride = 0;
+
+  /// For the block at rows ic and K offset pc of an m x k product whose
+  /// packed A starts at row a.firstRow, with `tiles` kernel calls.
+  NextAPanels(const ASource &a, int64_t m, int64_t k, int64_t ic, int64_t pc,
+              int64_t tiles) {
+    constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+    // The loops run jc, pc, ic: the next block is the next rows of this K
+    // block, or the first rows of the next one.
+    int64_t nextIc = ic + kMC, nextPc = pc;
+    if (nextIc >= m)
+      nextIc = 0, nextPc = pc + kKC;
+    if (!a.packed || nextPc >= k)
+      return;
+    int64_t firstRow = a.firstRow + nextIc;
+    int64_t lastRow = firstRow + std::min(kMC, m - nextIc) - 1;
+    panels = lastRow / h - firstRow / h + 1;
+    // (+1: a panel's K block need not start on a line.)
+    lines =
+        ceilDiv(std::min(kKC, k - nextPc) * h * int64_t(sizeof(float)), 64) + 1;
+    tilesPerPanel = std::max<int64_t>(1, tiles / panels);
+    share = ceilDiv(lines, tilesPerPanel);
+    panelStride = k * h;
+    first = a.packed + ((firstRow / h) * k + nextPc) * h;
+  }
+
+  /// What kernel call `tile` of the block (of kc K steps) prefetches.
+  TilePrefetch forTile(int64_t tile, int64_t kc, TilePrefetch none) const {
+    int64_t panel = tile / tilesPerPanel;
+    int64_t firstLine = tile % tilesPerPanel * share;
+    if (!first || panel >= panels || firstLine >= lines)
+      return none;
+    // At most a line per step: a short last K block covers less.
+    return {reinterpret_cast<const char *>(first + panel * panelStride) +
+                firstLine * 64,
+            std::min<int64_t>(
+                64, ceilDiv(std::min(share, lines - firstLine) * 64, kc))};
+  }
+};
+
 /// One thread's C(m x n) = A(m x k) * B(k x n) (+ C), then the epilogue.
 void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
                 const ASource &a, const BSource &b, float *c, int64_t cRow,
@@ -619,19 +686,16 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       }
     return;
   }
-  const int64_t kcBlock = kKC;
-  const int64_t kcMax = std::min(kcBlock, k);
+  const int64_t kcMax = std::min(kKC, k);
   // All rows of a strided B in one block: B is read a panel at a time, in
   // place when its rows are contiguous, else packed just before its row
   // panels use it. An im2col block is gathered row by row; with few rows it
   // is narrower, so that it stays in L2. Pre-packed B is read in place in
   // narrower blocks too, which keeps the C block in L2 between K blocks.
-  const int64_t mcBlock = kMC;
-  const bool panelAtATime = b.kind == BSource::kView && m <= mcBlock;
-  const int64_t ncBlock = b.kind == BSource::kPacked ? kNCPacked
-                          : b.kind == BSource::kIm2col && m <= mcBlock
-                              ? kNCFewRows
-                              : kNC;
+  const bool panelAtATime = b.kind == BSource::kView && m <= kMC;
+  const int64_t ncBlock = b.kind == BSource::kPacked               ? kNCPacked
+                          : b.kind == BSource::kIm2col && m <= kMC ? kNCFewRows
+                                                                   : kNC;
   const int64_t ncMax = std::min(ncBlock, ceilDiv(n, nr) * nr);
   // A packed block is row-major, its rows an odd number of 16-float chunks
   // apart: successive rows then fall in different L1 sets (the kernels read
@@ -641,15 +705,15 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       b.kind == BSource::kPacked
           ? nullptr
           : scratchBuffer(scratchB, size_t(panelAtATime ? nr : ldb) * kcMax);
-  float *packedA = scratchBuffer(scratchA, size_t(mcBlock + mr) * kcMax);
+  float *packedA = scratchBuffer(scratchA, size_t(kMC + mr) * kcMax);
   if (!packedA || (b.kind != BSource::kPacked && !packedB))
     std::abort(); // Out of memory: a few hundred KiB per thread.
   alignas(64) float tile[12 * 32];
 
   for (int64_t jc = 0; jc < n; jc += ncBlock) {
     int64_t nc = std::min(ncBlock, n - jc);
-    for (int64_t pc = 0; pc < k; pc += kcBlock) {
-      int64_t kc = std::min(kcBlock, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kKC) {
+      int64_t kc = std::min(kKC, k - pc);
       bool add = accumulate || pc > 0;
       bool last = pc + kc >= k;
       // Element (k, j) of this block is at blockB[(j / 16) * panelStride +
@@ -665,38 +729,12 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
         panelStride = kW;
         bks = ldb;
       }
-      for (int64_t ic = 0; ic < m; ic += mcBlock) {
-        int64_t mc = std::min(mcBlock, m - ic);
+      for (int64_t ic = 0; ic < m; ic += kMC) {
+        int64_t mc = std::min(kMC, m - ic);
         const float *aBlock =
             a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
-        // Pre-packed A (convolution filters) streams from memory too: the
-        // tiles of this block prefetch the next block's A panels, tile t a
-        // share of panel t / tilesPerAPanel.
-        constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
-        const float *nextA = nullptr;
-        int64_t aPanels = 0, aPanelLines = 0, tilesPerAPanel = 1, aShare = 0;
         const int64_t rowTiles = ceilDiv(mc, mr);
-        if (a.packed && b.kind != BSource::kPacked) {
-          // The loops run jc, pc, ic: the next block is the next rows of
-          // this K block, or the first rows of the next one.
-          int64_t nextIc = ic + mcBlock, nextPc = pc;
-          if (nextIc >= m)
-            nextIc = 0, nextPc = pc + kcBlock;
-          if (nextPc < k) {
-            int64_t firstRow = a.firstRow + nextIc;
-            int64_t lastRow = firstRow + std::min(mcBlock, m - nextIc) - 1;
-            aPanels = lastRow / h - firstRow / h + 1;
-            // (+1: a panel's K block need not start on a line.)
-            aPanelLines = ceilDiv(std::min(kcBlock, k - nextPc) * h *
-                                      int64_t(sizeof(float)),
-                                  64) +
-                          1;
-            tilesPerAPanel =
-                std::max<int64_t>(1, ceilDiv(nc, nr) * rowTiles / aPanels);
-            aShare = ceilDiv(aPanelLines, tilesPerAPanel);
-            nextA = a.packed + ((firstRow / h) * k + nextPc) * h;
-          }
-        }
+        const NextAPanels nextA(a, m, k, ic, pc, ceilDiv(nc, nr) * rowTiles);
         for (int64_t jr = 0; jr < nc; jr += nr) {
           int64_t cols = std::min(nr, nc - jr);
           const float *bp = blockB + (jr / kW) * panelStride;
@@ -715,48 +753,27 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             packB(viewBlock(b, pc, jc + jr), kc, cols, nr / kW, packedB);
             bp = packedB;
           }
-          // Pre-packed B (weights) streams from memory, and the first row
-          // tile to use a panel waited for it (in GPT-2, products ran
-          // 12-22% slower than with B cached): the row tiles prefetch the
-          // next panels, tile t a share of panel t % panels. Only with
-          // enough tiles that one prefetch per k step covers the panels.
+          // Only with enough tiles that one prefetch per k step covers
+          // the next panels.
           const int64_t panels = nr / kW;
-          const bool prefetchNext = b.kind == BSource::kPacked &&
-                                    jr + nr < nc && rowTiles >= 2 * panels;
+          const bool prefetchNextB = b.kind == BSource::kPacked &&
+                                     jr + nr < nc && rowTiles >= 2 * panels;
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
             TilePrefetch prefetch{reinterpret_cast<const char *>(bp), 0};
-            // Panel rowTile % panels is shared by its tiles (an odd tile
-            // count gives the first panel one more).
-            int64_t rowTile = ir / mr, nextPanel = rowTile % panels;
-            int64_t share =
-                ceilDiv(kc, (rowTiles - nextPanel + panels - 1) / panels);
-            int64_t firstLine = rowTile / panels * share;
-            if (prefetchNext && firstLine < kc) {
-              const float *panel =
-                  blockB + ((jr + nr) / kW + nextPanel) * panelStride;
-              prefetch.from = reinterpret_cast<const char *>(panel) +
-                              firstLine * kW * int64_t(sizeof(float));
-              // Lines of 16 floats: `share` lines over kc steps.
-              prefetch.step = ceilDiv(std::min(share, kc - firstLine) * 64, kc);
-            }
-            int64_t blockTile = (jr / nr) * rowTiles + ir / mr;
-            int64_t aPanel = blockTile / tilesPerAPanel;
-            int64_t aFirstLine = blockTile % tilesPerAPanel * aShare;
-            if (nextA && aPanel < aPanels && aFirstLine < aPanelLines) {
-              prefetch.from =
-                  reinterpret_cast<const char *>(nextA + aPanel * k * h) +
-                  aFirstLine * 64;
-              // At most a line per step: a short last K block covers less.
-              prefetch.step = std::min<int64_t>(
-                  64,
-                  ceilDiv(std::min(aShare, aPanelLines - aFirstLine) * 64, kc));
-            }
+            if (prefetchNextB)
+              prefetch = nextBPanelsPrefetch(
+                  blockB + ((jr + nr) / kW) * panelStride, panels, panelStride,
+                  kc, ir / mr, rowTiles, prefetch);
+            else
+              prefetch =
+                  nextA.forTile((jr / nr) * rowTiles + ir / mr, kc, prefetch);
             // A's MR-row panels are packed once per block (at the first
             // column panel): one sequential stream for the broadcasts.
             const float *ap;
             int64_t aks;
             if (a.packed) {
+              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
               int64_t row = a.firstRow + ic + ir;
               ap = a.packed + ((row / h) * k + pc) * h + row % h;
               aks = h;
