@@ -111,7 +111,7 @@ class DlcRunner:
         os.sync()
         self.env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
         # Also the compared outputs.
-        self.first_ms = self.median([ "--output", out_file], 1)
+        self.first_ms = self.median(["--output", out_file], 1)
 
     def median(self, extra, runs):
         """Median ms of `runs` timed runs after dlc-run's own warm-up run."""
@@ -197,10 +197,10 @@ def time_both(args, dlc, ort_runner):
     timed runs of each), each the median of its rounds' medians."""
     slower = max(dlc.first_ms, ort_runner.first_ms)
     total = adaptive_runs(slower, args.runs, args.budget)
-    rounds = max(1, min(args.rounds, total))
-    per_round = -(-total // rounds)
     if total == 1:
         return dlc.first_ms, ort_runner.first_ms, 1
+    rounds = min(args.rounds, total)
+    per_round = -(-total // rounds)
     dlc_medians, ort_medians = [], []
     for _ in range(rounds):
         ort_medians.append(ort_runner.median(per_round))

@@ -38,6 +38,9 @@ struct Problem {
   float lo, hi;
 };
 
+/// A kernel computing one plane (image * channels + channel) of a problem.
+using PlaneFn = void (*)(const Problem &, int64_t);
+
 /// Output columns per stack row; wider rows are done in chunks.
 constexpr int64_t kRow = 512;
 
@@ -383,8 +386,6 @@ __attribute__((target("avx512f"))) void planeAvx512(const Problem &p,
     outputRows<KH, KW, SW, 1>(p, pad, f, residual, out, bias, y);
 }
 
-using PlaneFn = void (*)(const Problem &, int64_t);
-
 /// The AVX-512 plane kernel for `p`'s stride and filter size, or null.
 PlaneFn avx512PlaneFor(const Problem &p) {
   if (p.sw == 1)
@@ -426,11 +427,13 @@ extern "C" void dlc_uk_depthwise_conv2d(
   p.residualColStride = residualColStride;
   p.clamp = !(std::isinf(lo) && lo < 0 && std::isinf(hi) && hi > 0);
   p.lo = lo, p.hi = hi;
-  void (*run)(const Problem &, int64_t) = planeGeneric;
+  PlaneFn run = planeGeneric;
 #if defined(__x86_64__) || defined(_M_X64)
   int32_t effective = dlc_uk_effective_isa(isa);
-  if (effective >= DLC_UK_ISA_AVX512 && avx512PlaneFor(p))
-    run = avx512PlaneFor(p);
+  PlaneFn avx512Plane =
+      effective >= DLC_UK_ISA_AVX512 ? avx512PlaneFor(p) : nullptr;
+  if (avx512Plane)
+    run = avx512Plane;
   else if (effective >= DLC_UK_ISA_AVX2)
     run = planeAvx2;
 #endif

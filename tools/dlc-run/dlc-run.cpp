@@ -337,7 +337,7 @@ int runMain(int argc, char **argv) {
   module.run(inputs, outputs);
   auto warmupEnd = std::chrono::steady_clock::now() +
                    std::chrono::milliseconds(options.warmupMs);
-  while (options.bench && std::chrono::steady_clock::now() < warmupEnd)
+  while (std::chrono::steady_clock::now() < warmupEnd)
     module.run(inputs, outputs);
   if (options.bench)
     bench(module, inputs, outputs, options.bench);
