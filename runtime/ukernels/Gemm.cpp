@@ -939,6 +939,14 @@ const float *asFloats(int64_t address) {
   return reinterpret_cast<const float *>(address);
 }
 
+/// Fills the output fields of `p` from the C parameters.
+void setOutput(Product &p, int64_t c, int64_t batchStride, int64_t rowStride,
+               int64_t colStride, int32_t accumulate) {
+  p.c = reinterpret_cast<float *>(c), p.cBatchStride = batchStride;
+  p.cRowStride = rowStride, p.cColStride = colStride;
+  p.accumulate = accumulate != 0;
+}
+
 /// Fills the epilogue fields of `p` from the C parameters.
 void setEpilogue(Product &p, int64_t bias, int32_t biasMode, int64_t residual,
                  int64_t residualBatchStride, int64_t residualRowStride,
@@ -974,9 +982,7 @@ extern "C" void dlc_uk_sgemm(int32_t isa, int64_t batch, int64_t m, int64_t n,
   p.aRowStride = aRowStride, p.aColStride = aColStride;
   p.bKind = BSource::kView, p.b = asFloats(b), p.bBatchStride = bBatchStride;
   p.bRowStride = bRowStride, p.bColStride = bColStride;
-  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
-  p.cRowStride = cRowStride, p.cColStride = cColStride;
-  p.accumulate = accumulate != 0;
+  setOutput(p, c, cBatchStride, cRowStride, cColStride, accumulate);
   DLC_UK_SET_EPILOGUE(p);
   runProduct(isa, p);
 }
@@ -995,9 +1001,7 @@ extern "C" void dlc_uk_sgemm_packed_b(int32_t isa, int64_t batch, int64_t m,
   p.aRowStride = aRowStride, p.aColStride = aColStride;
   p.bKind = BSource::kPacked, p.b = asFloats(packedB);
   p.bBatchStride = bBatchStride;
-  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
-  p.cRowStride = cRowStride, p.cColStride = cColStride;
-  p.accumulate = accumulate != 0;
+  setOutput(p, c, cBatchStride, cRowStride, cColStride, accumulate);
   DLC_UK_SET_EPILOGUE(p);
   runProduct(isa, p);
 }
@@ -1015,9 +1019,7 @@ extern "C" void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m,
   p.a = asFloats(packedA), p.aBatchStride = aBatchStride, p.aPacked = true;
   p.bKind = BSource::kView, p.b = asFloats(b), p.bBatchStride = bBatchStride;
   p.bRowStride = bRowStride, p.bColStride = bColStride;
-  p.c = reinterpret_cast<float *>(c), p.cBatchStride = cBatchStride;
-  p.cRowStride = cRowStride, p.cColStride = cColStride;
-  p.accumulate = accumulate != 0;
+  setOutput(p, c, cBatchStride, cRowStride, cColStride, accumulate);
   DLC_UK_SET_EPILOGUE(p);
   runProduct(isa, p);
 }
@@ -1041,9 +1043,7 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
     p.bKind = BSource::kIm2col;
     p.im2col = {p.b, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow, 0};
   }
-  p.c = reinterpret_cast<float *>(output), p.cBatchStride = f * oh * ow;
-  p.cRowStride = oh * ow, p.cColStride = 1;
-  p.accumulate = accumulate != 0;
+  setOutput(p, output, f * oh * ow, oh * ow, 1, accumulate);
   DLC_UK_SET_EPILOGUE(p);
   runProduct(isa, p);
 }
