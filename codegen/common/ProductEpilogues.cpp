@@ -87,14 +87,14 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
   return nullptr;
 }
 
-
-/// Whether an op strictly between `from` and `to` (same block) may write
-/// memory of `buffer`'s allocation.
-bool writtenBetween(Operation *from, Operation *to, Value buffer) {
+/// Whether an op strictly between `from` and `to` (same block), other than
+/// `except`, may write memory of `buffer`'s allocation.
+bool writtenBetween(Operation *from, Operation *to, Value buffer,
+                    Operation *except) {
   Value root = underlyingBuffer(buffer);
   for (Operation *op = from->getNextNode(); op && op != to;
        op = op->getNextNode()) {
-    if (isMemoryEffectFree(op))
+    if (op == except || isMemoryEffectFree(op))
       continue;
     auto effects = dyn_cast<MemoryEffectOpInterface>(op);
     if (!effects)
@@ -328,13 +328,15 @@ void eraseReplaced(IRRewriter &rewriter, Operation *op, linalg::FillOp fill,
   if (!epilogue || epilogue->output == product)
     return;
   auto alloc = product.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
+  // Kept while anything but deallocations uses it (the call may read it).
+  if (!alloc || llvm::any_of(alloc->getUsers(), [](Operation *user) {
+        return !isa<memref::DeallocOp>(user);
+      }))
     return;
   for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
     if (isa<memref::DeallocOp>(user))
       rewriter.eraseOp(user);
-  if (alloc->use_empty())
-    rewriter.eraseOp(alloc);
+  rewriter.eraseOp(alloc);
 }
 
 

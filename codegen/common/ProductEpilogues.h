@@ -28,10 +28,10 @@ mlir::Value underlyingBuffer(mlir::Value view);
 /// preceding op that writes memory, if it is that fill.
 mlir::linalg::FillOp absorbableFill(mlir::Operation *op, mlir::Value buffer);
 
-/// Whether an op strictly between `from` and `to` (same block) may write
-/// memory of `buffer`'s allocation.
+/// Whether an op strictly between `from` and `to` (same block), other than
+/// `except`, may write memory of `buffer`'s allocation.
 bool writtenBetween(mlir::Operation *from, mlir::Operation *to,
-                    mlir::Value buffer);
+                    mlir::Value buffer, mlir::Operation *except = nullptr);
 
 /// Whether `op` writes a constant zero to all of its one init: a zero
 /// linalg.fill, or a linalg.map yielding zero (bufferized tensor.pad).

@@ -174,8 +174,11 @@ struct PaddedInput {
 };
 
 /// Matches `input` = alloc, zero-filled, with `source` copied into the
-/// interior [.., .., padTop.., padLeft..], read only by `conv`.
-std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
+/// interior [.., .., padTop.., padLeft..], read only by `conv`. `fill`, the
+/// zero fill of the output that the call takes over, may be the only write
+/// to `source` in between (the output reusing the source's buffer).
+std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv,
+                                            Operation *fill) {
   auto alloc = input.getDefiningOp<memref::AllocOp>();
   if (!alloc || alloc->getBlock() != conv->getBlock())
     return std::nullopt;
@@ -218,7 +221,7 @@ std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
       sourceType.getShape()[1] != full[1])
     return std::nullopt;
   // The source must still hold what was copied when the conv reads it.
-  if (writtenBetween(copy, conv, copy.getSource()))
+  if (writtenBetween(copy, conv, copy.getSource(), fill))
     return std::nullopt;
   PaddedInput padded{copy.getSource(), offsets[2], offsets[3], {}};
   padded.ops = {copy, interior, init};
@@ -406,9 +409,14 @@ struct CpuLowerContractionsToUkernelsPass
       if (!packedFilter)
         return failure();
     }
-    std::optional<PaddedInput> padded = matchPaddedInput(input, op);
-    // The padded copy may have let the output reuse the source's buffer.
-    if (padded && underlyingBuffer(padded->source) == underlyingBuffer(output))
+    std::optional<PaddedInput> padded = matchPaddedInput(input, op, fill);
+    // The padded copy may have let the output reuse the source's buffer: the
+    // depthwise kernel reads each plane before it writes it, when the two are
+    // the same buffer of the same shape.
+    bool inPlace = padded && depthwise && padded->source == output &&
+                   padded->source.getType() == output.getType();
+    if (padded && !inPlace &&
+        underlyingBuffer(padded->source) == underlyingBuffer(output))
       padded.reset();
     Value source = padded ? padded->source : input;
     auto sourceType = cast<MemRefType>(source.getType());
@@ -416,8 +424,11 @@ struct CpuLowerContractionsToUkernelsPass
       return failure();
     SmallVector<OutputDim> dims = {OutputDim::kBatch, OutputDim::kRow,
                                    OutputDim::kColumn, OutputDim::kColumn};
+    SmallVector<Value> reads = {filter};
+    if (!inPlace)
+      reads.push_back(source);
     std::optional<Epilogue> epilogue =
-        matchEpilogue(op, output, dims, {source, filter}, fill != nullptr);
+        matchEpilogue(op, output, dims, reads, fill != nullptr);
     // The depthwise kernel adds a bias per channel only.
     if (depthwise && epilogue && epilogue->biasMode == BiasMode::kColumn)
       epilogue.reset();

@@ -1,7 +1,7 @@
 //===- Depthwise.cpp - Depthwise 2-D convolution, NCHW, f32 ---------------===//
 //
-// AVX-512: each plane is copied into a zero-padded buffer and 4 output rows
-// x 16 columns accumulate their taps in registers. AVX2: 8 output columns
+// AVX-512: 4 output rows x 16 columns accumulate their taps in registers,
+// read with masked loads that drop the padding. AVX2: 8 output columns
 // per register, taps in the padding skipped. Portable C: each output row
 // accumulates its taps in a stack row. The epilogue is applied as each
 // output row is stored; planes (image, channel) are split over the OpenMP
@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -27,6 +29,8 @@ namespace {
 
 struct Problem {
   int64_t channels, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft;
+  // Plane i's input is at input + i * inputPlaneStride.
+  int64_t inputPlaneStride;
   const float *input, *filter;
   float *output;
   bool accumulate;
@@ -37,6 +41,9 @@ struct Problem {
   bool clamp;
   float lo, hi;
 };
+
+/// A thread's copy of the input plane it is about to overwrite.
+thread_local dlc::ukernels::Scratch planeCopy;
 
 /// A kernel computing one plane (image * channels + channel) of a problem.
 using PlaneFn = void (*)(const Problem &, int64_t);
@@ -55,8 +62,9 @@ struct Plane {
 
 Plane planeOf(const Problem &p, int64_t index) {
   int64_t image = index / p.channels, channel = index % p.channels;
-  return {p.input + index * p.h * p.w, p.filter + channel * p.kh * p.kw,
-          p.output + index * p.oh * p.ow, p.bias ? p.bias[channel] : 0.0f,
+  return {p.input + index * p.inputPlaneStride,
+          p.filter + channel * p.kh * p.kw, p.output + index * p.oh * p.ow,
+          p.bias ? p.bias[channel] : 0.0f,
           p.residual ? p.residual + image * p.residualBatchStride +
                            channel * p.residualRowStride
                      : nullptr};
@@ -246,93 +254,63 @@ __attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
   }
 }
 
-/// AVX-512: the plane is first copied into a zero-padded buffer (one pass
-/// over the input, in L1/L2), so every tap is an unconditional unaligned
-/// load; 16 output columns per register, masked only at the row's end,
-/// and kRows output rows at once so that their independent FMA chains
-/// hide the FMA latency (stride 1 also shares the input rows between
-/// them). Stride 2 loads 32 columns and keeps the even ones with one
-/// permute. Taps are in registers when KH and KW are compile-time.
+/// AVX-512: 16 output columns per register, kRows output rows at once so
+/// that their independent FMA chains hide the FMA latency (stride 1 also
+/// shares the input rows between them). Every tap is a masked load straight
+/// from the input: the mask drops the columns in the padding (and past the
+/// row), which never fault, so no plane is copied into a padded buffer (that
+/// copy waited for every input line, 40% of the kernel's time); rows in the
+/// padding are skipped. Stride 2 loads 32 columns and keeps the even ones
+/// with one permute. Taps are in registers when KH and KW are compile-time.
 constexpr int64_t kRows = 4;
 
-/// A thread's padded plane.
-thread_local dlc::ukernels::Scratch paddedPlane;
-
-/// The padded plane's geometry: `rows` x `stride` floats, whose element
-/// (r, col) is input (r - padTop, col - padLeft) or zero outside the input.
-struct Padded {
-  const float *data;
-  int64_t rows, cols, stride;
-};
-
-__attribute__((target("avx512f"))) Padded padPlane(const Problem &p,
-                                                   const float *in) {
-  Padded pad;
-  pad.rows = (p.oh - 1) * p.sh + (p.kh - 1) * p.dh + 1;
-  pad.cols = (p.ow - 1) * p.sw + (p.kw - 1) * p.dw + 1;
-  // Slack for the 16 (stride 1) or 32 (stride 2) columns a register reads
-  // past the last output column.
-  pad.stride = (pad.cols + 32 + 15) / 16 * 16;
-  float *buffer = dlc::ukernels::scratchBuffer(
-      paddedPlane, size_t(pad.rows) * size_t(pad.stride));
-  pad.data = buffer;
-  if (!buffer)
-    return pad;
-  // Padded column col holds input column col - padLeft; masked loads read
-  // only the columns inside the row (small planes: no library calls).
+/// Lanes l < 16 whose column from + l is an input column, in [0, w).
+__attribute__((target("avx512f"), always_inline)) inline __mmask16
+columnsInside(int64_t from, int64_t w) {
   const __m512i lanes =
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  for (int64_t r = 0; r < pad.rows; ++r) {
-    float *dst = buffer + r * pad.stride;
-    int64_t iy = r - p.padTop;
-    if (iy < 0 || iy >= p.h) {
-      for (int64_t col = 0; col < pad.stride; col += 16)
-        _mm512_store_ps(dst + col, _mm512_setzero_ps());
-      continue;
-    }
-    const float *row = in + iy * p.w - p.padLeft;
-    for (int64_t col = 0; col < pad.stride; col += 16) {
-      // Lanes whose input column col + lane - padLeft is in [0, w).
-      __m512i column =
-          _mm512_add_epi32(_mm512_set1_epi32(int32_t(col - p.padLeft)), lanes);
-      __mmask16 inside =
-          _mm512_cmpge_epi32_mask(column, _mm512_setzero_si512()) &
-          _mm512_cmplt_epi32_mask(column, _mm512_set1_epi32(int32_t(p.w)));
-      _mm512_store_ps(dst + col, _mm512_maskz_loadu_ps(inside, row + col));
-    }
-  }
-  return pad;
+  __m512i column = _mm512_add_epi32(_mm512_set1_epi32(int32_t(from)), lanes);
+  return _mm512_cmpge_epi32_mask(column, _mm512_setzero_si512()) &
+         _mm512_cmplt_epi32_mask(column, _mm512_set1_epi32(int32_t(w)));
 }
 
-/// Sums the taps of `rows` output rows from `y` for the 16 columns from
-/// x0 into acc[0..rows). KH/KW 0: the runtime p.kh/p.kw.
-template <int KH, int KW, int SW, int Rows>
+/// Sums the taps of `Rows` output rows from `y` for the 16 columns from
+/// x0 into acc[0..Rows). KH/KW 0: the runtime p.kh/p.kw. `Interior`: all
+/// the rows' taps are inside the input's rows.
+template <int KH, int KW, int SW, int Rows, bool Interior>
 __attribute__((target("avx512f"), always_inline)) inline void
-sumTaps(const Problem &p, const Padded &pad, const float *f, int64_t y,
+sumTaps(const Problem &p, const float *in, const float *f, int64_t y,
         int64_t x0, __m512 *acc) {
   const int64_t kh = KH ? KH : p.kh, kw = KW ? KW : p.kw;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
-  for (int64_t i = 0; i < kh; ++i)
-    for (int64_t j = 0; j < kw; ++j) {
+  for (int64_t j = 0; j < kw; ++j) {
+    // Columns start .. start + 16 * SW of the input rows.
+    const int64_t start = x0 * SW + j * p.dw - p.padLeft;
+    const __mmask16 lo = columnsInside(start, p.w);
+    const __mmask16 hi = SW == 1 ? 0 : columnsInside(start + 16, p.w);
+    for (int64_t i = 0; i < kh; ++i) {
       __m512 tap = _mm512_set1_ps(f[i * kw + j]);
       for (int r = 0; r < Rows; ++r) {
-        const float *src = pad.data + ((y + r) * p.sh + i * p.dh) * pad.stride +
-                           x0 * SW + j * p.dw;
+        int64_t iy = (y + r) * p.sh + i * p.dh - p.padTop;
+        if (!Interior && (iy < 0 || iy >= p.h))
+          continue;
+        const float *src = in + iy * p.w + start;
         __m512 v;
         if (SW == 1)
-          v = _mm512_loadu_ps(src);
+          v = _mm512_maskz_loadu_ps(lo, src);
         else
-          v = _mm512_permutex2var_ps(_mm512_loadu_ps(src), even,
-                                     _mm512_loadu_ps(src + 16));
+          v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, src), even,
+                                     _mm512_maskz_loadu_ps(hi, src + 16));
         acc[r] = _mm512_fmadd_ps(tap, v, acc[r]);
       }
     }
+  }
 }
 
-template <int KH, int KW, int SW, int Rows>
+template <int KH, int KW, int SW, int Rows, bool Interior>
 __attribute__((target("avx512f"), always_inline)) inline void
-outputRows(const Problem &p, const Padded &pad, const float *f,
+outputRows(const Problem &p, const float *in, const float *f,
            const float *residual, float *out, float bias, int64_t y) {
   const __m512 lo = _mm512_set1_ps(p.lo), hi = _mm512_set1_ps(p.hi);
   for (int64_t x0 = 0; x0 < p.ow; x0 += 16) {
@@ -341,7 +319,7 @@ outputRows(const Problem &p, const Padded &pad, const float *f,
     __m512 acc[Rows];
     for (int r = 0; r < Rows; ++r)
       acc[r] = _mm512_set1_ps(bias);
-    sumTaps<KH, KW, SW, Rows>(p, pad, f, y, x0, acc);
+    sumTaps<KH, KW, SW, Rows, Interior>(p, in, f, y, x0, acc);
     for (int r = 0; r < Rows; ++r) {
       int64_t pixel = (y + r) * p.ow + x0;
       float *dst = out + pixel;
@@ -371,19 +349,23 @@ template <int KH, int KW, int SW>
 __attribute__((target("avx512f"))) void planeAvx512(const Problem &p,
                                                     int64_t index) {
   const Plane view = planeOf(p, index);
-  Padded pad = padPlane(p, view.input);
-  if (!pad.data) {
-    planeAvx2(p, index); // No memory for the padded copy.
-    return;
-  }
-  const float *f = view.filter, *residual = view.residual;
+  const float *in = view.input, *f = view.filter, *residual = view.residual;
   float *out = view.output;
   const float bias = view.bias;
+  // Output rows [top, bottom) read only input rows: no row checks.
+  const int64_t top = std::min(p.oh, (p.padTop + p.sh - 1) / p.sh);
+  const int64_t span = (p.kh - 1) * p.dh;
+  const int64_t bottom =
+      std::max(top, std::min(p.oh, p.h + p.padTop - span > 0
+                                       ? (p.h + p.padTop - span - 1) / p.sh + 1
+                                       : 0));
   int64_t y = 0;
-  for (; y + kRows <= p.oh; y += kRows)
-    outputRows<KH, KW, SW, kRows>(p, pad, f, residual, out, bias, y);
+  for (; y < top; ++y)
+    outputRows<KH, KW, SW, 1, false>(p, in, f, residual, out, bias, y);
+  for (; y + kRows <= bottom; y += kRows)
+    outputRows<KH, KW, SW, kRows, true>(p, in, f, residual, out, bias, y);
   for (; y < p.oh; ++y)
-    outputRows<KH, KW, SW, 1>(p, pad, f, residual, out, bias, y);
+    outputRows<KH, KW, SW, 1, false>(p, in, f, residual, out, bias, y);
 }
 
 /// The AVX-512 plane kernel for `p`'s stride and filter size, or null.
@@ -415,6 +397,7 @@ extern "C" void dlc_uk_depthwise_conv2d(
   p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
   p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
   p.padTop = padTop, p.padLeft = padLeft;
+  p.inputPlaneStride = h * w;
   p.input = reinterpret_cast<const float *>(input);
   p.filter = reinterpret_cast<const float *>(filter);
   p.output = reinterpret_cast<float *>(output);
@@ -438,15 +421,43 @@ extern "C" void dlc_uk_depthwise_conv2d(
     run = planeAvx2;
 #endif
   int64_t planes = n * c;
+  // The output may be the input itself (the compiler reuses a buffer of the
+  // same shape): each plane is then copied before it is overwritten. Any
+  // other overlap reads a copy of the whole input.
+  const size_t inputSize = size_t(planes) * size_t(h * w);
+  const bool overlaps = p.input < p.output + size_t(planes) * size_t(oh * ow) &&
+                        p.output < p.input + inputSize;
+  const bool inPlace = overlaps && p.input == p.output && h * w == oh * ow;
+  float *inputCopy = nullptr;
+  if (overlaps && !inPlace) {
+    inputCopy = static_cast<float *>(std::malloc(inputSize * sizeof(float)));
+    if (!inputCopy)
+      std::abort();
+    std::memcpy(inputCopy, p.input, inputSize * sizeof(float));
+    p.input = inputCopy;
+  }
+  auto runPlane = [&](int64_t index) {
+    if (!inPlace)
+      return run(p, index);
+    float *copy = dlc::ukernels::scratchBuffer(planeCopy, size_t(h * w));
+    if (!copy)
+      std::abort(); // Out of memory: one plane per thread.
+    std::memcpy(copy, p.input + index * h * w, size_t(h * w) * sizeof(float));
+    Problem own = p;
+    own.input = copy, own.inputPlaneStride = 0;
+    run(own, index);
+  };
 #ifdef _OPENMP
   double work = double(planes) * double(oh) * double(ow) * double(kh * kw);
   if (!omp_in_parallel() && work >= 1.0e5) {
 #pragma omp parallel for schedule(static)
     for (int64_t index = 0; index < planes; ++index)
-      run(p, index);
+      runPlane(index);
+    std::free(inputCopy);
     return;
   }
 #endif
   for (int64_t index = 0; index < planes; ++index)
-    run(p, index);
+    runPlane(index);
+  std::free(inputCopy);
 }

@@ -751,6 +751,19 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
           const int64_t panels = nr / kW;
           const bool prefetchNextB = b.kind == BSource::kPacked &&
                                      jr + nr < nc && rowTiles >= 2 * panels;
+          // A next panel read in place: its kc rows are a stride apart, too
+          // many streams for the hardware prefetcher; row tile t fetches
+          // line t of each row.
+          const char *nextInPlace = nullptr;
+          int64_t nextInPlaceLines = 0;
+          if (panelAtATime && jr + 2 * nr <= nc && b.view.colStride == 1) {
+            auto first = reinterpret_cast<uintptr_t>(
+                viewBlock(b, pc, jc + jr + nr).data);
+            nextInPlace =
+                reinterpret_cast<const char *>(first & ~uintptr_t(63));
+            nextInPlaceLines =
+                ceilDiv(int64_t(first & 63) + nr * int64_t(sizeof(float)), 64);
+          }
           for (int64_t ir = 0; ir < mc; ir += mr) {
             int64_t rows = std::min(mr, mc - ir);
             TilePrefetch prefetch{reinterpret_cast<const char *>(bp), 0};
@@ -758,6 +771,9 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
               prefetch = nextBPanelsPrefetch(
                   blockB + ((jr + nr) / kW) * panelStride, panels, panelStride,
                   kc, ir / mr, rowTiles, prefetch);
+            else if (nextInPlace && ir / mr < nextInPlaceLines)
+              prefetch = {nextInPlace + (ir / mr) * 64,
+                          b.view.rowStride * int64_t(sizeof(float))};
             else
               prefetch =
                   nextA.forTile((jr / nr) * rowTiles + ir / mr, kc, prefetch);

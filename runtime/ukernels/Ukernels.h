@@ -122,7 +122,9 @@ void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h, int64_t w,
 /// [C, KH, KW]) times input[n, c] (H x W) at rows y * sh + i * dh - padTop
 /// and columns x * sw + j * dw - padLeft, where taps outside the input read
 /// zero; added to the output when `accumulate`. The epilogue's rows are
-/// channels, its columns the oh * ow pixels of a plane.
+/// channels, its columns the oh * ow pixels of a plane. The output may
+/// overlap the input (typically be the input itself, of the same shape):
+/// the result is as if the input were read first.
 void dlc_uk_depthwise_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
                              int64_t w, int64_t oh, int64_t ow, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t dh,

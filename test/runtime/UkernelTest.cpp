@@ -256,6 +256,9 @@ struct DepthwiseShape {
   // Padding: top, left, bottom, right.
   int64_t pt = 0, pl = 0, pb = 0, pr = 0;
   EpilogueKind epilogue = kNoEpilogue;
+  // Where the output starts in the input's buffer (grown to hold it), or
+  // -1: a buffer of its own.
+  int64_t outputAt = -1;
 };
 
 class DepthwiseTest
@@ -272,6 +275,15 @@ TEST_P(DepthwiseTest, MatchesReference) {
   std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
   std::vector<float> f = randomValues(s.c * s.kh * s.kw, 5);
   std::vector<float> out = randomValues(s.n * s.c * oh * ow, 6);
+  // An output inside the input's buffer starts with what is there.
+  std::vector<float> shared;
+  float *output = out.data();
+  if (s.outputAt >= 0) {
+    shared = in;
+    shared.resize(std::max(in.size(), size_t(s.outputAt) + out.size()));
+    std::copy_n(shared.begin() + s.outputAt, out.size(), out.begin());
+    output = shared.data() + s.outputAt;
+  }
   TestEpilogue ep(s.epilogue, s.n, s.c, oh * ow);
   std::vector<double> want(out.size());
   for (int64_t b = 0; b < s.n; ++b)
@@ -290,12 +302,12 @@ TEST_P(DepthwiseTest, MatchesReference) {
             }
           want[o] = ep.apply(sum, b, ch, y * ow + x);
         }
-  dlc_uk_depthwise_conv2d(isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh,
-                          s.sw, s.dh, s.dw, s.pt, s.pl, intptr_t(in.data()),
-                          intptr_t(f.data()), intptr_t(out.data()),
-                          s.accumulate, EPILOGUE_ARGS(ep));
+  dlc_uk_depthwise_conv2d(
+      isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh, s.sw, s.dh, s.dw, s.pt,
+      s.pl, intptr_t(s.outputAt >= 0 ? shared.data() : in.data()),
+      intptr_t(f.data()), intptr_t(output), s.accumulate, EPILOGUE_ARGS(ep));
   for (size_t i = 0; i < out.size(); ++i)
-    ASSERT_NEAR(out[i], want[i], 1e-4) << "element " << i;
+    ASSERT_NEAR(output[i], want[i], 1e-4) << "element " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -331,7 +343,16 @@ INSTANTIATE_TEST_SUITE_P(
             DepthwiseShape{1, 2, 13, 19, 3, 3, 2, 2, 2, 2, false, 2, 2, 1, 1},
             DepthwiseShape{1, 2, 13, 19, 3, 3, 1, 2, 1, 1, false, 1, 1, 1, 1},
             DepthwiseShape{1, 1, 3, 3, 3, 3, 1, 1, 1, 1, true, 4, 4, 4, 4,
-                           kRowBiasResidualClamp}),
+                           kRowBiasResidualClamp},
+            // The output is the input itself (each plane read before it is
+            // written), with and without accumulating, and an output that
+            // overlaps the input at an offset.
+            DepthwiseShape{1, 5, 10, 19, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1,
+                           kRowBiasRelu, 0},
+            DepthwiseShape{2, 3, 9, 17, 3, 3, 1, 1, 1, 1, true, 1, 1, 1, 1,
+                           kNoEpilogue, 0},
+            DepthwiseShape{1, 3, 8, 8, 3, 3, 2, 2, 1, 1, false, 1, 1, 1, 1,
+                           kNoEpilogue, 20}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 

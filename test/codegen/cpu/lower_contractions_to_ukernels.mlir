@@ -90,6 +90,48 @@ func.func @depthwise(%in: memref<1x8x17x17xf32>, %f: memref<8x3x3xf32>) -> memre
 
 // -----
 
+// Tests a depthwise convolution whose output reuses the buffer its input
+// was padded from (as bufferization leaves a "same" convolution): the call
+// reads that buffer with padding 1 and writes it in place, and the padded
+// copy, both fills and the bias + ReLU6 consumer go away.
+// CHECK-LABEL: func.func @depthwise_padded_in_place
+// CHECK-SAME: (%[[BUF:.+]]: memref<1x4x8x8xf32>,
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.copy
+// CHECK: %[[IN:.+]] = memref.extract_aligned_pointer_as_index %[[BUF]]
+// CHECK: %[[IN_I64:.+]] = arith.index_cast %[[IN]]
+// CHECK: %[[OUT:.+]] = memref.extract_aligned_pointer_as_index %[[BUF]]
+// CHECK: %[[OUT_I64:.+]] = arith.index_cast %[[OUT]]
+// CHECK: call @dlc_uk_depthwise_conv2d(%c1_i32, %c1_i64, %c4_i64, %c8_i64, %c8_i64, %c8_i64, %c8_i64, %c3_i64, %c3_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %[[IN_I64]], %{{.+}}, %[[OUT_I64]], %c0_i32, %{{.+}}, %c1_i32, %c0_i64, %c0_i64, %c0_i64, %c0_i64, %{{.+}}, %{{.+}})
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.alloc
+func.func @depthwise_padded_in_place(%buf: memref<1x4x8x8xf32>, %f: memref<4x3x3xf32>, %bias: memref<4x1x1xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %padded = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.map outs(%padded : memref<1x4x10x10xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %buf, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.fill ins(%zero : f32) outs(%buf : memref<1x4x8x8xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%buf : memref<1x4x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c, 0, 0)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%buf, %bias : memref<1x4x8x8xf32>, memref<4x1x1xf32>) outs(%buf : memref<1x4x8x8xf32>) {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    %c = arith.minimumf %r, %six : f32
+    linalg.yield %c : f32
+  }
+  memref.dealloc %padded : memref<1x4x10x10xf32>
+  return
+}
+
+// -----
+
 // Tests what keeps its loops: integer products, and products below
 // min-flops multiply-adds.
 // CHECK-LABEL: func.func @not_lowered
