@@ -90,6 +90,12 @@ struct View;
 using APacker = void (*)(const View &a, int64_t mc, int64_t kc, int64_t mr,
                          float *out);
 
+/// Stores a kernel's tile (rows x cols of a row-major tile, ldt apart) into
+/// a C with adjacent rows and columns cCol apart, as the kernels do into C.
+using TransposedStore = void (*)(const float *tile, int64_t ldt, int64_t rows,
+                                 int64_t cols, float *c, int64_t cCol,
+                                 bool accumulate, const TileEpilogue *ep);
+
 struct KernelInfo {
   int64_t mr, nr;
   MicroKernel kernel;
@@ -98,6 +104,8 @@ struct KernelInfo {
   // Kernels for row tiles of at most 4 and 8 rows (null: `kernel`), so that
   // a partial tile does not pay for 12 rows (64 = 5 x 12 + 4).
   MicroKernel kernel4 = nullptr, kernel8 = nullptr;
+  // Null: such a C is stored element by element.
+  TransposedStore storeTransposed = nullptr;
 
   MicroKernel forRows(int64_t rows) const {
     if (rows <= 4 && kernel4)
@@ -348,11 +356,58 @@ void packA(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
 }
 
 #ifdef DLC_UK_X86
+/// column[c] = lane c of r[0..16): a 16 x 16 transpose by 32-bit, then
+/// 64-bit interleaves within 128-bit lanes, then two rounds of lane
+/// shuffles.
+__attribute__((target("avx512f"), always_inline)) inline void
+transpose16x16(const __m512 *r, __m512 *column) {
+  __m512 t[16], u[16], w[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int g = 0; g < 4; ++g) {
+    __m512d e0 = _mm512_castps_pd(t[4 * g]);
+    __m512d e1 = _mm512_castps_pd(t[4 * g + 1]);
+    __m512d e2 = _mm512_castps_pd(t[4 * g + 2]);
+    __m512d e3 = _mm512_castps_pd(t[4 * g + 3]);
+    u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(e0, e2));
+    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(e0, e2));
+    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(e1, e3));
+    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(e1, e3));
+  }
+  // u[4g + j], 128-bit lane l: rows 4g..4g+3 of column 4l + j.
+  for (int j = 0; j < 4; ++j) {
+    w[j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);
+    w[4 + j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
+    w[8 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
+    w[12 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
+  }
+  for (int j = 0; j < 4; ++j) {
+    column[j] = _mm512_shuffle_f32x4(w[j], w[8 + j], 0x88);
+    column[8 + j] = _mm512_shuffle_f32x4(w[j], w[8 + j], 0xdd);
+    column[4 + j] = _mm512_shuffle_f32x4(w[4 + j], w[12 + j], 0x88);
+    column[12 + j] = _mm512_shuffle_f32x4(w[4 + j], w[12 + j], 0xdd);
+  }
+}
+
 /// packA for the 12-row AVX-512 panels: rows with unit column stride are
 /// transposed 16 columns at a time in registers (the scalar copy's strided
-/// stores were 8% of BERT-base).
+/// stores were 8% of BERT-base); adjacent rows (a transposed operand) are
+/// copied 12 at a time.
 __attribute__((target("avx512f"))) void
 packAAvx512(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
+  if (mr == 12 && a.rowStride == 1) {
+    for (int64_t p = 0; p < mc; p += 12, out += kc * 12) {
+      int64_t rows = std::min<int64_t>(12, mc - p);
+      const __mmask16 mask = __mmask16((1u << rows) - 1);
+      for (int64_t k = 0; k < kc; ++k)
+        _mm512_mask_storeu_ps(
+            out + k * 12, 0x0fff,
+            _mm512_maskz_loadu_ps(mask, a.data + p + k * a.colStride));
+    }
+    return;
+  }
   if (a.colStride != 1 || mr != 12) {
     packA(a, mc, kc, mr, out);
     return;
@@ -363,42 +418,57 @@ packAAvx512(const View &a, int64_t mc, int64_t kc, int64_t mr, float *out) {
       int64_t cols = std::min<int64_t>(16, kc - k0);
       __mmask16 mask =
           cols == 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
-      __m512 r[16], t[16], u[16], w[16], column[16];
+      __m512 r[16], column[16];
       for (int i = 0; i < 16; ++i)
         r[i] = i < rows ? _mm512_maskz_loadu_ps(
                               mask, a.data + (p + i) * a.rowStride + k0)
                         : _mm512_setzero_ps();
-      // 16 x 16 transpose: 32-bit, then 64-bit interleaves within 128-bit
-      // lanes, then two rounds of lane shuffles.
-      for (int i = 0; i < 8; ++i) {
-        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-      }
-      for (int g = 0; g < 4; ++g) {
-        __m512d e0 = _mm512_castps_pd(t[4 * g]);
-        __m512d e1 = _mm512_castps_pd(t[4 * g + 1]);
-        __m512d e2 = _mm512_castps_pd(t[4 * g + 2]);
-        __m512d e3 = _mm512_castps_pd(t[4 * g + 3]);
-        u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(e0, e2));
-        u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(e0, e2));
-        u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(e1, e3));
-        u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(e1, e3));
-      }
-      // u[4g + j], 128-bit lane l: rows 4g..4g+3 of column 4l + j.
-      for (int j = 0; j < 4; ++j) {
-        w[j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);
-        w[4 + j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
-        w[8 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
-        w[12 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
-      }
-      for (int j = 0; j < 4; ++j) {
-        column[j] = _mm512_shuffle_f32x4(w[j], w[8 + j], 0x88);
-        column[8 + j] = _mm512_shuffle_f32x4(w[j], w[8 + j], 0xdd);
-        column[4 + j] = _mm512_shuffle_f32x4(w[4 + j], w[12 + j], 0x88);
-        column[12 + j] = _mm512_shuffle_f32x4(w[4 + j], w[12 + j], 0xdd);
-      }
+      transpose16x16(r, column);
       for (int64_t c = 0; c < cols; ++c)
         _mm512_mask_storeu_ps(out + (k0 + c) * 12, 0x0fff, column[c]);
+    }
+  }
+}
+
+/// Stores a tile of rows <= 12 x cols (row-major, `ldt` apart) into a C
+/// whose rows are adjacent and columns `cCol` apart (a product computed
+/// transposed: NCHW convolution outputs with few pixels): 16 columns at a
+/// time are transposed in registers, then each is one masked store. Adds
+/// C first when `accumulate`, then applies `ep` unless it is null (its
+/// residual rows adjacent too).
+__attribute__((target("avx512f"))) void
+storeTransposedAvx512(const float *tile, int64_t ldt, int64_t rows,
+                      int64_t cols, float *c, int64_t cCol, bool accumulate,
+                      const TileEpilogue *ep) {
+  const __mmask16 mask = __mmask16((1u << rows) - 1);
+  const __m512 lo = _mm512_set1_ps(ep ? ep->lo : 0.0f),
+               hi = _mm512_set1_ps(ep ? ep->hi : 0.0f);
+  __m512 rowBias = ep && ep->rowBias ? _mm512_maskz_loadu_ps(mask, ep->rowBias)
+                                     : _mm512_setzero_ps();
+  for (int64_t j0 = 0; j0 < cols; j0 += 16) {
+    __m512 r[16], column[16];
+    for (int i = 0; i < 16; ++i)
+      r[i] =
+          i < rows ? _mm512_loadu_ps(tile + i * ldt + j0) : _mm512_setzero_ps();
+    transpose16x16(r, column);
+    for (int64_t j = j0; j < std::min<int64_t>(cols, j0 + 16); ++j) {
+      float *dst = c + j * cCol;
+      __m512 v = column[j - j0];
+      if (accumulate)
+        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+      if (ep) {
+        v = _mm512_add_ps(v, rowBias);
+        if (ep->colBias)
+          v = _mm512_add_ps(v, _mm512_set1_ps(ep->colBias[j]));
+        if (ep->residual)
+          v = _mm512_add_ps(
+              v, _mm512_maskz_loadu_ps(mask, ep->residual +
+                                                 j * ep->residualColStride));
+        // maxps/minps return their second operand when either is NaN.
+        if (ep->clamp)
+          v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+      }
+      _mm512_mask_storeu_ps(dst, mask, v);
     }
   }
 }
@@ -550,7 +620,8 @@ KernelInfo kernelFor(int32_t isa) {
             packIm2colBlockAvx512,
             packAAvx512,
             avx512Kernel<4>,
-            avx512Kernel<8>};
+            avx512Kernel<8>,
+            storeTransposedAvx512};
   if (isa >= DLC_UK_ISA_AVX2)
     return {6, 16, avx2Kernel, packIm2colBlockAvx2, packA};
 #endif
@@ -670,6 +741,8 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
   const int64_t mr = info.mr, nr = info.nr;
   // Strided C or residual: the kernels write a local tile that is copied.
   const bool direct = cCol == 1 && (!ep.residual || ep.residualColStride == 1);
+  const bool transposed = !direct && info.storeTransposed && cRow == 1 &&
+                          (!ep.residual || ep.residualRowStride == 1);
   const bool hasEpilogue = ep.any();
   if (k <= 0) {
     for (int64_t i = 0; i < m; ++i)
@@ -810,6 +883,11 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             }
             info.forRows(rows)(kc, ap, aks, bp, tileBks, tilePanelStride, tile,
                                nr, rows, nr, false, nullptr, prefetch);
+            if (transposed) {
+              info.storeTransposed(tile, nr, rows, cols, cTile, cCol, add,
+                                   tileEpPtr);
+              continue;
+            }
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j) {
                 float &out = cTile[i * cRow + j * cCol];

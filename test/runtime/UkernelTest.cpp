@@ -60,9 +60,12 @@ struct TestEpilogue {
   int64_t rows, cols;
   std::vector<float> bias, residual;
   float lo = -INFINITY, hi = INFINITY;
+  // The residual in column-major order, like a transposed C.
+  bool columnMajor;
 
-  TestEpilogue(EpilogueKind kind, int64_t batch, int64_t rows, int64_t cols)
-      : kind(kind), rows(rows), cols(cols) {
+  TestEpilogue(EpilogueKind kind, int64_t batch, int64_t rows, int64_t cols,
+               bool columnMajor = false)
+      : kind(kind), rows(rows), cols(cols), columnMajor(columnMajor) {
     if (kind == kNoEpilogue)
       return;
     if (kind == kRowBiasRelu) {
@@ -85,22 +88,29 @@ struct TestEpilogue {
   int64_t residualAddress() const {
     return residual.empty() ? 0 : intptr_t(residual.data());
   }
+  int64_t residualRowStride() const { return columnMajor ? 1 : cols; }
+  int64_t residualColStride() const { return columnMajor ? rows : 1; }
   /// The expected output element (b, i, j) for a sum.
   double apply(double v, int64_t b, int64_t i, int64_t j) const {
+    double r = residual.empty()
+                   ? 0.0
+                   : residual[b * rows * cols + i * residualRowStride() +
+                              j * residualColStride()];
     if (kind == kRowBiasRelu)
       v += bias[i];
     if (kind == kColumnBiasResidualClamp)
-      v += bias[j] + residual[(b * rows + i) * cols + j];
+      v += bias[j] + r;
     if (kind == kRowBiasResidualClamp)
-      v += bias[i] + residual[(b * rows + i) * cols + j];
+      v += bias[i] + r;
     return std::min<double>(std::max<double>(v, lo), hi);
   }
 };
 
-// The epilogue parameters of a TestEpilogue `ep`: residual row-major.
+// The epilogue parameters of a TestEpilogue `ep`.
 #define EPILOGUE_ARGS(ep)                                                      \
   (ep).biasAddress(), (ep).biasMode(), (ep).residualAddress(),                 \
-      (ep).rows *(ep).cols, (ep).cols, 1, (ep).lo, (ep).hi
+      (ep).rows *(ep).cols, (ep).residualRowStride(),                          \
+      (ep).residualColStride(), (ep).lo, (ep).hi
 
 /// B of a (k x n) batch entry in the pre-packed layout of Ukernels.h.
 std::vector<float> packed(const float *b, int64_t k, int64_t n,
@@ -142,7 +152,7 @@ TEST_P(UkernelTest, MatchesReference) {
   int64_t aRow = s.transA ? 1 : aCols, aCol = s.transA ? aCols : 1;
   int64_t bRow = s.transB ? 1 : bCols, bCol = s.transB ? bCols : 1;
 
-  TestEpilogue ep(s.epilogue, s.batch, s.m, s.n);
+  TestEpilogue ep(s.epilogue, s.batch, s.m, s.n, s.transC);
   std::vector<double> want(c0.size());
   for (int64_t bi = 0; bi < s.batch; ++bi)
     for (int64_t i = 0; i < s.m; ++i)
@@ -237,6 +247,15 @@ INSTANTIATE_TEST_SUITE_P(
             Shape{2, 130, 70, 300, false, true, false,
                   kColumnBiasResidualClamp},
             Shape{1, 13, 37, 5, true, false, true, kColumnBiasResidualClamp,
+                  /*transC=*/true},
+            // Transposed C and A (a convolution with few pixels computed
+            // as its transpose): partial row and column tiles, several K
+            // blocks, residual in C's layout.
+            Shape{2, 49, 70, 500, true, false, false, kRowBiasResidualClamp,
+                  /*transC=*/true},
+            Shape{1, 196, 48, 64, true, false, true, kColumnBiasResidualClamp,
+                  /*transC=*/true},
+            Shape{1, 25, 33, 40, true, false, false, kRowBiasRelu,
                   /*transC=*/true},
             Shape{1, 9, 18, 0, false, false, true, kRowBiasRelu},
             // Several row and K blocks (the prefetches of the next block's

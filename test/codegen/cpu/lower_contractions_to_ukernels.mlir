@@ -1,4 +1,5 @@
 // RUN: dlc-opt %s --dlc-cpu-lower-contractions-to-ukernels --canonicalize --split-input-file | FileCheck %s
+// RUN: dlc-opt %s '--dlc-cpu-lower-contractions-to-ukernels=isa=avx512' --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX512
 
 // Tests that a matmul on buffers becomes one GEMM ukernel call with its
 // sizes and strides, and that the zero fill before it is absorbed
@@ -175,6 +176,67 @@ func.func @fill_absorbed(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %x: memre
   linalg.copy ins(%x : memref<8x48xf32>) outs(%other : memref<8x48xf32>)
   linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>)
   return %c, %other : memref<64x48xf32>, memref<8x48xf32>
+}
+
+// -----
+
+// Tests that a 1x1 convolution with few pixels (49 of a 64-column tile)
+// runs transposed: C^T = X^T F^T through dlc_uk_sgemm_packed_b, the filter
+// packed as B (64 channels: 4 panels x 256 x 16 values; as A, 72 padded
+// rows x 256), X read with adjacent rows (strides 1, 49), C written with
+// strides (1, 49), and the bias per output channel (a row) passed as a
+// column bias (mode 2). With
+// 56 x 56 pixels (3136 = 98 tiles), the same filter stays A; so it does
+// for AVX2, whose kernels store no transposed tiles.
+// AVX512-DAG: memref.global "private" constant @pw_packed : memref<16384xf32>
+// AVX512-DAG: memref.global "private" constant @pw_packed_a : memref<18432xf32>
+// AVX512-LABEL: func.func @pointwise_few_pixels
+// AVX512-NOT: linalg.
+// AVX512: call @dlc_uk_sgemm_packed_b(%c2_i32, %c1_i64, %c49_i64, %c64_i64, %c256_i64, %{{.+}}, %c0_i64, %c1_i64, %c49_i64, %{{.+}}, %c0_i64, %{{.+}}, %c0_i64, %c1_i64, %c49_i64, %c0_i32, %{{.+}}, %c2_i32,
+// AVX512-NOT: linalg.
+// AVX512-LABEL: func.func @pointwise_many_pixels
+// AVX512: call @dlc_uk_sgemm_packed_a(%c2_i32, %c1_i64, %c64_i64, %c3136_i64, %c256_i64,
+// CHECK-LABEL: func.func @pointwise_few_pixels
+// CHECK: call @dlc_uk_sgemm_packed_a(%c1_i32, %c1_i64, %c64_i64, %c49_i64, %c256_i64,
+memref.global "private" constant @pw : memref<64x256xf32> = dense<0.5> {alignment = 64 : i64}
+memref.global "private" constant @pw_bias : memref<64x1x1xf32> = dense<0.25> {alignment = 64 : i64}
+func.func @pointwise_few_pixels(%x: memref<1x256x7x7xf32>, %y: memref<1x64x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.get_global @pw : memref<64x256xf32>
+  %bias = memref.get_global @pw_bias : memref<64x1x1xf32>
+  %acc = memref.alloc() : memref<1x64x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<1x64x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c) -> (f, c)>, affine_map<(n, f, h, w, c) -> (n, c, h, w)>, affine_map<(n, f, h, w, c) -> (n, f, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%f, %x : memref<64x256xf32>, memref<1x256x7x7xf32>) outs(%acc : memref<1x64x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c, 0, 0)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc, %bias : memref<1x64x7x7xf32>, memref<64x1x1xf32>) outs(%y : memref<1x64x7x7xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %acc : memref<1x64x7x7xf32>
+  return
+}
+func.func @pointwise_many_pixels(%x: memref<1x256x56x56xf32>, %y: memref<1x64x56x56xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.get_global @pw : memref<64x256xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x64x56x56xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, f, h, w, c) -> (f, c)>, affine_map<(n, f, h, w, c) -> (n, c, h, w)>, affine_map<(n, f, h, w, c) -> (n, f, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%f, %x : memref<64x256xf32>, memref<1x256x56x56xf32>) outs(%y : memref<1x64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  return
 }
 
 // -----
