@@ -90,6 +90,21 @@ struct View;
 using APacker = void (*)(const View &a, int64_t mc, int64_t kc, int64_t mr,
                          float *out);
 
+/// The rows x 32 tile (row-major, ldc apart) of B rows at bp + bOffsets[k]:
+/// a convolution's implicit im2col matrix read in place.
+using OffsetKernel = void (*)(int64_t kc, const float *ap, int64_t aks,
+                              const float *bp, const int64_t *bOffsets,
+                              float *c, int64_t ldc, int64_t rows,
+                              const TilePrefetch &prefetch);
+
+/// Stores an OffsetKernel's tile whose column j is column q0 + j of an
+/// implicit im2col product (Implicit below) into the C rows from `c`, cRow
+/// apart, as the kernels do into C.
+using ImplicitStore = void (*)(const float *tile, int64_t ldt, int64_t rows,
+                               int64_t cols, int64_t q0, int64_t wp, int64_t ow,
+                               float *c, int64_t cRow, bool accumulate,
+                               const TileEpilogue *ep);
+
 /// Stores a kernel's tile (rows x cols of a row-major tile, ldt apart) into
 /// a C with adjacent rows and columns cCol apart, as the kernels do into C.
 using TransposedStore = void (*)(const float *tile, int64_t ldt, int64_t rows,
@@ -106,6 +121,14 @@ struct KernelInfo {
   MicroKernel kernel4 = nullptr, kernel8 = nullptr;
   // Null: such a C is stored element by element.
   TransposedStore storeTransposed = nullptr;
+  // Null: convolutions gather im2col blocks instead.
+  OffsetKernel offsetKernel = nullptr, offsetKernel4 = nullptr,
+               offsetKernel8 = nullptr;
+  ImplicitStore storeImplicit = nullptr;
+
+  OffsetKernel offsetKernelFor(int64_t rows) const {
+    return rows <= 4 ? offsetKernel4 : rows <= 8 ? offsetKernel8 : offsetKernel;
+  }
 
   MicroKernel forRows(int64_t rows) const {
     if (rows <= 4 && kernel4)
@@ -218,15 +241,33 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
 #undef load
 }
 
+/// The B rows of an AVX-512 kernel call, 32 columns each (two 16-wide
+/// halves): row k at b0 + k * step and b1 + k * step.
+struct StridedRows {
+  const float *b0, *b1;
+  int64_t step;
+  const float *first() const { return b0; }
+  const float *second() const { return b1; }
+  void next() { b0 += step, b1 += step; }
+};
+
+/// Row k at base + offsets[k], its halves adjacent: the rows of an implicit
+/// im2col matrix, read in place from the zero-padded input.
+struct OffsetRows {
+  const float *base;
+  const int64_t *offsets;
+  const float *first() const { return base + *offsets; }
+  const float *second() const { return base + *offsets + 16; }
+  void next() { ++offsets; }
+};
+
 // MR x 32, MR <= 12: 2 MR zmm accumulators, 2 for B, 1 broadcast of A (27
 // of 32 for MR 12). Reads MR of each k step's aks A values.
-template <int MR>
-__attribute__((target("avx512f"))) void
-avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
-             int64_t bks, int64_t panelStride, float *c, int64_t ldc,
-             int64_t rows, int64_t cols, bool accumulate,
-             const TileEpilogue *ep, const TilePrefetch &prefetch) {
-  const float *bp1 = bp + panelStride;
+template <int MR, typename Rows>
+__attribute__((target("avx512f"), always_inline)) inline void
+avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
+           int64_t ldc, int64_t rows, int64_t cols, bool accumulate,
+           const TileEpilogue *ep, const TilePrefetch &prefetch) {
   __m512 acc[MR][2];
   for (int i = 0; i < MR; ++i)
     acc[i][0] = acc[i][1] = _mm512_setzero_ps();
@@ -237,10 +278,10 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
   // An integer: the address may run past the prefetched buffer.
   uintptr_t next = reinterpret_cast<uintptr_t>(prefetch.from);
 #pragma clang loop unroll_count(4)
-  for (int64_t k = 0; k < kc; ++k, ap += aks, bp += bks, bp1 += bks) {
+  for (int64_t k = 0; k < kc; ++k, ap += aks, b.next()) {
     _mm_prefetch(reinterpret_cast<const char *>(next), _MM_HINT_T1);
     next += prefetch.step;
-    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp1);
+    __m512 b0 = _mm512_loadu_ps(b.first()), b1 = _mm512_loadu_ps(b.second());
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(ap[i]);
       acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
@@ -280,6 +321,26 @@ avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
   }
 #undef load
 }
+
+template <int MR>
+__attribute__((target("avx512f"))) void
+avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
+             int64_t bks, int64_t panelStride, float *c, int64_t ldc,
+             int64_t rows, int64_t cols, bool accumulate,
+             const TileEpilogue *ep, const TilePrefetch &prefetch) {
+  avx512Tile<MR>(kc, ap, aks, StridedRows{bp, bp + panelStride, bks}, c, ldc,
+                 rows, cols, accumulate, ep, prefetch);
+}
+
+/// The rows x 32 tile of an implicit im2col B (OffsetRows), stored into c.
+template <int MR>
+__attribute__((target("avx512f"))) void
+avx512OffsetKernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
+                   const int64_t *bOffsets, float *c, int64_t ldc, int64_t rows,
+                   const TilePrefetch &prefetch) {
+  avx512Tile<MR>(kc, ap, aks, OffsetRows{bp, bOffsets}, c, ldc, rows, 32, false,
+                 nullptr, prefetch);
+}
 #endif
 
 int32_t cpuIsa() {
@@ -310,6 +371,18 @@ struct Im2col {
   const float *input;
   int64_t h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow;
   int64_t firstColumn;
+};
+
+/// The im2col matrix of a stride-1 convolution over its zero-padded input
+/// (hp x wp planes), read in place: row k (c, i, j) of column q is
+/// data[offsets[k] + q], where q runs over the padded width, so that each
+/// row's columns are contiguous; columns with q % wp >= ow are padding,
+/// computed and dropped. `data` is at this part's first column
+/// `firstColumn`.
+struct Implicit {
+  const float *data;
+  const int64_t *offsets;
+  int64_t wp, ow, firstColumn;
 };
 
 /// The epilogue of a whole (batch entry of a) product, at element (0, 0) of
@@ -472,6 +545,50 @@ storeTransposedAvx512(const float *tile, int64_t ldt, int64_t rows,
     }
   }
 }
+/// ImplicitStore: column q of the padded-width product is output pixel
+/// (q / wp) * ow + q % wp, or padding when q % wp >= ow (not stored). The
+/// epilogue has no column bias and its residual rows are pixels.
+__attribute__((target("avx512f"))) void
+storeImplicitAvx512(const float *tile, int64_t ldt, int64_t rows, int64_t cols,
+                    int64_t q0, int64_t wp, int64_t ow, float *c, int64_t cRow,
+                    bool accumulate, const TileEpilogue *ep) {
+  const __m512 lo = _mm512_set1_ps(ep ? ep->lo : 0.0f),
+               hi = _mm512_set1_ps(ep ? ep->hi : 0.0f);
+  for (int64_t j = 0; j < cols;) {
+    int64_t q = q0 + j, x = q % wp;
+    if (x >= ow) {
+      j += wp - x;
+      continue;
+    }
+    // A run of pixels in one output row.
+    int64_t run = std::min(cols - j, ow - x), pixel = (q / wp) * ow + x;
+    for (int64_t t = 0; t < run; t += 16) {
+      int64_t n = std::min<int64_t>(16, run - t);
+      const __mmask16 mask =
+          n == 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1);
+      for (int64_t i = 0; i < rows; ++i) {
+        float *dst = c + i * cRow + pixel + t;
+        __m512 v = _mm512_maskz_loadu_ps(mask, tile + i * ldt + j + t);
+        if (accumulate)
+          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+        if (ep) {
+          if (ep->rowBias)
+            v = _mm512_add_ps(v, _mm512_set1_ps(ep->rowBias[i]));
+          if (ep->residual)
+            v = _mm512_add_ps(
+                v, _mm512_maskz_loadu_ps(mask, ep->residual +
+                                                   i * ep->residualRowStride +
+                                                   pixel + t));
+          // maxps/minps return their second operand when either is NaN.
+          if (ep->clamp)
+            v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+        }
+        _mm512_mask_storeu_ps(dst, mask, v);
+      }
+    }
+    j += run;
+  }
+}
 #endif
 
 /// Packs rows [0, kc) x cols [0, nc) of `b` into 16-wide panels, k-major,
@@ -621,7 +738,11 @@ KernelInfo kernelFor(int32_t isa) {
             packAAvx512,
             avx512Kernel<4>,
             avx512Kernel<8>,
-            storeTransposedAvx512};
+            storeTransposedAvx512,
+            avx512OffsetKernel<12>,
+            avx512OffsetKernel<4>,
+            avx512OffsetKernel<8>,
+            storeImplicitAvx512};
   if (isa >= DLC_UK_ISA_AVX2)
     return {6, 16, avx2Kernel, packIm2colBlockAvx2, packA};
 #endif
@@ -641,11 +762,12 @@ struct ASource {
 /// (starting at this part's first column, `packedK` rows each), or the
 /// im2col matrix of a convolution; the last two are packed as they are used.
 struct BSource {
-  enum Kind { kView, kPacked, kIm2col } kind = kView;
+  enum Kind { kView, kPacked, kIm2col, kImplicit } kind = kView;
   View view;
   const float *packed = nullptr;
   int64_t packedK = 0;
   Im2col im2col;
+  Implicit implicit;
 };
 
 /// B's rows [pc, pc + kc) x columns [j0, j0 + nc) as a view.
@@ -732,12 +854,84 @@ struct NextAPanels {
   }
 };
 
+/// Columns of an implicit im2col product per block: its C block stays in
+/// L2 between K blocks.
+constexpr int64_t kNCImplicit = 512;
+
+/// gemmSerial for an implicit im2col B: no packing, each kernel reads the
+/// padded input through the row offsets; `c` is at this part's first row
+/// and pixel 0, and so is the epilogue.
+void gemmImplicit(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
+                  const ASource &a, const Implicit &b, float *c, int64_t cRow,
+                  bool accumulate, const Epilogue &ep) {
+  const int64_t mr = info.mr, nr = info.nr;
+  float *packedA =
+      a.packed ? nullptr
+               : scratchBuffer(scratchA, size_t(kMC + mr) * std::min(kKC, k));
+  if (!a.packed && !packedA)
+    std::abort(); // Out of memory: a few hundred KiB per thread.
+  alignas(64) float tile[12 * 32];
+  const bool hasEpilogue = ep.any();
+  for (int64_t jc = 0; jc < n; jc += kNCImplicit) {
+    int64_t nc = std::min(kNCImplicit, n - jc);
+    for (int64_t pc = 0; pc < k; pc += kKC) {
+      int64_t kc = std::min(kKC, k - pc);
+      bool add = accumulate || pc > 0;
+      bool last = pc + kc >= k;
+      for (int64_t ic = 0; ic < m; ic += kMC) {
+        int64_t mc = std::min(kMC, m - ic);
+        const int64_t rowTiles = ceilDiv(mc, mr);
+        const NextAPanels nextA(a, m, k, ic, pc, ceilDiv(nc, nr) * rowTiles);
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          int64_t cols = std::min(nr, nc - jr);
+          const float *bp = b.data + jc + jr;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            int64_t rows = std::min(mr, mc - ir);
+            TilePrefetch prefetch = nextA.forTile(
+                (jr / nr) * rowTiles + ir / mr, kc,
+                {reinterpret_cast<const char *>(bp + b.offsets[pc]), 0});
+            const float *ap;
+            int64_t aks;
+            if (a.packed) {
+              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+              int64_t row = a.firstRow + ic + ir;
+              ap = a.packed + ((row / h) * k + pc) * h + row % h;
+              aks = h;
+            } else {
+              float *panel = packedA + ir * kc;
+              if (jr == 0)
+                info.packA({a.view.data + (ic + ir) * a.view.rowStride +
+                                pc * a.view.colStride,
+                            a.view.rowStride, a.view.colStride},
+                           rows, kc, mr, panel);
+              ap = panel;
+              aks = mr;
+            }
+            info.offsetKernelFor(rows)(kc, ap, aks, bp, b.offsets + pc, tile,
+                                       nr, rows, prefetch);
+            TileEpilogue tileEp;
+            if (last && hasEpilogue)
+              tileEp = ep.at(ic + ir, 0);
+            info.storeImplicit(tile, nr, rows, cols, b.firstColumn + jc + jr,
+                               b.wp, b.ow, c + (ic + ir) * cRow, cRow, add,
+                               last && hasEpilogue ? &tileEp : nullptr);
+          }
+        }
+      }
+    }
+  }
+}
+
 /// One thread's C(m x n) = A(m x k) * B(k x n) (+ C), then the epilogue.
 void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
                 const ASource &a, const BSource &b, float *c, int64_t cRow,
                 int64_t cCol, bool accumulate, const Epilogue &ep) {
   if (m <= 0 || n <= 0)
     return;
+  if (b.kind == BSource::kImplicit && k > 0) {
+    gemmImplicit(info, m, n, k, a, b.implicit, c, cRow, accumulate, ep);
+    return;
+  }
   const int64_t mr = info.mr, nr = info.nr;
   // Strided C or residual: the kernels write a local tile that is copied.
   const bool direct = cCol == 1 && (!ep.residual || ep.residualColStride == 1);
@@ -922,6 +1116,7 @@ struct Product {
   const float *b;
   int64_t bBatchStride, bRowStride, bColStride;
   Im2col im2col; // input is image 0; bBatchStride steps images.
+  Implicit implicit; // likewise
   float *c;
   int64_t cBatchStride, cRowStride, cColStride;
   bool accumulate;
@@ -994,6 +1189,10 @@ void runProduct(int32_t isa, const Product &p) {
       b.im2col = p.im2col;
       b.im2col.input = p.im2col.input + bi * p.bBatchStride;
       b.im2col.firstColumn = j0;
+    } else if (p.bKind == BSource::kImplicit) {
+      b.implicit = p.implicit;
+      b.implicit.data = p.implicit.data + bi * p.bBatchStride + j0;
+      b.implicit.firstColumn = j0;
     } else {
       b.view = {p.b + bi * p.bBatchStride + j0 * p.bColStride, p.bRowStride,
                 p.bColStride};
@@ -1003,9 +1202,12 @@ void runProduct(int32_t isa, const Product &p) {
       ep.rowBias = p.bias + i0;
     if (p.biasMode == DLC_UK_BIAS_COLUMN && p.bias)
       ep.colBias = p.bias + j0;
+    // An implicit im2col product's columns are not C's: its part starts at
+    // pixel 0 (gemmImplicit maps the columns).
+    const int64_t cj0 = p.bKind == BSource::kImplicit ? 0 : j0;
     if (p.residual) {
       ep.residual = p.residual + bi * p.residualBatchStride +
-                    i0 * p.residualRowStride + j0 * p.residualColStride;
+                    i0 * p.residualRowStride + cj0 * p.residualColStride;
       ep.residualRowStride = p.residualRowStride;
       ep.residualColStride = p.residualColStride;
     }
@@ -1013,7 +1215,7 @@ void runProduct(int32_t isa, const Product &p) {
     ep.lo = p.lo;
     ep.hi = p.hi;
     float *c =
-        p.c + bi * p.cBatchStride + i0 * p.cRowStride + j0 * p.cColStride;
+        p.c + bi * p.cBatchStride + i0 * p.cRowStride + cj0 * p.cColStride;
     gemmSerial(info, rows, cols, p.k, a, b, c, p.cRowStride, p.cColStride,
                p.accumulate, ep);
   };
@@ -1118,6 +1320,63 @@ extern "C" void dlc_uk_sgemm_packed_a(int32_t isa, int64_t batch, int64_t m,
   runProduct(isa, p);
 }
 
+/// The calling thread's zero-padded convolution input and im2col row
+/// offsets (kept for later calls).
+thread_local Scratch scratchPadded, scratchOffsets;
+
+/// Fills `implicit` for a stride-1 convolution of `input` (n x c x h x w):
+/// copies it into zero-padded planes of (oh + dh (kh - 1)) x (ow + dw (kw -
+/// 1)) and computes the row offsets. False (nothing to use) without memory.
+bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
+                 int64_t ow, int64_t kh, int64_t kw, int64_t dh, int64_t dw,
+                 int64_t padTop, int64_t padLeft, const float *input,
+                 Implicit &implicit) {
+  if (padTop < 0 || padLeft < 0)
+    return false;
+  const int64_t hp = oh + dh * (kh - 1), wp = ow + dw * (kw - 1);
+  const int64_t planes = n * c, planeSize = hp * wp;
+  // Slack: the last tile reads up to 31 columns past the last plane.
+  float *padded = scratchBuffer(scratchPadded, size_t(planes * planeSize) + 32);
+  auto *offsets = reinterpret_cast<int64_t *>(
+      scratchBuffer(scratchOffsets, size_t(2 * c * kh * kw)));
+  if (!padded || !offsets)
+    return false;
+  auto padPlane = [&](int64_t plane) {
+    const float *src = input + plane * h * w;
+    float *dst = padded + plane * planeSize;
+    const int64_t left = std::min(padLeft, wp),
+                  copied = std::clamp<int64_t>(wp - padLeft, 0, w);
+    for (int64_t r = 0; r < hp; ++r) {
+      float *row = dst + r * wp;
+      int64_t iy = r - padTop;
+      if (iy < 0 || iy >= h) {
+        std::memset(row, 0, size_t(wp) * sizeof(float));
+        continue;
+      }
+      std::memset(row, 0, size_t(left) * sizeof(float));
+      std::memcpy(row + left, src + iy * w, size_t(copied) * sizeof(float));
+      std::memset(row + left + copied, 0,
+                  size_t(wp - left - copied) * sizeof(float));
+    }
+  };
+#ifdef _OPENMP
+  if (!omp_in_parallel() && planes * planeSize >= (1 << 16)) {
+#pragma omp parallel for schedule(static)
+    for (int64_t plane = 0; plane < planes; ++plane)
+      padPlane(plane);
+  } else
+#endif
+    for (int64_t plane = 0; plane < planes; ++plane)
+      padPlane(plane);
+  std::memset(padded + planes * planeSize, 0, 32 * sizeof(float));
+  for (int64_t ch = 0, row = 0; ch < c; ++ch)
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j)
+        offsets[row++] = ch * planeSize + i * dh * wp + j * dw;
+  implicit = {padded, offsets, wp, ow, 0};
+  return true;
+}
+
 extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
                               int64_t w, int64_t f, int64_t oh, int64_t ow,
                               int64_t kh, int64_t kw, int64_t sh, int64_t sw,
@@ -1133,6 +1392,15 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
       oh == h && ow == w) {
     // A pointwise conv's im2col matrix is its input.
     p.bKind = BSource::kView, p.bRowStride = h * w, p.bColStride = 1;
+  } else if (sh == 1 && sw == 1 && p.k > 0 && biasMode != DLC_UK_BIAS_COLUMN &&
+             (!residual || residualColStride == 1) &&
+             kernelFor(dlc_uk_effective_isa(isa)).offsetKernel &&
+             padImplicit(n, c, h, w, oh, ow, kh, kw, dh, dw, padTop, padLeft,
+                         p.b, p.implicit)) {
+    p.bKind = BSource::kImplicit;
+    p.b = p.implicit.data;
+    p.bBatchStride = c * (oh + dh * (kh - 1)) * p.implicit.wp;
+    p.n = (oh - 1) * p.implicit.wp + ow;
   } else {
     p.bKind = BSource::kIm2col;
     p.im2col = {p.b, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow, 0};

@@ -448,6 +448,13 @@ INSTANTIATE_TEST_SUITE_P(
             // More filters than a row block and K over a K block: the
             // filter prefetch moves to the next rows, then the next K block.
             ConvShape{1, 48, 7, 9, 110, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false,
+                      kRowBiasRelu},
+            // Stride 1 reads the padded input in place (AVX-512): batch 2
+            // accumulating with a residual, and a 5x5 filter over more
+            // padded-width columns than one column block (29 x 49 + 45).
+            ConvShape{2, 5, 12, 40, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true,
+                      kRowBiasResidualClamp},
+            ConvShape{1, 3, 30, 45, 14, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false,
                       kRowBiasRelu}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
