@@ -455,7 +455,18 @@ INSTANTIATE_TEST_SUITE_P(
             ConvShape{2, 5, 12, 40, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true,
                       kRowBiasResidualClamp},
             ConvShape{1, 3, 30, 45, 14, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, false,
-                      kRowBiasRelu}),
+                      kRowBiasRelu},
+            // Strided, read from the input's phases (AVX-512): stride 3
+            // with dilation 2, unequal strides, wide stride-2 rows (the
+            // vector gather), and stride 9 (im2col blocks instead).
+            ConvShape{1, 5, 20, 23, 12, 3, 3, 3, 3, 2, 2, 1, 2, 1, 0, false,
+                      kRowBiasResidualClamp},
+            ConvShape{1, 4, 15, 18, 9, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, true,
+                      kNoEpilogue},
+            ConvShape{1, 6, 9, 70, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false,
+                      kRowBiasRelu},
+            ConvShape{1, 2, 20, 20, 3, 3, 3, 9, 9, 1, 1, 0, 0, 0, 0, false,
+                      kNoEpilogue}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
