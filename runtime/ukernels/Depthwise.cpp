@@ -29,8 +29,6 @@ namespace {
 
 struct Problem {
   int64_t channels, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft;
-  // Plane i's input is at input + i * inputPlaneStride.
-  int64_t inputPlaneStride;
   const float *input, *filter;
   float *output;
   bool accumulate;
@@ -45,8 +43,9 @@ struct Problem {
 /// A thread's copy of the input plane it is about to overwrite.
 thread_local dlc::ukernels::Scratch planeCopy;
 
-/// A kernel computing one plane (image * channels + channel) of a problem.
-using PlaneFn = void (*)(const Problem &, int64_t);
+/// A kernel computing one plane (image * channels + channel) of a problem
+/// from that plane's input (the problem's, or a copy of it).
+using PlaneFn = void (*)(const Problem &, int64_t, const float *);
 
 /// Output columns per stack row; wider rows are done in chunks.
 constexpr int64_t kRow = 512;
@@ -60,11 +59,10 @@ struct Plane {
   const float *residual; // or null
 };
 
-Plane planeOf(const Problem &p, int64_t index) {
+Plane planeOf(const Problem &p, int64_t index, const float *input) {
   int64_t image = index / p.channels, channel = index % p.channels;
-  return {p.input + index * p.inputPlaneStride,
-          p.filter + channel * p.kh * p.kw, p.output + index * p.oh * p.ow,
-          p.bias ? p.bias[channel] : 0.0f,
+  return {input, p.filter + channel * p.kh * p.kw,
+          p.output + index * p.oh * p.ow, p.bias ? p.bias[channel] : 0.0f,
           p.residual ? p.residual + image * p.residualBatchStride +
                            channel * p.residualRowStride
                      : nullptr};
@@ -76,9 +74,9 @@ Plane planeOf(const Problem &p, int64_t index) {
 // keeps every sw-th: sw times the FMAs, but vectorized; a strided gather
 // per tap was 5 times slower than onnxruntime. Taps in the padding are
 // skipped, so the input is never copied into a padded buffer.
-__attribute__((always_inline)) inline void plane(const Problem &p,
-                                                 int64_t index) {
-  const Plane view = planeOf(p, index);
+__attribute__((always_inline)) inline void
+plane(const Problem &p, int64_t index, const float *input) {
+  const Plane view = planeOf(p, index, input);
   const float *in = view.input, *f = view.filter, *residual = view.residual;
   float *out = view.output;
   const float bias = view.bias;
@@ -156,9 +154,9 @@ stride2Mask(__m256i e, int64_t start, int64_t w, int64_t n) {
       _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), lane));
 }
 
-__attribute__((target("avx2,fma"))) void planeAvx2(const Problem &p,
-                                                   int64_t index) {
-  const Plane view = planeOf(p, index);
+__attribute__((target("avx2,fma"))) void
+planeAvx2(const Problem &p, int64_t index, const float *input) {
+  const Plane view = planeOf(p, index, input);
   const float *in = view.input, *f = view.filter, *residual = view.residual;
   float *out = view.output;
   const __m256 bias = _mm256_set1_ps(view.bias);
@@ -346,9 +344,9 @@ outputRows(const Problem &p, const float *in, const float *f,
 }
 
 template <int KH, int KW, int SW>
-__attribute__((target("avx512f"))) void planeAvx512(const Problem &p,
-                                                    int64_t index) {
-  const Plane view = planeOf(p, index);
+__attribute__((target("avx512f"))) void
+planeAvx512(const Problem &p, int64_t index, const float *input) {
+  const Plane view = planeOf(p, index, input);
   const float *in = view.input, *f = view.filter, *residual = view.residual;
   float *out = view.output;
   const float bias = view.bias;
@@ -382,7 +380,9 @@ PlaneFn avx512PlaneFor(const Problem &p) {
 }
 #endif
 
-void planeGeneric(const Problem &p, int64_t index) { plane(p, index); }
+void planeGeneric(const Problem &p, int64_t index, const float *input) {
+  plane(p, index, input);
+}
 
 } // namespace
 
@@ -397,7 +397,6 @@ extern "C" void dlc_uk_depthwise_conv2d(
   p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
   p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
   p.padTop = padTop, p.padLeft = padLeft;
-  p.inputPlaneStride = h * w;
   p.input = reinterpret_cast<const float *>(input);
   p.filter = reinterpret_cast<const float *>(filter);
   p.output = reinterpret_cast<float *>(output);
@@ -436,28 +435,39 @@ extern "C" void dlc_uk_depthwise_conv2d(
     std::memcpy(inputCopy, p.input, inputSize * sizeof(float));
     p.input = inputCopy;
   }
-  auto runPlane = [&](int64_t index) {
+  // `copy`: a thread's buffer for the plane it overwrites, or null.
+  auto runPlane = [&](int64_t index, float *copy) {
+    const float *planeInput = p.input + index * h * w;
+    if (copy) {
+      std::memcpy(copy, planeInput, size_t(h * w) * sizeof(float));
+      planeInput = copy;
+    }
+    run(p, index, planeInput);
+  };
+  auto copyBuffer = [&]() -> float * {
     if (!inPlace)
-      return run(p, index);
+      return nullptr;
     float *copy = dlc::ukernels::scratchBuffer(planeCopy, size_t(h * w));
     if (!copy)
       std::abort(); // Out of memory: one plane per thread.
-    std::memcpy(copy, p.input + index * h * w, size_t(h * w) * sizeof(float));
-    Problem own = p;
-    own.input = copy, own.inputPlaneStride = 0;
-    run(own, index);
+    return copy;
   };
 #ifdef _OPENMP
   double work = double(planes) * double(oh) * double(ow) * double(kh * kw);
   if (!omp_in_parallel() && work >= 1.0e5) {
-#pragma omp parallel for schedule(static)
-    for (int64_t index = 0; index < planes; ++index)
-      runPlane(index);
+#pragma omp parallel
+    {
+      float *copy = copyBuffer();
+#pragma omp for schedule(static)
+      for (int64_t index = 0; index < planes; ++index)
+        runPlane(index, copy);
+    }
     std::free(inputCopy);
     return;
   }
 #endif
+  float *copy = copyBuffer();
   for (int64_t index = 0; index < planes; ++index)
-    runPlane(index);
+    runPlane(index, copy);
   std::free(inputCopy);
 }
