@@ -1146,19 +1146,50 @@ void runProduct(int32_t isa, const Product &p) {
     threads = omp_get_max_threads();
 #endif
   // Split batch first, then columns and rows into about `threads` parts:
-  // the split whose busiest thread computes the fewest padded tiles (a
-  // thread splitting rows packs all of B: counted as 8 more rows).
+  // the split whose busiest thread costs least, in rows computed per column
+  // tile (4- and 8-row kernels for the last rows) plus what it packs, reads
+  // and streams. Packing a column tile of B costs 8 rows' worth of it,
+  // reading it in place 4. Large pre-packed weights stream from memory, at
+  // about twice a tile's compute per panel (12 rows of A; 32 columns of B,
+  // 64 rows' worth), so that a split making every thread read all of them
+  // costs that much more: ResNet-50's 7x7 convolutions, split by their 2
+  // column tiles, scaled 1.5 times on 2 threads (ResNet-50 38.5 -> 36.7 ms
+  // with this model).
   int64_t nParts = 1, mParts = 1;
   if (p.batch < threads) {
     int64_t wanted = ceilDiv(threads, p.batch);
     int64_t nTiles = ceilDiv(p.n, info.nr), mTiles = ceilDiv(p.m, info.mr);
+    const bool packsB =
+        p.bKind == BSource::kIm2col || (p.bKind == BSource::kView && p.m > kMC);
+    // B read in place (from L2 or further) costs about half its packing.
+    const double bCost = packsB ? 8.0 : p.bKind == BSource::kPacked ? 0.0 : 4.0;
+    // Weights over 1 MiB (half an L2 here) come from memory every call.
+    constexpr double kCached = 1 << 20;
+    const double weightBytes = double(p.k) * sizeof(float);
+    const bool aStreams = p.aPacked && weightBytes * double(p.m) > kCached;
+    const bool bStreams =
+        p.bKind == BSource::kPacked && weightBytes * double(p.n) > kCached;
+    auto rowCost = [&](int64_t rows) {
+      int64_t last = rows % info.mr;
+      int64_t lastCost = last == 0                   ? 0
+                         : last <= 4 && info.kernel4 ? 4
+                         : last <= 8 && info.kernel8 ? 8
+                                                     : info.mr;
+      return double(rows - last + lastCost);
+    };
     double best = -1;
     for (int64_t np = 1; np <= wanted; ++np) {
       int64_t mp = ceilDiv(wanted, np);
       if (np > nTiles || mp > mTiles)
         continue;
-      double cost = double(ceilDiv(nTiles, np)) *
-                    (double(ceilDiv(mTiles, mp) * info.mr) + 8.0);
+      int64_t rows =
+          std::min(p.m, ceilDiv(ceilDiv(p.m, mp), info.mr) * info.mr);
+      double colTiles = double(ceilDiv(nTiles, np)), rowsCost = rowCost(rows);
+      double cost = colTiles * (rowsCost + bCost);
+      if (aStreams)
+        cost += 2.0 * rowsCost;
+      if (bStreams)
+        cost += 64.0 * colTiles;
       if (best < 0 || cost < best)
         best = cost, nParts = np, mParts = mp;
     }
