@@ -455,11 +455,15 @@ extern "C" void dlc_uk_depthwise_conv2d(
 #ifdef _OPENMP
   double work = double(planes) * double(oh) * double(ow) * double(kh * kw);
   if (!omp_in_parallel() && work >= 1.0e5) {
+    // Contiguous ranges of planes, without a work-sharing loop and its
+    // barrier (Gemm.cpp's runProduct).
 #pragma omp parallel
     {
       float *copy = copyBuffer();
-#pragma omp for schedule(static)
-      for (int64_t index = 0; index < planes; ++index)
+      const int64_t team = omp_get_num_threads(), thread = omp_get_thread_num();
+      for (int64_t index = planes * thread / team,
+                   end = planes * (thread + 1) / team;
+           index < end; ++index)
         runPlane(index, copy);
     }
     std::free(inputCopy);

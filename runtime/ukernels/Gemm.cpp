@@ -1473,9 +1473,14 @@ bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
   };
 #ifdef _OPENMP
   if (!omp_in_parallel() && n * imageStride >= (1 << 16)) {
-#pragma omp parallel for schedule(static)
-    for (int64_t plane = 0; plane < planes; ++plane)
-      fillPlane(plane);
+#pragma omp parallel
+    {
+      const int64_t team = omp_get_num_threads(), thread = omp_get_thread_num();
+      for (int64_t plane = planes * thread / team,
+                   end = planes * (thread + 1) / team;
+           plane < end; ++plane)
+        fillPlane(plane);
+    }
   } else
 #endif
     for (int64_t plane = 0; plane < planes; ++plane)
