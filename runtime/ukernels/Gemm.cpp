@@ -241,6 +241,27 @@ avx2Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
 #undef load
 }
 
+/// Stores `mask` lanes of v, a tile's sums, to `dst`: C added first when
+/// `accumulate`, then `ep` unless it is null: `bias` (the row and column
+/// biases of these lanes), the residual's lanes at `residual` (null: none)
+/// and the clamp. maxps/minps return their second operand when either is
+/// NaN, so NaN sums stay NaN.
+__attribute__((target("avx512f"), always_inline)) inline void
+storeLanesAvx512(__m512 v, __mmask16 mask, float *dst, bool accumulate,
+                 const TileEpilogue *ep, __m512 bias, const float *residual) {
+  if (accumulate)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
+  if (ep) {
+    v = _mm512_add_ps(v, bias);
+    if (residual)
+      v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, residual));
+    if (ep->clamp)
+      v = _mm512_min_ps(_mm512_set1_ps(ep->hi),
+                        _mm512_max_ps(_mm512_set1_ps(ep->lo), v));
+  }
+  _mm512_mask_storeu_ps(dst, mask, v);
+}
+
 /// The B rows of an AVX-512 kernel call, 32 columns each (two 16-wide
 /// halves): row k at b0 + k * step and b1 + k * step.
 struct StridedRows {
@@ -299,25 +320,14 @@ avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
   for (int i = 0; i < MR; ++i) {
     if (i >= rows)
       break;
-    float *row = c + i * ldc;
-    for (int h = 0; h < 2; ++h) {
-      __m512 v = acc[i][h];
-      if (accumulate)
-        v = _mm512_add_ps(v, load(row, h));
-      if (ep) {
-        if (ep->rowBias)
-          v = _mm512_add_ps(v, _mm512_set1_ps(ep->rowBias[i]));
-        if (ep->colBias)
-          v = _mm512_add_ps(v, colBias[h]);
-        if (ep->residual)
-          v = _mm512_add_ps(v,
-                            load(ep->residual + i * ep->residualRowStride, h));
-        if (ep->clamp)
-          v = _mm512_min_ps(_mm512_set1_ps(ep->hi),
-                            _mm512_max_ps(_mm512_set1_ps(ep->lo), v));
-      }
-      _mm512_mask_storeu_ps(row + 16 * h, mask[h], v);
-    }
+    __m512 rowBias = ep && ep->rowBias ? _mm512_set1_ps(ep->rowBias[i])
+                                       : _mm512_setzero_ps();
+    for (int h = 0; h < 2; ++h)
+      storeLanesAvx512(acc[i][h], mask[h], c + i * ldc + 16 * h, accumulate, ep,
+                       _mm512_add_ps(rowBias, colBias[h]),
+                       ep && ep->residual
+                           ? ep->residual + i * ep->residualRowStride + 16 * h
+                           : nullptr);
   }
 #undef load
 }
@@ -514,8 +524,6 @@ storeTransposedAvx512(const float *tile, int64_t ldt, int64_t rows,
                       int64_t cols, float *c, int64_t cCol, bool accumulate,
                       const TileEpilogue *ep) {
   const __mmask16 mask = __mmask16((1u << rows) - 1);
-  const __m512 lo = _mm512_set1_ps(ep ? ep->lo : 0.0f),
-               hi = _mm512_set1_ps(ep ? ep->hi : 0.0f);
   __m512 rowBias = ep && ep->rowBias ? _mm512_maskz_loadu_ps(mask, ep->rowBias)
                                      : _mm512_setzero_ps();
   for (int64_t j0 = 0; j0 < cols; j0 += 16) {
@@ -524,25 +532,14 @@ storeTransposedAvx512(const float *tile, int64_t ldt, int64_t rows,
       r[i] =
           i < rows ? _mm512_loadu_ps(tile + i * ldt + j0) : _mm512_setzero_ps();
     transpose16x16(r, column);
-    for (int64_t j = j0; j < std::min<int64_t>(cols, j0 + 16); ++j) {
-      float *dst = c + j * cCol;
-      __m512 v = column[j - j0];
-      if (accumulate)
-        v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
-      if (ep) {
-        v = _mm512_add_ps(v, rowBias);
-        if (ep->colBias)
-          v = _mm512_add_ps(v, _mm512_set1_ps(ep->colBias[j]));
-        if (ep->residual)
-          v = _mm512_add_ps(
-              v, _mm512_maskz_loadu_ps(mask, ep->residual +
-                                                 j * ep->residualColStride));
-        // maxps/minps return their second operand when either is NaN.
-        if (ep->clamp)
-          v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
-      }
-      _mm512_mask_storeu_ps(dst, mask, v);
-    }
+    for (int64_t j = j0; j < std::min<int64_t>(cols, j0 + 16); ++j)
+      storeLanesAvx512(
+          column[j - j0], mask, c + j * cCol, accumulate, ep,
+          ep && ep->colBias
+              ? _mm512_add_ps(rowBias, _mm512_set1_ps(ep->colBias[j]))
+              : rowBias,
+          ep && ep->residual ? ep->residual + j * ep->residualColStride
+                             : nullptr);
   }
 }
 /// ImplicitStore: column q of the padded-width product is output pixel
@@ -552,8 +549,6 @@ __attribute__((target("avx512f"))) void
 storeImplicitAvx512(const float *tile, int64_t ldt, int64_t rows, int64_t cols,
                     int64_t q0, int64_t wp, int64_t ow, float *c, int64_t cRow,
                     bool accumulate, const TileEpilogue *ep) {
-  const __m512 lo = _mm512_set1_ps(ep ? ep->lo : 0.0f),
-               hi = _mm512_set1_ps(ep ? ep->hi : 0.0f);
   for (int64_t j = 0; j < cols;) {
     int64_t q = q0 + j, x = q % wp;
     if (x >= ow) {
@@ -566,25 +561,15 @@ storeImplicitAvx512(const float *tile, int64_t ldt, int64_t rows, int64_t cols,
       int64_t n = std::min<int64_t>(16, run - t);
       const __mmask16 mask =
           n == 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1);
-      for (int64_t i = 0; i < rows; ++i) {
-        float *dst = c + i * cRow + pixel + t;
-        __m512 v = _mm512_maskz_loadu_ps(mask, tile + i * ldt + j + t);
-        if (accumulate)
-          v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, dst));
-        if (ep) {
-          if (ep->rowBias)
-            v = _mm512_add_ps(v, _mm512_set1_ps(ep->rowBias[i]));
-          if (ep->residual)
-            v = _mm512_add_ps(
-                v, _mm512_maskz_loadu_ps(mask, ep->residual +
-                                                   i * ep->residualRowStride +
-                                                   pixel + t));
-          // maxps/minps return their second operand when either is NaN.
-          if (ep->clamp)
-            v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));
-        }
-        _mm512_mask_storeu_ps(dst, mask, v);
-      }
+      for (int64_t i = 0; i < rows; ++i)
+        storeLanesAvx512(_mm512_maskz_loadu_ps(mask, tile + i * ldt + j + t),
+                         mask, c + i * cRow + pixel + t, accumulate, ep,
+                         ep && ep->rowBias ? _mm512_set1_ps(ep->rowBias[i])
+                                           : _mm512_setzero_ps(),
+                         ep && ep->residual
+                             ? ep->residual + i * ep->residualRowStride +
+                                   pixel + t
+                             : nullptr);
     }
     j += run;
   }
@@ -854,6 +839,30 @@ struct NextAPanels {
   }
 };
 
+/// The A panel of rows [row, row + rows) and K block [pc, pc + kc) as the
+/// kernels read it: `ks` floats per k step.
+struct APanel {
+  const float *data;
+  int64_t ks;
+};
+
+/// Pre-packed A's panel, or the panel packed into `scratch` when `pack`
+/// (once per block, at its first column panel: one sequential stream for
+/// the broadcasts).
+APanel aPanel(const KernelInfo &info, const ASource &a, int64_t k, int64_t row,
+              int64_t pc, int64_t kc, int64_t rows, float *scratch, bool pack) {
+  if (a.packed) {
+    constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
+    row += a.firstRow;
+    return {a.packed + ((row / h) * k + pc) * h + row % h, h};
+  }
+  if (pack)
+    info.packA({a.view.data + row * a.view.rowStride + pc * a.view.colStride,
+                a.view.rowStride, a.view.colStride},
+               rows, kc, info.mr, scratch);
+  return {scratch, info.mr};
+}
+
 /// Columns of an implicit im2col product per block: its C block stays in
 /// L2 between K blocks.
 constexpr int64_t kNCImplicit = 512;
@@ -893,25 +902,11 @@ void gemmImplicit(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             TilePrefetch prefetch = nextA.forTile(
                 (jr / nr) * rowTiles + ir / mr, kc,
                 {reinterpret_cast<const char *>(bp + b.offsets[pc]), 0});
-            const float *ap;
-            int64_t aks;
-            if (a.packed) {
-              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
-              int64_t row = a.firstRow + ic + ir;
-              ap = a.packed + ((row / h) * k + pc) * h + row % h;
-              aks = h;
-            } else {
-              float *panel = packedA + ir * kc;
-              if (jr == 0)
-                info.packA({a.view.data + (ic + ir) * a.view.rowStride +
-                                pc * a.view.colStride,
-                            a.view.rowStride, a.view.colStride},
-                           rows, kc, mr, panel);
-              ap = panel;
-              aks = mr;
-            }
-            info.offsetKernelFor(rows)(kc, ap, aks, bp, b.offsets + pc, tile,
-                                       nr, rows, prefetch);
+            const APanel ap =
+                aPanel(info, a, k, ic + ir, pc, kc, rows, packedA + ir * kc,
+                       /*pack=*/jr == 0);
+            info.offsetKernelFor(rows)(kc, ap.data, ap.ks, bp, b.offsets + pc,
+                                       tile, nr, rows, prefetch);
             TileEpilogue tileEp;
             if (last && hasEpilogue)
               tileEp = ep.at(ic + ir, 0);
@@ -994,8 +989,6 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
       }
       for (int64_t ic = 0; ic < m; ic += kMC) {
         int64_t mc = std::min(kMC, m - ic);
-        const float *aBlock =
-            a.view.data + ic * a.view.rowStride + pc * a.view.colStride;
         const int64_t rowTiles = ceilDiv(mc, mr);
         const NextAPanels nextA(a, m, k, ic, pc, ceilDiv(nc, nr) * rowTiles);
         for (int64_t jr = 0; jr < nc; jr += nr) {
@@ -1047,24 +1040,9 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             else
               prefetch =
                   nextA.forTile((jr / nr) * rowTiles + ir / mr, kc, prefetch);
-            // A's MR-row panels are packed once per block (at the first
-            // column panel): one sequential stream for the broadcasts.
-            const float *ap;
-            int64_t aks;
-            if (a.packed) {
-              constexpr int64_t h = DLC_UK_A_PANEL_HEIGHT;
-              int64_t row = a.firstRow + ic + ir;
-              ap = a.packed + ((row / h) * k + pc) * h + row % h;
-              aks = h;
-            } else {
-              float *panel = packedA + ir * kc;
-              if (jr == 0)
-                info.packA({aBlock + ir * a.view.rowStride, a.view.rowStride,
-                            a.view.colStride},
-                           rows, kc, mr, panel);
-              ap = panel;
-              aks = mr;
-            }
+            const APanel ap =
+                aPanel(info, a, k, ic + ir, pc, kc, rows, packedA + ir * kc,
+                       /*pack=*/jr == 0);
             int64_t i0 = ic + ir, j0 = jc + jr;
             float *cTile = c + i0 * cRow + j0 * cCol;
             TileEpilogue tileEp;
@@ -1073,13 +1051,13 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             const TileEpilogue *tileEpPtr =
                 last && hasEpilogue ? &tileEp : nullptr;
             if (direct) {
-              info.forRows(rows)(kc, ap, aks, bp, tileBks, tilePanelStride,
-                                 cTile, cRow, rows, cols, add, tileEpPtr,
-                                 prefetch);
+              info.forRows(rows)(kc, ap.data, ap.ks, bp, tileBks,
+                                 tilePanelStride, cTile, cRow, rows, cols, add,
+                                 tileEpPtr, prefetch);
               continue;
             }
-            info.forRows(rows)(kc, ap, aks, bp, tileBks, tilePanelStride, tile,
-                               nr, rows, nr, false, nullptr, prefetch);
+            info.forRows(rows)(kc, ap.data, ap.ks, bp, tileBks, tilePanelStride,
+                               tile, nr, rows, nr, false, nullptr, prefetch);
             if (transposed) {
               info.storeTransposed(tile, nr, rows, cols, cTile, cCol, add,
                                    tileEpPtr);
