@@ -902,9 +902,9 @@ void gemmImplicit(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             TilePrefetch prefetch = nextA.forTile(
                 (jr / nr) * rowTiles + ir / mr, kc,
                 {reinterpret_cast<const char *>(bp + b.offsets[pc]), 0});
-            const APanel ap =
-                aPanel(info, a, k, ic + ir, pc, kc, rows, packedA + ir * kc,
-                       /*pack=*/jr == 0);
+            const APanel ap = aPanel(info, a, k, ic + ir, pc, kc, rows,
+                                     packedA ? packedA + ir * kc : nullptr,
+                                     /*pack=*/jr == 0);
             info.offsetKernelFor(rows)(kc, ap.data, ap.ks, bp, b.offsets + pc,
                                        tile, nr, rows, prefetch);
             TileEpilogue tileEp;
@@ -1040,9 +1040,9 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             else
               prefetch =
                   nextA.forTile((jr / nr) * rowTiles + ir / mr, kc, prefetch);
-            const APanel ap =
-                aPanel(info, a, k, ic + ir, pc, kc, rows, packedA + ir * kc,
-                       /*pack=*/jr == 0);
+            const APanel ap = aPanel(info, a, k, ic + ir, pc, kc, rows,
+                                     packedA ? packedA + ir * kc : nullptr,
+                                     /*pack=*/jr == 0);
             int64_t i0 = ic + ir, j0 = jc + jr;
             float *cTile = c + i0 * cRow + j0 * cCol;
             TileEpilogue tileEp;
@@ -1379,12 +1379,15 @@ gatherEvenColumnsAvx512(float *dst, const float *src, int64_t count,
 /// / sw) of phase (i dh % sh, j dw % sw): every im2col row is contiguous
 /// over a phase's row of wq = ow + (kw - 1) dw / sw columns. Only the
 /// phases some tap reads are kept: per image, c x phases planes of hq x
-/// wq. `imageStride` gets an image's floats. False (nothing to use) for
+/// wq. `imageStride` gets an image's floats. The planes are kept in the
+/// calling thread's scratch for later calls, or, over 64 MiB (a large
+/// batch), in `owned`, which the caller frees. False (nothing to use) for
 /// strides over 8 or without memory.
 bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
                  int64_t ow, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
                  int64_t dh, int64_t dw, int64_t padTop, int64_t padLeft,
-                 const float *input, Implicit &implicit, int64_t &imageStride) {
+                 const float *input, Implicit &implicit, int64_t &imageStride,
+                 float *&owned) {
   constexpr int64_t kMaxStride = 8;
   if (padTop < 0 || padLeft < 0 || sh < 1 || sw < 1 || sh > kMaxStride ||
       sw > kMaxStride)
@@ -1405,12 +1408,23 @@ bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
   const int64_t planes = n * c;
   imageStride = c * phases * planeSize;
   // Slack: the last tile reads up to 31 columns past the last plane.
-  float *padded =
-      scratchBuffer(scratchPadded, size_t(n * imageStride) + kNR512);
+  const size_t paddedSize = size_t(n * imageStride) + kNR512;
+  constexpr size_t kKeptBytes = size_t(64) << 20;
+  float *padded;
+  if (paddedSize * sizeof(float) <= kKeptBytes) {
+    padded = scratchBuffer(scratchPadded, paddedSize);
+  } else {
+    owned = static_cast<float *>(
+        std::aligned_alloc(64, (paddedSize * sizeof(float) + 63) / 64 * 64));
+    padded = owned;
+  }
   auto *offsets = reinterpret_cast<int64_t *>(
       scratchBuffer(scratchOffsets, size_t(2 * c * kh * kw)));
-  if (!padded || !offsets)
+  if (!padded || !offsets) {
+    std::free(owned);
+    owned = nullptr;
     return false;
+  }
   // The phases of input plane (image, channel) `plane`.
   auto fillPlane = [&](int64_t plane) {
     const float *src = input + plane * h * w;
@@ -1482,6 +1496,7 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
                               int64_t padLeft, int64_t input,
                               int64_t packedFilter, int64_t output,
                               int32_t accumulate, DLC_UK_EPILOGUE_PARAMS) {
+  float *owned = nullptr; // padImplicit's planes of a large batch
   Product p{};
   p.batch = n, p.m = f, p.n = oh * ow, p.k = c * kh * kw;
   p.a = asFloats(packedFilter), p.aBatchStride = 0, p.aPacked = true;
@@ -1497,7 +1512,7 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
              (!residual || residualColStride == 1) &&
              kernelFor(dlc_uk_effective_isa(isa)).offsetKernel &&
              padImplicit(n, c, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop,
-                         padLeft, p.b, p.implicit, p.bBatchStride)) {
+                         padLeft, p.b, p.implicit, p.bBatchStride, owned)) {
     p.bKind = BSource::kImplicit;
     p.b = p.implicit.data;
     p.n = (oh - 1) * p.implicit.wp + ow;
@@ -1508,4 +1523,5 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
   setOutput(p, output, f * oh * ow, oh * ow, 1, accumulate);
   DLC_UK_SET_EPILOGUE(p);
   runProduct(isa, p);
+  std::free(owned);
 }

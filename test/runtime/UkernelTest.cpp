@@ -371,7 +371,10 @@ INSTANTIATE_TEST_SUITE_P(
             DepthwiseShape{2, 3, 9, 17, 3, 3, 1, 1, 1, 1, true, 1, 1, 1, 1,
                            kNoEpilogue, 0},
             DepthwiseShape{1, 3, 8, 8, 3, 3, 2, 2, 1, 1, false, 1, 1, 1, 1,
-                           kNoEpilogue, 20}),
+                           kNoEpilogue, 20},
+            // In place over the threads (enough work for the parallel path).
+            DepthwiseShape{1, 32, 56, 56, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1,
+                           kRowBiasRelu, 0}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
@@ -466,7 +469,13 @@ INSTANTIATE_TEST_SUITE_P(
             ConvShape{1, 6, 9, 70, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false,
                       kRowBiasRelu},
             ConvShape{1, 2, 20, 20, 3, 3, 3, 9, 9, 1, 1, 0, 0, 0, 0, false,
-                      kNoEpilogue}),
+                      kNoEpilogue},
+            // Padding wider than the image, and stride 4 (phases of a 5x5
+            // filter).
+            ConvShape{1, 3, 3, 3, 5, 3, 3, 1, 1, 1, 1, 4, 4, 4, 4, false,
+                      kRowBiasRelu},
+            ConvShape{1, 4, 23, 19, 6, 5, 5, 4, 4, 1, 1, 2, 2, 2, 2, true,
+                      kRowBiasResidualClamp}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
