@@ -12,14 +12,22 @@ using namespace mlir;
 
 namespace dlc {
 
+bool isInitValue(Value value, InitValue init) {
+  if (init == InitValue::kZero)
+    return matchPattern(value, m_AnyZeroFloat()) ||
+           matchPattern(value, m_Zero());
+  APFloat constant(0.0f);
+  return matchPattern(value, m_ConstantFloat(&constant)) &&
+         constant.isInfinity() && constant.isNegative();
+}
+
 namespace {
-bool isZeroFill(Operation *op, Value buffer) {
+bool isFillOf(Operation *op, Value buffer, InitValue init) {
   auto fill = dyn_cast_or_null<linalg::FillOp>(op);
   return fill && fill.hasPureBufferSemantics() &&
          reshapedBuffer(fill.getDpsInitOperand(0)->get()) ==
              reshapedBuffer(buffer) &&
-         (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
-          matchPattern(fill.getInputs()[0], m_Zero()));
+         isInitValue(fill.getInputs()[0], init);
 }
 
 } // namespace
@@ -44,9 +52,9 @@ Value underlyingBuffer(Value view) {
   return view;
 }
 
-/// The zero fill of `buffer` that the contraction `op` may absorb: the
-/// nearest preceding op that writes memory, if it is that fill.
-linalg::FillOp absorbableFill(Operation *op, Value buffer) {
+/// The fill of `buffer` with `init` that the kernel call replacing `op` may
+/// absorb: the nearest preceding op that writes memory, if it is that fill.
+linalg::FillOp absorbableFill(Operation *op, Value buffer, InitValue init) {
   Value root = underlyingBuffer(buffer);
   // Distinct allocations never alias: a linalg op that touches only other
   // allocations (an im2col copy) may sit between the fill and the product.
@@ -74,7 +82,7 @@ linalg::FillOp absorbableFill(Operation *op, Value buffer) {
     return true;
   };
   for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (isZeroFill(prev, buffer))
+    if (isFillOf(prev, buffer, init))
       return cast<linalg::FillOp>(prev);
     if (auto dealloc = dyn_cast<memref::DeallocOp>(prev);
         dealloc && underlyingBuffer(dealloc.getMemref()) == root)
@@ -112,19 +120,17 @@ bool writtenBetween(Operation *from, Operation *to, Value buffer,
   return false;
 }
 
-/// Whether `op` writes a constant zero to all of its one init: a zero
-/// linalg.fill, or a linalg.map yielding zero (bufferized tensor.pad).
-bool isZeroInit(Operation *op) {
+/// Whether `op` writes the constant `init` to all of its one init: a
+/// linalg.fill, or a linalg.map yielding it (bufferized tensor.pad).
+bool isConstantInit(Operation *op, InitValue init) {
   if (auto fill = dyn_cast<linalg::FillOp>(op))
-    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+    return isInitValue(fill.getInputs()[0], init);
   auto map = dyn_cast<linalg::MapOp>(op);
   if (!map || !map.getInputs().empty())
     return false;
   auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
-  return yield.getNumOperands() == 1 &&
-         matchPattern(yield.getOperand(0), m_AnyZeroFloat());
+  return yield.getNumOperands() == 1 && isInitValue(yield.getOperand(0), init);
 }
-
 
 /// Matches the consumer of `product` (the result buffer of `producer`,
 /// whose dims play the roles `dims`) that can become the call's epilogue.

@@ -24,18 +24,26 @@ mlir::Value reshapedBuffer(mlir::Value view);
 /// The allocation or argument any view (subviews included) is part of.
 mlir::Value underlyingBuffer(mlir::Value view);
 
-/// The zero fill of `buffer` that the product `op` may absorb: the nearest
-/// preceding op that writes memory, if it is that fill.
-mlir::linalg::FillOp absorbableFill(mlir::Operation *op, mlir::Value buffer);
+/// The constant a kernel starts its output from, or reads as padding: zero
+/// (sums), or -inf (max pooling).
+enum class InitValue { kZero, kNegativeInfinity };
+
+/// Whether `value` is the constant `init`.
+bool isInitValue(mlir::Value value, InitValue init);
+
+/// The fill of `buffer` with `init` that the product `op` may absorb: the
+/// nearest preceding op that writes memory, if it is that fill.
+mlir::linalg::FillOp absorbableFill(mlir::Operation *op, mlir::Value buffer,
+                                    InitValue init = InitValue::kZero);
 
 /// Whether an op strictly between `from` and `to` (same block), other than
 /// `except`, may write memory of `buffer`'s allocation.
 bool writtenBetween(mlir::Operation *from, mlir::Operation *to,
                     mlir::Value buffer, mlir::Operation *except = nullptr);
 
-/// Whether `op` writes a constant zero to all of its one init: a zero
-/// linalg.fill, or a linalg.map yielding zero (bufferized tensor.pad).
-bool isZeroInit(mlir::Operation *op);
+/// Whether `op` writes the constant `init` to all of its one init: a
+/// linalg.fill, or a linalg.map yielding it (bufferized tensor.pad).
+bool isConstantInit(mlir::Operation *op, InitValue init = InitValue::kZero);
 
 /// How a bias vector is indexed; the values are the ukernels' bias modes.
 enum class BiasMode : int32_t { kNone = 0, kRow = 1, kColumn = 2 };

@@ -42,6 +42,7 @@ constexpr llvm::StringLiteral kSgemm = "dlc_uk_sgemm";
 constexpr llvm::StringLiteral kSgemmPackedB = "dlc_uk_sgemm_packed_b";
 constexpr llvm::StringLiteral kSgemmPackedA = "dlc_uk_sgemm_packed_a";
 constexpr llvm::StringLiteral kDepthwise = "dlc_uk_depthwise_conv2d";
+constexpr llvm::StringLiteral kMaxPool = "dlc_uk_max_pool2d";
 constexpr llvm::StringLiteral kConv = "dlc_uk_conv2d";
 // dlc_uk_bias_mode.
 constexpr int32_t kBiasNone = 0, kBiasRow = 1, kBiasColumn = 2;
@@ -149,19 +150,99 @@ Value viewAddress(OpBuilder &b, Location loc, Value memref) {
 
 /// Declares `name(i32 isa, <numI64> x i64, i32 accumulate, <epilogue>)`
 /// with the epilogue parameters of Ukernels.h: i64 bias, i32 bias mode, i64
-/// residual, 3 x i64 residual strides, f32 lo, f32 hi.
-func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64) {
+/// residual, 3 x i64 residual strides, f32 lo, f32 hi; without the last
+/// ten unless `withEpilogue`.
+func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64,
+                            bool withEpilogue = true) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i32 = b.getI32Type(), i64 = b.getI64Type(), f32 = b.getF32Type();
   SmallVector<Type> inputs = {i32};
   inputs.append(numI64, i64);
-  inputs.append({i32, i64, i32, i64, i64, i64, i64, f32, f32});
+  if (withEpilogue)
+    inputs.append({i32, i64, i32, i64, i64, i64, i64, f32, f32});
   auto func = func::FuncOp::create(b, module.getLoc(), name,
                                    b.getFunctionType(inputs, {}));
   func.setPrivate();
   return func;
+}
+
+/// `expr` = a * d0 + b * d1 over dims d0 and d1 only (of numDims): (a, b).
+std::optional<std::pair<int64_t, int64_t>>
+linearCoefficients(AffineExpr expr, unsigned d0, unsigned d1,
+                   unsigned numDims) {
+  for (unsigned d = 0; d < numDims; ++d)
+    if (d != d0 && d != d1 && expr.isFunctionOfDim(d))
+      return std::nullopt;
+  auto at = [&](int64_t v0, int64_t v1) -> std::optional<int64_t> {
+    SmallVector<AffineExpr> dims;
+    for (unsigned d = 0; d < numDims; ++d)
+      dims.push_back(getAffineConstantExpr(d == d0   ? v0
+                                           : d == d1 ? v1
+                                                     : 0,
+                                           expr.getContext()));
+    auto value = dyn_cast<AffineConstantExpr>(
+        simplifyAffineExpr(expr.replaceDims(dims), numDims, 0));
+    return value ? std::optional<int64_t>(value.getValue()) : std::nullopt;
+  };
+  std::optional<int64_t> zero = at(0, 0), a = at(1, 0), b = at(0, 1),
+                         both = at(2, 3);
+  if (!zero || *zero != 0 || !a || !b || !both || *both != 2 * *a + 3 * *b)
+    return std::nullopt;
+  return std::make_pair(*a, *b);
+}
+
+/// The window of a max pooling `op` over NCHW buffers: a linalg op (named
+/// or generic, any loop order) whose input row is oh * sh + kh * dh and
+/// column ow * sw + kw * dw for output (n, c, oh, ow) and window (kh, kw)
+/// operands, with the body max(output, input) (arith.maximumf: NaN wins).
+struct MaxPoolWindow {
+  int64_t sh, sw, dh, dw;
+};
+
+std::optional<MaxPoolWindow> matchMaxPool(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 6 || !op.hasPureBufferSemantics())
+    return std::nullopt;
+  Block &body = op->getRegion(0).front();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1 || body.getOperations().size() != 2)
+    return std::nullopt;
+  auto max = yield.getOperand(0).getDefiningOp<arith::MaximumFOp>();
+  Value in = body.getArgument(0), out = body.getArgument(2);
+  if (!max || !((max.getLhs() == out && max.getRhs() == in) ||
+                (max.getLhs() == in && max.getRhs() == out)))
+    return std::nullopt;
+  AffineMap inMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  AffineMap windowMap = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (inMap.getNumResults() != 4 || windowMap.getNumResults() != 2 ||
+      outMap.getNumResults() != 4 || !outMap.isProjectedPermutation() ||
+      !windowMap.isProjectedPermutation())
+    return std::nullopt;
+  auto dim = [](AffineMap map, unsigned result) {
+    return cast<AffineDimExpr>(map.getResult(result)).getPosition();
+  };
+  unsigned n = dim(outMap, 0), c = dim(outMap, 1), oh = dim(outMap, 2),
+           ow = dim(outMap, 3), kh = dim(windowMap, 0), kw = dim(windowMap, 1);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d : {n, c, oh, ow})
+    if (iterators[d] != utils::IteratorType::parallel)
+      return std::nullopt;
+  for (unsigned d : {kh, kw})
+    if (iterators[d] != utils::IteratorType::reduction)
+      return std::nullopt;
+  if (inMap.getResult(0) != getAffineDimExpr(n, op.getContext()) ||
+      inMap.getResult(1) != getAffineDimExpr(c, op.getContext()))
+    return std::nullopt;
+  unsigned loops = op.getNumLoops();
+  auto rows = linearCoefficients(inMap.getResult(2), oh, kh, loops);
+  auto cols = linearCoefficients(inMap.getResult(3), ow, kw, loops);
+  if (!rows || !cols || rows->first < 1 || rows->second < 1 ||
+      cols->first < 1 || cols->second < 1)
+    return std::nullopt;
+  return MaxPoolWindow{rows->first, cols->first, rows->second, cols->second};
 }
 
 /// A convolution input that is a zero-padded copy of another buffer: the
@@ -174,11 +255,13 @@ struct PaddedInput {
 };
 
 /// Matches `input` = alloc, zero-filled, with `source` copied into the
-/// interior [.., .., padTop.., padLeft..], read only by `conv`. `fill`, the
+/// interior [.., .., padTop.., padLeft..] (padded with `padding`), read
+/// only by `conv`. `fill`, the
 /// zero fill of the output that the call takes over, may be the only write
 /// to `source` in between (the output reusing the source's buffer).
-std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv,
-                                            Operation *fill) {
+std::optional<PaddedInput>
+matchPaddedInput(Value input, Operation *conv, Operation *fill,
+                 InitValue padding = InitValue::kZero) {
   auto alloc = input.getDefiningOp<memref::AllocOp>();
   if (!alloc || alloc->getBlock() != conv->getBlock())
     return std::nullopt;
@@ -190,7 +273,7 @@ std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv,
       continue;
     if (isa<memref::DeallocOp>(user))
       deallocs.push_back(user);
-    else if (isZeroInit(user) && !init)
+    else if (isConstantInit(user, padding) && !init)
       init = user;
     else if (auto subview = dyn_cast<memref::SubViewOp>(user);
              subview && !interior)
@@ -381,16 +464,92 @@ struct CpuLowerContractionsToUkernelsPass
           (op.getNumDpsInputs() == 2 && linalg::isaContractionOpInterface(op)))
         candidates.push_back(
             {op, absorbableFill(op, op.getDpsInitOperand(0)->get())});
+      else if (matchMaxPool(op))
+        candidates.push_back(
+            {op, absorbableFill(op, op.getDpsInitOperand(0)->get(),
+                                InitValue::kNegativeInfinity)});
     });
     IRRewriter rewriter(&getContext());
     for (auto [op, fill] : candidates) {
-      if (llvm::isa<linalg::DepthwiseConv2DNchwChwOp>(*op))
+      if (std::optional<MaxPoolWindow> window = matchMaxPool(op))
+        (void)lowerMaxPool(rewriter, op, fill, *window, *isaCode);
+      else if (llvm::isa<linalg::DepthwiseConv2DNchwChwOp>(*op))
         (void)lowerConv(rewriter, op, fill, /*depthwise=*/true, *isaCode);
       else if (llvm::isa<linalg::Conv2DNchwFchwOp>(*op))
         (void)lowerConv(rewriter, op, fill, /*depthwise=*/false, *isaCode);
       else
         (void)lower(rewriter, op, fill, *isaCode);
     }
+  }
+
+  /// A max pooling of contiguous f32 NCHW buffers whose output is first
+  /// filled with -inf becomes one dlc_uk_max_pool2d call, absorbing the
+  /// fill and a -inf padded copy of the input. The batch may be dynamic.
+  LogicalResult lowerMaxPool(IRRewriter &rewriter, linalg::LinalgOp op,
+                             linalg::FillOp fill, const MaxPoolWindow &window,
+                             int32_t isaCode) {
+    if (!fill)
+      return failure();
+    Value input = op.getDpsInputOperand(0)->get(),
+          output = op.getDpsInitOperand(0)->get();
+    auto windowType =
+        dyn_cast<MemRefType>(op.getDpsInputOperand(1)->get().getType());
+    if (!windowType || !windowType.hasStaticShape())
+      return failure();
+    std::optional<PaddedInput> padded =
+        matchPaddedInput(input, op, fill, InitValue::kNegativeInfinity);
+    if (padded && underlyingBuffer(padded->source) == underlyingBuffer(output))
+      padded.reset();
+    Value source = padded ? padded->source : input;
+    SmallVector<MemRefType> types;
+    for (Value operand : {source, output}) {
+      auto type = dyn_cast<MemRefType>(operand.getType());
+      if (!type || !type.getElementType().isF32() ||
+          !type.getLayout().isIdentity() || type.getRank() != 4 ||
+          type.isDynamicDim(1) || type.isDynamicDim(2) || type.isDynamicDim(3))
+        return failure();
+      types.push_back(type);
+    }
+    if (types[0].isDynamicDim(0) != types[1].isDynamicDim(0))
+      return failure();
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    auto i64 = [&](int64_t value) -> Value {
+      return arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(),
+                                          value);
+    };
+    ArrayRef<int64_t> in = types[0].getShape(), out = types[1].getShape();
+    Value batch = arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getI64Type(),
+        memref::DimOp::create(rewriter, loc, output, 0));
+    SmallVector<Value> args = {
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
+                                     isaCode),
+        batch,
+        i64(in[1]),
+        i64(in[2]),
+        i64(in[3]),
+        i64(out[2]),
+        i64(out[3]),
+        i64(windowType.getDimSize(0)),
+        i64(windowType.getDimSize(1)),
+        i64(window.sh),
+        i64(window.sw),
+        i64(window.dh),
+        i64(window.dw),
+        i64(padded ? padded->padTop : 0),
+        i64(padded ? padded->padLeft : 0),
+        viewAddress(rewriter, loc, source),
+        viewAddress(rewriter, loc, output)};
+    func::FuncOp callee =
+        declareUkernel(getOperation(), kMaxPool, 16, /*withEpilogue=*/false);
+    func::CallOp::create(rewriter, loc, callee, args);
+    rewriter.eraseOp(fill);
+    rewriter.eraseOp(op);
+    if (padded)
+      for (Operation *dead : padded->ops)
+        rewriter.eraseOp(dead);
+    return success();
   }
 
   /// A depthwise or regular 2-D NCHW convolution of contiguous f32 buffers

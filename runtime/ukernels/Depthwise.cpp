@@ -61,7 +61,7 @@ struct Plane {
 
 Plane planeOf(const Problem &p, int64_t index, const float *input) {
   int64_t image = index / p.channels, channel = index % p.channels;
-  return {input, p.filter + channel * p.kh * p.kw,
+  return {input, p.filter ? p.filter + channel * p.kh * p.kw : nullptr,
           p.output + index * p.oh * p.ow, p.bias ? p.bias[channel] : 0.0f,
           p.residual ? p.residual + image * p.residualBatchStride +
                            channel * p.residualRowStride
@@ -275,10 +275,12 @@ columnsInside(int64_t from, int64_t w) {
 /// Sums the taps of `Rows` output rows from `y` for the 16 columns from
 /// x0 into acc[0..Rows). KH/KW 0: the runtime p.kh/p.kw. `Interior`: all
 /// the rows' taps are inside the input's rows.
-template <int KH, int KW, int SW, int Rows, bool Interior>
+template <int KH, int KW, int SW, int Rows, bool Interior, bool Max>
 __attribute__((target("avx512f"), always_inline)) inline void
 sumTaps(const Problem &p, const float *in, const float *f, int64_t y,
         int64_t x0, __m512 *acc) {
+  // Max pooling: lanes in the padding read -inf.
+  const __m512 padding = _mm512_set1_ps(Max ? -INFINITY : 0.0f);
   const int64_t kh = KH ? KH : p.kh, kw = KW ? KW : p.kw;
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
@@ -288,7 +290,7 @@ sumTaps(const Problem &p, const float *in, const float *f, int64_t y,
     const __mmask16 lo = columnsInside(start, p.w);
     const __mmask16 hi = SW == 1 ? 0 : columnsInside(start + 16, p.w);
     for (int64_t i = 0; i < kh; ++i) {
-      __m512 tap = _mm512_set1_ps(f[i * kw + j]);
+      __m512 tap = Max ? padding : _mm512_set1_ps(f[i * kw + j]);
       for (int r = 0; r < Rows; ++r) {
         int64_t iy = (y + r) * p.sh + i * p.dh - p.padTop;
         if (!Interior && (iy < 0 || iy >= p.h))
@@ -296,17 +298,26 @@ sumTaps(const Problem &p, const float *in, const float *f, int64_t y,
         const float *src = in + iy * p.w + start;
         __m512 v;
         if (SW == 1)
-          v = _mm512_maskz_loadu_ps(lo, src);
+          v = _mm512_mask_loadu_ps(padding, lo, src);
         else
-          v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, src), even,
-                                     _mm512_maskz_loadu_ps(hi, src + 16));
-        acc[r] = _mm512_fmadd_ps(tap, v, acc[r]);
+          v = _mm512_permutex2var_ps(
+              _mm512_mask_loadu_ps(padding, lo, src), even,
+              _mm512_mask_loadu_ps(padding, hi, src + 16));
+        if (Max) {
+          // NaN if either is: maxps returns its second operand then, and a
+          // NaN tap replaces the maximum.
+          __m512 larger = _mm512_max_ps(v, acc[r]);
+          acc[r] = _mm512_mask_mov_ps(
+              larger, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
+        } else {
+          acc[r] = _mm512_fmadd_ps(tap, v, acc[r]);
+        }
       }
     }
   }
 }
 
-template <int KH, int KW, int SW, int Rows, bool Interior>
+template <int KH, int KW, int SW, int Rows, bool Interior, bool Max>
 __attribute__((target("avx512f"), always_inline)) inline void
 outputRows(const Problem &p, const float *in, const float *f,
            const float *residual, float *out, float bias, int64_t y) {
@@ -317,7 +328,7 @@ outputRows(const Problem &p, const float *in, const float *f,
     __m512 acc[Rows];
     for (int r = 0; r < Rows; ++r)
       acc[r] = _mm512_set1_ps(bias);
-    sumTaps<KH, KW, SW, Rows, Interior>(p, in, f, y, x0, acc);
+    sumTaps<KH, KW, SW, Rows, Interior, Max>(p, in, f, y, x0, acc);
     for (int r = 0; r < Rows; ++r) {
       int64_t pixel = (y + r) * p.ow + x0;
       float *dst = out + pixel;
@@ -343,13 +354,15 @@ outputRows(const Problem &p, const float *in, const float *f,
   }
 }
 
-template <int KH, int KW, int SW>
+/// A plane of a depthwise convolution, or of a max pooling (`Max`: the
+/// maximum of the taps instead of their sum with the filter; no epilogue).
+template <int KH, int KW, int SW, bool Max = false>
 __attribute__((target("avx512f"))) void
 planeAvx512(const Problem &p, int64_t index, const float *input) {
   const Plane view = planeOf(p, index, input);
   const float *in = view.input, *f = view.filter, *residual = view.residual;
   float *out = view.output;
-  const float bias = view.bias;
+  const float bias = Max ? -INFINITY : view.bias;
   // Output rows [top, bottom) read only input rows: no row checks.
   const int64_t top = std::min(p.oh, (p.padTop + p.sh - 1) / p.sh);
   const int64_t span = (p.kh - 1) * p.dh;
@@ -359,11 +372,22 @@ planeAvx512(const Problem &p, int64_t index, const float *input) {
                                        : 0));
   int64_t y = 0;
   for (; y < top; ++y)
-    outputRows<KH, KW, SW, 1, false>(p, in, f, residual, out, bias, y);
+    outputRows<KH, KW, SW, 1, false, Max>(p, in, f, residual, out, bias, y);
   for (; y + kRows <= bottom; y += kRows)
-    outputRows<KH, KW, SW, kRows, true>(p, in, f, residual, out, bias, y);
+    outputRows<KH, KW, SW, kRows, true, Max>(p, in, f, residual, out, bias, y);
   for (; y < p.oh; ++y)
-    outputRows<KH, KW, SW, 1, false>(p, in, f, residual, out, bias, y);
+    outputRows<KH, KW, SW, 1, false, Max>(p, in, f, residual, out, bias, y);
+}
+
+/// The AVX-512 max-pooling plane kernel for `p`'s stride, or null.
+PlaneFn avx512MaxPlaneFor(const Problem &p) {
+  if (p.sw == 1)
+    return p.kh == 3 && p.kw == 3 ? planeAvx512<3, 3, 1, true>
+                                  : planeAvx512<0, 0, 1, true>;
+  if (p.sw == 2)
+    return p.kh == 3 && p.kw == 3 ? planeAvx512<3, 3, 2, true>
+                                  : planeAvx512<0, 0, 2, true>;
+  return nullptr;
 }
 
 /// The AVX-512 plane kernel for `p`'s stride and filter size, or null.
@@ -382,6 +406,90 @@ PlaneFn avx512PlaneFor(const Problem &p) {
 
 void planeGeneric(const Problem &p, int64_t index, const float *input) {
   plane(p, index, input);
+}
+
+/// A max-pooling plane: the maximum of the taps inside the input (-inf for
+/// a window wholly in the padding), NaN if any of them is.
+void maxPlaneGeneric(const Problem &p, int64_t index, const float *input) {
+  float *out = p.output + index * p.oh * p.ow;
+  for (int64_t y = 0; y < p.oh; ++y)
+    for (int64_t x = 0; x < p.ow; ++x) {
+      float m = -INFINITY;
+      for (int64_t i = 0; i < p.kh; ++i) {
+        int64_t iy = y * p.sh + i * p.dh - p.padTop;
+        if (iy < 0 || iy >= p.h)
+          continue;
+        for (int64_t j = 0; j < p.kw; ++j) {
+          int64_t ix = x * p.sw + j * p.dw - p.padLeft;
+          if (ix < 0 || ix >= p.w)
+            continue;
+          float v = input[iy * p.w + ix];
+          m = std::isnan(v) || v > m ? v : m;
+        }
+      }
+      out[y * p.ow + x] = m;
+    }
+}
+
+/// Runs `run` on planes [0, planes) of `p` over the OpenMP threads. The
+/// output may be the input itself (the compiler reuses a buffer of the same
+/// shape): each plane is then copied before it is overwritten. Any other
+/// overlap reads a copy of the whole input.
+void runPlanes(Problem p, PlaneFn run, int64_t planes) {
+  const size_t inputSize = size_t(planes) * size_t(p.h * p.w);
+  const bool overlaps =
+      p.input < p.output + size_t(planes) * size_t(p.oh * p.ow) &&
+      p.output < p.input + inputSize;
+  const bool inPlace =
+      overlaps && p.input == p.output && p.h * p.w == p.oh * p.ow;
+  float *inputCopy = nullptr;
+  if (overlaps && !inPlace) {
+    inputCopy = static_cast<float *>(std::malloc(inputSize * sizeof(float)));
+    if (!inputCopy)
+      std::abort();
+    std::memcpy(inputCopy, p.input, inputSize * sizeof(float));
+    p.input = inputCopy;
+  }
+  // `copy`: a thread's buffer for the plane it overwrites, or null.
+  auto runPlane = [&](int64_t index, float *copy) {
+    const float *planeInput = p.input + index * p.h * p.w;
+    if (copy) {
+      std::memcpy(copy, planeInput, size_t(p.h * p.w) * sizeof(float));
+      planeInput = copy;
+    }
+    run(p, index, planeInput);
+  };
+  auto copyBuffer = [&]() -> float * {
+    if (!inPlace)
+      return nullptr;
+    float *copy = dlc::ukernels::scratchBuffer(planeCopy, size_t(p.h * p.w));
+    if (!copy)
+      std::abort(); // Out of memory: one plane per thread.
+    return copy;
+  };
+#ifdef _OPENMP
+  double work =
+      double(planes) * double(p.oh) * double(p.ow) * double(p.kh * p.kw);
+  if (!omp_in_parallel() && work >= 1.0e5) {
+    // Contiguous ranges of planes, without a work-sharing loop and its
+    // barrier (Gemm.cpp's runProduct).
+#pragma omp parallel
+    {
+      float *copy = copyBuffer();
+      const int64_t team = omp_get_num_threads(), thread = omp_get_thread_num();
+      for (int64_t index = planes * thread / team,
+                   end = planes * (thread + 1) / team;
+           index < end; ++index)
+        runPlane(index, copy);
+    }
+    std::free(inputCopy);
+    return;
+  }
+#endif
+  float *copy = copyBuffer();
+  for (int64_t index = 0; index < planes; ++index)
+    runPlane(index, copy);
+  std::free(inputCopy);
 }
 
 } // namespace
@@ -419,59 +527,28 @@ extern "C" void dlc_uk_depthwise_conv2d(
   else if (effective >= DLC_UK_ISA_AVX2)
     run = planeAvx2;
 #endif
-  int64_t planes = n * c;
-  // The output may be the input itself (the compiler reuses a buffer of the
-  // same shape): each plane is then copied before it is overwritten. Any
-  // other overlap reads a copy of the whole input.
-  const size_t inputSize = size_t(planes) * size_t(h * w);
-  const bool overlaps = p.input < p.output + size_t(planes) * size_t(oh * ow) &&
-                        p.output < p.input + inputSize;
-  const bool inPlace = overlaps && p.input == p.output && h * w == oh * ow;
-  float *inputCopy = nullptr;
-  if (overlaps && !inPlace) {
-    inputCopy = static_cast<float *>(std::malloc(inputSize * sizeof(float)));
-    if (!inputCopy)
-      std::abort();
-    std::memcpy(inputCopy, p.input, inputSize * sizeof(float));
-    p.input = inputCopy;
-  }
-  // `copy`: a thread's buffer for the plane it overwrites, or null.
-  auto runPlane = [&](int64_t index, float *copy) {
-    const float *planeInput = p.input + index * h * w;
-    if (copy) {
-      std::memcpy(copy, planeInput, size_t(h * w) * sizeof(float));
-      planeInput = copy;
-    }
-    run(p, index, planeInput);
-  };
-  auto copyBuffer = [&]() -> float * {
-    if (!inPlace)
-      return nullptr;
-    float *copy = dlc::ukernels::scratchBuffer(planeCopy, size_t(h * w));
-    if (!copy)
-      std::abort(); // Out of memory: one plane per thread.
-    return copy;
-  };
-#ifdef _OPENMP
-  double work = double(planes) * double(oh) * double(ow) * double(kh * kw);
-  if (!omp_in_parallel() && work >= 1.0e5) {
-    // Contiguous ranges of planes, without a work-sharing loop and its
-    // barrier (Gemm.cpp's runProduct).
-#pragma omp parallel
-    {
-      float *copy = copyBuffer();
-      const int64_t team = omp_get_num_threads(), thread = omp_get_thread_num();
-      for (int64_t index = planes * thread / team,
-                   end = planes * (thread + 1) / team;
-           index < end; ++index)
-        runPlane(index, copy);
-    }
-    std::free(inputCopy);
+  runPlanes(p, run, n * c);
+}
+
+extern "C" void dlc_uk_max_pool2d(int32_t isa, int64_t n, int64_t c, int64_t h,
+                                  int64_t w, int64_t oh, int64_t ow, int64_t kh,
+                                  int64_t kw, int64_t sh, int64_t sw,
+                                  int64_t dh, int64_t dw, int64_t padTop,
+                                  int64_t padLeft, int64_t input,
+                                  int64_t output) {
+  if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
     return;
-  }
+  Problem p{};
+  p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
+  p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
+  p.padTop = padTop, p.padLeft = padLeft;
+  p.input = reinterpret_cast<const float *>(input);
+  p.output = reinterpret_cast<float *>(output);
+  PlaneFn run = maxPlaneGeneric;
+#if defined(__x86_64__) || defined(_M_X64)
+  if (dlc_uk_effective_isa(isa) >= DLC_UK_ISA_AVX512)
+    if (PlaneFn avx512Plane = avx512MaxPlaneFor(p))
+      run = avx512Plane;
 #endif
-  float *copy = copyBuffer();
-  for (int64_t index = 0; index < planes; ++index)
-    runPlane(index, copy);
-  std::free(inputCopy);
+  runPlanes(p, run, n * c);
 }

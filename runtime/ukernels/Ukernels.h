@@ -132,6 +132,17 @@ void dlc_uk_depthwise_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
                              int64_t input, int64_t filter, int64_t output,
                              int32_t accumulate, DLC_UK_EPILOGUE_PARAMS);
 
+/// 2-D max pooling of contiguous NCHW f32 tensors: output[n, c] (OH x OW) =
+/// the maximum over the KH x KW window of input[n, c] (H x W) at rows y * sh
+/// + i * dh - padTop and columns x * sw + j * dw - padLeft, taps outside the
+/// input left out (-inf for a window wholly outside), NaN if any tap is
+/// NaN. The output may overlap the input.
+void dlc_uk_max_pool2d(int32_t isa, int64_t n, int64_t c, int64_t h, int64_t w,
+                       int64_t oh, int64_t ow, int64_t kh, int64_t kw,
+                       int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                       int64_t padTop, int64_t padLeft, int64_t input,
+                       int64_t output);
+
 /// The instruction set dlc_uk_sgemm uses on this CPU when offered `isa`.
 int32_t dlc_uk_effective_isa(int32_t isa);
 

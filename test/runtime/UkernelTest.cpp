@@ -378,6 +378,66 @@ INSTANTIATE_TEST_SUITE_P(
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
                           DLC_UK_ISA_AVX512)));
 
+class MaxPoolTest
+    : public ::testing::TestWithParam<std::tuple<DepthwiseShape, int>> {};
+
+TEST_P(MaxPoolTest, MatchesReference) {
+  const auto &s = std::get<0>(GetParam());
+  int isa = std::get<1>(GetParam());
+  if (dlc_uk_effective_isa(isa) != isa)
+    GTEST_SKIP() << "this CPU lacks instruction set " << isa;
+  int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
+  int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
+  // A NaN in the first plane: its windows give NaN.
+  in[s.w + 1] = NAN;
+  std::vector<float> out(s.n * s.c * oh * ow, 0.0f);
+  dlc_uk_max_pool2d(isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh, s.sw,
+                    s.dh, s.dw, s.pt, s.pl, intptr_t(in.data()),
+                    intptr_t(out.data()));
+  for (int64_t plane = 0; plane < s.n * s.c; ++plane)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x) {
+        float want = -INFINITY;
+        bool nan = false;
+        for (int64_t i = 0; i < s.kh; ++i)
+          for (int64_t j = 0; j < s.kw; ++j) {
+            int64_t iy = y * s.sh + i * s.dh - s.pt;
+            int64_t ix = x * s.sw + j * s.dw - s.pl;
+            if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w)
+              continue;
+            float v = in[(plane * s.h + iy) * s.w + ix];
+            nan = nan || std::isnan(v);
+            want = std::max(want, v);
+          }
+        float got = out[(plane * oh + y) * ow + x];
+        if (nan)
+          ASSERT_TRUE(std::isnan(got))
+              << "plane " << plane << " " << y << ", " << x;
+        else
+          ASSERT_EQ(got, want) << "plane " << plane << " " << y << ", " << x;
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, MaxPoolTest,
+    ::testing::Combine(
+        ::testing::Values(
+            // ResNet's 3x3/2 with padding 1, rows of 16 and 17 outputs.
+            DepthwiseShape{1, 4, 33, 35, 3, 3, 2, 2, 1, 1, false, 1, 1, 1, 1},
+            // Stride 1 (blocks of 4 rows), 2x2/2 without padding, a 5x5
+            // window (runtime taps) with dilation, stride 3 (portable
+            // kernel), and padding wider than the image.
+            DepthwiseShape{2, 3, 20, 19, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
+            DepthwiseShape{1, 5, 16, 16, 2, 2, 2, 2, 1, 1, false},
+            DepthwiseShape{1, 2, 21, 23, 5, 5, 1, 1, 2, 2, false, 2, 2, 2, 2},
+            DepthwiseShape{1, 2, 11, 11, 3, 3, 3, 3, 1, 1, false, 1, 1, 1, 1},
+            DepthwiseShape{1, 1, 2, 2, 3, 3, 1, 1, 1, 1, false, 2, 2, 2, 2},
+            // Enough work for the threads.
+            DepthwiseShape{1, 64, 56, 56, 3, 3, 2, 2, 1, 1, false, 1, 1, 1, 1}),
+        ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,
+                          DLC_UK_ISA_AVX512)));
+
 struct ConvShape {
   int64_t n, c, h, w, f, kh, kw, sh, sw, dh, dw;
   // Padding: top, left, bottom, right.

@@ -133,6 +133,57 @@ func.func @depthwise_padded_in_place(%buf: memref<1x4x8x8xf32>, %f: memref<4x3x3
 
 // -----
 
+// Tests that a max pooling (as dlc-cpu-interchange-window-reductions leaves
+// it: loops (n, c, oh, kh, kw, ow)) becomes one dlc_uk_max_pool2d call (N,
+// C, H, W, OH, OW, KH, KW, strides, dilations, padding top and left) that
+// reads the unpadded input: the -inf padded copy and the -inf fill of the
+// output go away. A pooling whose output starts from zero keeps its loops.
+// CHECK-LABEL: func.func @max_pool
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.copy
+// CHECK: call @dlc_uk_max_pool2d(%c1_i32, %c1_i64, %c8_i64, %c112_i64, %c112_i64, %c56_i64, %c56_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %{{.+}}, %{{.+}}) : (i32, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK-NOT: linalg.
+// CHECK-LABEL: func.func @max_pool_from_zero
+// CHECK-NOT: call
+// CHECK: linalg.generic
+func.func @max_pool(%x: memref<1x8x112x112xf32>, %y: memref<1x8x56x56xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %padded = memref.alloc() : memref<1x8x114x114xf32>
+  linalg.map outs(%padded : memref<1x8x114x114xf32>) (%init: f32) {
+    linalg.yield %ninf : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 8, 112, 112] [1, 1, 1, 1] : memref<1x8x114x114xf32> to memref<1x8x112x112xf32, strided<[103968, 12996, 114, 1], offset: 115>>
+  memref.copy %x, %interior : memref<1x8x112x112xf32> to memref<1x8x112x112xf32, strided<[103968, 12996, 114, 1], offset: 115>>
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x8x56x56xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (kh, kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh, ow)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%padded, %window : memref<1x8x114x114xf32>, memref<3x3xf32>) outs(%y : memref<1x8x56x56xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %padded : memref<1x8x114x114xf32>
+  memref.dealloc %window : memref<3x3xf32>
+  return
+}
+func.func @max_pool_from_zero(%x: memref<1x8x113x113xf32>, %y: memref<1x8x56x56xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x8x56x56xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (kh, kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh, ow)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %window : memref<1x8x113x113xf32>, memref<3x3xf32>) outs(%y : memref<1x8x56x56xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %window : memref<3x3xf32>
+  return
+}
+
+// -----
+
 // Tests what keeps its loops: integer products, and products below
 // min-flops multiply-adds.
 // CHECK-LABEL: func.func @not_lowered
