@@ -245,6 +245,38 @@ std::optional<MaxPoolWindow> matchMaxPool(linalg::LinalgOp op) {
   return MaxPoolWindow{rows->first, cols->first, rows->second, cols->second};
 }
 
+/// Whether every use of `value` is in the block of `point` (or nested in
+/// one of its ops) and comes before `point`.
+bool usedOnlyBefore(Value value, Operation *point) {
+  Block *block = point->getBlock();
+  return llvm::all_of(value.getUses(), [&](OpOperand &use) {
+    Operation *user = block->findAncestorOpInBlock(*use.getOwner());
+    return user && user->isBeforeInBlock(point);
+  });
+}
+
+/// Whether later uses of `buffer` (an allocation in the block of `point`)
+/// can move to a new buffer from `point` on: every use is an op of this
+/// block (or nested in one), and no view made before `point` (the address
+/// taken for an earlier call) is used from `point` on.
+bool separableOutput(Value buffer, Operation *point) {
+  auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != point->getBlock())
+    return false;
+  Block *block = point->getBlock();
+  for (OpOperand &use : buffer.getUses()) {
+    Operation *user = block->findAncestorOpInBlock(*use.getOwner());
+    if (!user)
+      return false;
+    if (user->isBeforeInBlock(point) && isa<ViewLikeOpInterface>(user) &&
+        !llvm::all_of(user->getResults(), [&](Value result) {
+          return usedOnlyBefore(result, point);
+        }))
+      return false;
+  }
+  return true;
+}
+
 /// A convolution input that is a zero-padded copy of another buffer: the
 /// kernel reads `source` and treats the padding as zeros.
 struct PaddedInput {
@@ -612,8 +644,23 @@ struct CpuLowerContractionsToUkernelsPass
     Value target = epilogue ? epilogue->output : output;
 
     Location loc = op.getLoc();
-    rewriter.setInsertionPoint(epilogue ? epilogue->consumer.getOperation()
-                                        : op.getOperation());
+    Operation *callPoint =
+        epilogue ? epilogue->consumer.getOperation() : op.getOperation();
+    rewriter.setInsertionPoint(callPoint);
+    // Written in place, the kernel would copy each input plane first; a new
+    // buffer takes over the output's later uses instead (MobileNetV2 spent
+    // 3.4% of its run in those copies).
+    Value fresh;
+    if (inPlace && target == output && separableOutput(output, callPoint)) {
+      auto type = cast<MemRefType>(output.getType());
+      SmallVector<Value> sizes;
+      if (type.isDynamicDim(0))
+        sizes.push_back(
+            memref::DimOp::create(rewriter, op.getLoc(), output, 0));
+      fresh = memref::AllocOp::create(rewriter, loc, type, sizes,
+                                      rewriter.getI64IntegerAttr(64));
+      target = fresh;
+    }
     auto i64 = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(rewriter, loc, rewriter.getI64Type(),
                                           value);
@@ -667,7 +714,16 @@ struct CpuLowerContractionsToUkernelsPass
     func::FuncOp callee =
         declareUkernel(getOperation(), depthwise ? kDepthwise : kConv,
                        depthwise ? 17 : 18);
-    func::CallOp::create(rewriter, loc, callee, args);
+    auto call = func::CallOp::create(rewriter, loc, callee, args);
+    if (fresh) {
+      Block *block = call->getBlock();
+      rewriter.replaceUsesWithIf(output, fresh, [&](OpOperand &use) {
+        Operation *user = block->findAncestorOpInBlock(*use.getOwner());
+        return user && user != call && call->isBeforeInBlock(user);
+      });
+      rewriter.setInsertionPointAfter(call);
+      memref::DeallocOp::create(rewriter, loc, output);
+    }
     eraseReplaced(rewriter, op, fill, epilogue, output);
     if (padded)
       for (Operation *dead : padded->ops)

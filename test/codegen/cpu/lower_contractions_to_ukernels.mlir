@@ -133,6 +133,41 @@ func.func @depthwise_padded_in_place(%buf: memref<1x4x8x8xf32>, %f: memref<4x3x3
 
 // -----
 
+// Tests the same with the output an allocation whose value is used later:
+// the call writes a new buffer, which takes over the later uses (a copy
+// here), and the old one is freed right after the call, so that the
+// kernel need not copy each plane before overwriting it.
+// CHECK-LABEL: func.func @depthwise_padded_new_output
+// CHECK: %[[OLD:.+]] = memref.alloc() : memref<1x4x8x8xf32>
+// CHECK: call @dlc_uk_sgemm
+// CHECK: %[[NEW:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x8x8xf32>
+// CHECK: call @dlc_uk_depthwise_conv2d(
+// CHECK-NEXT: memref.dealloc %[[OLD]]
+// CHECK-NEXT: memref.copy %[[NEW]], %{{.+}}
+// CHECK-NEXT: memref.dealloc %[[NEW]]
+func.func @depthwise_padded_new_output(%a: memref<4x16xf32>, %b: memref<16x64xf32>, %f: memref<4x3x3xf32>, %result: memref<1x4x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<1x4x8x8xf32>
+  %flat = memref.collapse_shape %buf [[0, 1], [2, 3]] : memref<1x4x8x8xf32> into memref<4x64xf32>
+  linalg.fill ins(%zero : f32) outs(%flat : memref<4x64xf32>)
+  linalg.matmul ins(%a, %b : memref<4x16xf32>, memref<16x64xf32>) outs(%flat : memref<4x64xf32>)
+  %padded = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.map outs(%padded : memref<1x4x10x10xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %buf, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.fill ins(%zero : f32) outs(%buf : memref<1x4x8x8xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%buf : memref<1x4x8x8xf32>)
+  memref.dealloc %padded : memref<1x4x10x10xf32>
+  memref.copy %buf, %result : memref<1x4x8x8xf32> to memref<1x4x8x8xf32>
+  memref.dealloc %buf : memref<1x4x8x8xf32>
+  return
+}
+
+// -----
+
 // Tests that a max pooling (as dlc-cpu-interchange-window-reductions leaves
 // it: loops (n, c, oh, kh, kw, ow)) becomes one dlc_uk_max_pool2d call (N,
 // C, H, W, OH, OW, KH, KW, strides, dilations, padding top and left) that
