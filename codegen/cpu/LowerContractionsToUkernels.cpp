@@ -172,6 +172,24 @@ func::FuncOp declareUkernel(ModuleOp module, StringRef name, unsigned numI64,
 std::optional<std::pair<int64_t, int64_t>>
 linearCoefficients(AffineExpr expr, unsigned d0, unsigned d1,
                    unsigned numDims) {
+  // Sums of dims times constants only (no mod, floordiv or ceildiv): then
+  // four points determine it.
+  std::function<bool(AffineExpr)> isLinear = [&](AffineExpr e) {
+    if (isa<AffineDimExpr, AffineConstantExpr>(e))
+      return true;
+    auto binary = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!binary)
+      return false;
+    if (e.getKind() == AffineExprKind::Add)
+      return isLinear(binary.getLHS()) && isLinear(binary.getRHS());
+    return e.getKind() == AffineExprKind::Mul &&
+           ((isa<AffineConstantExpr>(binary.getRHS()) &&
+             isLinear(binary.getLHS())) ||
+            (isa<AffineConstantExpr>(binary.getLHS()) &&
+             isLinear(binary.getRHS())));
+  };
+  if (!isLinear(expr))
+    return std::nullopt;
   for (unsigned d = 0; d < numDims; ++d)
     if (d != d0 && d != d1 && expr.isFunctionOfDim(d))
       return std::nullopt;
@@ -245,20 +263,30 @@ std::optional<MaxPoolWindow> matchMaxPool(linalg::LinalgOp op) {
   return MaxPoolWindow{rows->first, cols->first, rows->second, cols->second};
 }
 
-/// Whether every use of `value` is in the block of `point` (or nested in
-/// one of its ops) and comes before `point`.
-bool usedOnlyBefore(Value value, Operation *point) {
+/// Whether every use of `op`'s results, and of the results of those uses,
+/// transitively, is in the block of `point` (or nested in one of its ops)
+/// and comes before `point`.
+bool resultsUsedOnlyBefore(Operation *op, Operation *point) {
   Block *block = point->getBlock();
-  return llvm::all_of(value.getUses(), [&](OpOperand &use) {
-    Operation *user = block->findAncestorOpInBlock(*use.getOwner());
-    return user && user->isBeforeInBlock(point);
-  });
+  SmallVector<Operation *> worklist = {op};
+  while (!worklist.empty()) {
+    Operation *current = worklist.pop_back_val();
+    for (Value result : current->getResults())
+      for (OpOperand &use : result.getUses()) {
+        Operation *user = block->findAncestorOpInBlock(*use.getOwner());
+        if (!user || !user->isBeforeInBlock(point))
+          return false;
+        worklist.push_back(use.getOwner());
+      }
+  }
+  return true;
 }
 
 /// Whether later uses of `buffer` (an allocation in the block of `point`)
 /// can move to a new buffer from `point` on: every use is an op of this
-/// block (or nested in one), and no view made before `point` (the address
-/// taken for an earlier call) is used from `point` on.
+/// block (or nested in one), and nothing derived before `point` from the
+/// buffer (a view, its address taken for an earlier call) is used from
+/// `point` on.
 bool separableOutput(Value buffer, Operation *point) {
   auto alloc = buffer.getDefiningOp<memref::AllocOp>();
   if (!alloc || alloc->getBlock() != point->getBlock())
@@ -268,10 +296,8 @@ bool separableOutput(Value buffer, Operation *point) {
     Operation *user = block->findAncestorOpInBlock(*use.getOwner());
     if (!user)
       return false;
-    if (user->isBeforeInBlock(point) && isa<ViewLikeOpInterface>(user) &&
-        !llvm::all_of(user->getResults(), [&](Value result) {
-          return usedOnlyBefore(result, point);
-        }))
+    if (user->isBeforeInBlock(point) &&
+        !resultsUsedOnlyBefore(use.getOwner(), point))
       return false;
   }
   return true;
@@ -651,7 +677,8 @@ struct CpuLowerContractionsToUkernelsPass
     // buffer takes over the output's later uses instead (MobileNetV2 spent
     // 3.4% of its run in those copies).
     Value fresh;
-    if (inPlace && target == output && separableOutput(output, callPoint)) {
+    if (inPlace && fill && target == output &&
+        separableOutput(output, callPoint)) {
       auto type = cast<MemRefType>(output.getType());
       SmallVector<Value> sizes;
       if (type.isDynamicDim(0))

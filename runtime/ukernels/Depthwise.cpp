@@ -315,9 +315,14 @@ sumTaps(const Problem &p, const float *in, const float *f, int64_t y,
               _mm512_mask_loadu_ps(padding, lo, src), even,
               _mm512_mask_loadu_ps(padding, hi, src + 16));
         if (Max) {
-          // NaN if either is: maxps returns its second operand then, and a
-          // NaN tap replaces the maximum.
+          // As arith.maximumf: NaN if either is (maxps returns its second
+          // operand then, and a NaN tap replaces the maximum), and +0 over
+          // -0 (equal operands ANDed: +0 & -0 is +0).
           __m512 larger = _mm512_max_ps(v, acc[r]);
+          larger = _mm512_castsi512_ps(_mm512_mask_and_epi32(
+              _mm512_castps_si512(larger),
+              _mm512_cmp_ps_mask(v, acc[r], _CMP_EQ_OQ), _mm512_castps_si512(v),
+              _mm512_castps_si512(acc[r])));
           acc[r] = _mm512_mask_mov_ps(
               larger, _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
         } else {
@@ -415,7 +420,7 @@ void planeGeneric(const Problem &p, int64_t index, const float *input) {
 }
 
 /// A max-pooling plane: the maximum of the taps inside the input (-inf for
-/// a window wholly in the padding), NaN if any of them is.
+/// a window wholly in the padding), NaN if any of them is, +0 over -0.
 void maxPlaneGeneric(const Problem &p, int64_t index, const float *input) {
   float *out = p.output + index * p.oh * p.ow;
   for (int64_t y = 0; y < p.oh; ++y)
@@ -430,7 +435,7 @@ void maxPlaneGeneric(const Problem &p, int64_t index, const float *input) {
           if (ix < 0 || ix >= p.w)
             continue;
           float v = input[iy * p.w + ix];
-          m = std::isnan(v) || v > m ? v : m;
+          m = std::isnan(v) || v > m || (v == m && std::signbit(m)) ? v : m;
         }
       }
       out[y * p.ow + x] = m;

@@ -136,7 +136,7 @@ void dlc_uk_depthwise_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
 /// the maximum over the KH x KW window of input[n, c] (H x W) at rows y * sh
 /// + i * dh - padTop and columns x * sw + j * dw - padLeft, taps outside the
 /// input left out (-inf for a window wholly outside), NaN if any tap is
-/// NaN. The output may overlap the input.
+/// NaN, +0 over -0 (arith.maximumf). The output may overlap the input.
 void dlc_uk_max_pool2d(int32_t isa, int64_t n, int64_t c, int64_t h, int64_t w,
                        int64_t oh, int64_t ow, int64_t kh, int64_t kw,
                        int64_t sh, int64_t sw, int64_t dh, int64_t dw,

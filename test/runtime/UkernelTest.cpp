@@ -389,8 +389,16 @@ TEST_P(MaxPoolTest, MatchesReference) {
   int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
   int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
   std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
-  // A NaN in the first plane: its windows give NaN.
-  in[s.w + 1] = NAN;
+  // NaN in the first and last planes: their windows give NaN.
+  // The first two rows of the first plane negative but for -0 and +0 side
+  // by side: windows over both give +0.
+  for (int64_t i = 0; i < std::min<int64_t>(2 * s.w, s.h * s.w); ++i)
+    in[i] = -1.0f;
+  in[0] = -0.0f;
+  if (s.w > 1)
+    in[1] = 0.0f;
+  in[std::min<int64_t>(2 * s.w, s.h * s.w - 1)] = NAN;
+  in.back() = NAN;
   std::vector<float> out(s.n * s.c * oh * ow, 0.0f);
   dlc_uk_max_pool2d(isa, s.n, s.c, s.h, s.w, oh, ow, s.kh, s.kw, s.sh, s.sw,
                     s.dh, s.dw, s.pt, s.pl, intptr_t(in.data()),
@@ -408,14 +416,17 @@ TEST_P(MaxPoolTest, MatchesReference) {
               continue;
             float v = in[(plane * s.h + iy) * s.w + ix];
             nan = nan || std::isnan(v);
-            want = std::max(want, v);
+            if (v > want || (v == want && std::signbit(want)))
+              want = v;
           }
         float got = out[(plane * oh + y) * ow + x];
         if (nan)
           ASSERT_TRUE(std::isnan(got))
               << "plane " << plane << " " << y << ", " << x;
         else
-          ASSERT_EQ(got, want) << "plane " << plane << " " << y << ", " << x;
+          ASSERT_TRUE(got == want && std::signbit(got) == std::signbit(want))
+              << "plane " << plane << " " << y << ", " << x << ": " << got
+              << " instead of " << want;
       }
 }
 
@@ -433,6 +444,8 @@ INSTANTIATE_TEST_SUITE_P(
             DepthwiseShape{1, 2, 21, 23, 5, 5, 1, 1, 2, 2, false, 2, 2, 2, 2},
             DepthwiseShape{1, 2, 11, 11, 3, 3, 3, 3, 1, 1, false, 1, 1, 1, 1},
             DepthwiseShape{1, 1, 2, 2, 3, 3, 1, 1, 1, 1, false, 2, 2, 2, 2},
+            // Windows wholly in the padding: -inf.
+            DepthwiseShape{1, 2, 2, 2, 2, 2, 2, 2, 1, 1, false, 2, 2, 2, 2},
             // Enough work for the threads.
             DepthwiseShape{1, 64, 56, 56, 3, 3, 2, 2, 1, 1, false, 1, 1, 1, 1}),
         ::testing::Values(DLC_UK_ISA_GENERIC, DLC_UK_ISA_AVX2,

@@ -141,10 +141,20 @@ func.func @depthwise_padded_in_place(%buf: memref<1x4x8x8xf32>, %f: memref<4x3x3
 // CHECK: %[[OLD:.+]] = memref.alloc() : memref<1x4x8x8xf32>
 // CHECK: call @dlc_uk_sgemm
 // CHECK: %[[NEW:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x8x8xf32>
-// CHECK: call @dlc_uk_depthwise_conv2d(
+// CHECK: %[[IN:.+]] = memref.extract_aligned_pointer_as_index %[[OLD]]
+// CHECK: %[[IN_I64:.+]] = arith.index_cast %[[IN]]
+// CHECK: %[[OUT:.+]] = memref.extract_aligned_pointer_as_index %[[NEW]]
+// CHECK: %[[OUT_I64:.+]] = arith.index_cast %[[OUT]]
+// CHECK: call @dlc_uk_depthwise_conv2d({{.+}}, %[[IN_I64]], %{{.+}}, %[[OUT_I64]], %c0_i32,
 // CHECK-NEXT: memref.dealloc %[[OLD]]
 // CHECK-NEXT: memref.copy %[[NEW]], %{{.+}}
 // CHECK-NEXT: memref.dealloc %[[NEW]]
+// CHECK-LABEL: func.func @depthwise_padded_view_used_later
+// CHECK-NOT: memref.alloc() {alignment = 64 : i64}
+// CHECK: call @dlc_uk_depthwise_conv2d(
+// CHECK-LABEL: func.func @depthwise_padded_no_fill
+// CHECK-NOT: memref.alloc() {alignment = 64 : i64}
+// CHECK: call @dlc_uk_depthwise_conv2d({{.+}}, %c1_i32,
 func.func @depthwise_padded_new_output(%a: memref<4x16xf32>, %b: memref<16x64xf32>, %f: memref<4x3x3xf32>, %result: memref<1x4x8x8xf32>) {
   %zero = arith.constant 0.0 : f32
   %buf = memref.alloc() : memref<1x4x8x8xf32>
@@ -165,6 +175,49 @@ func.func @depthwise_padded_new_output(%a: memref<4x16xf32>, %b: memref<16x64xf3
   memref.dealloc %buf : memref<1x4x8x8xf32>
   return
 }
+// A view of the output made before the call and read after it: written in
+// place (a new buffer would leave the view on the freed one).
+func.func @depthwise_padded_view_used_later(%a: memref<4x16xf32>, %b: memref<16x64xf32>, %f: memref<4x3x3xf32>, %result: memref<4x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<1x4x8x8xf32>
+  %flat = memref.collapse_shape %buf [[0, 1], [2, 3]] : memref<1x4x8x8xf32> into memref<4x64xf32>
+  linalg.fill ins(%zero : f32) outs(%flat : memref<4x64xf32>)
+  linalg.matmul ins(%a, %b : memref<4x16xf32>, memref<16x64xf32>) outs(%flat : memref<4x64xf32>)
+  %padded = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.map outs(%padded : memref<1x4x10x10xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %buf, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.fill ins(%zero : f32) outs(%buf : memref<1x4x8x8xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%buf : memref<1x4x8x8xf32>)
+  memref.dealloc %padded : memref<1x4x10x10xf32>
+  memref.copy %flat, %result : memref<4x64xf32> to memref<4x64xf32>
+  memref.dealloc %buf : memref<1x4x8x8xf32>
+  return
+}
+// Without a fill the call adds to its output, which must stay the input's
+// buffer (x + depthwise(x)): written in place.
+func.func @depthwise_padded_no_fill(%a: memref<4x16xf32>, %b: memref<16x64xf32>, %f: memref<4x3x3xf32>, %result: memref<1x4x8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<1x4x8x8xf32>
+  %flat = memref.collapse_shape %buf [[0, 1], [2, 3]] : memref<1x4x8x8xf32> into memref<4x64xf32>
+  linalg.fill ins(%zero : f32) outs(%flat : memref<4x64xf32>)
+  linalg.matmul ins(%a, %b : memref<4x16xf32>, memref<16x64xf32>) outs(%flat : memref<4x64xf32>)
+  %padded = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.map outs(%padded : memref<1x4x10x10xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %interior = memref.subview %padded[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %buf, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>}
+      ins(%padded, %f : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%buf : memref<1x4x8x8xf32>)
+  memref.dealloc %padded : memref<1x4x10x10xf32>
+  memref.copy %buf, %result : memref<1x4x8x8xf32> to memref<1x4x8x8xf32>
+  memref.dealloc %buf : memref<1x4x8x8xf32>
+  return
+}
 
 // -----
 
@@ -172,13 +225,26 @@ func.func @depthwise_padded_new_output(%a: memref<4x16xf32>, %b: memref<16x64xf3
 // it: loops (n, c, oh, kh, kw, ow)) becomes one dlc_uk_max_pool2d call (N,
 // C, H, W, OH, OW, KH, KW, strides, dilations, padding top and left) that
 // reads the unpadded input: the -inf padded copy and the -inf fill of the
-// output go away. A pooling whose output starts from zero keeps its loops.
+// output go away. A pooling whose output starts from zero, a min pooling and
+// a window row that is not linear in (oh, kh) keep their loops.
 // CHECK-LABEL: func.func @max_pool
+// CHECK-SAME: (%[[X:.+]]: memref<1x8x112x112xf32>, %[[Y:.+]]: memref<1x8x56x56xf32>)
 // CHECK-NOT: linalg.
 // CHECK-NOT: memref.copy
-// CHECK: call @dlc_uk_max_pool2d(%c1_i32, %c1_i64, %c8_i64, %c112_i64, %c112_i64, %c56_i64, %c56_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %{{.+}}, %{{.+}}) : (i32, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK-NOT: memref.alloc
+// CHECK: %[[XP:.+]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK: %[[XI:.+]] = arith.index_cast %[[XP]]
+// CHECK: %[[YP:.+]] = memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: %[[YI:.+]] = arith.index_cast %[[YP]]
+// CHECK: call @dlc_uk_max_pool2d(%c1_i32, %c1_i64, %c8_i64, %c112_i64, %c112_i64, %c56_i64, %c56_i64, %c3_i64, %c3_i64, %c2_i64, %c2_i64, %c1_i64, %c1_i64, %c1_i64, %c1_i64, %[[XI]], %[[YI]]) : (i32, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> ()
 // CHECK-NOT: linalg.
 // CHECK-LABEL: func.func @max_pool_from_zero
+// CHECK-NOT: call
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @min_pool
+// CHECK-NOT: call
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @max_pool_nonlinear
 // CHECK-NOT: call
 // CHECK: linalg.generic
 func.func @max_pool(%x: memref<1x8x112x112xf32>, %y: memref<1x8x56x56xf32>) {
@@ -207,6 +273,34 @@ func.func @max_pool_from_zero(%x: memref<1x8x113x113xf32>, %y: memref<1x8x56x56x
   %window = memref.alloc() : memref<3x3xf32>
   linalg.fill ins(%zero : f32) outs(%y : memref<1x8x56x56xf32>)
   linalg.generic {indexing_maps = [affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (kh, kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh, ow)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %window : memref<1x8x113x113xf32>, memref<3x3xf32>) outs(%y : memref<1x8x56x56xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %window : memref<3x3xf32>
+  return
+}
+func.func @min_pool(%x: memref<1x8x113x113xf32>, %y: memref<1x8x56x56xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x8x56x56xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (kh, kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh, ow)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %window : memref<1x8x113x113xf32>, memref<3x3xf32>) outs(%y : memref<1x8x56x56xf32>) {
+  ^bb0(%in: f32, %w: f32, %out: f32):
+    %m = arith.minimumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %window : memref<3x3xf32>
+  return
+}
+func.func @max_pool_nonlinear(%x: memref<1x8x113x113xf32>, %y: memref<1x8x56x56xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x8x56x56xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh + kh + oh floordiv 3, ow * 2 + kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (kh, kw)>, affine_map<(n, c, oh, kh, kw, ow) -> (n, c, oh, ow)>],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
       ins(%x, %window : memref<1x8x113x113xf32>, memref<3x3xf32>) outs(%y : memref<1x8x56x56xf32>) {
   ^bb0(%in: f32, %w: f32, %out: f32):
