@@ -278,6 +278,13 @@ struct DepthwiseShape {
   // Where the output starts in the input's buffer (grown to hold it), or
   // -1: a buffer of its own.
   int64_t outputAt = -1;
+
+  int64_t outHeight() const {
+    return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1;
+  }
+  int64_t outWidth() const {
+    return (w + pl + pr - dw * (kw - 1) - 1) / sw + 1;
+  }
 };
 
 class DepthwiseTest
@@ -289,8 +296,7 @@ TEST_P(DepthwiseTest, MatchesReference) {
   int isa = std::get<1>(GetParam());
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
-  int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  int64_t oh = s.outHeight(), ow = s.outWidth();
   std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
   std::vector<float> f = randomValues(s.c * s.kh * s.kw, 5);
   std::vector<float> out = randomValues(s.n * s.c * oh * ow, 6);
@@ -386,12 +392,11 @@ TEST_P(MaxPoolTest, MatchesReference) {
   int isa = std::get<1>(GetParam());
   if (dlc_uk_effective_isa(isa) != isa)
     GTEST_SKIP() << "this CPU lacks instruction set " << isa;
-  int64_t oh = (s.h + s.pt + s.pb - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-  int64_t ow = (s.w + s.pl + s.pr - s.dw * (s.kw - 1) - 1) / s.sw + 1;
+  int64_t oh = s.outHeight(), ow = s.outWidth();
   std::vector<float> in = randomValues(s.n * s.c * s.h * s.w, 4);
-  // NaN in the first and last planes: their windows give NaN.
   // The first two rows of the first plane negative but for -0 and +0 side
-  // by side: windows over both give +0.
+  // by side (windows over both give +0), then NaN, and NaN in the last
+  // plane: their windows give NaN.
   for (int64_t i = 0; i < std::min<int64_t>(2 * s.w, s.h * s.w); ++i)
     in[i] = -1.0f;
   in[0] = -0.0f;
