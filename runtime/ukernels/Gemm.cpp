@@ -130,12 +130,22 @@ struct KernelInfo {
     return rows <= 4 ? offsetKernel4 : rows <= 8 ? offsetKernel8 : offsetKernel;
   }
 
+  // Kernels for tiles of at most 16 columns, by rows (null: the above).
+  MicroKernel narrow4 = nullptr, narrow8 = nullptr, narrow = nullptr;
+
   MicroKernel forRows(int64_t rows) const {
     if (rows <= 4 && kernel4)
       return kernel4;
     if (rows <= 8 && kernel8)
       return kernel8;
     return kernel;
+  }
+
+  /// The kernel for a rows x cols tile.
+  MicroKernel forTile(int64_t rows, int64_t cols) const {
+    if (cols <= 16 && narrow)
+      return rows <= 4 ? narrow4 : rows <= 8 ? narrow8 : narrow;
+    return forRows(rows);
   }
 };
 
@@ -284,7 +294,9 @@ struct OffsetRows {
 
 // MR x 32, MR <= 12: 2 MR zmm accumulators, 2 for B, 1 broadcast of A (27
 // of 32 for MR 12). Reads MR of each k step's aks A values.
-template <int MR, typename Rows>
+// Wide false: MR x 16, for a last tile of at most 16 columns (one B vector;
+// the second panel is not read).
+template <int MR, typename Rows, bool Wide = true>
 __attribute__((target("avx512f"), always_inline)) inline void
 avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
            int64_t ldc, int64_t rows, int64_t cols, bool accumulate,
@@ -302,11 +314,13 @@ avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
   for (int64_t k = 0; k < kc; ++k, ap += aks, b.next()) {
     _mm_prefetch(reinterpret_cast<const char *>(next), _MM_HINT_T1);
     next += prefetch.step;
-    __m512 b0 = _mm512_loadu_ps(b.first()), b1 = _mm512_loadu_ps(b.second());
+    __m512 b0 = _mm512_loadu_ps(b.first());
+    __m512 b1 = Wide ? _mm512_loadu_ps(b.second()) : b0;
     for (int i = 0; i < MR; ++i) {
       __m512 ai = _mm512_set1_ps(ap[i]);
       acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+      if (Wide)
+        acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
     }
   }
   const __mmask16 mask[2] = {__mmask16(cols >= 16 ? 0xffff : (1u << cols) - 1),
@@ -322,7 +336,7 @@ avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
       break;
     __m512 rowBias = ep && ep->rowBias ? _mm512_set1_ps(ep->rowBias[i])
                                        : _mm512_setzero_ps();
-    for (int h = 0; h < 2; ++h)
+    for (int h = 0; h < (Wide ? 2 : 1); ++h)
       storeLanesAvx512(acc[i][h], mask[h], c + i * ldc + 16 * h, accumulate, ep,
                        _mm512_add_ps(rowBias, colBias[h]),
                        ep && ep->residual
@@ -332,14 +346,15 @@ avx512Tile(int64_t kc, const float *ap, int64_t aks, Rows b, float *c,
 #undef load
 }
 
-template <int MR>
+template <int MR, bool Wide = true>
 __attribute__((target("avx512f"))) void
 avx512Kernel(int64_t kc, const float *ap, int64_t aks, const float *bp,
              int64_t bks, int64_t panelStride, float *c, int64_t ldc,
              int64_t rows, int64_t cols, bool accumulate,
              const TileEpilogue *ep, const TilePrefetch &prefetch) {
-  avx512Tile<MR>(kc, ap, aks, StridedRows{bp, bp + panelStride, bks}, c, ldc,
-                 rows, cols, accumulate, ep, prefetch);
+  avx512Tile<MR, StridedRows, Wide>(kc, ap, aks,
+                                    StridedRows{bp, bp + panelStride, bks}, c,
+                                    ldc, rows, cols, accumulate, ep, prefetch);
 }
 
 /// The rows x 32 tile of an implicit im2col B (OffsetRows), stored into c.
@@ -727,7 +742,10 @@ KernelInfo kernelFor(int32_t isa) {
             avx512OffsetKernel<12>,
             avx512OffsetKernel<4>,
             avx512OffsetKernel<8>,
-            storeImplicitAvx512};
+            storeImplicitAvx512,
+            avx512Kernel<4, false>,
+            avx512Kernel<8, false>,
+            avx512Kernel<12, false>};
   if (isa >= DLC_UK_ISA_AVX2)
     return {6, 16, avx2Kernel, packIm2colBlockAvx2, packA};
 #endif
@@ -1051,13 +1069,14 @@ void gemmSerial(const KernelInfo &info, int64_t m, int64_t n, int64_t k,
             const TileEpilogue *tileEpPtr =
                 last && hasEpilogue ? &tileEp : nullptr;
             if (direct) {
-              info.forRows(rows)(kc, ap.data, ap.ks, bp, tileBks,
-                                 tilePanelStride, cTile, cRow, rows, cols, add,
-                                 tileEpPtr, prefetch);
+              info.forTile(rows, cols)(kc, ap.data, ap.ks, bp, tileBks,
+                                       tilePanelStride, cTile, cRow, rows, cols,
+                                       add, tileEpPtr, prefetch);
               continue;
             }
-            info.forRows(rows)(kc, ap.data, ap.ks, bp, tileBks, tilePanelStride,
-                               tile, nr, rows, nr, false, nullptr, prefetch);
+            info.forTile(rows, cols)(kc, ap.data, ap.ks, bp, tileBks,
+                                     tilePanelStride, tile, nr, rows, nr, false,
+                                     nullptr, prefetch);
             if (transposed) {
               info.storeTransposed(tile, nr, rows, cols, cTile, cCol, add,
                                    tileEpPtr);
@@ -1172,7 +1191,10 @@ void runProduct(int32_t isa, const Product &p) {
         best = cost, nParts = np, mParts = mp;
     }
   }
-  int64_t nChunk = ceilDiv(ceilDiv(p.n, nParts), info.nr) * info.nr;
+  // Column parts in half tiles when a 16-column kernel exists (160
+  // columns on 2 threads: 32 + 32 + 16 each, not 3 tiles and 2).
+  const int64_t nStep = info.narrow ? kW : info.nr;
+  int64_t nChunk = ceilDiv(ceilDiv(p.n, nParts), nStep) * nStep;
   int64_t mChunk = ceilDiv(ceilDiv(p.m, mParts), info.mr) * info.mr;
   nParts = ceilDiv(p.n, nChunk);
   mParts = ceilDiv(p.m, mChunk);
