@@ -314,9 +314,9 @@ struct PaddedInput {
 
 /// Matches `input` = alloc, zero-filled, with `source` copied into the
 /// interior [.., .., padTop.., padLeft..] (padded with `padding`), read
-/// only by `conv`. `fill`, the
-/// zero fill of the output that the call takes over, may be the only write
-/// to `source` in between (the output reusing the source's buffer).
+/// only by `conv`. `fill`, the fill of the output that the call takes over,
+/// may be the only write to `source` in between (the output reusing the
+/// source's buffer).
 std::optional<PaddedInput>
 matchPaddedInput(Value input, Operation *conv, Operation *fill,
                  InitValue padding = InitValue::kZero) {
@@ -682,8 +682,7 @@ struct CpuLowerContractionsToUkernelsPass
       auto type = cast<MemRefType>(output.getType());
       SmallVector<Value> sizes;
       if (type.isDynamicDim(0))
-        sizes.push_back(
-            memref::DimOp::create(rewriter, op.getLoc(), output, 0));
+        sizes.push_back(memref::DimOp::create(rewriter, loc, output, 0));
       fresh = memref::AllocOp::create(rewriter, loc, type, sizes,
                                       rewriter.getI64IntegerAttr(64));
       target = fresh;

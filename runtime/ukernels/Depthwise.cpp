@@ -509,6 +509,21 @@ void runPlanes(Problem p, PlaneFn run, int64_t planes) {
   std::free(inputCopy);
 }
 
+/// The window geometry and operands of a problem, without filter or
+/// epilogue.
+Problem windowProblem(int64_t c, int64_t h, int64_t w, int64_t oh, int64_t ow,
+                      int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                      int64_t dh, int64_t dw, int64_t padTop, int64_t padLeft,
+                      int64_t input, int64_t output) {
+  Problem p{};
+  p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
+  p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
+  p.padTop = padTop, p.padLeft = padLeft;
+  p.input = reinterpret_cast<const float *>(input);
+  p.output = reinterpret_cast<float *>(output);
+  return p;
+}
+
 } // namespace
 
 extern "C" void dlc_uk_depthwise_conv2d(
@@ -518,13 +533,9 @@ extern "C" void dlc_uk_depthwise_conv2d(
     int64_t output, int32_t accumulate, DLC_UK_EPILOGUE_PARAMS) {
   if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
     return;
-  Problem p;
-  p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
-  p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
-  p.padTop = padTop, p.padLeft = padLeft;
-  p.input = reinterpret_cast<const float *>(input);
+  Problem p = windowProblem(c, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop,
+                            padLeft, input, output);
   p.filter = reinterpret_cast<const float *>(filter);
-  p.output = reinterpret_cast<float *>(output);
   p.accumulate = accumulate != 0;
   p.bias = biasMode == DLC_UK_BIAS_ROW ? reinterpret_cast<const float *>(bias)
                                        : nullptr;
@@ -555,12 +566,8 @@ extern "C" void dlc_uk_max_pool2d(int32_t isa, int64_t n, int64_t c, int64_t h,
                                   int64_t output) {
   if (n <= 0 || c <= 0 || oh <= 0 || ow <= 0)
     return;
-  Problem p{};
-  p.channels = c, p.h = h, p.w = w, p.oh = oh, p.ow = ow;
-  p.kh = kh, p.kw = kw, p.sh = sh, p.sw = sw, p.dh = dh, p.dw = dw;
-  p.padTop = padTop, p.padLeft = padLeft;
-  p.input = reinterpret_cast<const float *>(input);
-  p.output = reinterpret_cast<float *>(output);
+  Problem p = windowProblem(c, h, w, oh, ow, kh, kw, sh, sw, dh, dw, padTop,
+                            padLeft, input, output);
   PlaneFn run = maxPlaneGeneric;
 #if defined(__x86_64__) || defined(_M_X64)
   if (dlc_uk_effective_isa(isa) >= DLC_UK_ISA_AVX512)

@@ -557,6 +557,7 @@ storeTransposedAvx512(const float *tile, int64_t ldt, int64_t rows,
                              : nullptr);
   }
 }
+
 /// ImplicitStore: column q of the padded-width product is output pixel
 /// (q / wp) * ow + q % wp, or padding when q % wp >= ow (not stored). The
 /// epilogue has no column bias and its residual rows are pixels.
@@ -884,9 +885,9 @@ APanel aPanel(const KernelInfo &info, const ASource &a, int64_t k, int64_t row,
 /// Columns of an implicit im2col product per block: its C block stays in
 /// L2 between K blocks.
 constexpr int64_t kNCImplicit = 512;
-/// Columns an AVX-512 kernel reads past its tile's first: the slack after
-/// an implicit im2col input.
-constexpr int64_t kNR512 = 32;
+/// Floats after an implicit im2col input: a last tile reads up to 31
+/// columns past it.
+constexpr int64_t kImplicitSlack = 32;
 
 /// gemmSerial for an implicit im2col B: no packing, each kernel reads the
 /// padded input through the row offsets; `c` is at this part's first row
@@ -1430,7 +1431,7 @@ bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
   const int64_t planes = n * c;
   imageStride = c * phases * planeSize;
   // Slack: the last tile reads up to 31 columns past the last plane.
-  const size_t paddedSize = size_t(n * imageStride) + kNR512;
+  const size_t paddedSize = size_t(n * imageStride) + kImplicitSlack;
   constexpr size_t kKeptBytes = size_t(64) << 20;
   float *padded;
   if (paddedSize * sizeof(float) <= kKeptBytes) {
@@ -1499,7 +1500,7 @@ bool padImplicit(int64_t n, int64_t c, int64_t h, int64_t w, int64_t oh,
 #endif
     for (int64_t plane = 0; plane < planes; ++plane)
       fillPlane(plane);
-  std::memset(padded + n * imageStride, 0, kNR512 * sizeof(float));
+  std::memset(padded + n * imageStride, 0, kImplicitSlack * sizeof(float));
   for (int64_t ch = 0, row = 0; ch < c; ++ch)
     for (int64_t i = 0; i < kh; ++i)
       for (int64_t j = 0; j < kw; ++j) {
@@ -1527,9 +1528,6 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
       oh == h && ow == w) {
     // A pointwise conv's im2col matrix is its input.
     p.bKind = BSource::kView, p.bRowStride = h * w, p.bColStride = 1;
-    // Implicit (AVX-512) unless strided pointwise: its im2col blocks gather
-    // no more than the phase copy would, without a pass of their own
-    // (1.05-1.2 times faster in ResNet-50).
   } else if (p.k > 0 && kh * kw > 1 && biasMode != DLC_UK_BIAS_COLUMN &&
              (!residual || residualColStride == 1) &&
              kernelFor(dlc_uk_effective_isa(isa)).offsetKernel &&
@@ -1539,6 +1537,9 @@ extern "C" void dlc_uk_conv2d(int32_t isa, int64_t n, int64_t c, int64_t h,
     p.b = p.implicit.data;
     p.n = (oh - 1) * p.implicit.wp + ow;
   } else {
+    // AVX2, strides over 8, or strided pointwise: its im2col blocks gather
+    // no more than the phase copy would, without a pass of their own
+    // (1.05-1.2 times faster in ResNet-50 than implicit).
     p.bKind = BSource::kIm2col;
     p.im2col = {p.b, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, ow, 0};
   }
